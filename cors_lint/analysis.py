@@ -1,0 +1,93 @@
+"""The engine's entry point: paths in, an ``Inventory`` (apps, sites, routes, errors) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from cors_lint.expressions import strip_env
+from cors_lint.interpreter import Frame, Interpreter
+from cors_lint.manual_headers import ManualHeaderFinder
+from cors_lint.objects import AppObj, LibSymbol, Site
+from cors_lint.project import FileError, discover
+from cors_lint.resolve import Route, resolve_app
+from cors_lint.values import Unknown
+
+
+@dataclass
+class Inventory:
+    root: Path
+    files: int
+    apps: list[AppObj]
+    sites: list[Site]
+    routes: list[Route]
+    errors: list[FileError] = field(default_factory=list)
+
+
+def analyze(paths: list[Path]) -> Inventory:
+    root, files = discover(paths)
+    interpreter = Interpreter(root, files)
+    interpreter.run()
+    manual_sites = _manual_header_sites(interpreter)
+    sites = _dedupe_sites(interpreter.sites + manual_sites)
+    apps = interpreter.apps
+    routes: list[Route] = []
+    for app in apps:
+        routes.extend(resolve_app(app))
+    routes = _dedupe_routes(routes)
+    errors = sorted(interpreter.errors, key=lambda e: e.file)
+    return Inventory(root=root, files=len(files), apps=apps, sites=sites, routes=routes, errors=errors)
+
+
+def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
+    sites: list[Site] = []
+    for rel in sorted(interpreter.parsed):
+        parsed = interpreter.parsed[rel]
+        if "access-control-" not in parsed.module.code.lower():
+            continue
+        state = next((m for m in interpreter.modules.values() if m.source.rel == rel), None)
+        if state is None:
+            continue
+        frame = Frame(state)
+
+        def evaluate(node: cst.BaseExpression, frame=frame) -> Any:
+            value = strip_env(interpreter.eval(node, frame))
+            return value if not isinstance(value, Unknown) else Unknown(f"`{interpreter.code(node)}`")
+
+        def qualname(node: cst.BaseExpression, frame=frame) -> str | None:
+            if not isinstance(node, (cst.Name, cst.Attribute)):
+                return None
+            value = interpreter.eval(node, frame)
+            return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
+
+        finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname)
+        parsed.module.visit(finder)
+        for site in finder.sites:
+            node = getattr(site, "function_node", None)
+            for function in interpreter.function_objects.get(id(node), []):
+                function.attrs["manual_headers"] = True
+        sites.extend(finder.sites)
+    return sites
+
+
+def _dedupe_sites(sites: list[Site]) -> list[Site]:
+    """A factory that runs twice yields its sites twice; keep one per (kind, place)."""
+    seen: dict[tuple[str, str, int, int], Site] = {}
+    for site in sites:
+        key = (site.kind, site.location.file, site.location.line, site.location.column)
+        seen.setdefault(key, site)
+    return sorted(seen.values(), key=lambda s: (s.location.file, s.location.line, s.location.column, s.kind))
+
+
+def _dedupe_routes(routes: list[Route]) -> list[Route]:
+    """Routes of apps that were built more than once by the same code are listed once."""
+    from cors_lint.inventory import route_json
+
+    seen: dict[str, Route] = {}
+    for route in routes:
+        key = repr(sorted(route_json(route, include_app=True).items()))
+        seen.setdefault(key, route)
+    return list(seen.values())

@@ -1,0 +1,546 @@
+"""An abstract interpreter for the import-time behaviour of a Flask project.
+
+It executes each module's top-level statements the way Python would on import (imports
+of project modules run those modules first, circular imports see a partial namespace),
+inlines calls to the project's own functions (app factories, ``init_app`` helpers), and
+records what Flask and flask-cors calls would do. It never imports or runs scanned code.
+
+Control flow that depends on unknown values (``if app.debug:``) is followed on every
+branch, and what happens there is marked with the condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from cors_lint.expressions import ExpressionEvaluator, rewrap, strip_env
+from cors_lint.flask_api import FlaskApi
+from cors_lint.objects import AppObj, ClassObj, FunctionObj, LibSymbol, Location
+from cors_lint.project import FileError, ParsedModule, SourceFile, parse
+from cors_lint.values import FromEnv, Unknown
+
+MAX_CALL_DEPTH = 12
+MAX_LOOP_ITERATIONS = 256
+BUILTINS = frozenset(
+    {"list", "tuple", "set", "frozenset", "dict", "str", "int", "float", "bool", "sorted", "len", "getattr",
+     "isinstance", "print", "super", "object", "Exception", "ValueError", "KeyError", "range", "reversed"}
+)
+
+
+class _Return(Exception):
+    def __init__(self, value: Any):
+        self.value = value
+
+
+@dataclass(eq=False)
+class ModuleState:
+    name: str
+    source: SourceFile
+    parsed: ParsedModule | None
+    namespace: dict[str, Any] = field(default_factory=dict)
+    status: str = "new"  # new | running | done
+
+
+@dataclass(eq=False)
+class Frame:
+    module: ModuleState
+    locals: dict[str, Any] | None = None  # None: module level
+    conditions: tuple[str, ...] = ()
+    function: FunctionObj | None = None
+    globals_declared: set[str] = field(default_factory=set)
+    returns: list[Any] = field(default_factory=list)
+    depth: int = 0
+    parent: Frame | None = None
+
+    def child(self) -> Frame:
+        """A scope for a comprehension: reads fall back to this frame."""
+        return Frame(self.module, {}, self.conditions, self.function, set(), [], self.depth, self)
+
+    def under(self, condition: str) -> Frame:
+        return Frame(self.module, self.locals, self.conditions + (condition,), self.function,
+                     self.globals_declared, self.returns, self.depth, self.parent)
+
+
+class Interpreter(ExpressionEvaluator, FlaskApi):
+    def __init__(self, root, files: list[SourceFile]):
+        self.root = root
+        self.files = files
+        self.by_name: dict[str, SourceFile] = {}
+        for source in files:
+            for name in source.module_names:
+                self.by_name.setdefault(name, source)
+        self.modules: dict[str, ModuleState] = {}
+        self.errors: list[FileError] = []
+        self.parsed: dict[str, ParsedModule] = {}
+        self.apps: list[AppObj] = []
+        self.sites: list = []
+        self.functions: list[FunctionObj] = []
+        self.notes: list[str] = []
+        self.function_objects: dict[int, list[FunctionObj]] = {}
+
+    # ---------------------------------------------------------------- modules
+    def run(self) -> None:
+        for source in self.files:
+            self.load_source(source)
+        self.run_uncalled_factories()
+
+    def parse_file(self, source: SourceFile) -> ParsedModule | None:
+        if source.rel in self.parsed:
+            return self.parsed[source.rel]
+        result = parse(source)
+        if isinstance(result, FileError):
+            if all(e.file != result.file for e in self.errors):
+                self.errors.append(result)
+            return None
+        self.parsed[source.rel] = result
+        return result
+
+    def load_source(self, source: SourceFile) -> ModuleState:
+        name = source.module_names[0] if source.module_names else source.rel
+        return self.load_module(name, source)
+
+    def load_module(self, name: str, source: SourceFile) -> ModuleState:
+        for known in source.module_names or (name,):
+            if known in self.modules:
+                return self.modules[known]
+        state = ModuleState(name, source, None)
+        for known in source.module_names or (name,):
+            self.modules[known] = state
+        state.parsed = self.parse_file(source)
+        state.namespace["__name__"] = name
+        if state.parsed is None:
+            state.status = "done"
+            return state
+        state.status = "running"
+        try:
+            self.exec_block(state.parsed.module.body, Frame(state))
+        except _Return:
+            pass
+        state.status = "done"
+        return state
+
+    def import_module(self, name: str) -> ModuleState | LibSymbol:
+        source = self.by_name.get(name)
+        if source is None:
+            return LibSymbol(name)
+        return self.load_module(name, source)
+
+    def module_attribute(self, module: ModuleState, name: str) -> Any:
+        if name in module.namespace:
+            return module.namespace[name]
+        if module.source.is_package:
+            submodule = self.import_module(f"{module.name}.{name}")
+            if isinstance(submodule, ModuleState):
+                return submodule
+        if module.status == "running":
+            return Unknown(f"{module.name}.{name} is not defined yet (circular import)")
+        return Unknown(f"{module.name}.{name} is not defined statically")
+
+    def location(self, node: cst.CSTNode, frame: Frame) -> Location:
+        parsed = frame.module.parsed
+        position = parsed.positions.get(node) if parsed else None
+        if position is None:
+            return Location(frame.module.source.rel, 0, 0)
+        return Location(frame.module.source.rel, position.start.line, position.start.column)
+
+    # ---------------------------------------------------------------- names
+    def lookup(self, name: str, frame: Frame) -> Any:
+        scope: Frame | None = frame
+        while scope is not None:
+            if scope.locals is not None and name in scope.locals and name not in scope.globals_declared:
+                return scope.locals[name]
+            scope = scope.parent
+        if frame.function is not None:
+            closure = frame.function.attrs.get("__closure__")
+            if closure is not None and name in closure:
+                return closure[name]
+        namespace = frame.module.namespace
+        if name in namespace:
+            return namespace[name]
+        if name in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[name]
+        if name in BUILTINS:
+            return LibSymbol(f"builtins.{name}")
+        return Unknown(f"name `{name}` is not defined statically")
+
+    def bind(self, name: str, value: Any, frame: Frame) -> None:
+        if frame.conditions:
+            previous = self.lookup(name, frame)
+            if not isinstance(previous, Unknown) and previous is not value and strip_env(previous) != strip_env(value):
+                value = self.merge_conditional(previous, value, frame)
+        if frame.locals is not None and name not in frame.globals_declared:
+            frame.locals[name] = value
+        else:
+            frame.module.namespace[name] = value
+        if isinstance(value, AppObj) and not value.name:
+            value.name = name
+
+    def merge_conditional(self, previous: Any, value: Any, frame: Frame) -> Any:
+        """A name bound under an unknown condition: objects keep the new binding, data becomes unknown."""
+        if isinstance(strip_env(value), (str, int, float, bool, list, tuple, set, dict, type(None))):
+            return Unknown(f"value depends on `{' and '.join(frame.conditions)}`")
+        return value
+
+    def bind_target(self, target: cst.BaseExpression, value: Any, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, value, frame)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            plain = strip_env(value)
+            elements = target.elements
+            if isinstance(plain, (list, tuple)) and len(plain) == len(elements):
+                for element, item in zip(elements, plain):
+                    self.bind_target(element.value, rewrap(item, value), frame)
+            else:
+                for element in elements:
+                    self.bind_target(element.value, Unknown("unpacked from a value that cannot be known"), frame)
+        elif isinstance(target, cst.Attribute):
+            self.assign_attribute(self.eval(target.value, frame), target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            self.assign_item(target, value, frame)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, Unknown("starred assignment"), frame)
+
+    def assign_attribute(self, obj: Any, name: str, value: Any) -> None:
+        if isinstance(obj, ClassObj):
+            obj.namespace[name] = value
+        elif isinstance(obj, ModuleState):
+            obj.namespace[name] = value
+        elif isinstance(obj, AppObj) and name == "static_url_path":
+            obj.static_url_path = value
+        elif isinstance(obj, FunctionObj):
+            obj.attrs[name] = value
+
+    def assign_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:
+        container = self.eval(target.value, frame)
+        if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            return
+        key = self.eval(target.slice[0].slice.value, frame)
+        if isinstance(container, LibSymbol) or isinstance(strip_env(container), Unknown):
+            return
+        from cors_lint.objects import ConfigObj
+
+        if isinstance(container, ConfigObj):
+            self.config_set(container.app, {strip_env(key): value}, target, frame, "setitem")
+            return
+        plain = strip_env(container)
+        if isinstance(plain, (dict, list)):
+            try:
+                plain[strip_env(key)] = value
+            except (TypeError, IndexError, KeyError):
+                pass
+
+    # ---------------------------------------------------------------- statements
+    def exec_block(self, body, frame: Frame) -> None:
+        for statement in body:
+            self.exec_statement(statement, frame)
+
+    def exec_statement(self, statement: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.exec_small(small, frame)
+            return
+        if isinstance(statement, cst.IndentedBlock):
+            self.exec_block(statement.body, frame)
+            return
+        handler = getattr(self, "_exec_" + type(statement).__name__, None)
+        if handler is not None:
+            handler(statement, frame)
+
+    def exec_small(self, small: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, frame)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, frame)
+            for target in small.targets:
+                self.bind_target(target.target, value, frame)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind_target(small.target, self.eval(small.value, frame), frame)
+        elif isinstance(small, cst.AugAssign):
+            self.exec_augassign(small, frame)
+        elif isinstance(small, cst.Import):
+            self.exec_import(small, frame)
+        elif isinstance(small, cst.ImportFrom):
+            self.exec_import_from(small, frame)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, frame) if small.value is not None else None
+            if frame.conditions:
+                frame.returns.append(value)
+            else:
+                raise _Return(value)
+        elif isinstance(small, cst.Raise):
+            if not frame.conditions:
+                raise _Return(Unknown("the function raises"))
+        elif isinstance(small, cst.Global):
+            frame.globals_declared.update(name.name.value for name in small.names)
+
+    def exec_augassign(self, small: cst.AugAssign, frame: Frame) -> None:
+        operator_name = type(small.operator).__name__.replace("Assign", "")
+        operator_node = getattr(cst, operator_name, None)
+        if operator_node is None:
+            return
+        fake = cst.BinaryOperation(left=small.target, operator=operator_node(), right=small.value)
+        value = self._eval_BinaryOperation(fake, frame)
+        if isinstance(small.target, cst.Name):
+            current = strip_env(self.lookup(small.target.value, frame))
+            addend = strip_env(self.eval(small.value, frame))
+            if isinstance(current, list) and isinstance(addend, (list, tuple)) and operator_name == "Add":
+                current.extend(addend)  # in-place, like Python
+                return
+        self.bind_target(small.target, value, frame)
+
+    def _exec_If(self, node: cst.If, frame: Frame) -> None:
+        test = self.truth(self.eval(node.test, frame))
+        plain = strip_env(test)
+        orelse = node.orelse
+        if isinstance(plain, Unknown):
+            condition = self.code(node.test)
+            self.exec_block(node.body.body, frame.under(condition))
+            if isinstance(orelse, cst.If):
+                self._exec_If(orelse, frame.under(f"not ({condition})"))
+            elif orelse is not None:
+                self.exec_block(orelse.body.body, frame.under(f"not ({condition})"))
+            return
+        branch_frame = frame
+        if isinstance(test, FromEnv):
+            branch_frame = frame.under(self.env_condition(node.test, test, plain))
+        if plain:
+            self.exec_block(node.body.body, branch_frame)
+        elif isinstance(orelse, cst.If):
+            self._exec_If(orelse, branch_frame)
+        elif orelse is not None:
+            self.exec_block(orelse.body.body, branch_frame)
+
+    def env_condition(self, test: cst.BaseExpression, value: Any, truth: bool) -> str:
+        variables = ", ".join(sorted(set(_env_names(value))))
+        return f"`{self.code(test)}` is {truth} with the code's default for {variables}"
+
+    def _exec_For(self, node: cst.For, frame: Frame) -> None:
+        iterable = self.eval(node.iter, frame)
+        plain = strip_env(iterable)
+        if isinstance(plain, dict):
+            plain = list(plain)
+        if isinstance(plain, (list, tuple, set, frozenset)) and len(plain) <= MAX_LOOP_ITERATIONS:
+            for item in list(plain):
+                self.bind_target(node.target, rewrap(item, iterable), frame)
+                self.exec_block(node.body.body, frame)
+        else:
+            inner = frame.under(f"for {self.code(node.target)} in {self.code(node.iter)}")
+            self.bind_target(node.target, Unknown(f"loop variable over `{self.code(node.iter)}`"), inner)
+            self.exec_block(node.body.body, inner)
+        if node.orelse is not None:
+            self.exec_block(node.orelse.body.body, frame)
+
+    def _exec_While(self, node: cst.While, frame: Frame) -> None:
+        self.exec_block(node.body.body, frame.under(f"while {self.code(node.test)}"))
+
+    def _exec_With(self, node: cst.With, frame: Frame) -> None:
+        for item in node.items:
+            value = self.eval(item.item, frame)
+            if item.asname is not None:
+                self.bind_target(item.asname.name, value if isinstance(value, AppObj) else Unknown("with target"),
+                                 frame)
+        self.exec_block(node.body.body, frame)
+
+    def _exec_Try(self, node: cst.Try, frame: Frame) -> None:
+        self.exec_block(node.body.body, frame)
+        if node.orelse is not None:
+            self.exec_block(node.orelse.body.body, frame)
+        if node.finalbody is not None:
+            self.exec_block(node.finalbody.body.body, frame)
+
+    _exec_TryStar = _exec_Try
+
+    def _exec_Match(self, node: cst.Match, frame: Frame) -> None:
+        subject = self.code(node.subject)
+        for case in node.cases:
+            self.exec_block(case.body.body, frame.under(f"match {subject} case {self.code(case.pattern)}"))
+
+    def _exec_FunctionDef(self, node: cst.FunctionDef, frame: Frame) -> None:
+        decorators = [self.eval(d.decorator, frame) for d in node.decorators]
+        defaults: dict[str, Any] = {}
+        for param in list(node.params.params) + list(node.params.kwonly_params) + list(node.params.posonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, frame)
+        function = FunctionObj(node=node, module=frame.module, name=node.name.value, defaults=defaults)
+        self.function_objects.setdefault(id(node), []).append(function)
+        if frame.locals is not None:
+            closure = dict(frame.module.namespace)
+            closure.update(frame.locals)
+            function.attrs["__closure__"] = closure
+        elif frame.module.status == "running":
+            self.functions.append(function)
+        value: Any = function
+        for decorator, decorator_node in zip(reversed(decorators), reversed(node.decorators)):
+            value = self.apply_decorator(decorator, value, decorator_node, frame)
+        self.bind(node.name.value, value, frame)
+
+    def _exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> None:
+        bases = [self.eval(arg.value, frame) for arg in node.bases if arg.keyword is None]
+        cls = ClassObj(node=node, name=node.name.value, namespace={}, bases=bases, module=frame.module)
+        body_frame = Frame(frame.module, cls.namespace, frame.conditions, frame.function, set(), [], frame.depth,
+                           frame if frame.locals is not None else None)
+        try:
+            self.exec_block(node.body.body, body_frame)
+        except _Return:
+            pass
+        self.class_created(cls)
+        self.bind(node.name.value, cls, frame)
+
+    # ---------------------------------------------------------------- imports
+    def exec_import(self, node: cst.Import, frame: Frame) -> None:
+        for alias in node.names:
+            dotted = self.code(alias.name).replace(" ", "")
+            parts = dotted.split(".")
+            if alias.asname is not None:
+                target = self.import_dotted(parts)
+                self.bind_target(alias.asname.name, target, frame)
+            else:
+                self.import_dotted(parts)
+                self.bind(parts[0], self.import_module(parts[0]), frame)
+
+    def import_dotted(self, parts: list[str]) -> Any:
+        result: Any = None
+        for index in range(len(parts)):
+            result = self.import_module(".".join(parts[: index + 1]))
+        return result
+
+    def exec_import_from(self, node: cst.ImportFrom, frame: Frame) -> None:
+        base = self.resolve_from_base(node, frame)
+        if base is None:
+            names = node.names if not isinstance(node.names, cst.ImportStar) else []
+            for alias in names:
+                bound = alias.asname.name if alias.asname else alias.name
+                self.bind_target(bound, Unknown("relative import outside the scanned tree"), frame)
+            return
+        module = self.import_dotted(base.split("."))
+        if isinstance(node.names, cst.ImportStar):
+            if isinstance(module, ModuleState):
+                for key, value in list(module.namespace.items()):
+                    if not key.startswith("_"):
+                        self.bind(key, value, frame)
+            return
+        for alias in node.names:
+            name = self.code(alias.name)
+            if isinstance(module, ModuleState):
+                value = self.module_attribute(module, name)
+            else:
+                value = LibSymbol(f"{base}.{name}")
+            bound = alias.asname.name if alias.asname else alias.name
+            self.bind_target(bound, value, frame)
+
+    def resolve_from_base(self, node: cst.ImportFrom, frame: Frame) -> str | None:
+        module_name = self.code(node.module).replace(" ", "") if node.module is not None else ""
+        level = len(node.relative)
+        if level == 0:
+            return module_name
+        package = frame.module.name if frame.module.source.is_package else frame.module.name.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts):
+            return None
+        parts = parts[: len(parts) - (level - 1)]
+        if module_name:
+            parts.append(module_name)
+        return ".".join(parts) if parts else None
+
+    # ---------------------------------------------------------------- calls
+    def call_function(self, function: FunctionObj, args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
+        if frame.depth >= MAX_CALL_DEPTH:
+            return Unknown(f"call to {function.name}() nested too deeply to follow")
+        function.called = True
+        params = function.node.params
+        local: dict[str, Any] = {}
+        positional = list(params.posonly_params) + list(params.params)
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                local[name] = args[index]
+            elif name in kwargs:
+                local[name] = kwargs[name]
+            elif name in function.defaults:
+                local[name] = function.defaults[name]
+            else:
+                local[name] = Unknown(f"parameter `{name}` of {function.name}()")
+        for param in params.kwonly_params:
+            name = param.name.value
+            local[name] = kwargs.get(name, function.defaults.get(name, Unknown(f"parameter `{name}`")))
+        if isinstance(params.star_arg, cst.Param):
+            local[params.star_arg.name.value] = tuple(args[len(positional):])
+        if params.star_kwarg is not None:
+            known = {p.name.value for p in positional} | {p.name.value for p in params.kwonly_params}
+            local[params.star_kwarg.name.value] = {k: v for k, v in kwargs.items() if k not in known}
+        module = function.module
+        body_frame = Frame(module, local, frame.conditions, function, set(), [], frame.depth + 1)
+        body = function.node.body
+        try:
+            if isinstance(body, cst.IndentedBlock):
+                self.exec_block(body.body, body_frame)
+            else:
+                for small in body.body:
+                    self.exec_small(small, body_frame)
+        except _Return as returned:
+            candidates = body_frame.returns + [returned.value]
+            return _single(candidates, function.name)
+        if body_frame.returns:
+            return _single(body_frame.returns + [None], function.name)
+        return None
+
+    def run_uncalled_factories(self) -> None:
+        """App factories (``def create_app(): app = Flask(...)``) that nothing in the tree calls.
+
+        They are what ``flask --app pkg:create_app`` or a WSGI server would call, so they
+        run as entry points, with their parameters at their defaults.
+        """
+        for function in list(self.functions):
+            if function.called or function.registered_as_route:
+                continue
+            if self.creates_app(function):
+                self.call_function(function, [], {}, Frame(function.module))
+
+    def creates_app(self, function: FunctionObj) -> bool:
+        frame = Frame(function.module)
+        for call in _calls_in(function.node):
+            callee = self.eval(call.func, frame) if isinstance(call.func, (cst.Name, cst.Attribute)) else None
+            if isinstance(callee, LibSymbol) and self.canonical(callee.qualname) == "flask.Flask":
+                return True
+            if isinstance(callee, ClassObj) and "flask.Flask" in {self.canonical(b) for b in self.lib_bases(callee)}:
+                return True
+        return False
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return inner is node
+
+        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
+            return False
+
+    node.visit(Collector())
+    return found
+
+
+def _single(candidates: list[Any], name: str) -> Any:
+    first = candidates[0]
+    if all(c is first or (not isinstance(c, Unknown) and strip_env(c) == strip_env(first)) for c in candidates):
+        return first
+    objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
+    if len(objects) == 1:
+        return objects[0]
+    return Unknown(f"{name}() returns different values on different paths")
+
+
+def _env_names(value: Any) -> list[str]:
+    names = []
+    while isinstance(value, FromEnv):
+        names.append(value.var)
+        value = value.value
+    return names

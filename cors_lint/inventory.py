@@ -1,0 +1,180 @@
+"""The inventory document (``cors-lint inventory --format json``) and its text table.
+
+The JSON form is described by ``schemas/inventory.schema.json``. Output is sorted so that
+the same tree always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cors_lint import __version__
+from cors_lint.analysis import Inventory
+from cors_lint.objects import Site
+from cors_lint.resolve import Layer, Route
+from cors_lint.values import Provenance, Unknown, to_json, unwrap
+
+SCHEMA_VERSION = 1
+
+
+def site_json(site: Site) -> dict[str, Any]:
+    env: dict[str, list[str]] = {}
+    options: dict[str, Any] = {}
+    for key, value in site.options.items():
+        provenance = Provenance()
+        plain = unwrap(value, provenance)
+        if provenance.env:
+            env[key] = sorted(provenance.env)
+        options[key] = to_json(plain)
+    data: dict[str, Any] = {
+        **site.location.as_json(),
+        "kind": site.kind,
+        "target": site.target,
+        "options": options,
+    }
+    if env:
+        data["env"] = env
+    if site.notes:
+        data["notes"] = list(site.notes)
+    if site.condition:
+        data["condition"] = site.condition
+    return data
+
+
+def layer_json(layer: Layer) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "source": {**_short_location(layer), "kind": layer.kind},
+        "terminal": layer.terminal,
+        "preflight": layer.preflight,
+        "options": {name: to_json(value) for name, value in layer.options.items()},
+    }
+    if layer.kind == "extension":
+        data["scope"] = layer.scope
+        data["resource"] = to_json(layer.resource)
+    if layer.env:
+        data["env"] = layer.env
+    if layer.error:
+        data["error"] = layer.error
+    if layer.unknown:
+        data["unknown"] = sorted(set(layer.unknown))
+    if layer.condition:
+        data["condition"] = layer.condition
+    return data
+
+
+def _short_location(layer: Layer) -> dict[str, Any]:
+    return {"file": layer.source.file, "line": layer.source.line}
+
+
+def route_json(route: Route, include_app: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": to_json(route.path),
+        "endpoint": to_json(route.endpoint),
+        "methods": list(route.methods),
+        "file": route.location.file,
+        "line": route.location.line,
+        "cors": [layer_json(layer) for layer in route.layers],
+    }
+    if route.http_error_layers is not None:
+        data["cors_on_http_error"] = [layer_json(layer) for layer in route.http_error_layers]
+    if route.preflight_layers is not None:
+        data["preflight_cors"] = [layer_json(layer) for layer in route.preflight_layers]
+    if include_app:
+        data["app"] = route.app.id
+    if route.blueprint:
+        data["blueprint"] = route.blueprint
+    if route.error:
+        data["error"] = route.error
+    if route.notes:
+        data["notes"] = sorted(set(route.notes))
+    if route.condition:
+        data["condition"] = route.condition
+    return data
+
+
+def _route_sort_key(route: dict[str, Any]) -> tuple:
+    return (route["app"], json.dumps(route["path"]), json.dumps(route["endpoint"]), route["methods"], route["line"])
+
+
+def inventory_json(inventory: Inventory) -> dict[str, Any]:
+    apps = {}
+    for app in inventory.apps:
+        apps.setdefault(app.id, {"id": app.id, "name": app.name or "app", "file": app.location.file,
+                                 "line": app.location.line})
+        if app.config.unknown_sources:
+            apps[app.id]["config_unknown"] = sorted(set(app.config.unknown_sources))
+    routes = sorted((route_json(route) for route in inventory.routes), key=_route_sort_key)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cors-lint", "version": __version__},
+        "root": inventory.root.as_posix(),
+        "apps": sorted(apps.values(), key=lambda a: a["id"]),
+        "sites": [site_json(site) for site in inventory.sites],
+        "routes": routes,
+        "errors": [error.as_json() for error in inventory.errors],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------- text
+def _origins_text(options: dict[str, Any]) -> str:
+    origins = options.get("origins")
+    if isinstance(origins, Unknown):
+        return f"unknown ({origins.reason})"
+    if not isinstance(origins, list):
+        return str(origins)
+    parts = []
+    for origin in origins:
+        rendered = to_json(origin)
+        parts.append(rendered if isinstance(rendered, str) else f"re.compile({rendered['regex']!r})")
+    return ", ".join(parts)
+
+
+def layer_summary(layer: Layer) -> str:
+    options = layer.options
+    where = f"{layer.source.file}:{layer.source.line}"
+    bits = [f"{layer.kind}@{where}", f"origins: {_origins_text(options)}"]
+    if options.get("supports_credentials") is True:
+        bits.append("credentials")
+    if options.get("allow_private_network") is True:
+        bits.append("private-network")
+    if layer.kind == "decorator" and not layer.preflight:
+        bits.append("not on preflight")
+    if layer.error:
+        bits.append(layer.error)
+    if layer.unknown:
+        bits.append("partly unknown")
+    return " | ".join(bits)
+
+
+def inventory_text(inventory: Inventory) -> str:
+    lines: list[str] = []
+    by_app: dict[str, list[Route]] = {}
+    names: dict[str, str] = {}
+    for route in inventory.routes:
+        by_app.setdefault(route.app.id, []).append(route)
+        names[route.app.id] = route.app.name or "app"
+    for app_id in sorted(by_app):
+        lines.append(f"app {names[app_id]} ({app_id})")
+        routes = sorted(by_app[app_id], key=lambda r: (str(to_json(r.path)), str(to_json(r.endpoint))))
+        width = max(len(str(to_json(r.path))) for r in routes)
+        for route in routes:
+            path = str(to_json(route.path))
+            methods = ",".join(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or "-"
+            if not route.layers:
+                lines.append(f"  {path:<{width}}  {methods:<12} no CORS")
+            for index, layer in enumerate(route.layers):
+                prefix = f"  {path:<{width}}  {methods:<12}" if index == 0 else " " * (width + 17)
+                lines.append(f"{prefix} {layer_summary(layer)}")
+            if route.error:
+                lines.append(" " * (width + 17) + f" ! {route.error}")
+        lines.append("")
+    lines.append(f"{len(inventory.routes)} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
+                 f"{inventory.files} files, {len(inventory.errors)} files not analysed")
+    for error in inventory.errors:
+        lines.append(f"error: {error.file}: {error.message}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,208 @@
+"""The abstract runtime objects the interpreter builds: apps, blueprints, CORS hooks, views.
+
+These mirror what Flask and flask-cors create at import time. They are mutable while the
+interpreter runs and read-only afterwards (routes and layers are derived from them).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+_sequence = itertools.count()
+
+
+def next_seq() -> int:
+    """A global statement clock: lets 'config set after CORS(app)' be decided by order."""
+    return next(_sequence)
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+    column: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column}
+
+
+@dataclass
+class Site:
+    """A place in the source that configures CORS (the inventory's ``sites``)."""
+
+    kind: str  # extension | init_app | decorator | config | manual-header
+    location: Location
+    target: str
+    options: dict[str, Any]
+    env: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    condition: str | None = None
+    seq: int = field(default_factory=next_seq)
+
+
+@dataclass
+class ConfigState:
+    """``app.config``: the CORS_* keys known so far, and what else may have written to it."""
+
+    values: dict[str, tuple[Any, Site | None]] = field(default_factory=dict)
+    unknown_sources: list[str] = field(default_factory=list)
+
+    def snapshot(self) -> ConfigState:
+        return ConfigState(dict(self.values), list(self.unknown_sources))
+
+
+@dataclass
+class CorsHook:
+    """One ``after_request`` hook registered by ``CORS(...)`` / ``init_app(...)``."""
+
+    site: Site
+    options: dict[str, Any]  # defaults < config snapshot < ctor kwargs < init_app kwargs
+    env: dict[str, list[str]]
+    config: ConfigState | None  # None for blueprints (they have no config)
+    seq: int = field(default_factory=next_seq)
+
+
+@dataclass
+class ManualHook:
+    """A user ``after_request`` function (it may write CORS headers itself)."""
+
+    function: Any
+    location: Location
+    seq: int = field(default_factory=next_seq)
+
+
+@dataclass
+class RouteDecl:
+    rule: Any
+    endpoint: Any
+    view: Any
+    methods: Any
+    provide_automatic_options: Any
+    location: Location
+    condition: str | None = None
+    view_attrs: dict[str, Any] | None = None  # the view's attributes when an app route was added
+
+
+@dataclass(eq=False)
+class AppObj:
+    id: str
+    name: str
+    location: Location
+    config: ConfigState = field(default_factory=ConfigState)
+    hooks: list[Any] = field(default_factory=list)
+    routes: list[RouteDecl] = field(default_factory=list)
+    blueprints: list[tuple[Any, dict[str, Any], Location]] = field(default_factory=list)
+    static_url_path: Any = "/static"
+    extra_config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class BlueprintObj:
+    name: Any
+    location: Location
+    url_prefix: Any = None
+    static_url_path: Any = None
+    routes: list[RouteDecl] = field(default_factory=list)
+    hooks: list[Any] = field(default_factory=list)
+    children: list[tuple[Any, dict[str, Any], Location]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class CorsObj:
+    """An instance of ``flask_cors.CORS``; ``init_app`` may be called on it later."""
+
+    ctor_kwargs: dict[str, Any]
+    location: Location
+
+
+@dataclass(eq=False)
+class CrossOriginFactory:
+    """The result of ``cross_origin(...)``: a decorator waiting for its view."""
+
+    site: Site
+    kwargs: dict[str, Any]
+
+
+@dataclass(eq=False)
+class FunctionObj:
+    node: cst.FunctionDef
+    module: Any  # interpreter.ModuleState
+    name: str
+    defaults: dict[str, Any]
+    attrs: dict[str, Any] = field(default_factory=dict)
+    registered_as_route: bool = False
+    called: bool = False
+
+
+@dataclass(eq=False)
+class CrossOriginView:
+    """A view wrapped by ``@cross_origin(...)`` (``update_wrapper`` keeps the name)."""
+
+    inner: Any
+    factory: CrossOriginFactory
+    registered_before: bool  # the decorator sat above @route: no effect on the route
+    attrs: dict[str, Any] = field(default_factory=dict)  # copied from the inner view by update_wrapper
+
+
+@dataclass(eq=False)
+class BrokenView:
+    """A view that fails on every request (e.g. ``@cross_origin`` without parentheses)."""
+
+    name: str
+    reason: str
+    inner: Any = None
+
+
+@dataclass(eq=False)
+class ClassObj:
+    node: cst.ClassDef | None
+    name: str
+    namespace: dict[str, Any]
+    bases: list[Any]
+    module: Any = None
+
+
+@dataclass(eq=False)
+class ClassView:
+    """``SomeView.as_view("name")``."""
+
+    cls: ClassObj
+    name: Any
+
+
+@dataclass(eq=False)
+class InstanceObj:
+    cls: ClassObj
+
+
+@dataclass(eq=False)
+class ConfigObj:
+    app: AppObj
+
+
+@dataclass(frozen=True)
+class LibSymbol:
+    """A name from an installed library, e.g. ``flask_cors.CORS``."""
+
+    qualname: str
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    obj: Any
+    name: str
+
+
+@dataclass(eq=False)
+class RouteDecorator:
+    """``app.route(...)`` / ``bp.get(...)``, waiting for its view."""
+
+    owner: Any
+    rule: Any
+    options: dict[str, Any]
+    methods: Any
+    location: Location

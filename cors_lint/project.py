@@ -1,0 +1,160 @@
+"""Which files make up the project, what their module names are, and parsing them safely.
+
+Parsing is wrapped in a per-file error envelope: a file that cannot be read or parsed
+becomes a ``FileError`` and the rest of the project is still analysed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+# Directories that never hold the project's own code.
+EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        ".tox",
+        ".nox",
+        ".eggs",
+        "__pycache__",
+        "node_modules",
+        "site-packages",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".cors-lint-cache",
+        "build",
+        "dist",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    rel: str  # posix path relative to the scanned root
+    module_names: tuple[str, ...]  # dotted names the file can be imported as
+    is_package: bool
+
+
+@dataclass(frozen=True)
+class FileError:
+    file: str
+    kind: str  # syntax | encoding | empty | unreadable
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+@dataclass
+class ParsedModule:
+    source: SourceFile
+    module: cst.Module
+    positions: dict[cst.CSTNode, object]
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit code 2)."""
+
+
+def find_root(paths: list[Path]) -> Path:
+    resolved = [p.resolve() for p in paths]
+    dirs = [p if p.is_dir() else p.parent for p in resolved]
+    return Path(os.path.commonpath([str(d) for d in dirs]))
+
+
+def discover(paths: list[Path]) -> tuple[Path, list[SourceFile]]:
+    """Expand command-line paths into the project's Python files, sorted by relative path."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"path does not exist: {path}")
+    root = find_root(paths)
+    found: dict[Path, None] = {}
+    for path in paths:
+        path = path.resolve()
+        if path.is_file():
+            found[path] = None
+            continue
+        for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED_DIRS and not d.endswith(".egg-info"))
+            for name in sorted(filenames):
+                if name.endswith(".py"):
+                    found[Path(dirpath, name)] = None
+    files = [_source_file(p, root) for p in found]
+    files.sort(key=lambda f: f.rel)
+    return root, files
+
+
+def _source_file(path: Path, root: Path) -> SourceFile:
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    is_package = path.name == "__init__.py"
+    names = []
+    package_name = _package_module_name(path)
+    if package_name:
+        names.append(package_name)
+    rel_parts = Path(rel).with_suffix("").parts
+    if is_package:
+        rel_parts = rel_parts[:-1]
+    rel_name = ".".join(rel_parts)
+    if rel_name and rel_name not in names and all(part.isidentifier() for part in rel_parts):
+        names.append(rel_name)
+    return SourceFile(path=path, rel=rel, module_names=tuple(names), is_package=is_package)
+
+
+def _package_module_name(path: Path) -> str:
+    """The dotted name Python would give the file, from the ``__init__.py`` files above it."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").exists() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    if not all(part.isidentifier() for part in parts):
+        return ""
+    return ".".join(parts)
+
+
+def parse(source: SourceFile) -> ParsedModule | FileError:
+    """Read and parse one file; any failure becomes a ``FileError`` describing it."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return FileError(source.rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
+    if not data.strip():
+        if source.is_package:
+            data = b""
+        else:
+            return FileError(source.rel, "empty", "empty file: nothing to analyse")
+    if b"\x00" in data:
+        return FileError(source.rel, "encoding", "file contains NUL bytes (binary, not Python source)")
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        return FileError(source.rel, "syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return FileError(source.rel, "encoding", f"cannot decode source: {exc}")
+    except RecursionError:
+        return FileError(source.rel, "syntax", "source is nested too deeply to parse")
+    try:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+    except RecursionError:
+        return FileError(source.rel, "syntax", "source is nested too deeply to analyse")
+    return ParsedModule(source=source, module=module, positions=dict(positions))

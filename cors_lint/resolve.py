@@ -1,0 +1,534 @@
+"""Per-route resolution: which CORS layers flask-cors evaluates for each route, in order.
+
+For each route of each app: a ``@cross_origin`` view is answered by the decorator alone
+(terminal), except on OPTIONS requests that Flask answers itself; otherwise the
+``after_request`` hooks run, blueprint hooks (innermost blueprint first) before app hooks,
+each scope in reverse registration order, and a later hook only acts when no earlier one
+sent ``Access-Control-Allow-Origin``. Each hook applies the first resource that matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cors_lint.objects import (
+    AppObj,
+    BlueprintObj,
+    BrokenView,
+    ClassObj,
+    ClassView,
+    CorsHook,
+    CrossOriginFactory,
+    CrossOriginView,
+    FunctionObj,
+    Location,
+    ManualHook,
+    RouteDecl,
+    Site,
+)
+from cors_lint.semantics import (
+    BOOLEAN_OPTIONS,
+    CONFIG_KEYS,
+    DEFAULT_OPTIONS,
+    LAYER_OPTIONS,
+    compile_pattern,
+    ensure_list,
+    invalid_regexes,
+    is_wildcard,
+    match_path,
+    parse_resources,
+    probably_regex,
+)
+from cors_lint.values import Provenance, Regex, TimeDelta, Unknown, contains_unknown, unwrap
+
+_CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
+_SAMPLES = {"int": "1", "float": "1.5", "path": "a/b", "uuid": "00000000-0000-0000-0000-000000000000",
+            "string": "x", "default": "x"}
+
+
+@dataclass
+class Layer:
+    kind: str  # decorator | extension
+    source: Location
+    terminal: bool
+    preflight: bool
+    options: dict[str, Any]
+    env: dict[str, list[str]] = field(default_factory=dict)
+    resource: Any = None
+    scope: str = "app"
+    error: str | None = None
+    unknown: list[str] = field(default_factory=list)
+    condition: str | None = None
+    hook: Any = None
+
+
+@dataclass
+class Route:
+    app: AppObj
+    path: Any
+    endpoint: Any
+    methods: list[str]
+    location: Location
+    blueprint: str | None
+    layers: list[Layer]
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    condition: str | None = None
+    # Layers for responses Flask builds from an HTTP error (abort(), a missing static file) and
+    # for preflights answered 405; None where they are the same as ``layers``.
+    http_error_layers: list[Layer] | None = None
+    preflight_layers: list[Layer] | None = None
+
+
+def sample_path(rule: str) -> str:
+    """A concrete request path for a rule, to match resource patterns against."""
+
+    def replace(match: re.Match[str]) -> str:
+        converter = match.group("converter") or "default"
+        if converter == "any" and match.group("args"):
+            first = match.group("args").split(",")[0].strip().strip("'\"")
+            return first or "x"
+        return _SAMPLES.get(converter, "x")
+
+    return _CONVERTER.sub(replace, rule)
+
+
+# ---------------------------------------------------------------------------- expansion
+@dataclass
+class _Registered:
+    decl: RouteDecl
+    path: Any
+    endpoint: Any
+    blueprint_names: list[str]  # request.blueprints: innermost first
+    owner: Any
+
+
+def expand_routes(app: AppObj) -> tuple[list[_Registered], dict[str, BlueprintObj]]:
+    """All rules of ``app.url_map``, with Flask's prefix joining and endpoint naming."""
+    registered: list[_Registered] = []
+    names: dict[str, BlueprintObj] = {}
+    static = app.static_url_path
+    if isinstance(static, str):
+        decl = RouteDecl(f"{static}/<path:filename>", "static", None, ["GET"], None, app.location)
+        registered.append(_Registered(decl, decl.rule, "static", [], app))
+    for decl in app.routes:
+        endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
+        registered.append(_Registered(decl, decl.rule, endpoint, [], app))
+    for blueprint, options, _location in app.blueprints:
+        _register_blueprint(blueprint, dict(options), registered, names, depth=0)
+    return registered, names
+
+
+def _register_blueprint(bp: Any, options: dict[str, Any], out: list[_Registered], names: dict[str, BlueprintObj],
+                        depth: int) -> None:
+    if not isinstance(bp, BlueprintObj) or depth > 20:
+        return
+    name_prefix = options.get("name_prefix", "")
+    self_name = options.get("name", bp.name)
+    if not isinstance(self_name, str):
+        self_name = "<unknown>"
+    name = f"{name_prefix}.{self_name}".lstrip(".")
+    if name in names:
+        return  # Flask raises ValueError for a second blueprint under the same name
+    names[name] = bp
+    url_prefix = options.get("url_prefix")
+    if url_prefix is None:
+        url_prefix = bp.url_prefix
+    chain = [".".join(name.split(".")[: i + 1]) for i in range(name.count(".") + 1)][::-1]
+    rules: list[tuple[Any, Any, RouteDecl]] = []
+    if isinstance(bp.static_url_path, str):
+        rules.append((f"{bp.static_url_path}/<path:filename>", "static",
+                      RouteDecl(None, "static", None, ["GET"], None, bp.location)))
+    for decl in bp.routes:
+        endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
+        rules.append((decl.rule, endpoint, decl))
+    for rule, endpoint, decl in rules:
+        path = _join_prefix(url_prefix, rule)
+        full_endpoint = f"{name}.{endpoint}" if isinstance(endpoint, str) else endpoint
+        out.append(_Registered(decl, path, full_endpoint, chain, bp))
+    for child, child_options, _location in bp.children:
+        child_options = dict(child_options)
+        child_prefix = child_options.get("url_prefix")
+        if child_prefix is None and isinstance(child, BlueprintObj):
+            child_prefix = child.url_prefix
+        if isinstance(url_prefix, str) and isinstance(child_prefix, str):
+            child_options["url_prefix"] = url_prefix.rstrip("/") + "/" + child_prefix.lstrip("/")
+        elif child_prefix is not None:
+            child_options["url_prefix"] = child_prefix
+        elif url_prefix is not None:
+            child_options["url_prefix"] = url_prefix
+        child_options["name_prefix"] = name
+        _register_blueprint(child, child_options, out, names, depth + 1)
+
+
+def _join_prefix(url_prefix: Any, rule: Any) -> Any:
+    if url_prefix is None:
+        return rule
+    if not isinstance(url_prefix, str) or not isinstance(rule, str):
+        return Unknown("route path cannot be known statically")
+    if rule:
+        return "/".join((url_prefix.rstrip("/"), rule.lstrip("/")))
+    return url_prefix
+
+
+def _endpoint_of(view: Any) -> Any:
+    if isinstance(view, FunctionObj):
+        return view.name
+    if isinstance(view, CrossOriginView):
+        return _endpoint_of(view.inner)
+    if isinstance(view, BrokenView):
+        return view.name
+    if isinstance(view, ClassView):
+        return view.name
+    return Unknown("endpoint of a view cannot be known statically")
+
+
+# ---------------------------------------------------------------------------- methods
+def route_methods(decl: RouteDecl, app: AppObj) -> tuple[list[str] | Unknown, bool]:
+    """Flask's ``add_url_rule``: the rule's methods and ``provide_automatic_options``."""
+    view = decl.view
+    methods = decl.methods
+    if methods is None and isinstance(view, ClassView):
+        methods = _class_methods(view.cls)
+    if methods is None:
+        methods = ["GET"]
+    if isinstance(methods, str) or not isinstance(methods, (list, tuple, set, frozenset)):
+        return Unknown("route methods cannot be known statically"), False
+    if not all(isinstance(m, str) for m in methods):
+        return Unknown("route methods cannot be known statically"), False
+    method_set = {m.upper() for m in methods}
+    attrs = decl.view_attrs if decl.view_attrs is not None else _view_attrs(view)
+    required: set[str] = set(attrs.get("required_methods", set()))
+    provide = decl.provide_automatic_options
+    if provide is None:
+        provide = attrs.get("provide_automatic_options")
+    if isinstance(view, ClassView):
+        # as_view() overwrites what the decorators set with the class attribute
+        provide = decl.provide_automatic_options
+        if provide is None:
+            provide = _class_attr(view.cls, "provide_automatic_options")
+        if any(_truthy(f.kwargs.get("automatic_options", True)) is not False for f in _class_cross_origins(view.cls)):
+            required.add("OPTIONS")
+    if provide is None:
+        automatic = app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0]
+        if "OPTIONS" not in method_set and _truthy(unwrap(automatic)) is not False:
+            provide = True
+            required.add("OPTIONS")
+        else:
+            provide = False
+    method_set |= required
+    if "GET" in method_set:
+        method_set.add("HEAD")
+    return sorted(method_set), bool(provide)
+
+
+def _view_attrs(view: Any) -> dict[str, Any]:
+    from cors_lint.flask_api import view_attributes
+
+    return view_attributes(view)
+
+
+def _truthy(value: Any) -> bool | None:
+    value = unwrap(value)
+    if isinstance(value, Unknown):
+        return None
+    return bool(value)
+
+
+def _class_methods(cls: ClassObj) -> list[str] | None:
+    explicit = _class_attr(cls, "methods")
+    if explicit is not None:
+        return explicit
+    found = [name.upper() for name in ("get", "post", "head", "options", "delete", "put", "trace", "patch")
+             if isinstance(_class_attr(cls, name), FunctionObj)]
+    return found or None
+
+
+def _class_attr(cls: ClassObj, name: str) -> Any:
+    seen = set()
+    pending = [cls]
+    while pending:
+        klass = pending.pop(0)
+        if id(klass) in seen or not isinstance(klass, ClassObj):
+            continue
+        seen.add(id(klass))
+        if name in klass.namespace:
+            return unwrap(klass.namespace[name])
+        pending.extend(klass.bases)
+    return None
+
+
+def _is_method_view(cls: ClassObj) -> bool:
+    from cors_lint.objects import LibSymbol
+
+    seen = set()
+    pending: list[Any] = [cls]
+    while pending:
+        klass = pending.pop(0)
+        if isinstance(klass, LibSymbol):
+            if klass.qualname in ("flask.views.MethodView", "flask.MethodView"):
+                return True
+            continue
+        if not isinstance(klass, ClassObj) or id(klass) in seen:
+            continue
+        seen.add(id(klass))
+        pending.extend(klass.bases)
+    return False
+
+
+def _class_cross_origins(cls: ClassObj) -> list[CrossOriginFactory]:
+    decorators = _class_attr(cls, "decorators")
+    if not isinstance(decorators, (list, tuple)):
+        return []
+    return [d for d in decorators if isinstance(d, CrossOriginFactory)]
+
+
+# ---------------------------------------------------------------------------- options
+def effective_options(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
+    """flask-cors's merged options for one layer, in flask-cors's own names and JSON-able forms.
+
+    Returns the options, the environment variables each came from, and unknown reasons.
+    """
+    options: dict[str, Any] = {}
+    env: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    for name in LAYER_OPTIONS:
+        provenance = Provenance()
+        value = unwrap(raw.get(name, DEFAULT_OPTIONS[name]), provenance)
+        if provenance.env:
+            env[name] = sorted(provenance.env)
+        missing = contains_unknown(value)
+        if missing is not None:
+            options[name] = missing
+            unknown.append(f"{name}: {missing.reason}")
+            continue
+        if name in ("origins", "allow_headers"):
+            value = ensure_list(value)
+        elif name in BOOLEAN_OPTIONS:
+            value = _bool(value)
+        elif name == "max_age" and isinstance(value, TimeDelta):
+            value = str(int(value.seconds))
+        elif name in ("methods", "expose_headers") and isinstance(value, (set, frozenset, tuple)):
+            value = sorted(value, key=str)
+        options[name] = value
+    return options, env, unknown
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, (Regex, TimeDelta)):
+        return True
+    return bool(value)
+
+
+def options_error(options: dict[str, Any]) -> str | None:
+    """The ValueError flask-cors 6.0.4+ raises when it resolves these options, if any."""
+    origins = options.get("origins")
+    if isinstance(origins, list):
+        if is_wildcard(origins) and options.get("supports_credentials") is True and options.get("send_wildcard") is True:
+            return "ValueError: supports_credentials with the origin '*' and send_wildcard=True"
+        bad = invalid_regexes(origins, ignore_case=True)
+        if bad:
+            return f"ValueError: invalid regular expression in origins: {bad[0]!r}"
+    headers = options.get("allow_headers")
+    if isinstance(headers, list):
+        bad = invalid_regexes(headers, ignore_case=True)
+        if bad:
+            return f"ValueError: invalid regular expression in allow_headers: {bad[0]!r}"
+    return None
+
+
+def decorator_options(factory: CrossOriginFactory, app: AppObj) -> dict[str, Any]:
+    """cross_origin resolves on every request: defaults < live app.config < its kwargs."""
+    raw = dict(DEFAULT_OPTIONS)
+    for key, (value, _site) in app.config.values.items():
+        name = CONFIG_KEYS.get(key)
+        if name is not None and unwrap(value) is not None:
+            raw[name] = value
+    raw.update(factory.kwargs)
+    return raw
+
+
+# ---------------------------------------------------------------------------- layers
+def resolve_app(app: AppObj) -> list[Route]:
+    registered, blueprints = expand_routes(app)
+    routes = []
+    for entry in registered:
+        routes.append(_resolve_route(app, entry, blueprints))
+    return routes
+
+
+def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, BlueprintObj]) -> Route:
+    decl = entry.decl
+    methods, provide_automatic = route_methods(decl, app)
+    route = Route(app=app, path=entry.path, endpoint=entry.endpoint,
+                  methods=methods if isinstance(methods, list) else [], location=decl.location,
+                  blueprint=entry.blueprint_names[0] if entry.blueprint_names else None, layers=[],
+                  condition=decl.condition)
+    if isinstance(methods, Unknown):
+        route.notes.append(methods.reason)
+    view = decl.view
+    options_dispatched = isinstance(methods, list) and "OPTIONS" in methods and not provide_automatic
+    decorator = _decorator_layer(view, app, options_dispatched, route)
+    if decorator is not None:
+        route.layers.append(decorator)
+        if decorator.terminal and decorator.preflight:
+            return route
+    has_options = isinstance(methods, list) and "OPTIONS" in methods
+    scopes: list[tuple[str, list[Any]]] = [(name, blueprints[name].hooks) for name in entry.blueprint_names
+                                           if name in blueprints]
+    scopes.append(("app", app.hooks))
+    chain: list[Layer] = []
+    blueprint_chain: list[Layer] = []
+    for scope, hooks in scopes:
+        for hook in reversed(hooks):
+            if isinstance(hook, ManualHook):
+                _note_manual_hook(hook, route)
+                continue
+            layer = _extension_layer(hook, route.path, scope)
+            if layer is None:
+                continue
+            if scope != "app":
+                layer.preflight = has_options
+                blueprint_chain.append(layer)
+            chain.append(layer)
+    route.layers.extend(chain)
+    app_chain = [layer for layer in chain if layer.scope == "app"]
+    intercepting = [layer for layer in reversed(app_chain) if _intercepts(layer.hook)]
+    http_error = _unique(intercepting + chain)
+    if [id(x) for x in http_error] != [id(x) for x in chain]:
+        route.http_error_layers = http_error
+    if not has_options:
+        preflight = _unique(intercepting + app_chain)
+        if [id(x) for x in preflight] != [id(x) for x in app_chain]:
+            route.preflight_layers = preflight
+    if isinstance(view, FunctionObj) and view.attrs.get("manual_headers"):
+        route.notes.append("the view sets Access-Control-* headers itself")
+    if isinstance(view, FunctionObj) and view.attrs.get("unknown_decorators"):
+        route.notes.append("view is wrapped by decorators cors-lint does not model: "
+                           + ", ".join(view.attrs["unknown_decorators"]))
+    return route
+
+
+def _intercepts(hook: CorsHook) -> bool:
+    """``intercept_exceptions`` (top-level only): the hook also wraps the app's error handlers."""
+    return _truthy(hook.options.get("intercept_exceptions", True)) is not False
+
+
+def _unique(layers: list[Layer]) -> list[Layer]:
+    """A hook evaluated twice gives the same answer the second time: keep its first place."""
+    seen: set[int] = set()
+    result = []
+    for layer in layers:
+        if id(layer.hook) not in seen:
+            seen.add(id(layer.hook))
+            result.append(layer)
+    return result
+
+
+def _note_manual_hook(hook: ManualHook, route: Route) -> None:
+    function = hook.function
+    if isinstance(function, FunctionObj) and function.attrs.get("manual_headers"):
+        route.notes.append(f"after_request hook {function.name}() at {hook.location.file}:{hook.location.line} "
+                           "sets Access-Control-* headers")
+
+
+def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Route) -> Layer | None:
+    factory: CrossOriginFactory | None = None
+    if isinstance(view, CrossOriginView):
+        while isinstance(view.inner, CrossOriginView):
+            view = view.inner  # nested decorators: the innermost one sets the headers
+        factory = view.factory
+    elif isinstance(view, ClassView):
+        factories = _class_cross_origins(view.cls)
+        factory = factories[0] if factories else None
+    elif isinstance(view, BrokenView):
+        route.error = view.reason
+        return None
+    if factory is None:
+        return None
+    options, env, unknown = effective_options(decorator_options(factory, app))
+    for key in ("**",):
+        if key in factory.site.options:
+            unknown.append("options passed with ** cannot be known")
+    layer = Layer(kind="decorator", source=factory.site.location, terminal=True, preflight=options_dispatched,
+                  options=options, env=env, unknown=unknown, condition=factory.site.condition)
+    if options_dispatched and options.get("automatic_options") is False:
+        if isinstance(view, ClassView) and _is_method_view(view.cls) and _class_attr(view.cls, "options") is None:
+            layer.preflight = False
+            route.notes.append("OPTIONS requests reach the MethodView, which has no options(): they fail with 500 "
+                               "and get no headers from the decorator")
+        else:
+            route.notes.append("the view body runs for OPTIONS requests (automatic_options is false)")
+    layer.error = options_error(options)
+    if layer.error:
+        layer.terminal = False
+        route.error = f"the view answers 500: cross_origin raises {layer.error}"
+    if app.config.unknown_sources:
+        layer.unknown.extend(f"app.config: {reason}" for reason in app.config.unknown_sources)
+    return layer
+
+
+def _extension_layer(hook: CorsHook, path: Any, scope: str) -> Layer | None:
+    layer = _match_resource(hook, path, scope)
+    if layer is not None:
+        layer.hook = hook
+    return layer
+
+
+def _match_resource(hook: CorsHook, path: Any, scope: str) -> Layer | None:
+    site: Site = hook.site
+    resources = parse_resources(_strip(hook.options.get("resources", r"/*")))
+    unknown = list(getattr(hook, "unknown_options", []))
+    if hook.config is not None and hook.config.unknown_sources:
+        unknown.extend(f"app.config: {reason}" for reason in hook.config.unknown_sources)
+    if isinstance(resources, Unknown) or isinstance(path, Unknown) or not isinstance(path, str):
+        reason = resources.reason if isinstance(resources, Unknown) else "route path cannot be known statically"
+        options, env, more = effective_options(hook.options)
+        return Layer("extension", site.location, False, True, options, env,
+                     resource=Unknown(reason), scope=scope, unknown=unknown + more + [reason],
+                     condition=site.condition)
+    request_path = sample_path(path)
+    for pattern, resource_options in resources:
+        matched = match_path(request_path, unwrap(pattern))
+        if isinstance(matched, Unknown):
+            options, env, more = effective_options(hook.options)
+            return Layer("extension", site.location, False, True, options, env, resource=matched, scope=scope,
+                         unknown=unknown + more + [matched.reason], condition=site.condition)
+        if not matched:
+            continue
+        raw = dict(hook.options)
+        resource_options = _strip(resource_options)
+        error = None
+        if isinstance(resource_options, dict):
+            raw.update(resource_options)
+        elif isinstance(resource_options, Unknown):
+            unknown.append(f"resource options: {resource_options.reason}")
+        else:
+            error = "ValueError: resource options must be a dict"
+        options, env, more = effective_options(raw)
+        layer = Layer("extension", site.location, False, True, options, env, resource=pattern, scope=scope,
+                      unknown=unknown + more, condition=site.condition)
+        layer.error = error or options_error(options)
+        return layer
+    return None
+
+
+def _strip(value: Any) -> Any:
+    """Remove the outer environment wrappers only: inner values keep their provenance."""
+    from cors_lint.values import FromEnv
+
+    while isinstance(value, FromEnv):
+        value = value.value
+    return value
+
+
+def resource_is_regex(pattern: Any) -> bool:
+    return isinstance(pattern, Regex) or (isinstance(pattern, str) and probably_regex(pattern))
+
+
+def resource_compiles(pattern: Any) -> bool:
+    if isinstance(pattern, str) and not probably_regex(pattern):
+        return True
+    return compile_pattern(pattern, ignore_case=False) is not None

@@ -1,0 +1,154 @@
+"""What flask-cors itself does with options, patterns and resources.
+
+Everything here mirrors flask-cors 6.0.x (``flask_cors/core.py`` and ``extension.py``);
+the differential tests in ``tests/test_differential.py`` hold it to the installed
+flask-cors. Functions are pure and work on plain values (see ``cors_lint.values``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cors_lint.values import Regex, Unknown
+
+# flask_cors.core.DEFAULT_OPTIONS (6.0.x)
+ALL_METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"]
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "origins": "*",
+    "methods": ALL_METHODS,
+    "allow_headers": "*",
+    "expose_headers": None,
+    "supports_credentials": False,
+    "max_age": None,
+    "send_wildcard": False,
+    "automatic_options": True,
+    "vary_header": True,
+    "resources": r"/*",
+    "intercept_exceptions": True,
+    "always_send": True,
+    "allow_private_network": False,
+}
+OPTION_NAMES = frozenset(DEFAULT_OPTIONS)
+CONFIG_KEYS = {"CORS_" + name.upper(): name for name in DEFAULT_OPTIONS}
+
+# Options that end up in a per-route layer (resources/intercept_exceptions are extension-wide).
+LAYER_OPTIONS = (
+    "origins",
+    "methods",
+    "allow_headers",
+    "expose_headers",
+    "supports_credentials",
+    "max_age",
+    "send_wildcard",
+    "vary_header",
+    "automatic_options",
+    "always_send",
+    "allow_private_network",
+)
+BOOLEAN_OPTIONS = frozenset(
+    {
+        "supports_credentials",
+        "send_wildcard",
+        "vary_header",
+        "automatic_options",
+        "always_send",
+        "allow_private_network",
+        "intercept_exceptions",
+    }
+)
+
+_REGEX_HINT_CHARS = frozenset("*\\]?$^[]()")
+
+
+def probably_regex(pattern: str | Regex) -> bool:
+    """flask_cors.core.probably_regex: compiled patterns, and strings with ``* \\ ] ? $ ^ [ ( )``."""
+    if isinstance(pattern, Regex):
+        return True
+    return not _REGEX_HINT_CHARS.isdisjoint(pattern)
+
+
+def re_fix(pattern: Any) -> Any:
+    """flask_cors.core.re_fix: the bare ``*`` becomes the regex ``.*``."""
+    return r".*" if pattern == r"*" else pattern
+
+
+def ensure_list(value: Any) -> list[Any]:
+    """flask_cors.core.ensure_iterable followed by ``list``: a str or a scalar becomes a 1-element list.
+
+    Sets are sorted so that the model is deterministic (flask-cors only ever uses them
+    through ``any()``, ``sorted()`` or ``len()``, none of which depends on their order).
+    """
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=_sort_key)
+    return [value]
+
+
+def _sort_key(item: Any) -> str:
+    return item.pattern if isinstance(item, Regex) else str(item)
+
+
+def compile_pattern(pattern: str | Regex, *, ignore_case: bool) -> re.Pattern[str] | None:
+    """Compile a pattern the way flask-cors resolves it; ``None`` when it does not compile."""
+    try:
+        if isinstance(pattern, Regex):
+            return re.compile(pattern.pattern, pattern.flags)
+        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except (re.error, TypeError, ValueError, RecursionError, OverflowError):
+        return None
+
+
+def invalid_regexes(patterns: list[Any], *, ignore_case: bool) -> list[str]:
+    """Regex-looking strings that do not compile (flask-cors >= 6.0.4 raises ValueError on them)."""
+    bad = []
+    for pattern in map(re_fix, patterns):
+        if isinstance(pattern, str) and probably_regex(pattern):
+            if compile_pattern(pattern, ignore_case=ignore_case) is None:
+                bad.append(pattern)
+    return bad
+
+
+def match_path(path: str, pattern: Any) -> bool | Unknown:
+    """flask_cors.core.try_match_pattern for request paths (case-sensitive, flask-cors >= 6.0)."""
+    if isinstance(pattern, Unknown):
+        return pattern
+    if isinstance(pattern, Regex) or (isinstance(pattern, str) and probably_regex(pattern)):
+        compiled = compile_pattern(pattern, ignore_case=False)
+        if compiled is None:
+            return False
+        return compiled.match(path) is not None
+    return str(path) == str(pattern)
+
+
+def resource_sort_key(pattern: Any) -> tuple[int, int, int, int]:
+    """flask_cors.core.parse_resources sort key (6.0.1 - 6.0.5): literals, compiled, regex strings."""
+    if isinstance(pattern, Regex):
+        return (1, 0, -pattern.pattern.count("/"), -len(pattern.pattern))
+    if isinstance(pattern, str) and probably_regex(pattern):
+        return (1, 1, -pattern.count("/"), -len(pattern))
+    text = str(pattern)
+    return (0, 0, -text.count("/"), -len(text))
+
+
+def parse_resources(resources: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
+    """flask_cors.core.parse_resources, before compilation: ordered ``(pattern, options)`` pairs."""
+    if isinstance(resources, Unknown):
+        return resources
+    if isinstance(resources, dict):
+        pairs = [(re_fix(key), value) for key, value in resources.items()]
+        if any(isinstance(key, Unknown) for key, _ in pairs):
+            return Unknown("a resource pattern cannot be evaluated statically")
+        pairs.sort(key=lambda pair: resource_sort_key(pair[0]))
+        return pairs
+    if isinstance(resources, (str, Regex)):
+        return [(re_fix(resources), {})]
+    if isinstance(resources, (list, tuple, set, frozenset)):
+        return [(re_fix(item), {}) for item in ensure_list(resources)]
+    return Unknown(f"unexpected value for resources: {type(resources).__name__}")
+
+
+def is_wildcard(origins: list[Any]) -> bool:
+    """``allow_all_origins``: the exact element ``.*`` after ``*`` -> ``.*``."""
+    return any(re_fix(item) == r".*" for item in origins if isinstance(item, str))
