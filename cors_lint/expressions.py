@@ -49,6 +49,8 @@ _BINARY = {
     cst.FloorDivide: operator.floordiv,
     cst.Divide: operator.truediv,
 }
+RE_FLAGS = {"IGNORECASE": 2, "I": 2, "MULTILINE": 8, "M": 8, "DOTALL": 16, "S": 16, "VERBOSE": 64, "X": 64,
+            "ASCII": 256, "A": 256, "UNICODE": 32, "U": 32}
 PLAIN = (str, int, float, bool, type(None), list, tuple, set, frozenset, dict)
 
 
@@ -349,6 +351,8 @@ class ExpressionEvaluator:
         if isinstance(plain, ModuleState):
             return self.module_attribute(plain, name)
         if isinstance(plain, LibSymbol):
+            if plain.qualname == "re" and name in RE_FLAGS:
+                return RE_FLAGS[name]
             return LibSymbol(f"{plain.qualname}.{name}")
         if isinstance(plain, ClassObj):
             found = self.class_attribute(plain, name)

@@ -50,8 +50,6 @@ _VERBS = {"get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch
 _TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 _TIMEDELTA_SECONDS = {"days": 86400, "seconds": 1, "microseconds": 1e-6, "milliseconds": 1e-3, "minutes": 60,
                       "hours": 3600, "weeks": 604800}
-_RE_FLAGS = {"IGNORECASE": 2, "I": 2, "MULTILINE": 8, "M": 8, "DOTALL": 16, "S": 16, "VERBOSE": 64, "X": 64,
-             "ASCII": 256, "A": 256, "UNICODE": 32, "U": 32}
 _HTTP_METHOD_FUNCS = ("get", "post", "head", "options", "delete", "put", "trace", "patch")
 
 
@@ -100,8 +98,6 @@ class FlaskApi:
             return self.make_timedelta(args, kwargs)
         if name.startswith("builtins."):
             return self.call_builtin(name.removeprefix("builtins."), args, kwargs)
-        if name.startswith("re.") and name.removeprefix("re.") in _RE_FLAGS:
-            return _RE_FLAGS[name.removeprefix("re.")]
         return Unknown(f"call to {name}() cannot be evaluated statically")
 
     def call_method(self, method: BoundMethod, args, kwargs, node, frame, unknown_star) -> Any:

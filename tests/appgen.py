@@ -148,7 +148,8 @@ class ProjectGenerator:
         settings.body += ["", "class AppConfig(BaseConfig):"]
         app_keys = self.rng.sample(sorted(CONFIG_KEYS), self.rng.randint(0, 2))
         settings.body += [f"    {k} = {self.value_for(k, settings)}" for k in app_keys] or ["    TESTING = False"]
-        settings.body.append("")
+        settings.body += ["", "class DevConfig(AppConfig):", "    CORS_ORIGINS = '*'", "",
+                          "CONFIGS = {'prod': AppConfig, 'dev': DevConfig}", ""]
 
         blueprints = self.blueprints()
         factory = self.rng.random() < 0.5
@@ -187,10 +188,16 @@ class ProjectGenerator:
     def app_body(self, module: Module, blueprints: list[tuple[str, str, str]], factory: bool) -> None:
         module.imports.add("from flask import Flask")
         indent = "    " if factory else ""
-        lines = ["def create_app():"] if factory else []
-        lines.append(f"{indent}app = Flask(__name__)")
+        lines = ["def create_app(mode='prod'):"] if factory else []
+        static = self.rng.choice(["", "", ", static_folder=None", ", static_url_path='/assets'",
+                                  ", static_folder='public/files'"])
+        lines.append(f"{indent}app = Flask(__name__{static})")
         lines += self.config_statements(module, indent)
-        extension = self.rng.choice(["none", "cors", "cors", "init_app", "twice", "init_app_cross_module"])
+        if self.rng.random() < 0.2:
+            module.imports.update({"import os", "import settings"})
+            lines.append(f"{indent}app.config.from_object(settings.CONFIGS[os.getenv('GEN_CONF', 'prod')])")
+        extension = self.rng.choice(["none", "cors", "cors", "init_app", "twice", "init_app_cross_module",
+                                     "helper", "env_branch"])
         if extension == "cors":
             args = ", ".join(["app", *self.options(module, True)])
             lines.append(f"{indent}{self.cors_name(module)}({args})")
@@ -211,11 +218,36 @@ class ProjectGenerator:
             module.imports.add("from extensions import cors")
             init = ", ".join(["app", *self.options(module, True, self.rng.randint(0, 2))])
             lines.append(f"{indent}cors.init_app({init})")
+        elif extension == "helper":
+            helpers = self.module("helpers")
+            args = ", ".join(["target", *self.options(helpers, True, self.rng.randint(0, 3))])
+            helpers.body += ["def setup_cors(target, **extra):", f"    {self.cors_name(helpers)}({args}, **extra)",
+                             "    return target", ""]
+            module.imports.add("from helpers import setup_cors")
+            extra = self.rng.choice(["", "max_age=30", "send_wildcard=False"])
+            if extra and extra.split("=")[0] + "=" in args:
+                extra = ""
+            lines.append(f"{indent}app = setup_cors(app{', ' + extra if extra else ''})")
+        elif extension == "env_branch":
+            module.imports.add("import os")
+            cors = self.cors_name(module)
+            lines.append(f"{indent}if os.environ.get('GEN_MODE', 'production') == 'production':")
+            lines.append(f"{indent}    {cors}({', '.join(['app', *self.options(module, True, 2)])})")
+            lines.append(f"{indent}else:")
+            lines.append(f"{indent}    {cors}(app, origins='*', supports_credentials=True)")
         lines += self.config_statements(module, indent)
+        loop = len(blueprints) > 1 and self.rng.random() < 0.4
         for bp_module, bp_name, register_prefix in blueprints:
             module.imports.add(f"from views.{bp_module} import {bp_name}")
             prefix = f", url_prefix={register_prefix!r}" if register_prefix else ""
-            lines.append(f"{indent}app.register_blueprint({bp_name}{prefix})")
+            if self.rng.random() < 0.15:
+                prefix += f", name='renamed_{bp_name}'"
+            if not loop:
+                lines.append(f"{indent}app.register_blueprint({bp_name}{prefix})")
+        if loop:
+            names = ", ".join(bp for _, bp, _ in blueprints)
+            lines.append(f"{indent}for blueprint in ({names}):")
+            lines.append(f"{indent}    app.register_blueprint(blueprint)")
         lines += self.app_routes(module, indent)
         lines += self.config_statements(module, indent)
         if factory:
@@ -271,7 +303,8 @@ class ProjectGenerator:
             return lines
         decorators = []
         if form == "route":
-            decorators.append(f"@{owner}.route({rule!r}{method_arg}{pao})")
+            endpoint = f", endpoint='ep_{name}'" if self.rng.random() < 0.15 else ""
+            decorators.append(f"@{owner}.route({rule!r}{method_arg}{pao}{endpoint})")
         elif form == "verb":
             verb = self.rng.choice(["get", "post", "put", "delete", "patch"])
             decorators.append(f"@{owner}.{verb}({rule!r})")

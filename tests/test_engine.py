@@ -1,0 +1,428 @@
+"""The engine on small sources: what is recognised, resolved, and left unknown."""
+
+from __future__ import annotations
+
+from helpers import inventory_of, route, sites
+
+
+# ---------------------------------------------------------------------------- recognition
+def test_aliases_and_module_imports_are_recognised(tmp_path):
+    doc = inventory_of(tmp_path, {
+        "a.py": """
+            from flask import Flask
+            from flask_cors import CORS as C
+            app = Flask(__name__)
+            C(app, origins="https://a.example.com")
+            @app.route("/a")
+            def a(): return "a"
+        """,
+        "b.py": """
+            import flask
+            import flask_cors as fc
+            app = flask.Flask(__name__)
+            fc.CORS(app, origins="https://b.example.com")
+            @app.route("/b")
+            def b(): return "b"
+        """,
+        "c.py": """
+            from flask import Flask
+            from flask.ext.cors import CORS
+            app = Flask(__name__)
+            CORS(app, origins="https://c.example.com")
+            @app.route("/c")
+            def c(): return "c"
+        """,
+    })
+    for path, origin in (("/a", "a"), ("/b", "b"), ("/c", "c")):
+        layers = route(doc, path)["cors"]
+        assert [layer["options"]["origins"] for layer in layers] == [[f"https://{origin}.example.com"]]
+    assert len(sites(doc, "extension")) == 3
+
+
+def test_look_alikes_are_not_flask_cors(tmp_path):
+    doc = inventory_of(tmp_path, {
+        "cors.py": """
+            def CORS(app, **kwargs):
+                return app
+        """,
+        "vendor/flask_cors/__init__.py": """
+            def CORS(app=None, **kwargs):
+                pass
+        """,
+        "app.py": """
+            from flask import Flask
+            from flask_socketio import SocketIO
+            from cors import CORS
+            from vendor.flask_cors import CORS as VendoredCORS
+            app = Flask(__name__)
+            CORS(app, origins="*")
+            VendoredCORS(app, origins="*")
+            socketio = SocketIO(app, cors_allowed_origins="*")
+            def shadow():
+                CORS = lambda app: None
+                CORS(app)
+            @app.route("/x")
+            def x(): return "x"
+        """,
+    })
+    assert sites(doc) == []
+    assert route(doc, "/x")["cors"] == []
+
+
+def test_locally_shadowed_name_is_not_flask_cors(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS = None
+        def configure(app):
+            CORS(app)
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    assert sites(doc, "extension") == []
+
+
+def test_init_app_across_modules_inside_a_factory(tmp_path):
+    doc = inventory_of(tmp_path, {
+        "shop/__init__.py": """
+            from flask import Flask
+            from shop.extensions import cors
+            from shop.api import api
+
+            def create_app():
+                app = Flask(__name__)
+                cors.init_app(app, origins=["https://shop.example.com"])
+                app.register_blueprint(api, url_prefix="/api")
+                return app
+        """,
+        "shop/extensions.py": """
+            from flask_cors import CORS
+            cors = CORS(supports_credentials=True, max_age=600)
+        """,
+        "shop/api.py": """
+            from flask import Blueprint
+            api = Blueprint("api", __name__)
+            @api.get("/me")
+            def me(): return "me"
+        """,
+    })
+    me = route(doc, "/api/me")
+    assert me["endpoint"] == "api.me"
+    assert me["methods"] == ["GET", "HEAD", "OPTIONS"]
+    [layer] = me["cors"]
+    assert layer["source"] == {"file": "shop/__init__.py", "line": 7, "kind": "extension"}
+    assert layer["options"]["origins"] == ["https://shop.example.com"]
+    assert layer["options"]["supports_credentials"] is True
+    assert layer["options"]["max_age"] == 600
+    assert {s["kind"] for s in sites(doc)} == {"extension", "init_app"}
+
+
+# ---------------------------------------------------------------------------- order and config
+def test_config_after_init_is_ignored_by_the_extension_but_seen_by_the_decorator(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__)
+        app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+        CORS(app)
+        app.config["CORS_ORIGINS"] = "https://late.example.com"
+        @app.route("/ext")
+        def ext(): return "x"
+        @app.route("/dec")
+        @cross_origin()
+        def dec(): return "x"
+    """})
+    assert route(doc, "/ext")["cors"][0]["options"]["origins"] == ["*"]
+    assert route(doc, "/ext")["cors"][0]["options"]["supports_credentials"] is True
+    decorator = route(doc, "/dec")["cors"]
+    assert [layer["source"]["kind"] for layer in decorator] == ["decorator"]
+    assert decorator[0]["options"]["origins"] == ["https://late.example.com"]
+
+
+def test_config_from_object_with_inheritance_and_string_import(tmp_path):
+    doc = inventory_of(tmp_path, {
+        "config.py": """
+            class Base:
+                CORS_ORIGINS = ["https://base.example.com"]
+                CORS_SUPPORTS_CREDENTIALS = "False"
+            class Production(Base):
+                CORS_MAX_AGE = 60
+        """,
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            import config
+            app = Flask(__name__)
+            app.config.from_object("config.Production")
+            app.config.update(CORS_EXPOSE_HEADERS=["X-B", "X-A"])
+            app.config.from_mapping({"CORS_ALLOW_HEADERS": "Content-Type"}, CORS_VARY_HEADER=False)
+            CORS(app)
+            @app.route("/x")
+            def x(): return "x"
+        """,
+    })
+    options = route(doc, "/x")["cors"][0]["options"]
+    assert options["origins"] == ["https://base.example.com"]
+    assert options["supports_credentials"] is True  # the string "False" is truthy
+    assert options["max_age"] == 60
+    assert options["expose_headers"] == ["X-B", "X-A"]
+    assert options["allow_headers"] == ["Content-Type"]
+    assert options["vary_header"] is False
+
+
+def test_blueprint_cors_ignores_app_config(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask, Blueprint
+        from flask_cors import CORS
+        bp = Blueprint("bp", __name__, url_prefix="/bp")
+        CORS(bp, resources={r"/bp/.*": {}})
+        @bp.route("/x")
+        def x(): return "x"
+        app = Flask(__name__)
+        app.config["CORS_ORIGINS"] = "https://config.example.com"
+        app.register_blueprint(bp)
+    """})
+    [layer] = route(doc, "/bp/x")["cors"]
+    assert layer["scope"] == "bp"
+    assert layer["options"]["origins"] == ["*"]
+
+
+# ---------------------------------------------------------------------------- values
+def test_values_from_other_modules_env_defaults_regexes_and_timedeltas(tmp_path):
+    doc = inventory_of(tmp_path, {
+        "settings.py": """
+            import os
+            import re
+            from datetime import timedelta
+            ORIGINS = os.environ.get("APP_ORIGINS", "https://a.example.com,https://b.example.com").split(",")
+            PATTERN = re.compile(r"https://.*\\.example\\.com", re.I)
+            AGE = timedelta(minutes=10)
+        """,
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            import settings
+            from settings import PATTERN, AGE
+            app = Flask(__name__)
+            CORS(app, resources={r"/api/.*": {"origins": settings.ORIGINS}, r"/re/.*": {"origins": PATTERN}},
+                 max_age=AGE)
+            @app.route("/api/x")
+            def x(): return "x"
+            @app.route("/re/y")
+            def y(): return "y"
+        """,
+    })
+    api = route(doc, "/api/x")["cors"][0]
+    assert api["options"]["origins"] == ["https://a.example.com", "https://b.example.com"]
+    assert api["env"] == {"origins": ["APP_ORIGINS"]}
+    assert api["options"]["max_age"] == "600"
+    assert api["resource"] == "/api/.*"
+    regex = route(doc, "/re/y")["cors"][0]
+    assert regex["options"]["origins"] == [{"regex": r"https://.*\.example\.com", "flags": ["IGNORECASE"]}]
+    init = sites(doc, "extension")[0]
+    assert init["env"] == {"resources": ["APP_ORIGINS"]}
+
+
+def test_what_cannot_be_known_is_an_explicit_unknown(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        from somewhere import get_origins
+        app = Flask(__name__)
+        CORS(app, origins=get_origins(), supports_credentials=os.environ["CREDS"])
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    options = route(doc, "/x")["cors"][0]
+    assert set(options["options"]["origins"]) == {"unknown"}
+    assert "somewhere.get_origins" in options["options"]["origins"]["unknown"]
+    assert "CREDS" in options["options"]["supports_credentials"]["unknown"]
+    assert options["env"] == {"supports_credentials": ["CREDS"]}
+    assert any(reason.startswith("origins:") for reason in options["unknown"])
+
+
+def test_environment_dependent_branch_uses_the_code_default_and_says_so(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        if os.getenv("APP_ENV", "production") == "production":
+            CORS(app, origins="https://prod.example.com")
+        else:
+            CORS(app, origins="*")
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    [layer] = route(doc, "/x")["cors"]
+    assert layer["options"]["origins"] == ["https://prod.example.com"]
+    assert "APP_ENV" in layer["condition"]
+
+
+def test_unknown_condition_marks_both_branches(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        if app.debug:
+            CORS(app, origins="*")
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    [layer] = route(doc, "/x")["cors"]
+    assert layer["condition"] == "app.debug"
+
+
+# ---------------------------------------------------------------------------- routes
+def test_routes_blueprints_nested_prefixes_and_endpoints(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask, Blueprint
+        from flask.views import MethodView
+        app = Flask(__name__, static_folder=None)
+        parent = Blueprint("parent", __name__, url_prefix="/p/")
+        child = Blueprint("child", __name__, url_prefix="/c")
+        @child.post("/leaf/<int:id>")
+        def leaf(id): return "x"
+        class ItemView(MethodView):
+            def get(self): return "x"
+            def delete(self): return "x"
+        child.add_url_rule("/items", view_func=ItemView.as_view("items"))
+        parent.register_blueprint(child)
+        app.register_blueprint(parent, url_prefix="/v1", name="api")
+        def index(): return "x"
+        app.add_url_rule("/", "home", index, methods=["GET", "PUT"])
+    """})
+    found = {(r["path"], r["endpoint"], tuple(r["methods"])) for r in doc["routes"]}
+    assert found == {
+        ("/v1/c/leaf/<int:id>", "api.child.leaf", ("OPTIONS", "POST")),
+        ("/v1/c/items", "api.child.items", ("DELETE", "GET", "HEAD", "OPTIONS")),
+        ("/", "home", ("GET", "HEAD", "OPTIONS", "PUT")),
+    }
+
+
+def test_misplaced_and_parenthesis_less_decorators(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__)
+        CORS(app, origins="https://app.example.com")
+        @cross_origin(origins="*")
+        @app.route("/above")
+        def above(): return "x"
+        @app.route("/bare")
+        @cross_origin
+        def bare(): return "x"
+    """})
+    assert [layer["source"]["kind"] for layer in route(doc, "/above")["cors"]] == ["extension"]
+    decorator_sites = sites(doc, "decorator")
+    assert any("no effect" in note for s in decorator_sites for note in s.get("notes", []))
+    bare = route(doc, "/bare")
+    assert bare["endpoint"] == "decorator"
+    assert "500" in bare["error"]
+
+
+def test_decorator_with_automatic_options_false_leaves_preflight_to_the_extension(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__)
+        CORS(app, origins="https://app.example.com")
+        @app.route("/x", methods=["POST"])
+        @cross_origin(automatic_options=False, origins="https://dec.example.com")
+        def x(): return "x"
+    """})
+    decorator, extension = route(doc, "/x")["cors"]
+    assert decorator["terminal"] is True and decorator["preflight"] is False
+    assert extension["options"]["origins"] == ["https://app.example.com"]
+
+
+# ---------------------------------------------------------------------------- manual headers
+def test_hand_written_headers_and_reflected_origins(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask, Response, make_response, request
+        app = Flask(__name__)
+        @app.after_request
+        def add_cors(resp):
+            origin = request.headers.get("Origin")
+            resp.headers["Access-Control-Allow-Origin"] = origin
+            resp.headers.add("Access-Control-Allow-Credentials", "true")
+            return resp
+        @app.route("/r")
+        def r():
+            return Response("x", headers={"Access-Control-Allow-Origin": "*"})
+        @app.route("/t")
+        def t():
+            return "x", 200, {"Access-Control-Allow-Origin": request.origin}
+        @app.route("/m")
+        def m():
+            return make_response("x", 200, [("Access-Control-Expose-Headers", "X-A")])
+    """})
+    manual = sites(doc, "manual-header")
+    found = {(s["target"], s["options"]["header"], str(s["options"]["value"])) for s in manual}
+    assert found == {
+        ("add_cors", "Access-Control-Allow-Origin", "{'reflects_request_origin': True}"),
+        ("add_cors", "Access-Control-Allow-Credentials", "true"),
+        ("r", "Access-Control-Allow-Origin", "*"),
+        ("t", "Access-Control-Allow-Origin", "{'reflects_request_origin': True}"),
+        ("m", "Access-Control-Expose-Headers", "X-A"),
+    }
+    assert any("add_cors" in note for note in route(doc, "/r")["notes"])
+
+
+# ---------------------------------------------------------------------------- robustness
+def test_broken_files_are_reported_and_the_rest_is_analysed(tmp_path):
+    (tmp_path / "latin1.py").write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
+    (tmp_path / "empty.py").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    doc = inventory_of(tmp_path, {
+        "broken.py": "def (:\n",
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            app = Flask(__name__)
+            CORS(app)
+            @app.route("/x")
+            def x(): return "x"
+        """,
+    })
+    errors = {e["file"]: e["kind"] for e in doc["errors"]}
+    assert errors == {"broken.py": "syntax", "latin1.py": "encoding", "empty.py": "empty"}
+    assert route(doc, "/x")["cors"][0]["options"]["origins"] == ["*"]
+
+
+def test_scanned_code_is_never_executed(tmp_path):
+    marker = tmp_path / "executed"
+    doc = inventory_of(tmp_path, {"app.py": f"""
+        import os, sys
+        from flask import Flask
+        from flask_cors import CORS
+        open({str(marker)!r}, "w").write("ran")
+        os.system("touch {marker}")
+        app = Flask(__name__)
+        CORS(app)
+        sys.exit(3)
+    """})
+    assert not marker.exists()
+    assert len(doc["routes"]) == 1  # the static route: analysis went on past sys.exit()
+
+
+def test_output_is_deterministic(tmp_path):
+    import json
+    from cors_lint.analysis import analyze
+    from cors_lint.inventory import inventory_json
+
+    inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins={"https://b.example.com", "https://a.example.com", "https://c.example.com"})
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    first = json.dumps(inventory_json(analyze([tmp_path])))
+    second = json.dumps(inventory_json(analyze([tmp_path])))
+    assert first == second
+    assert '["https://a.example.com", "https://b.example.com", "https://c.example.com"]' in first
