@@ -68,7 +68,7 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
         for site in finder.sites:
             node = getattr(site, "function_node", None)
             for function in interpreter.function_objects.get(id(node), []):
-                function.attrs["manual_headers"] = True
+                function.attrs.setdefault("manual_headers", []).append(site)
         sites.extend(finder.sites)
     return sites
 

@@ -84,7 +84,7 @@ def check(
         for error in inventory.errors:
             line = error.line or 1
             column = error.column or 1
-            typer.echo(f"{error.file}:{line}:{column}: {error.kind}: {error.message}")
+            typer.echo(f"{error.file}:{line}:{column}: cannot analyse: {error.message}")
         typer.echo(
             f"{summary['files']} files, {summary['routes']} routes, {summary['findings']} findings, "
             f"{summary['errors']} files not analysed",

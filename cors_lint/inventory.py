@@ -80,6 +80,12 @@ def route_json(route: Route, include_app: bool = True) -> dict[str, Any]:
         data["cors_on_http_error"] = [layer_json(layer) for layer in route.http_error_layers]
     if route.preflight_layers is not None:
         data["preflight_cors"] = [layer_json(layer) for layer in route.preflight_layers]
+    if route.manual_headers:
+        data["manual_headers"] = sorted(
+            ({"file": site.location.file, "line": site.location.line, "header": site.options.get("header"),
+              "via": via} for site, via in route.manual_headers),
+            key=lambda m: (m["file"], m["line"], m["header"]),
+        )
     if include_app:
         data["app"] = route.app.id
     if route.blueprint:
@@ -151,6 +157,10 @@ def layer_summary(layer: Layer) -> str:
     return " | ".join(bits)
 
 
+def _methods_text(route: Route) -> str:
+    return ",".join(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or "-"
+
+
 def inventory_text(inventory: Inventory) -> str:
     lines: list[str] = []
     by_app: dict[str, list[Route]] = {}
@@ -162,16 +172,19 @@ def inventory_text(inventory: Inventory) -> str:
         lines.append(f"app {names[app_id]} ({app_id})")
         routes = sorted(by_app[app_id], key=lambda r: (str(to_json(r.path)), str(to_json(r.endpoint))))
         width = max(len(str(to_json(r.path))) for r in routes)
+        method_width = max(len(_methods_text(r)) for r in routes)
+        indent = " " * (width + method_width + 5)
         for route in routes:
             path = str(to_json(route.path))
-            methods = ",".join(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or "-"
+            head = f"  {path:<{width}}  {_methods_text(route):<{method_width}}"
             if not route.layers:
-                lines.append(f"  {path:<{width}}  {methods:<12} no CORS")
+                lines.append(f"{head} no CORS")
             for index, layer in enumerate(route.layers):
-                prefix = f"  {path:<{width}}  {methods:<12}" if index == 0 else " " * (width + 17)
-                lines.append(f"{prefix} {layer_summary(layer)}")
+                lines.append(f"{head if index == 0 else indent} {layer_summary(layer)}")
             if route.error:
-                lines.append(" " * (width + 17) + f" ! {route.error}")
+                lines.append(f"{indent} ! {route.error}")
+            for note in sorted(set(route.notes)):
+                lines.append(f"{indent} note: {note}")
         lines.append("")
     lines.append(f"{len(inventory.routes)} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
                  f"{inventory.files} files, {len(inventory.errors)} files not analysed")

@@ -131,6 +131,20 @@ def _package_module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -> FileError:
+    """Prefer CPython's own message and position (it only parses; nothing is executed)."""
+    import ast
+
+    try:
+        ast.parse(data, filename=source.rel)
+    except SyntaxError as python_error:
+        return FileError(source.rel, "syntax", f"syntax error: {python_error.msg}", python_error.lineno,
+                         python_error.offset)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return FileError(source.rel, "syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
+
+
 def parse(source: SourceFile) -> ParsedModule | FileError:
     """Read and parse one file; any failure becomes a ``FileError`` describing it."""
     try:
@@ -147,7 +161,7 @@ def parse(source: SourceFile) -> ParsedModule | FileError:
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
-        return FileError(source.rel, "syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
+        return _syntax_error(source, data, exc)
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return FileError(source.rel, "encoding", f"cannot decode source: {exc}")
     except RecursionError:

@@ -80,6 +80,8 @@ class Route:
     # for preflights answered 405; None where they are the same as ``layers``.
     http_error_layers: list[Layer] | None = None
     preflight_layers: list[Layer] | None = None
+    # Hand-written Access-Control-* headers that reach this route: (site, "view" | "after_request")
+    manual_headers: list[tuple[Site, str]] = field(default_factory=list)
 
 
 def sample_path(rule: str) -> str:
@@ -403,7 +405,9 @@ def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, Bluepr
         preflight = _unique(intercepting + app_chain)
         if [id(x) for x in preflight] != [id(x) for x in app_chain]:
             route.preflight_layers = preflight
-    if isinstance(view, FunctionObj) and view.attrs.get("manual_headers"):
+    inner = _innermost(view)
+    if isinstance(inner, FunctionObj) and inner.attrs.get("manual_headers"):
+        route.manual_headers.extend((site, "view") for site in inner.attrs["manual_headers"])
         route.notes.append("the view sets Access-Control-* headers itself")
     if isinstance(view, FunctionObj) and view.attrs.get("unknown_decorators"):
         route.notes.append("view is wrapped by decorators cors-lint does not model: "
@@ -427,9 +431,16 @@ def _unique(layers: list[Layer]) -> list[Layer]:
     return result
 
 
+def _innermost(view: Any) -> Any:
+    while isinstance(view, (CrossOriginView, BrokenView)):
+        view = view.inner
+    return view
+
+
 def _note_manual_hook(hook: ManualHook, route: Route) -> None:
     function = hook.function
     if isinstance(function, FunctionObj) and function.attrs.get("manual_headers"):
+        route.manual_headers.extend((site, "after_request") for site in function.attrs["manual_headers"])
         route.notes.append(f"after_request hook {function.name}() at {hook.location.file}:{hook.location.line} "
                            "sets Access-Control-* headers")
 

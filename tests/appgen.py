@@ -219,11 +219,11 @@ class ProjectGenerator:
             init = ", ".join(["app", *self.options(module, True, self.rng.randint(0, 2))])
             lines.append(f"{indent}cors.init_app({init})")
         elif extension == "helper":
-            helpers = self.module("helpers")
+            helpers = self.module("cors_setup")
             args = ", ".join(["target", *self.options(helpers, True, self.rng.randint(0, 3))])
             helpers.body += ["def setup_cors(target, **extra):", f"    {self.cors_name(helpers)}({args}, **extra)",
                              "    return target", ""]
-            module.imports.add("from helpers import setup_cors")
+            module.imports.add("from cors_setup import setup_cors")
             extra = self.rng.choice(["", "max_age=30", "send_wildcard=False"])
             if extra and extra.split("=")[0] + "=" in args:
                 extra = ""
