@@ -46,7 +46,7 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
     sites: list[Site] = []
     for rel in sorted(interpreter.parsed):
         parsed = interpreter.parsed[rel]
-        if "access-control-" not in parsed.module.code.lower():
+        if b"access-control-" not in parsed.data.lower():
             continue
         state = next((m for m in interpreter.modules.values() if m.source.rel == rel), None)
         if state is None:

@@ -18,6 +18,7 @@ from cors_lint.objects import (
     ClassObj,
     ConfigObj,
     CorsObj,
+    FunctionObj,
     InstanceObj,
     LibSymbol,
 )
@@ -232,6 +233,14 @@ class ExpressionEvaluator:
         result: Any = True
         for target in node.comparisons:
             right = self.eval(target.comparator, frame)
+            if isinstance(right, LibSymbol) and right.qualname == "os.environ" and isinstance(
+                target.operator, (cst.In, cst.NotIn)
+            ):
+                var = strip_env(left)
+                if not isinstance(var, str):
+                    return Unknown("membership test on os.environ with a dynamic name")
+                # the code's default path: the variable is assumed to be unset
+                return FromEnv(var, isinstance(target.operator, cst.NotIn))
             fn = _COMPARE.get(type(target.operator))
             if fn is None:
                 return Unknown(f"`{self.code(node)}` cannot be evaluated statically")
@@ -358,7 +367,11 @@ class ExpressionEvaluator:
             found = self.class_attribute(plain, name)
             return found if found is not None else BoundMethod(plain, name)
         if isinstance(plain, InstanceObj):
+            if name in plain.attrs:
+                return plain.attrs[name]
             found = self.class_attribute(plain.cls, name)
+            if isinstance(found, FunctionObj):
+                return BoundMethod(plain, name, found)
             return found if found is not None else Unknown(f"attribute {name} of an instance")
         if isinstance(plain, AppObj):
             if name == "config":

@@ -18,6 +18,7 @@ from cors_lint.objects import (
     BrokenView,
     ClassObj,
     ClassView,
+    ConfigHolder,
     ConfigObj,
     CorsHook,
     CorsObj,
@@ -46,6 +47,8 @@ _ALIASES = {
     "posix.environ": "os.environ",
     "flask.helpers.make_response": "flask.make_response",
 }
+TRANSPARENT_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod", "builtins.property",
+                                    "functools.wraps", "typing.overload", "typing.final", "abc.abstractmethod"})
 _VERBS = {"get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch": "PATCH"}
 _TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 _TIMEDELTA_SECONDS = {"days": 86400, "seconds": 1, "microseconds": 1e-6, "milliseconds": 1e-3, "minutes": 60,
@@ -76,7 +79,11 @@ class FlaskApi:
                 return self.create_app(args, kwargs, node, frame)
             if "flask.Blueprint" in bases:
                 return self.create_blueprint(args, kwargs, node, frame)
-            return InstanceObj(func)
+            instance = InstanceObj(func)
+            init = self.class_attribute(func, "__init__")
+            if isinstance(init, FunctionObj) and not unknown_star:
+                self.call_function(init, [instance, *args], kwargs, frame)
+            return instance
         if isinstance(func, (CrossOriginFactory, RouteDecorator)) and len(args) == 1:
             return self.apply_decorator(func, args[0], node, frame)
         return Unknown(f"call `{self.code(node.func)}(...)` cannot be evaluated statically")
@@ -92,6 +99,8 @@ class FlaskApi:
             return self.create_cross_origin(args, kwargs, node, frame, unknown_star)
         if name == "os.getenv":
             return self.read_env(args, kwargs)
+        if name in ("flask.Config", "flask.config.Config"):
+            return ConfigObj(ConfigHolder())
         if name == "re.compile":
             return self.compile_regex(args, kwargs)
         if name == "datetime.timedelta":
@@ -102,6 +111,11 @@ class FlaskApi:
 
     def call_method(self, method: BoundMethod, args, kwargs, node, frame, unknown_star) -> Any:
         obj, name = method.obj, method.name
+        if method.function is not None:
+            if unknown_star:
+                return Unknown(f"call to {name}() with arguments that cannot be known")
+            bound = [] if method.function.attrs.get("staticmethod") else [obj]
+            return self.call_function(method.function, [*bound, *args], kwargs, frame)
         plain = strip_env(obj)
         if isinstance(plain, (AppObj, BlueprintObj)):
             return self.scaffold_method(plain, name, args, kwargs, node, frame, unknown_star)
@@ -289,6 +303,10 @@ class FlaskApi:
         ):
             decorator.obj.hooks.append(ManualHook(value, self.location(node, frame)))
             return value
+        if isinstance(decorator, LibSymbol) and decorator.qualname in TRANSPARENT_DECORATORS:
+            if decorator.qualname == "builtins.staticmethod" and isinstance(value, FunctionObj):
+                value.attrs["staticmethod"] = True
+            return value
         if isinstance(value, FunctionObj):
             value.attrs.setdefault("unknown_decorators", []).append(self.code(getattr(node, "decorator", node)))
         return value
@@ -374,7 +392,11 @@ class FlaskApi:
             mapping: dict[Any, Any] = {}
             if args:
                 first = strip_env(args[0])
-                if isinstance(first, dict):
+                if isinstance(first, ConfigObj):
+                    mapping.update({k: v for k, (v, _site) in first.app.config.values.items()})
+                    for reason in first.app.config.unknown_sources:
+                        self.config_unknown(app, reason, node, frame)
+                elif isinstance(first, dict):
                     mapping.update(first)
                 elif isinstance(first, (list, tuple)) and all(isinstance(p, tuple) and len(p) == 2 for p in first):
                     mapping.update(dict(first))
@@ -445,7 +467,7 @@ class FlaskApi:
     def config_set(self, app: AppObj, mapping: dict[Any, Any], node, frame, how: str) -> None:
         cors_keys = {k: v for k, v in mapping.items() if isinstance(k, str) and k.startswith("CORS_")}
         site = None
-        if cors_keys:
+        if cors_keys and isinstance(app, AppObj):
             site = self.add_site("config", node, frame, self.target_name(app), cors_keys)
             site.notes.append(f"app.config {how}")
         for key, value in mapping.items():
@@ -459,8 +481,9 @@ class FlaskApi:
 
     def config_unknown(self, app: AppObj, reason: str, node, frame) -> None:
         app.config.unknown_sources.append(reason)
-        site = self.add_site("config", node, frame, self.target_name(app), {})
-        site.notes.append(reason)
+        if isinstance(app, AppObj):
+            site = self.add_site("config", node, frame, self.target_name(app), {})
+            site.notes.append(reason)
 
 
 def _env_chain(value: Any) -> list[str]:

@@ -18,15 +18,16 @@ import libcst as cst
 
 from cors_lint.expressions import ExpressionEvaluator, rewrap, strip_env
 from cors_lint.flask_api import FlaskApi
-from cors_lint.objects import AppObj, ClassObj, FunctionObj, LibSymbol, Location
-from cors_lint.project import FileError, ParsedModule, SourceFile, parse
+from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.project import FileError, ParsedModule, SourceFile, check_syntax, is_relevant, parse, read
 from cors_lint.values import FromEnv, Unknown
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
 BUILTINS = frozenset(
     {"list", "tuple", "set", "frozenset", "dict", "str", "int", "float", "bool", "sorted", "len", "getattr",
-     "isinstance", "print", "super", "object", "Exception", "ValueError", "KeyError", "range", "reversed"}
+     "isinstance", "print", "super", "object", "Exception", "ValueError", "KeyError", "range", "reversed",
+     "staticmethod", "classmethod", "property"}
 )
 
 
@@ -83,17 +84,30 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
 
     # ---------------------------------------------------------------- modules
     def run(self) -> None:
+        """Execute every file that can matter on its own; others are syntax-checked only
+        (they are parsed and executed when a relevant module imports them)."""
         for source in self.files:
-            self.load_source(source)
+            data = read(source)
+            if isinstance(data, FileError):
+                self.add_error(data)
+            elif is_relevant(data):
+                self.load_source(source)
+            else:
+                problem = check_syntax(source, data)
+                if problem is not None:
+                    self.add_error(problem)
         self.run_uncalled_factories()
+
+    def add_error(self, error: FileError) -> None:
+        if all(e.file != error.file for e in self.errors):
+            self.errors.append(error)
 
     def parse_file(self, source: SourceFile) -> ParsedModule | None:
         if source.rel in self.parsed:
             return self.parsed[source.rel]
         result = parse(source)
         if isinstance(result, FileError):
-            if all(e.file != result.file for e in self.errors):
-                self.errors.append(result)
+            self.add_error(result)
             return None
         self.parsed[source.rel] = result
         return result
@@ -211,6 +225,8 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
         elif isinstance(obj, AppObj) and name == "static_url_path":
             obj.static_url_path = value
         elif isinstance(obj, FunctionObj):
+            obj.attrs[name] = value
+        elif isinstance(obj, InstanceObj):
             obj.attrs[name] = value
 
     def assign_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:

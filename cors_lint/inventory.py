@@ -154,6 +154,8 @@ def layer_summary(layer: Layer) -> str:
         bits.append(layer.error)
     if layer.unknown:
         bits.append("partly unknown")
+    if layer.condition:
+        bits.append(f"if {layer.condition}")
     return " | ".join(bits)
 
 

@@ -177,11 +177,20 @@ class ClassView:
 @dataclass(eq=False)
 class InstanceObj:
     cls: ClassObj
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ConfigHolder:
+    """A standalone ``flask.Config(...)`` (merged into an app later with ``update``)."""
+
+    name: str = "config"
+    config: ConfigState = field(default_factory=ConfigState)
 
 
 @dataclass(eq=False)
 class ConfigObj:
-    app: AppObj
+    app: Any  # AppObj or ConfigHolder
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,7 @@ class LibSymbol:
 class BoundMethod:
     obj: Any
     name: str
+    function: Any = None  # a project function, for methods of project classes
 
 
 @dataclass(eq=False)

@@ -64,11 +64,33 @@ class FileError:
         }
 
 
-@dataclass
 class ParsedModule:
-    source: SourceFile
-    module: cst.Module
-    positions: dict[cst.CSTNode, object]
+    """A parsed file. Positions are computed on first use: most modules never need them."""
+
+    def __init__(self, source: SourceFile, module: cst.Module, data: bytes = b""):
+        self.source = source
+        self.module = module
+        self.data = data
+        self._positions: dict[cst.CSTNode, object] | None = None
+
+    @property
+    def positions(self) -> dict[cst.CSTNode, object]:
+        if self._positions is None:
+            try:
+                wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+                self._positions = dict(wrapper.resolve(PositionProvider))
+            except RecursionError:
+                self._positions = {}
+        return self._positions
+
+
+# Bytes that a file which configures CORS, creates a Flask app or registers routes must contain.
+RELEVANT_MARKERS = (b"flask", b"Flask", b"cors", b"CORS", b"Cors", b"ccess-Control-", b"ccess-control-")
+
+
+def is_relevant(data: bytes) -> bool:
+    """A cheap byte-level test: can this file matter on its own (not only when imported)?"""
+    return any(marker in data for marker in RELEVANT_MARKERS)
 
 
 class UsageError(Exception):
@@ -145,30 +167,53 @@ def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -
     return FileError(source.rel, "syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
 
 
-def parse(source: SourceFile) -> ParsedModule | FileError:
-    """Read and parse one file; any failure becomes a ``FileError`` describing it."""
+def read(source: SourceFile) -> bytes | FileError:
     try:
-        data = source.path.read_bytes()
+        return source.path.read_bytes()
     except OSError as exc:
         return FileError(source.rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
-    if not data.strip():
-        if source.is_package:
-            data = b""
-        else:
-            return FileError(source.rel, "empty", "empty file: nothing to analyse")
+
+
+def check_syntax(source: SourceFile, data: bytes) -> FileError | None:
+    """CPython's parser (no code runs) for files the engine does not need to model."""
+    import ast
+
+    problem = _precheck(source, data)
+    if problem is not None:
+        return problem
+    try:
+        ast.parse(data, filename=source.rel)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # This interpreter's parser may not know newer syntax (e.g. PEP 695 on 3.11):
+        # libcst decides, and its error (or CPython's, when both agree) is reported.
+        parsed = parse(source, data)
+        return parsed if isinstance(parsed, FileError) else None
+    return None
+
+
+def _precheck(source: SourceFile, data: bytes) -> FileError | None:
+    if not data.strip() and not source.is_package:
+        return FileError(source.rel, "empty", "empty file: nothing to analyse")
     if b"\x00" in data:
         return FileError(source.rel, "encoding", "file contains NUL bytes (binary, not Python source)")
+    return None
+
+
+def parse(source: SourceFile, data: bytes | None = None) -> ParsedModule | FileError:
+    """Read and parse one file; any failure becomes a ``FileError`` describing it."""
+    if data is None:
+        data = read(source)
+        if isinstance(data, FileError):
+            return data
+    problem = _precheck(source, data)
+    if problem is not None:
+        return problem
     try:
-        module = cst.parse_module(data)
+        module = cst.parse_module(data if data.strip() else b"")
     except cst.ParserSyntaxError as exc:
         return _syntax_error(source, data, exc)
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return FileError(source.rel, "encoding", f"cannot decode source: {exc}")
     except RecursionError:
         return FileError(source.rel, "syntax", "source is nested too deeply to parse")
-    try:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
-    except RecursionError:
-        return FileError(source.rel, "syntax", "source is nested too deeply to analyse")
-    return ParsedModule(source=source, module=module, positions=dict(positions))
+    return ParsedModule(source, module, data)

@@ -168,8 +168,13 @@ def _register_blueprint(bp: Any, options: dict[str, Any], out: list[_Registered]
 def _join_prefix(url_prefix: Any, rule: Any) -> Any:
     if url_prefix is None:
         return rule
-    if not isinstance(url_prefix, str) or not isinstance(rule, str):
-        return Unknown("route path cannot be known statically")
+    if isinstance(rule, Unknown):
+        return rule
+    if not isinstance(url_prefix, str):
+        why = url_prefix.reason if isinstance(url_prefix, Unknown) else "not a string"
+        return Unknown(f"url_prefix cannot be known statically ({why}); rule {rule!r}")
+    if not isinstance(rule, str):
+        return Unknown("route rule cannot be known statically")
     if rule:
         return "/".join((url_prefix.rstrip("/"), rule.lstrip("/")))
     return url_prefix
@@ -494,13 +499,17 @@ def _match_resource(hook: CorsHook, path: Any, scope: str) -> Layer | None:
     unknown = list(getattr(hook, "unknown_options", []))
     if hook.config is not None and hook.config.unknown_sources:
         unknown.extend(f"app.config: {reason}" for reason in hook.config.unknown_sources)
+    if not isinstance(path, str) and not isinstance(resources, Unknown) and resources:
+        first = unwrap(resources[0][0])
+        if match_path("", first) is True:  # the first pattern matches every path (e.g. the default "/*")
+            path = ""
     if isinstance(resources, Unknown) or isinstance(path, Unknown) or not isinstance(path, str):
         reason = resources.reason if isinstance(resources, Unknown) else "route path cannot be known statically"
         options, env, more = effective_options(hook.options)
         return Layer("extension", site.location, False, True, options, env,
                      resource=Unknown(reason), scope=scope, unknown=unknown + more + [reason],
                      condition=site.condition)
-    request_path = sample_path(path)
+    request_path = sample_path(path) if path else ""
     for pattern, resource_options in resources:
         matched = match_path(request_path, unwrap(pattern))
         if isinstance(matched, Unknown):
