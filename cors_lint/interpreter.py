@@ -31,6 +31,16 @@ BUILTINS = frozenset(
 )
 
 
+# What ``from <library> import *`` binds, for the libraries the engine models.
+LIBRARY_STAR_EXPORTS = {
+    "flask_cors": ("CORS", "cross_origin"),
+    "flask.ext.cors": ("CORS", "cross_origin"),
+    "flask": ("Flask", "Blueprint", "Config", "Response", "request", "make_response", "jsonify", "abort",
+              "current_app", "g", "session", "redirect", "url_for", "render_template", "send_file",
+              "send_from_directory", "after_this_request", "stream_with_context"),
+}
+
+
 class _Return(Exception):
     def __init__(self, value: Any):
         self.value = value
@@ -133,6 +143,10 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
             self.exec_block(state.parsed.module.body, Frame(state))
         except _Return:
             pass
+        except RecursionError:
+            self.add_error(FileError(source.rel, "internal", "analysis stopped: code nested too deeply"))
+        except Exception as exc:  # the per-module envelope: one odd file never stops the run
+            self.add_error(FileError(source.rel, "internal", f"analysis failed: {type(exc).__name__}: {exc}"))
         state.status = "done"
         return state
 
@@ -438,6 +452,9 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
                 for key, value in list(module.namespace.items()):
                     if not key.startswith("_"):
                         self.bind(key, value, frame)
+            elif isinstance(module, LibSymbol):
+                for key in LIBRARY_STAR_EXPORTS.get(module.qualname, ()):
+                    self.bind(key, LibSymbol(f"{module.qualname}.{key}"), frame)
             return
         for alias in node.names:
             name = self.code(alias.name)

@@ -49,7 +49,7 @@ class SourceFile:
 @dataclass(frozen=True)
 class FileError:
     file: str
-    kind: str  # syntax | encoding | empty | unreadable
+    kind: str  # syntax | encoding | empty | unreadable | internal
     message: str
     line: int | None = None
     column: int | None = None
