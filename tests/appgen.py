@@ -28,6 +28,7 @@ ORIGIN_EXPRS = [
     ("('https://a.example.com', 'null')", ()),
     ("'https://a.example.com,https://b.example.com'", ()),
     (r"'http://localhost:*'", ()),
+    ("os.environ.get('GEN_UNSET')", ("import os",)),
 ]
 CREDENTIALS = ["True", "False", "'False'", "1"]
 METHODS = ["['GET', 'POST']", "'GET, POST'", "('put', 'get')"]
@@ -72,7 +73,7 @@ class ProjectGenerator:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.modules: dict[str, Module] = {}
-        self.style = self.rng.choice(["plain", "alias", "module", "module_alias"])
+        self.style = self.rng.choice(["plain", "alias", "module", "module_alias", "star"])
         self.used_bare_decorator = False
         self.view_counter = 0
 
@@ -87,6 +88,9 @@ class ProjectGenerator:
         if self.style == "alias":
             module.imports.add("from flask_cors import CORS as Cors, cross_origin as xo")
             return "Cors"
+        if self.style == "star":
+            module.imports.add("from flask_cors import *")
+            return "CORS"
         if self.style == "module":
             module.imports.add("import flask_cors")
             return "flask_cors.CORS"
@@ -95,7 +99,7 @@ class ProjectGenerator:
 
     def cross_origin_name(self, module: Module) -> str:
         return {"plain": "cross_origin", "alias": "xo", "module": "flask_cors.cross_origin",
-                "module_alias": "fc.cross_origin"}[self.style] if self.cors_name(module) else ""
+                "module_alias": "fc.cross_origin", "star": "cross_origin"}[self.style] if self.cors_name(module) else ""
 
     def origin_expr(self, module: Module) -> str:
         expr, imports = self.rng.choice(ORIGIN_EXPRS)
@@ -249,6 +253,12 @@ class ProjectGenerator:
             lines.append(f"{indent}for blueprint in ({names}):")
             lines.append(f"{indent}    app.register_blueprint(blueprint)")
         lines += self.app_routes(module, indent)
+        if self.rng.random() < 0.3:
+            routes = self.module("routes")
+            routes.body.append("def register_routes(app):")
+            routes.body += self.view(routes, "app", "/registered/<name>", "    ", "registered")
+            module.imports.add("from routes import register_routes")
+            lines.append(f"{indent}register_routes(app)")
         lines += self.config_statements(module, indent)
         if factory:
             lines.append(f"{indent}return app")
@@ -305,6 +315,8 @@ class ProjectGenerator:
         if form == "route":
             endpoint = f", endpoint='ep_{name}'" if self.rng.random() < 0.15 else ""
             decorators.append(f"@{owner}.route({rule!r}{method_arg}{pao}{endpoint})")
+            if self.rng.random() < 0.15 and not rule.endswith(">"):
+                decorators.append(f"@{owner}.route({(rule.rstrip('/') + '/alias')!r}{method_arg})")
         elif form == "verb":
             verb = self.rng.choice(["get", "post", "put", "delete", "patch"])
             decorators.append(f"@{owner}.{verb}({rule!r})")
@@ -315,6 +327,13 @@ class ProjectGenerator:
                 decorators.append(f"@{co_call}")
         if form == "add_url_rule" and decorator == "misplaced":
             decorators = decorators[1:]
+        if self.rng.random() < 0.2 and form != "add_url_rule":
+            module.imports.add("import functools")
+            if not any("def logged(" in line for line in module.body):
+                module.body[:0] = ["def logged(view):", "    @functools.wraps(view)",
+                                   "    def wrapper(*args, **kwargs):", "        return view(*args, **kwargs)",
+                                   "    return wrapper", ""]
+            decorators.insert(len(decorators) - (1 if co_call and decorator != "misplaced" else 0), "@logged")
         lines += [indent + d for d in decorators]
         lines.append(f"{indent}def {name}(**kwargs):")
         lines.append(f"{indent}    return 'ok'")

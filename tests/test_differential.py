@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import os
 
+import jsonschema
 import pytest
 
 from appgen import generate_project
 from cors_lint.analysis import analyze
 from cors_lint.inventory import inventory_json
+from cors_lint.schemas import load
 from oracle import compare_app, load_app, write_project
 
 CASES = int(os.environ.get("CORS_LINT_DIFF_CASES", "150"))
+SCHEMA = jsonschema.Draft202012Validator(load("inventory.schema.json"))
 
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_generated_project_matches_flask_cors(seed, tmp_path, monkeypatch):
-    for var in ("GEN_ORIGIN", "GEN_LIST"):
+    for var in ("GEN_ORIGIN", "GEN_LIST", "GEN_UNSET", "GEN_MODE", "GEN_CONF"):
         monkeypatch.delenv(var, raising=False)
     files = generate_project(seed)
     write_project(tmp_path, files)
     document = inventory_json(analyze([tmp_path]))
     assert document["errors"] == []
+    SCHEMA.validate(document)
     app = load_app(tmp_path)
     apps = {route["app"] for route in document["routes"]}
     assert len(apps) == 1, apps
