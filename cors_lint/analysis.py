@@ -28,8 +28,8 @@ class Inventory:
 
 
 def analyze(paths: list[Path]) -> Inventory:
-    root, files = discover(paths)
-    interpreter = Interpreter(root, files)
+    root, files, index = discover(paths)
+    interpreter = Interpreter(root, files, index)
     interpreter.run()
     manual_sites = _manual_header_sites(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)

@@ -76,11 +76,11 @@ class Frame:
 
 
 class Interpreter(ExpressionEvaluator, FlaskApi):
-    def __init__(self, root, files: list[SourceFile]):
+    def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None):
         self.root = root
         self.files = files
         self.by_name: dict[str, SourceFile] = {}
-        for source in files:
+        for source in files + (index or []):
             for name in source.module_names:
                 self.by_name.setdefault(name, source)
         self.modules: dict[str, ModuleState] = {}

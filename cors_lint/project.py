@@ -103,26 +103,37 @@ def find_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(d) for d in dirs]))
 
 
-def discover(paths: list[Path]) -> tuple[Path, list[SourceFile]]:
-    """Expand command-line paths into the project's Python files, sorted by relative path."""
+def discover(paths: list[Path]) -> tuple[Path, list[SourceFile], list[SourceFile]]:
+    """Expand command-line paths into Python files, sorted by relative path.
+
+    Returns the root, the files to analyse (what the paths name), and every Python file
+    under the root (what their imports may reach; parsed only when imported).
+    """
     for path in paths:
         if not path.exists():
             raise UsageError(f"path does not exist: {path}")
     root = find_root(paths)
-    found: dict[Path, None] = {}
+    named: dict[Path, None] = {}
     for path in paths:
         path = path.resolve()
         if path.is_file():
-            found[path] = None
-            continue
-        for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED_DIRS and not d.endswith(".egg-info"))
-            for name in sorted(filenames):
-                if name.endswith(".py"):
-                    found[Path(dirpath, name)] = None
-    files = [_source_file(p, root) for p in found]
-    files.sort(key=lambda f: f.rel)
-    return root, files
+            named[path] = None
+        else:
+            named.update(dict.fromkeys(_walk(path)))
+    everything = dict(named)
+    if any(p.is_file() for p in paths):
+        everything.update(dict.fromkeys(_walk(root)))
+    files = sorted((_source_file(p, root) for p in named), key=lambda f: f.rel)
+    index = sorted((_source_file(p, root) for p in everything), key=lambda f: f.rel)
+    return root, files, index
+
+
+def _walk(directory: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED_DIRS and not d.endswith(".egg-info"))
+        found.extend(Path(dirpath, name) for name in sorted(filenames) if name.endswith(".py"))
+    return found
 
 
 def _source_file(path: Path, root: Path) -> SourceFile:

@@ -426,3 +426,32 @@ def test_output_is_deterministic(tmp_path):
     second = json.dumps(inventory_json(analyze([tmp_path])))
     assert first == second
     assert '["https://a.example.com", "https://b.example.com", "https://c.example.com"]' in first
+
+
+def test_a_single_file_still_resolves_the_modules_it_imports(tmp_path):
+    from cors_lint.analysis import analyze
+    from cors_lint.inventory import inventory_json
+    from helpers import write
+
+    write(tmp_path, {
+        "settings.py": "ORIGINS = ['https://a.example.com']\n",
+        "views.py": """
+            from flask import Blueprint
+            bp = Blueprint("views", __name__, url_prefix="/v")
+            @bp.get("/x")
+            def x(): return "x"
+        """,
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            from settings import ORIGINS
+            from views import bp
+            app = Flask(__name__)
+            CORS(app, origins=ORIGINS)
+            app.register_blueprint(bp)
+        """,
+        "unrelated_broken.py": "def (:\n",
+    })
+    doc = inventory_json(analyze([tmp_path / "app.py"]))
+    assert route(doc, "/v/x")["cors"][0]["options"]["origins"] == ["https://a.example.com"]
+    assert doc["errors"] == []  # only the named file and what it imports are analysed
