@@ -378,16 +378,11 @@ def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, Bluepr
     view = decl.view
     options_dispatched = isinstance(methods, list) and "OPTIONS" in methods and not provide_automatic
     decorator = _decorator_layer(view, app, options_dispatched, route)
-    if decorator is not None:
-        route.layers.append(decorator)
-        if decorator.terminal and decorator.preflight:
-            return route
     has_options = isinstance(methods, list) and "OPTIONS" in methods
     scopes: list[tuple[str, list[Any]]] = [(name, blueprints[name].hooks) for name in entry.blueprint_names
                                            if name in blueprints]
     scopes.append(("app", app.hooks))
     chain: list[Layer] = []
-    blueprint_chain: list[Layer] = []
     for scope, hooks in scopes:
         for hook in reversed(hooks):
             if isinstance(hook, ManualHook):
@@ -398,15 +393,20 @@ def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, Bluepr
                 continue
             if scope != "app":
                 layer.preflight = has_options
-                blueprint_chain.append(layer)
             chain.append(layer)
-    route.layers.extend(chain)
+    if decorator is not None:
+        route.layers.append(decorator)
+    decorator_answers_everything = decorator is not None and decorator.terminal and decorator.preflight
+    normal_chain = [] if decorator_answers_everything else chain
+    route.layers.extend(normal_chain)
+    # HTTP errors (abort(), a missing static file) skip the decorator; flask-cors's wrapped error
+    # handlers apply the app hooks first, in registration order
     app_chain = [layer for layer in chain if layer.scope == "app"]
     intercepting = [layer for layer in reversed(app_chain) if _intercepts(layer.hook)]
     http_error = _unique(intercepting + chain)
-    if [id(x) for x in http_error] != [id(x) for x in chain]:
+    if [id(x) for x in http_error] != [id(x) for x in normal_chain]:
         route.http_error_layers = http_error
-    if not has_options:
+    if not has_options:  # preflights are answered 405 by routing: no blueprint hooks
         preflight = _unique(intercepting + app_chain)
         if [id(x) for x in preflight] != [id(x) for x in app_chain]:
             route.preflight_layers = preflight

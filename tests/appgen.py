@@ -282,6 +282,9 @@ class ProjectGenerator:
             decorator = "none"
         if decorator == "noparens":
             self.used_bare_decorator = True
+        aborts = self.rng.random() < 0.12 and form != "methodview" and decorator != "noparens"
+        if aborts:
+            name += "_aborts"  # the oracle expects an HTTP error response from these views
         co = None
         if decorator != "none":
             co = self.cross_origin_name(module)
@@ -335,6 +338,13 @@ class ProjectGenerator:
                                    "    return wrapper", ""]
             decorators.insert(len(decorators) - (1 if co_call and decorator != "misplaced" else 0), "@logged")
         lines += [indent + d for d in decorators]
+        if aborts:
+            module.imports.add("from flask import abort")
+            lines.append(f"{indent}def {name}(**kwargs):")
+            lines.append(f"{indent}    abort(403)")
+            if form == "add_url_rule":
+                lines.append(f"{indent}{owner}.add_url_rule({rule!r}, {name!r}, {name}{method_arg}{pao})")
+            return lines
         lines.append(f"{indent}def {name}(**kwargs):")
         lines.append(f"{indent}    return 'ok'")
         if form == "add_url_rule":
