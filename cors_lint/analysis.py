@@ -15,11 +15,13 @@ from cors_lint.objects import AppObj, LibSymbol, Site
 from cors_lint.project import FileError, discover
 from cors_lint.resolve import Route, resolve_app
 from cors_lint.values import Unknown
+from cors_lint.versions import FlaskCorsVersion, detect, parse_version
 
 
 @dataclass
 class Inventory:
     root: Path
+    version: FlaskCorsVersion
     files: int
     apps: list[AppObj]
     sites: list[Site]
@@ -27,8 +29,13 @@ class Inventory:
     errors: list[FileError] = field(default_factory=list)
 
 
-def analyze(paths: list[Path]) -> Inventory:
+def analyze(paths: list[Path], flask_cors_version: str | None = None) -> Inventory:
+    """Analyse a project. ``flask_cors_version`` overrides the version read from its pins."""
     root, files, index = discover(paths)
+    if flask_cors_version:
+        version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
+    else:
+        version = detect(root)
     interpreter = Interpreter(root, files, index)
     interpreter.run()
     manual_sites = _manual_header_sites(interpreter)
@@ -36,10 +43,11 @@ def analyze(paths: list[Path]) -> Inventory:
     apps = interpreter.apps
     routes: list[Route] = []
     for app in apps:
-        routes.extend(resolve_app(app))
+        routes.extend(resolve_app(app, version))
     routes = _dedupe_routes(routes)
     errors = sorted(interpreter.errors, key=lambda e: e.file)
-    return Inventory(root=root, files=len(files), apps=apps, sites=sites, routes=routes, errors=errors)
+    return Inventory(root=root, version=version, files=len(files), apps=apps, sites=sites, routes=routes,
+                     errors=errors)
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:

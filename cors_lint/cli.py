@@ -55,13 +55,19 @@ def _root(
 PathsArgument = Annotated[list[Path], typer.Argument(help="Files or directories to analyse.", show_default=False)]
 
 
-def _analyze(paths: list[Path]):
+VersionOption = Annotated[
+    Optional[str],
+    typer.Option("--flask-cors-version", help="Model this flask-cors version instead of the one the project pins."),
+]
+
+
+def _analyze(paths: list[Path], flask_cors_version: str | None):
     from cors_lint.analysis import analyze
     from cors_lint.project import UsageError
 
     try:
-        return analyze(paths)
-    except UsageError as exc:
+        return analyze(paths, flask_cors_version)
+    except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
 
@@ -70,11 +76,12 @@ def _analyze(paths: list[Path]):
 def check(
     paths: PathsArgument,
     output_format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    flask_cors_version: VersionOption = None,
 ) -> None:
     """Check Flask projects (the default command: `cors-lint src/`)."""
     import json
 
-    inventory = _analyze(paths)
+    inventory = _analyze(paths, flask_cors_version)
     errors = [error.as_json() for error in inventory.errors]
     summary = {"files": inventory.files, "routes": len(inventory.routes), "findings": 0, "errors": len(errors)}
     if output_format is CheckFormat.json:
@@ -97,11 +104,12 @@ def check(
 def inventory(
     paths: PathsArgument,
     output_format: Annotated[InventoryFormat, typer.Option("--format", help="Output format.")] = InventoryFormat.text,
+    flask_cors_version: VersionOption = None,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
     from cors_lint.inventory import dumps, inventory_json, inventory_text
 
-    result = _analyze(paths)
+    result = _analyze(paths, flask_cors_version)
     if output_format is InventoryFormat.json:
         typer.echo(dumps(inventory_json(result)), nl=False)
     else:

@@ -56,6 +56,8 @@ def layer_json(layer: Layer) -> dict[str, Any]:
         data["env"] = layer.env
     if layer.error:
         data["error"] = layer.error
+    if layer.note:
+        data["note"] = layer.note
     if layer.unknown:
         data["unknown"] = sorted(set(layer.unknown))
     if layer.condition:
@@ -115,6 +117,7 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cors-lint", "version": __version__},
         "root": inventory.root.as_posix(),
+        "flask_cors": inventory.version.as_json(),
         "apps": sorted(apps.values(), key=lambda a: a["id"]),
         "sites": [site_json(site) for site in inventory.sites],
         "routes": routes,
@@ -188,6 +191,7 @@ def inventory_text(inventory: Inventory) -> str:
             for note in sorted(set(route.notes)):
                 lines.append(f"{indent} note: {note}")
         lines.append("")
+    lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
     lines.append(f"{len(inventory.routes)} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
                  f"{inventory.files} files, {len(inventory.errors)} files not analysed")
     for error in inventory.errors:

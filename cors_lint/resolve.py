@@ -42,6 +42,7 @@ from cors_lint.semantics import (
     probably_regex,
 )
 from cors_lint.values import Provenance, Regex, TimeDelta, Unknown, contains_unknown, unwrap
+from cors_lint.versions import DEFAULT, FlaskCorsVersion
 
 _CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
 _SAMPLES = {"int": "1", "float": "1.5", "path": "a/b", "uuid": "00000000-0000-0000-0000-000000000000",
@@ -62,6 +63,7 @@ class Layer:
     unknown: list[str] = field(default_factory=list)
     condition: str | None = None
     hook: Any = None
+    note: str | None = None
 
 
 @dataclass
@@ -293,7 +295,8 @@ def _class_cross_origins(cls: ClassObj) -> list[CrossOriginFactory]:
 
 
 # ---------------------------------------------------------------------------- options
-def effective_options(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
+def effective_options(raw: dict[str, Any], version: FlaskCorsVersion = DEFAULT
+                      ) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
     """flask-cors's merged options for one layer, in flask-cors's own names and JSON-able forms.
 
     Returns the options, the environment variables each came from, and unknown reasons.
@@ -301,9 +304,12 @@ def effective_options(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, li
     options: dict[str, Any] = {}
     env: dict[str, list[str]] = {}
     unknown: list[str] = []
+    defaults = dict(DEFAULT_OPTIONS, allow_private_network=version.private_network_default)
+    if version.version < (4, 0, 2) and "allow_private_network" in raw:
+        raw = {k: v for k, v in raw.items() if k != "allow_private_network"}  # not an option yet
     for name in LAYER_OPTIONS:
         provenance = Provenance()
-        value = unwrap(raw.get(name, DEFAULT_OPTIONS[name]), provenance)
+        value = unwrap(raw.get(name, defaults[name]), provenance)
         if provenance.env:
             env[name] = sorted(provenance.env)
         missing = contains_unknown(value)
@@ -329,20 +335,39 @@ def _bool(value: Any) -> bool:
     return bool(value)
 
 
-def options_error(options: dict[str, Any]) -> str | None:
-    """The ValueError flask-cors 6.0.4+ raises when it resolves these options, if any."""
+def options_error(options: dict[str, Any], version: FlaskCorsVersion = DEFAULT) -> str | None:
+    """The ValueError flask-cors raises when it resolves these options, if any."""
     origins = options.get("origins")
     if isinstance(origins, list):
         if is_wildcard(origins) and options.get("supports_credentials") is True and options.get("send_wildcard") is True:
             return "ValueError: supports_credentials with the origin '*' and send_wildcard=True"
-        bad = invalid_regexes(origins, ignore_case=True)
-        if bad:
-            return f"ValueError: invalid regular expression in origins: {bad[0]!r}"
-    headers = options.get("allow_headers")
-    if isinstance(headers, list):
-        bad = invalid_regexes(headers, ignore_case=True)
-        if bad:
-            return f"ValueError: invalid regular expression in allow_headers: {bad[0]!r}"
+    if not version.invalid_regex_raises:
+        return None
+    for name in ("origins", "allow_headers"):
+        patterns = options.get(name)
+        if isinstance(patterns, list):
+            bad = invalid_regexes(patterns, ignore_case=True)
+            if bad:
+                return f"ValueError: invalid regular expression in {name}: {bad[0]!r}"
+    return None
+
+
+def invalid_regex_note(options: dict[str, Any], version: FlaskCorsVersion) -> str | None:
+    """Before 6.0.4 bad patterns do not raise at configure time: say what they do instead."""
+    if version.invalid_regex_raises:
+        return None
+    for name in ("origins", "allow_headers"):
+        patterns = options.get(name)
+        if isinstance(patterns, list):
+            odd = [p for p in patterns if not isinstance(p, (str, Regex))]
+            if odd:
+                return (f"{name} contains {odd[0]!r}: on flask-cors {version.text} requests that reach it raise "
+                        "TypeError (500)")
+            bad = invalid_regexes(patterns, ignore_case=True)
+            if bad:
+                effect = ("requests that reach it answer 500" if version.version <= (5, 0, 1)
+                          else "it silently never matches")
+                return f"invalid regular expression in {name}: {bad[0]!r}: on flask-cors {version.text} {effect}"
     return None
 
 
@@ -358,15 +383,16 @@ def decorator_options(factory: CrossOriginFactory, app: AppObj) -> dict[str, Any
 
 
 # ---------------------------------------------------------------------------- layers
-def resolve_app(app: AppObj) -> list[Route]:
+def resolve_app(app: AppObj, version: FlaskCorsVersion = DEFAULT) -> list[Route]:
     registered, blueprints = expand_routes(app)
     routes = []
     for entry in registered:
-        routes.append(_resolve_route(app, entry, blueprints))
+        routes.append(_resolve_route(app, entry, blueprints, version))
     return routes
 
 
-def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, BlueprintObj]) -> Route:
+def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, BlueprintObj],
+                   version: FlaskCorsVersion) -> Route:
     decl = entry.decl
     methods, provide_automatic = route_methods(decl, app)
     route = Route(app=app, path=entry.path, endpoint=entry.endpoint,
@@ -377,7 +403,7 @@ def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, Bluepr
         route.notes.append(methods.reason)
     view = decl.view
     options_dispatched = isinstance(methods, list) and "OPTIONS" in methods and not provide_automatic
-    decorator = _decorator_layer(view, app, options_dispatched, route)
+    decorator = _decorator_layer(view, app, options_dispatched, route, version)
     has_options = isinstance(methods, list) and "OPTIONS" in methods
     scopes: list[tuple[str, list[Any]]] = [(name, blueprints[name].hooks) for name in entry.blueprint_names
                                            if name in blueprints]
@@ -388,7 +414,7 @@ def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, Bluepr
             if isinstance(hook, ManualHook):
                 _note_manual_hook(hook, route)
                 continue
-            layer = _extension_layer(hook, route.path, scope)
+            layer = _extension_layer(hook, route.path, scope, version)
             if layer is None:
                 continue
             if scope != "app":
@@ -450,7 +476,8 @@ def _note_manual_hook(hook: ManualHook, route: Route) -> None:
                            "sets Access-Control-* headers")
 
 
-def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Route) -> Layer | None:
+def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Route,
+                     version: FlaskCorsVersion) -> Layer | None:
     factory: CrossOriginFactory | None = None
     if isinstance(view, CrossOriginView):
         while isinstance(view.inner, CrossOriginView):
@@ -464,7 +491,7 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
         return None
     if factory is None:
         return None
-    options, env, unknown = effective_options(decorator_options(factory, app))
+    options, env, unknown = effective_options(decorator_options(factory, app), version)
     for key in ("**",):
         if key in factory.site.options:
             unknown.append("options passed with ** cannot be known")
@@ -477,7 +504,8 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
                                "and get no headers from the decorator")
         else:
             route.notes.append("the view body runs for OPTIONS requests (automatic_options is false)")
-    layer.error = options_error(options)
+    layer.error = options_error(options, version)
+    layer.note = invalid_regex_note(options, version)
     if layer.error:
         layer.terminal = False
         route.error = f"the view answers 500: cross_origin raises {layer.error}"
@@ -486,34 +514,34 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
     return layer
 
 
-def _extension_layer(hook: CorsHook, path: Any, scope: str) -> Layer | None:
-    layer = _match_resource(hook, path, scope)
+def _extension_layer(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVersion) -> Layer | None:
+    layer = _match_resource(hook, path, scope, version)
     if layer is not None:
         layer.hook = hook
     return layer
 
 
-def _match_resource(hook: CorsHook, path: Any, scope: str) -> Layer | None:
+def _match_resource(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVersion) -> Layer | None:
     site: Site = hook.site
-    resources = parse_resources(_strip(hook.options.get("resources", r"/*")))
+    resources = parse_resources(_strip(hook.options.get("resources", r"/*")), version)
     unknown = list(getattr(hook, "unknown_options", []))
     if hook.config is not None and hook.config.unknown_sources:
         unknown.extend(f"app.config: {reason}" for reason in hook.config.unknown_sources)
     if not isinstance(path, str) and not isinstance(resources, Unknown) and resources:
         first = unwrap(resources[0][0])
-        if match_path("", first) is True:  # the first pattern matches every path (e.g. the default "/*")
+        if match_path("", first, version) is True:  # the first pattern matches every path (e.g. the default "/*")
             path = ""
     if isinstance(resources, Unknown) or isinstance(path, Unknown) or not isinstance(path, str):
         reason = resources.reason if isinstance(resources, Unknown) else "route path cannot be known statically"
-        options, env, more = effective_options(hook.options)
+        options, env, more = effective_options(hook.options, version)
         return Layer("extension", site.location, False, True, options, env,
                      resource=Unknown(reason), scope=scope, unknown=unknown + more + [reason],
                      condition=site.condition)
     request_path = sample_path(path) if path else ""
     for pattern, resource_options in resources:
-        matched = match_path(request_path, unwrap(pattern))
+        matched = match_path(request_path, unwrap(pattern), version)
         if isinstance(matched, Unknown):
-            options, env, more = effective_options(hook.options)
+            options, env, more = effective_options(hook.options, version)
             return Layer("extension", site.location, False, True, options, env, resource=matched, scope=scope,
                          unknown=unknown + more + [matched.reason], condition=site.condition)
         if not matched:
@@ -527,10 +555,11 @@ def _match_resource(hook: CorsHook, path: Any, scope: str) -> Layer | None:
             unknown.append(f"resource options: {resource_options.reason}")
         else:
             error = "ValueError: resource options must be a dict"
-        options, env, more = effective_options(raw)
+        options, env, more = effective_options(raw, version)
         layer = Layer("extension", site.location, False, True, options, env, resource=pattern, scope=scope,
                       unknown=unknown + more, condition=site.condition)
-        layer.error = error or options_error(options)
+        layer.error = error or options_error(options, version)
+        layer.note = invalid_regex_note(options, version)
         return layer
     return None
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from cors_lint.values import Regex, Unknown
+from cors_lint.versions import DEFAULT, FlaskCorsVersion
 
 # flask_cors.core.DEFAULT_OPTIONS (6.0.x)
 ALL_METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"]
@@ -110,29 +111,39 @@ def invalid_regexes(patterns: list[Any], *, ignore_case: bool) -> list[str]:
     return bad
 
 
-def match_path(path: str, pattern: Any) -> bool | Unknown:
-    """flask_cors.core.try_match_pattern for request paths (case-sensitive, flask-cors >= 6.0)."""
+def match_path(path: str, pattern: Any, version: FlaskCorsVersion = DEFAULT) -> bool | Unknown:
+    """flask-cors's resource match: ``re.match`` for regexes, equality for literals.
+
+    Case-sensitive from 6.0.0; before that string regexes got IGNORECASE and literals
+    were compared lower-cased (a compiled pattern always keeps its own flags).
+    """
     if isinstance(pattern, Unknown):
         return pattern
     if isinstance(pattern, Regex) or (isinstance(pattern, str) and probably_regex(pattern)):
-        compiled = compile_pattern(pattern, ignore_case=False)
+        ignore_case = not version.case_sensitive_paths and not isinstance(pattern, Regex)
+        compiled = compile_pattern(pattern, ignore_case=ignore_case)
         if compiled is None:
             return False
         return compiled.match(path) is not None
+    if not version.case_sensitive_paths:
+        return str(path).lower() == str(pattern).lower()
     return str(path) == str(pattern)
 
 
-def resource_sort_key(pattern: Any) -> tuple[int, int, int, int]:
-    """flask_cors.core.parse_resources sort key (6.0.1 - 6.0.5): literals, compiled, regex strings."""
+def resource_sort_key(pattern: Any, version: FlaskCorsVersion = DEFAULT) -> tuple[int, ...]:
+    """flask_cors.core.parse_resources sort key for dict resources, per version."""
+    text = pattern.pattern if isinstance(pattern, Regex) else str(pattern)
+    if version.sort_scheme == "length":  # <= 5.0.1: longest pattern first
+        return (-len(text),)
+    slashes = text.count("/") if version.sort_scheme == "groups-fewest-slashes" else -text.count("/")
     if isinstance(pattern, Regex):
-        return (1, 0, -pattern.pattern.count("/"), -len(pattern.pattern))
-    if isinstance(pattern, str) and probably_regex(pattern):
-        return (1, 1, -pattern.count("/"), -len(pattern))
-    text = str(pattern)
-    return (0, 0, -text.count("/"), -len(text))
+        return (1, 0, slashes, -len(text))
+    if probably_regex(text):
+        return (1, 1, slashes, -len(text))
+    return (0, 0, slashes, -len(text))
 
 
-def parse_resources(resources: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
+def parse_resources(resources: Any, version: FlaskCorsVersion = DEFAULT) -> list[tuple[Any, dict[str, Any]]] | Unknown:
     """flask_cors.core.parse_resources, before compilation: ordered ``(pattern, options)`` pairs."""
     if isinstance(resources, Unknown):
         return resources
@@ -140,7 +151,7 @@ def parse_resources(resources: Any) -> list[tuple[Any, dict[str, Any]]] | Unknow
         pairs = [(re_fix(key), value) for key, value in resources.items()]
         if any(isinstance(key, Unknown) for key, _ in pairs):
             return Unknown("a resource pattern cannot be evaluated statically")
-        pairs.sort(key=lambda pair: resource_sort_key(pair[0]))
+        pairs.sort(key=lambda pair: resource_sort_key(pair[0], version))
         return pairs
     if isinstance(resources, (str, Regex)):
         return [(re_fix(resources), {})]

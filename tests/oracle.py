@@ -65,7 +65,10 @@ def predict(route: dict[str, Any], method: str, headers: dict[str, str], http_er
         if "error" in layer:
             continue
         options = {name: _to_flask_cors(value) for name, value in layer["options"].items()}
-        result = get_cors_headers(serialize_options(options), Headers(headers), method)
+        try:
+            result = get_cors_headers(serialize_options(options), Headers(headers), method)
+        except Exception as exc:  # this flask-cors raises on these options
+            return [("<raises>", type(exc).__name__)]
         if layer["terminal"] or result.get(ACL_ORIGIN):
             return sorted((k, str(v)) for k, v in result.items())
     return []
@@ -138,7 +141,13 @@ def compare_app(app, document: dict[str, Any]) -> list[str]:
 
         path = sample_path(key[0])
         for method, headers in request_plan(methods):
-            response = client.open(path, method=method, headers=headers)
+            try:
+                response = client.open(path, method=method, headers=headers)
+            except Exception as exc:  # older flask-cors lets some errors escape the app
+                layers = route["cors"] + route.get("cors_on_http_error", []) + route.get("preflight_cors", [])
+                if not any("note" in layer or "error" in layer for layer in layers):
+                    problems.append(f"{method} {path} {headers}: raised {exc!r}, the inventory predicts no error")
+                break
             got = cors_headers(response)
             # no static files exist in generated projects: GET/HEAD there is a 404 (an HTTP error);
             # generated views named *_aborts call abort(403) (Flask answers OPTIONS itself unless

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+import flask_cors
 import jsonschema
 import pytest
 
@@ -28,7 +29,7 @@ def test_generated_project_matches_flask_cors(seed, tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     files = generate_project(seed)
     write_project(tmp_path, files)
-    document = inventory_json(analyze([tmp_path]))
+    document = inventory_json(analyze([tmp_path], flask_cors.__version__))
     assert document["errors"] == []
     SCHEMA.validate(document)
     app = load_app(tmp_path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import flask_cors
+
 from cors_lint.analysis import analyze
 from cors_lint.inventory import inventory_json
 from oracle import compare_app, load_app
@@ -17,11 +19,18 @@ def test_example_app_inventory_matches_flask_cors(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     project = tmp_path / "example_app"
     shutil.copytree(EXAMPLE, project)
-    document = inventory_json(analyze([project]))
+    document = inventory_json(analyze([project], flask_cors.__version__))  # the example pins 4.0.1
     assert document["errors"] == []
     assert len(document["routes"]) == 9
     problems = compare_app(load_app(project, module="wsgi"), document)
     assert not problems, "\n".join(problems[:5])
+
+
+def test_example_app_models_its_pinned_flask_cors_version():
+    document = inventory_json(analyze([EXAMPLE]))
+    assert document["flask_cors"] == {"version": "4.0.1", "source": "requirements.txt:2"}
+    # 4.0.x answers Access-Control-Allow-Private-Network: true whenever asked (CVE-2024-6221)
+    assert {layer["options"]["allow_private_network"] for r in document["routes"] for layer in r["cors"]} == {True}
 
 
 def test_example_app_inventory_shows_the_classic_mistakes():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
+import flask_cors
 import pytest
 
 from cors_lint.analysis import analyze
@@ -259,7 +260,7 @@ CASES = {
 def test_observed_case(name, tmp_path):
     source = textwrap.dedent(HEAD) + textwrap.dedent(CASES[name])
     write_project(tmp_path, {"main.py": source})
-    document = inventory_json(analyze([tmp_path]))
+    document = inventory_json(analyze([tmp_path], flask_cors.__version__))
     assert document["errors"] == []
     problems = compare_app(load_app(tmp_path), document)
     assert not problems, "\n".join(problems[:5])
