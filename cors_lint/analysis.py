@@ -8,13 +8,12 @@ from typing import Any
 
 import libcst as cst
 
-from cors_lint.expressions import strip_env
 from cors_lint.interpreter import Frame, Interpreter
 from cors_lint.manual_headers import ManualHeaderFinder
 from cors_lint.objects import AppObj, LibSymbol, Site
 from cors_lint.project import FileError, discover
 from cors_lint.resolve import Route, resolve_app
-from cors_lint.values import Unknown
+from cors_lint.values import Unknown, strip_env
 from cors_lint.versions import FlaskCorsVersion, detect, parse_version
 
 

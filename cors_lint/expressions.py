@@ -22,7 +22,7 @@ from cors_lint.objects import (
     InstanceObj,
     LibSymbol,
 )
-from cors_lint.values import FromEnv, Unknown
+from cors_lint.values import FromEnv, Unknown, env_vars, strip_env
 
 MAX_SEQUENCE = 10_000
 _STR_METHODS = frozenset(
@@ -53,20 +53,6 @@ _BINARY = {
 RE_FLAGS = {"IGNORECASE": 2, "I": 2, "MULTILINE": 8, "M": 8, "DOTALL": 16, "S": 16, "VERBOSE": 64, "X": 64,
             "ASCII": 256, "A": 256, "UNICODE": 32, "U": 32}
 PLAIN = (str, int, float, bool, type(None), list, tuple, set, frozenset, dict)
-
-
-def env_vars(value: Any) -> list[str]:
-    vars_ = []
-    while isinstance(value, FromEnv):
-        vars_.append(value.var)
-        value = value.value
-    return vars_
-
-
-def strip_env(value: Any) -> Any:
-    while isinstance(value, FromEnv):
-        value = value.value
-    return value
 
 
 def rewrap(result: Any, *sources: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 
 import libcst as cst
 
-from cors_lint.expressions import lifted, rewrap, strip_env
+from cors_lint.expressions import lifted, rewrap
 from cors_lint.objects import (
     AppObj,
     BlueprintObj,
@@ -31,9 +31,10 @@ from cors_lint.objects import (
     RouteDecl,
     RouteDecorator,
     Site,
+    view_name,
 )
 from cors_lint.semantics import CONFIG_KEYS, DEFAULT_OPTIONS
-from cors_lint.values import FromEnv, Regex, TimeDelta, Unknown
+from cors_lint.values import FromEnv, Regex, TimeDelta, Unknown, env_vars, strip_env
 
 _ALIASES = {
     "flask.app.Flask": "flask.Flask",
@@ -444,7 +445,7 @@ class FlaskApi:
                                 "cannot be resolved statically", node, frame)
             return None
         self.config_set(app, values, node, frame, "from_object")
-        chosen_by = sorted(set(_env_chain(target)))
+        chosen_by = sorted(set(env_vars(target)))
         if chosen_by:
             for site in self.sites[-1:]:
                 if site.kind == "config" and site.location == self.location(node, frame):
@@ -486,28 +487,13 @@ class FlaskApi:
             site.notes.append(reason)
 
 
-def _env_chain(value: Any) -> list[str]:
-    names = []
-    while isinstance(value, FromEnv):
-        names.append(value.var)
-        value = value.value
-    return names
-
-
 def _first_arg(node: cst.Call) -> cst.CSTNode | None:
     return node.args[0].value if node.args else None
 
 
 def _view_name(view: Any) -> str:
-    if isinstance(view, FunctionObj):
-        return view.name
-    if isinstance(view, CrossOriginView):
-        return _view_name(view.inner)
-    if isinstance(view, ClassObj):
-        return view.name
-    if isinstance(view, BrokenView):
-        return view.name
-    return "<view>"
+    name = view_name(view)
+    return name if isinstance(name, str) else "<view>"
 
 
 def view_attributes(view: Any) -> dict[str, Any]:

@@ -16,11 +16,11 @@ from typing import Any
 
 import libcst as cst
 
-from cors_lint.expressions import ExpressionEvaluator, rewrap, strip_env
+from cors_lint.expressions import ExpressionEvaluator, rewrap
 from cors_lint.flask_api import FlaskApi
 from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.project import FileError, ParsedModule, SourceFile, check_syntax, is_relevant, parse, read
-from cors_lint.values import FromEnv, Unknown
+from cors_lint.values import FromEnv, Unknown, env_vars, strip_env
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
@@ -345,7 +345,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
             self.exec_block(orelse.body.body, branch_frame)
 
     def env_condition(self, test: cst.BaseExpression, value: Any, truth: bool) -> str:
-        variables = ", ".join(sorted(set(_env_names(value))))
+        variables = ", ".join(sorted(set(env_vars(value))))
         return f"`{self.code(test)}` is {truth} with the code's default for {variables}"
 
     def _exec_For(self, node: cst.For, frame: Frame) -> None:
@@ -570,10 +570,3 @@ def _single(candidates: list[Any], name: str) -> Any:
         return objects[0]
     return Unknown(f"{name}() returns different values on different paths")
 
-
-def _env_names(value: Any) -> list[str]:
-    names = []
-    while isinstance(value, FromEnv):
-        names.append(value.var)
-        value = value.value
-    return names

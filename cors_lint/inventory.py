@@ -52,16 +52,13 @@ def layer_json(layer: Layer) -> dict[str, Any]:
     if layer.kind == "extension":
         data["scope"] = layer.scope
         data["resource"] = to_json(layer.resource)
-    if layer.env:
-        data["env"] = layer.env
-    if layer.error:
-        data["error"] = layer.error
-    if layer.note:
-        data["note"] = layer.note
-    if layer.unknown:
-        data["unknown"] = sorted(set(layer.unknown))
-    if layer.condition:
-        data["condition"] = layer.condition
+    return _with_present(data, env=layer.env, error=layer.error, note=layer.note,
+                         unknown=sorted(set(layer.unknown)), condition=layer.condition)
+
+
+def _with_present(data: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """Add the optional fields that have a value (empty ones are left out of the document)."""
+    data.update({key: value for key, value in optional.items() if value})
     return data
 
 
@@ -90,15 +87,8 @@ def route_json(route: Route, include_app: bool = True) -> dict[str, Any]:
         )
     if include_app:
         data["app"] = route.app.id
-    if route.blueprint:
-        data["blueprint"] = route.blueprint
-    if route.error:
-        data["error"] = route.error
-    if route.notes:
-        data["notes"] = sorted(set(route.notes))
-    if route.condition:
-        data["condition"] = route.condition
-    return data
+    return _with_present(data, blueprint=route.blueprint, error=route.error, notes=sorted(set(route.notes)),
+                         condition=route.condition)
 
 
 def _route_sort_key(route: dict[str, Any]) -> tuple:

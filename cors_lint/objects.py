@@ -216,3 +216,14 @@ class RouteDecorator:
     options: dict[str, Any]
     methods: Any
     location: Location
+
+
+def view_name(view: Any) -> str | None:
+    """``view.__name__`` as Flask sees it (the default endpoint), when it is known."""
+    if isinstance(view, (FunctionObj, BrokenView, ClassObj)):
+        return view.name
+    if isinstance(view, CrossOriginView):
+        return view_name(view.inner)  # update_wrapper keeps the name
+    if isinstance(view, ClassView):
+        return view.name if isinstance(view.name, str) else None
+    return None

@@ -27,6 +27,7 @@ from cors_lint.objects import (
     ManualHook,
     RouteDecl,
     Site,
+    view_name,
 )
 from cors_lint.semantics import (
     BOOLEAN_OPTIONS,
@@ -41,7 +42,7 @@ from cors_lint.semantics import (
     parse_resources,
     probably_regex,
 )
-from cors_lint.values import Provenance, Regex, TimeDelta, Unknown, contains_unknown, unwrap
+from cors_lint.values import Provenance, Regex, TimeDelta, Unknown, contains_unknown, strip_env, unwrap
 from cors_lint.versions import DEFAULT, FlaskCorsVersion
 
 _CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
@@ -183,15 +184,8 @@ def _join_prefix(url_prefix: Any, rule: Any) -> Any:
 
 
 def _endpoint_of(view: Any) -> Any:
-    if isinstance(view, FunctionObj):
-        return view.name
-    if isinstance(view, CrossOriginView):
-        return _endpoint_of(view.inner)
-    if isinstance(view, BrokenView):
-        return view.name
-    if isinstance(view, ClassView):
-        return view.name
-    return Unknown("endpoint of a view cannot be known statically")
+    name = view_name(view)
+    return name if name is not None else Unknown("endpoint of a view cannot be known statically")
 
 
 # ---------------------------------------------------------------------------- methods
@@ -523,7 +517,7 @@ def _extension_layer(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVe
 
 def _match_resource(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVersion) -> Layer | None:
     site: Site = hook.site
-    resources = parse_resources(_strip(hook.options.get("resources", r"/*")), version)
+    resources = parse_resources(strip_env(hook.options.get("resources", r"/*")), version)
     unknown = list(getattr(hook, "unknown_options", []))
     if hook.config is not None and hook.config.unknown_sources:
         unknown.extend(f"app.config: {reason}" for reason in hook.config.unknown_sources)
@@ -547,7 +541,7 @@ def _match_resource(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVer
         if not matched:
             continue
         raw = dict(hook.options)
-        resource_options = _strip(resource_options)
+        resource_options = strip_env(resource_options)
         error = None
         if isinstance(resource_options, dict):
             raw.update(resource_options)
@@ -562,15 +556,6 @@ def _match_resource(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVer
         layer.note = invalid_regex_note(options, version)
         return layer
     return None
-
-
-def _strip(value: Any) -> Any:
-    """Remove the outer environment wrappers only: inner values keep their provenance."""
-    from cors_lint.values import FromEnv
-
-    while isinstance(value, FromEnv):
-        value = value.value
-    return value
 
 
 def resource_is_regex(pattern: Any) -> bool:

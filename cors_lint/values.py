@@ -42,6 +42,22 @@ class FromEnv:
     value: Any
 
 
+def env_vars(value: Any) -> list[str]:
+    """The environment variables of the ``FromEnv`` wrappers around a value, outermost first."""
+    names = []
+    while isinstance(value, FromEnv):
+        names.append(value.var)
+        value = value.value
+    return names
+
+
+def strip_env(value: Any) -> Any:
+    """The value without its outer ``FromEnv`` wrappers (inner values keep theirs)."""
+    while isinstance(value, FromEnv):
+        value = value.value
+    return value
+
+
 @dataclass
 class Provenance:
     """Environment variables that a value was derived from (collected while unwrapping)."""
