@@ -67,7 +67,12 @@ class FlaskApi:
     def call(self, func: Any, args: list[Any], kwargs: dict[str, Any], node: cst.Call, frame,
              unknown_star: list[str]) -> Any:
         if isinstance(func, LibSymbol):
-            return self.call_library(self.canonical(func.qualname), args, kwargs, node, frame, unknown_star)
+            result = self.call_library(self.canonical(func.qualname), args, kwargs, node, frame, unknown_star)
+            if func.qualname.startswith("flask.ext.") and self.sites and self.sites[-1].location == self.location(
+                node, frame
+            ):
+                self.sites[-1].notes.append("imported from flask.ext.cors, which fails to import on Flask >= 1.0")
+            return result
         if isinstance(func, BoundMethod):
             return self.call_method(func, args, kwargs, node, frame, unknown_star)
         if isinstance(func, FunctionObj):

@@ -37,6 +37,8 @@ def test_aliases_and_module_imports_are_recognised(tmp_path):
         layers = route(doc, path)["cors"]
         assert [layer["options"]["origins"] for layer in layers] == [[f"https://{origin}.example.com"]]
     assert len(sites(doc, "extension")) == 3
+    [legacy] = [s for s in sites(doc, "extension") if s["file"] == "c.py"]
+    assert any("flask.ext.cors" in note for note in legacy["notes"])
 
 
 def test_look_alikes_are_not_flask_cors(tmp_path):
