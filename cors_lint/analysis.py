@@ -8,7 +8,7 @@ from typing import Any
 
 import libcst as cst
 
-from cors_lint.interpreter import Frame, Interpreter
+from cors_lint.interpreter import Assumptions, Frame, Interpreter
 from cors_lint.manual_headers import ManualHeaderFinder
 from cors_lint.objects import AppObj, LibSymbol, Site
 from cors_lint.project import FileError, discover
@@ -26,16 +26,19 @@ class Inventory:
     sites: list[Site]
     routes: list[Route]
     errors: list[FileError] = field(default_factory=list)
+    env_reads: frozenset[str] = frozenset()
 
 
-def analyze(paths: list[Path], flask_cors_version: str | None = None) -> Inventory:
-    """Analyse a project. ``flask_cors_version`` overrides the version read from its pins."""
+def analyze(paths: list[Path], flask_cors_version: str | None = None,
+            assumptions: Assumptions | None = None) -> Inventory:
+    """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
+    ``assumptions`` are one environment's environment-variable values and ``app.debug``."""
     root, files, index = discover(paths)
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:
         version = detect(root)
-    interpreter = Interpreter(root, files, index)
+    interpreter = Interpreter(root, files, index, assumptions)
     interpreter.run()
     manual_sites = _manual_header_sites(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
@@ -46,7 +49,7 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None) -> Invento
     routes = _dedupe_routes(routes)
     errors = sorted(interpreter.errors, key=lambda e: e.file)
     return Inventory(root=root, version=version, files=len(files), apps=apps, sites=sites, routes=routes,
-                     errors=errors)
+                     errors=errors, env_reads=frozenset(interpreter.env_reads))
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:

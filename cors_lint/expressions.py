@@ -225,8 +225,9 @@ class ExpressionEvaluator:
                 var = strip_env(left)
                 if not isinstance(var, str):
                     return Unknown("membership test on os.environ with a dynamic name")
-                # the code's default path: the variable is assumed to be unset
-                return FromEnv(var, isinstance(target.operator, cst.NotIn))
+                # without an assumed value, the code's default path: the variable is unset
+                is_set = self.env_value(var, None).value is not None
+                return FromEnv(var, is_set != isinstance(target.operator, cst.NotIn))
             fn = _COMPARE.get(type(target.operator))
             if fn is None:
                 return Unknown(f"`{self.code(node)}` cannot be evaluated statically")
@@ -261,7 +262,7 @@ class ExpressionEvaluator:
         if isinstance(container, LibSymbol) and container.qualname == "os.environ":
             var = strip_env(key)
             if isinstance(var, str):
-                return FromEnv(var, Unknown(f"environment variable {var} has no default in the code"))
+                return self.env_value(var, Unknown(f"environment variable {var} has no default in the code"))
             return Unknown("environment variable with a dynamic name")
         if isinstance(container, ConfigObj):
             entry = container.app.config.values.get(strip_env(key))
@@ -363,6 +364,9 @@ class ExpressionEvaluator:
             if name == "config":
                 return ConfigObj(plain)
             if name == "debug":
+                self.env_reads.add("app.debug")
+                if self.assumptions.debug is not None:
+                    return FromEnv("FLASK_DEBUG", self.assumptions.debug)
                 return Unknown("app.debug depends on how the app is run")
             return BoundMethod(plain, name)
         if isinstance(plain, (BlueprintObj, CorsObj, ConfigObj)):

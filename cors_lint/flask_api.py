@@ -145,7 +145,13 @@ class FlaskApi:
         if not isinstance(var, str):
             return Unknown("environment variable with a dynamic name")
         default = args[1] if len(args) > 1 else kwargs.get("default")
-        return FromEnv(var, default)
+        return self.env_value(var, default)
+
+    def env_value(self, var: str, default: Any) -> FromEnv:
+        """An environment variable: the environment's assumed value, else the code's default."""
+        self.env_reads.add(var)
+        assumed = self.assumptions.value(var)
+        return FromEnv(var, assumed if assumed is not None else default)
 
     def compile_regex(self, args, kwargs) -> Any:
         pattern = strip_env(args[0]) if args else strip_env(kwargs.get("pattern"))
@@ -439,6 +445,8 @@ class FlaskApi:
         values: dict[str, Any] | None = None
         if isinstance(plain, InstanceObj):
             plain = plain.cls
+        if isinstance(plain, ClassObj) and isinstance(app, AppObj):
+            app.config_classes.append(plain.name)
         if isinstance(plain, ClassObj):
             values = {}
             for klass in reversed(self.mro(plain)):
@@ -476,6 +484,9 @@ class FlaskApi:
         if cors_keys and isinstance(app, AppObj):
             site = self.add_site("config", node, frame, self.target_name(app), cors_keys)
             site.notes.append(f"app.config {how}")
+            earlier = [hook for hook in app.hooks if isinstance(hook, CorsHook)]
+            if earlier:  # the extension took its snapshot already; decorators still read it live
+                site.after_cors_init = earlier[-1].site.location
         for key, value in mapping.items():
             if not isinstance(key, str):
                 continue

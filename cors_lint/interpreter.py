@@ -46,6 +46,17 @@ class _Return(Exception):
         self.value = value
 
 
+@dataclass(frozen=True)
+class Assumptions:
+    """What one environment assumes: environment variable values and ``app.debug``."""
+
+    env: tuple[tuple[str, str], ...] = ()
+    debug: bool | None = None
+
+    def value(self, var: str) -> str | None:
+        return dict(self.env).get(var)
+
+
 @dataclass(eq=False)
 class ModuleState:
     name: str
@@ -76,8 +87,11 @@ class Frame:
 
 
 class Interpreter(ExpressionEvaluator, FlaskApi):
-    def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None):
+    def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None,
+                 assumptions: Assumptions | None = None):
         self.root = root
+        self.assumptions = assumptions or Assumptions()
+        self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
         self.files = files
         self.by_name: dict[str, SourceFile] = {}
         for source in files + (index or []):

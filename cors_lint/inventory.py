@@ -39,6 +39,9 @@ def site_json(site: Site) -> dict[str, Any]:
         data["notes"] = list(site.notes)
     if site.condition:
         data["condition"] = site.condition
+    after = getattr(site, "after_cors_init", None)
+    if after is not None:
+        data["after_cors_init"] = {"file": after.file, "line": after.line}
     return data
 
 
@@ -63,7 +66,7 @@ def _with_present(data: dict[str, Any], **optional: Any) -> dict[str, Any]:
 
 
 def _short_location(layer: Layer) -> dict[str, Any]:
-    return {"file": layer.source.file, "line": layer.source.line}
+    return {"file": layer.source.file, "line": layer.source.line, "column": layer.source.column}
 
 
 def route_json(route: Route, include_app: bool = True) -> dict[str, Any]:
@@ -99,7 +102,7 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
     apps = {}
     for app in inventory.apps:
         apps.setdefault(app.id, {"id": app.id, "name": app.name or "app", "file": app.location.file,
-                                 "line": app.location.line})
+                                 "line": app.location.line, "config_classes": sorted(set(app.config_classes))})
         if app.config.unknown_sources:
             apps[app.id]["config_unknown"] = sorted(set(app.config.unknown_sources))
     routes = sorted((route_json(route) for route in inventory.routes), key=_route_sort_key)

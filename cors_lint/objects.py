@@ -98,6 +98,7 @@ class AppObj:
     blueprints: list[tuple[Any, dict[str, Any], Location]] = field(default_factory=list)
     static_url_path: Any = "/static"
     extra_config: dict[str, Any] = field(default_factory=dict)
+    config_classes: list[str] = field(default_factory=list)  # names given to app.config.from_object
 
 
 @dataclass(eq=False)

@@ -113,7 +113,7 @@ def test_init_app_across_modules_inside_a_factory(tmp_path):
     assert me["endpoint"] == "api.me"
     assert me["methods"] == ["GET", "HEAD", "OPTIONS"]
     [layer] = me["cors"]
-    assert layer["source"] == {"file": "shop/__init__.py", "line": 7, "kind": "extension"}
+    assert layer["source"] == {"file": "shop/__init__.py", "line": 7, "column": 4, "kind": "extension"}
     assert layer["options"]["origins"] == ["https://shop.example.com"]
     assert layer["options"]["supports_credentials"] is True
     assert layer["options"]["max_age"] == 600

@@ -1,0 +1,72 @@
+"""Findings: what the checker reports, with stable fingerprints and a deterministic order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cors_lint.rules.base import Issue, Rule
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    environment: str
+    routes: tuple[str, ...]
+    attacker_origin: str | None
+    fingerprint: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "rule_name": self.rule_name,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "environment": self.environment,
+            "routes": list(self.routes),
+            "attacker_origin": self.attacker_origin,
+            "fingerprint": self.fingerprint,
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, self.column, self.rule_id, self.environment, self.message)
+
+
+def describe_routes(routes: tuple[str, ...], limit: int = 3) -> str:
+    if not routes:
+        return "no route"
+    shown = ", ".join(routes[:limit])
+    return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more"
+
+
+def fingerprint(rule_id: str, environment: str, file: str, key: tuple[Any, ...]) -> str:
+    """What the finding is about, not where it is: moving code keeps the fingerprint."""
+    payload = json.dumps([rule_id, environment, file, list(key)], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def group(rule: Rule, issues: list[Issue], severity: str, environment: str) -> list[Finding]:
+    """One finding per (place, key): the routes an issue affects are merged."""
+    merged: dict[tuple[Any, ...], list[Issue]] = {}
+    for issue in issues:
+        merged.setdefault((issue.file, issue.line, issue.column, issue.key, issue.message), []).append(issue)
+    findings = []
+    for (file, line, column, key, message), same in merged.items():
+        routes = tuple(sorted({r for issue in same for r in issue.routes}))
+        attacker = next((issue.attacker_origin for issue in same if issue.attacker_origin), None)
+        level = next((issue.severity for issue in same if issue.severity), None) or severity
+        text = message.replace("{routes}", describe_routes(routes))
+        findings.append(Finding(rule.id, rule.name, level, text, file, line, column, environment, routes, attacker,
+                                fingerprint(rule.id, environment, file, key or (message,))))
+    return findings

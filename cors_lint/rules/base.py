@@ -1,0 +1,85 @@
+"""What a rule is, what it sees, and what it reports.
+
+A rule is a pure function from a ``RuleContext`` (the inventory document of one
+environment, plus that environment's policy settings) to ``Issue``s. It never reads
+files, prints, or looks at libcst. The checker turns issues into findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+SEVERITIES = ("error", "warning", "note")
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int
+    column: int
+    message: str  # "{routes}" is replaced by the affected routes
+    routes: tuple[str, ...] = ()
+    key: tuple[Any, ...] = ()  # what the issue is about, for grouping and fingerprints
+    attacker_origin: str | None = None
+    severity: str | None = None  # overrides the rule's default
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    summary: str
+    doc: str  # ruff headings: What it does / Why is this bad? / Example / Use instead
+    check: Callable[[RuleContext], Iterable[Issue]]
+    valid: tuple[str, ...] = ()
+    invalid: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()  # default scope; empty: every environment
+    cwe: str = "CWE-942"
+
+
+@dataclass
+class RuleContext:
+    document: dict[str, Any]
+    environment: str = "production"
+    settings: dict[str, Any] = field(default_factory=dict)  # the environment's policy settings
+
+    def routes(self) -> list[dict[str, Any]]:
+        return self.document["routes"]
+
+    def layers(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        for route in self.document["routes"]:
+            for layer in route["cors"]:
+                yield route, layer
+
+    def sites(self, *kinds: str) -> list[dict[str, Any]]:
+        return [s for s in self.document["sites"] if not kinds or s["kind"] in kinds]
+
+
+def layer_issue(route: dict[str, Any], layer: dict[str, Any], message: str, key: tuple[Any, ...] = (),
+                attacker: str | None = None, severity: str | None = None) -> Issue:
+    source = layer["source"]
+    return Issue(source["file"], source["line"], source.get("column", 0), message, (route_label(route),), key,
+                 attacker, severity)
+
+
+def site_issue(site: dict[str, Any], message: str, key: tuple[Any, ...] = (), routes: tuple[str, ...] = (),
+               attacker: str | None = None, severity: str | None = None) -> Issue:
+    return Issue(site["file"], site["line"], site["column"], message, routes, key, attacker, severity)
+
+
+def route_label(route: dict[str, Any]) -> str:
+    path = route["path"]
+    return path if isinstance(path, str) else "<unknown path>"
+
+
+def origins_of(layer: dict[str, Any]) -> list[Any]:
+    origins = layer["options"].get("origins")
+    return origins if isinstance(origins, list) else []
+
+
+def show(entry: Any) -> str:
+    if isinstance(entry, dict) and "regex" in entry:
+        return f"re.compile({entry['regex']!r})"
+    return repr(entry) if not isinstance(entry, str) else entry

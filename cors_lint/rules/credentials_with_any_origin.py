@@ -1,0 +1,80 @@
+"""CORS001 credentials-with-any-origin."""
+
+from cors_lint.origins import accepts_everything
+from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+
+
+def check(ctx: RuleContext):
+    for route, layer in ctx.layers():
+        options = layer["options"]
+        if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
+            yield layer_issue(route, layer, "any origin, e.g. `https://evil.example`, can read authenticated "
+                              "responses: credentials are allowed and the request's Origin is reflected on {routes}",
+                              key=("any-origin",), attacker="https://evil.example")
+
+
+RULE = Rule(
+    id="CORS001",
+    name="credentials-with-any-origin",
+    severity="error",
+    summary="Credentials allowed for every origin (flask-cors reflects the request's Origin)",
+    doc="""
+## What it does
+Finds routes where `supports_credentials` is true and the origins are effectively any: the
+default (`origins` set nowhere), `"*"`, `".*"`, a list containing `"*"`, or a regex that
+accepts everything. Config keys (`CORS_SUPPORTS_CREDENTIALS`) and string booleans count.
+
+## Why is this bad?
+flask-cors does not refuse this combination: it echoes whatever `Origin` the browser sends
+and adds `Access-Control-Allow-Credentials: true`, so any website a user visits can read
+their authenticated responses.
+
+## Example
+```python
+CORS(app, supports_credentials=True)
+```
+
+## Use instead
+```python
+CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+```
+""",
+    check=check,
+    invalid=(
+        """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+        """,
+        """
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        app.config["CORS_SUPPORTS_CREDENTIALS"] = "False"
+        @app.route("/me")
+        @cross_origin(origins=["https://app.example.com", "*"])
+        def me(): return "me"
+        """,
+    ),
+    valid=(
+        """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+        """,
+        """
+        from flask import Flask
+        from cors import CORS
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+        """,
+    ),
+)

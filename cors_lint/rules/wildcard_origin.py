@@ -1,0 +1,60 @@
+"""CORS007 wildcard-origin."""
+
+from cors_lint.origins import accepts_everything
+from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+
+
+def check(ctx: RuleContext):
+    for route, layer in ctx.layers():
+        if layer["options"].get("supports_credentials") is True:
+            continue  # CORS001
+        if accepts_everything(origins_of(layer)):
+            yield layer_issue(route, layer, "every origin may read {routes} (origins `*`, without credentials)",
+                              key=("*",), attacker="https://evil.example")
+
+
+RULE = Rule(
+    id="CORS007",
+    name="wildcard-origin",
+    severity="warning",
+    summary="Every origin may read the route (no credentials)",
+    environments=("production", "staging"),
+    doc="""
+## What it does
+Finds routes that accept every origin without credentials: flask-cors's default when
+`origins` is not set anywhere, `"*"`, or an all-accepting regex. By default it applies to
+production and staging; public endpoints can be allowed per route in the policy.
+
+## Why is this bad?
+Without credentials the browser sends no cookies, but responses are still readable by any
+site: anything reachable from the victim's network (intranet services, IP-restricted
+APIs) or personalised by other means leaks.
+
+## Example
+```python
+CORS(app)
+```
+
+## Use instead
+```python
+CORS(app, origins=["https://app.example.com"])
+```
+""",
+    check=check,
+    invalid=('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app)
+        @app.route("/x")
+        def x(): return "x"
+        ''',),
+    valid=('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins="https://app.example.com")
+        @app.route("/x")
+        def x(): return "x"
+        ''',),
+)
