@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUBCOMMANDS = ("check", "inventory")
+SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema")
 
 
 class InventoryFormat(str, enum.Enum):
@@ -35,6 +35,13 @@ class InventoryFormat(str, enum.Enum):
 class CheckFormat(str, enum.Enum):
     json = "json"
     text = "text"
+
+
+class Severity(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
 
 
 def _version(value: bool) -> None:
@@ -76,28 +83,84 @@ def _analyze(paths: list[Path], flask_cors_version: str | None):
 def check(
     paths: PathsArgument,
     output_format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    policy_file: Annotated[Optional[Path], typer.Option("--policy", help="Policy file (default: cors-policy.yaml "
+                                                        "or [tool.cors-lint] found upward, else the recommended "
+                                                        "preset).")] = None,
+    environment: Annotated[Optional[str], typer.Option("--env", help="Check one environment only.")] = None,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
+                       ] = Severity.warning,
     flask_cors_version: VersionOption = None,
 ) -> None:
-    """Check Flask projects (the default command: `cors-lint src/`)."""
+    """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
+    from cors_lint.report import check_document, check_text, exit_code
+
+    policy = _policy(policy_file, paths)
+    if environment is not None and environment not in policy.environments:
+        typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
+                   f"{', '.join(sorted(policy.environments))})", err=True)
+        raise typer.Exit(2)
+    from cors_lint.checker import check_paths
+    from cors_lint.project import UsageError
+
+    try:
+        result = check_paths(paths, policy, environment, flask_cors_version)
+    except (UsageError, ValueError) as exc:
+        typer.echo(f"cors-lint: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if output_format is CheckFormat.json:
+        import json
+
+        typer.echo(json.dumps(check_document(result, policy), indent=2))
+    else:
+        typer.echo(check_text(result, policy), nl=False)
+    raise typer.Exit(exit_code(result, fail_on.value))
+
+
+def _policy(policy_file: Path | None, paths: list[Path]):
+    from cors_lint.policy import PolicyError, discover, load
+
+    try:
+        return load(policy_file) if policy_file is not None else discover(paths[0] if paths else Path("."))
+    except PolicyError as exc:
+        typer.echo(f"cors-lint: policy error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List the built-in rules."""
+    from cors_lint.rules import RULES
+
+    for rule in RULES.values():
+        scope = f" [{', '.join(rule.environments)}]" if rule.environments else ""
+        typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{scope}")
+
+
+@app.command("rule")
+def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001) or name.")]) -> None:
+    """Explain one rule."""
+    from cors_lint.rules import lookup
+
+    rule = lookup(rule_id)
+    if rule is None:
+        typer.echo(f"cors-lint: error: unknown rule {rule_id!r} (see `cors-lint rules`)", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"# {rule.id} {rule.name} ({rule.severity})\n\n{rule.summary}\n{rule.doc}")
+
+
+@app.command("schema")
+def print_schema(
+    which: Annotated[str, typer.Argument(help="policy, findings or inventory.")] = "policy",
+) -> None:
+    """Print a JSON Schema (the policy's, for editors; or the output documents')."""
     import json
 
-    inventory = _analyze(paths, flask_cors_version)
-    errors = [error.as_json() for error in inventory.errors]
-    summary = {"files": inventory.files, "routes": len(inventory.routes), "findings": 0, "errors": len(errors)}
-    if output_format is CheckFormat.json:
-        document = {"schema_version": 1, "findings": [], "errors": errors, "summary": summary}
-        typer.echo(json.dumps(document, indent=2))
-    else:
-        for error in inventory.errors:
-            line = error.line or 1
-            column = error.column or 1
-            typer.echo(f"{error.file}:{line}:{column}: cannot analyse: {error.message}")
-        typer.echo(
-            f"{summary['files']} files, {summary['routes']} routes, {summary['findings']} findings, "
-            f"{summary['errors']} files not analysed",
-            err=True,
-        )
-    raise typer.Exit(1 if errors else 0)
+    from cors_lint.schemas import load
+
+    if which not in ("policy", "findings", "inventory"):
+        typer.echo(f"cors-lint: error: no schema {which!r} (policy, findings, inventory)", err=True)
+        raise typer.Exit(2)
+    typer.echo(json.dumps(load(f"{which}.schema.json"), indent=2))
 
 
 @app.command()

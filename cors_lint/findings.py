@@ -23,6 +23,7 @@ class Finding:
     routes: tuple[str, ...]
     attacker_origin: str | None
     fingerprint: str
+    identity: tuple[Any, ...] = ()  # (rule, place, key): the same issue seen from another environment
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -56,8 +57,10 @@ def fingerprint(rule_id: str, environment: str, file: str, key: tuple[Any, ...])
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
-def group(rule: Rule, issues: list[Issue], severity: str, environment: str) -> list[Finding]:
-    """One finding per (place, key): the routes an issue affects are merged."""
+def group(rule: Rule, issues: list[Issue], override: str | None, environment: str) -> list[Finding]:
+    """One finding per (place, key): the routes an issue affects are merged.
+
+    The severity is the policy's override, else the issue's own, else the rule's default."""
     merged: dict[tuple[Any, ...], list[Issue]] = {}
     for issue in issues:
         merged.setdefault((issue.file, issue.line, issue.column, issue.key, issue.message), []).append(issue)
@@ -65,8 +68,9 @@ def group(rule: Rule, issues: list[Issue], severity: str, environment: str) -> l
     for (file, line, column, key, message), same in merged.items():
         routes = tuple(sorted({r for issue in same for r in issue.routes}))
         attacker = next((issue.attacker_origin for issue in same if issue.attacker_origin), None)
-        level = next((issue.severity for issue in same if issue.severity), None) or severity
+        level = override or next((issue.severity for issue in same if issue.severity), None) or rule.severity
         text = message.replace("{routes}", describe_routes(routes))
         findings.append(Finding(rule.id, rule.name, level, text, file, line, column, environment, routes, attacker,
-                                fingerprint(rule.id, environment, file, key or (message,))))
+                                fingerprint(rule.id, environment, file, key or (message,)),
+                                (rule.id, file, line, column, key or (message,))))
     return findings

@@ -18,9 +18,11 @@ from cors_lint.rules import (
     max_age_zero,
     multiple_cors_calls,
     null_origin,
+    origin_not_allowed,
     permissive_regex_origin,
     prefix_resource_pattern,
     private_network_access,
+    route_requirement,
     string_boolean_option,
     unknown_option,
     vary_header_disabled,
@@ -34,7 +36,7 @@ _MODULES = (
     malformed_origin, wildcard_origin, insecure_origin, decorator_widens_policy, decorator_misuse,
     config_after_init, unknown_option, private_network_access, blueprint_fallthrough, prefix_resource_pattern,
     vary_header_disabled, manual_cors_header, string_boolean_option, vulnerable_flask_cors_version,
-    cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero,
+    cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero, origin_not_allowed, route_requirement,
 )
 RULES: dict[str, Rule] = {module.RULE.id: module.RULE for module in sorted(_MODULES, key=lambda m: m.RULE.id)}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}

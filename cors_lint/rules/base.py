@@ -44,6 +44,13 @@ class RuleContext:
     document: dict[str, Any]
     environment: str = "production"
     settings: dict[str, Any] = field(default_factory=dict)  # the environment's policy settings
+    policy: Any = None  # cors_lint.policy.Policy, for route requirements
+
+    def requirement(self, route: dict[str, Any]) -> dict[str, Any]:
+        """The policy's requirement for a route (``routes:`` in the policy), or {}."""
+        if self.policy is None or not isinstance(route["path"], str):
+            return {}
+        return self.policy.route_requirement(route["path"], self.environment)
 
     def routes(self) -> list[dict[str, Any]]:
         return self.document["routes"]

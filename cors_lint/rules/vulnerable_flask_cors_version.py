@@ -14,6 +14,14 @@ ADVISORIES = (
 )
 
 
+_APP = """
+from flask import Flask
+from flask_cors import CORS
+app = Flask(__name__)
+CORS(app, origins="https://app.example.com")
+"""
+
+
 def _version(text: str) -> tuple[int, ...]:
     parts = tuple(int(p) for p in text.split(".")[:3] if p.isdigit())
     return parts + (0,) * (3 - len(parts))
@@ -63,6 +71,8 @@ flask-cors>=6.0.4
 ```
 """,
     check=check,
-    invalid=(),
-    valid=(),
+    invalid=({"requirements.txt": "flask==3.1.3\nflask-cors==4.0.1\n", "app.py": _APP},
+             {"poetry.lock": '[[package]]\nname = "flask-cors"\nversion = "5.0.1"\n', "app.py": _APP}),
+    valid=({"requirements.txt": "flask-cors==6.0.5\n", "app.py": _APP},
+           {"requirements.txt": "flask-cors>=4.0\n", "app.py": _APP}),
 )

@@ -8,6 +8,8 @@ def check(ctx: RuleContext):
     for route, layer in ctx.layers():
         if layer["options"].get("supports_credentials") is True:
             continue  # CORS001
+        if ctx.requirement(route).get("wildcard") == "allowed":
+            continue  # the policy says this route is public
         if accepts_everything(origins_of(layer)):
             yield layer_issue(route, layer, "every origin may read {routes} (origins `*`, without credentials)",
                               key=("*",), attacker="https://evil.example")

@@ -1,0 +1,94 @@
+"""Run the rule catalogue over a project, per environment, under a policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cors_lint.analysis import Inventory, analyze
+from cors_lint.custom_rules import build_rule
+from cors_lint.findings import Finding, group
+from cors_lint.interpreter import Assumptions
+from cors_lint.inventory import inventory_json
+from cors_lint.policy import Policy, path_matches, route_matches
+from cors_lint.rules import RULES
+from cors_lint.rules.base import Issue, Rule, RuleContext
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    inventory: Inventory  # the default environment's
+    environments: list[str]
+
+
+def assumptions_for(policy: Policy, environment: str) -> Assumptions:
+    settings = policy.environments.get(environment, {})
+    return Assumptions(tuple(sorted(settings.get("env", {}).items())), settings.get("debug"))
+
+
+def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
+                flask_cors_version: str | None = None) -> CheckResult:
+    order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
+    selected = [environment] if environment else order
+    first = analyze(paths, flask_cors_version, assumptions_for(policy, selected[0]))
+    env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
+    findings: dict[tuple[Any, ...], Finding] = {}
+    for name in selected:
+        inventory = first if name == selected[0] or not env_dependent else analyze(
+            paths, flask_cors_version, assumptions_for(policy, name))
+        document = restrict(inventory_json(inventory), policy, name)
+        for finding in run_rules(document, policy, name):
+            findings.setdefault(finding.identity, finding)  # reported once, in the first environment it holds
+    ordered = sorted(findings.values(), key=Finding.sort_key)
+    return CheckResult(ordered, first, selected)
+
+
+def _assumed_names(policy: Policy) -> set[str]:
+    return {var for settings in policy.environments.values() for var in settings.get("env", {})}
+
+
+def restrict(document: dict[str, Any], policy: Policy, environment: str) -> dict[str, Any]:
+    """The part of an inventory that belongs to one environment: its apps' routes, its files' sites."""
+    belongs = {app["id"] for app in document.get("apps", [])
+               if environment in policy.environment_of(app.get("config_classes", []), app["file"])}
+    routes = [route for route in document["routes"] if route["app"] in belongs]
+    sites = [site for site in document["sites"] if environment in _file_environments(policy, site["file"])]
+    return {**document, "routes": routes, "sites": sites}
+
+
+def _file_environments(policy: Policy, file: str) -> set[str]:
+    matched = {name for name, env in policy.environments.items()
+               if any(path_matches(file, pattern) for pattern in env.get("files", []))}
+    return matched or set(policy.environments)
+
+
+def active_rules(policy: Policy) -> list[Rule]:
+    return list(RULES.values()) + [build_rule(spec) for spec in policy.data.get("custom_rules", [])]
+
+
+def run_rules(document: dict[str, Any], policy: Policy, environment: str) -> list[Finding]:
+    settings = policy.environments.get(environment, {})
+    context = RuleContext(document, environment, settings, policy)
+    findings: list[Finding] = []
+    for rule in active_rules(policy):
+        setting = policy.rule_setting(rule.id)
+        if not setting.enabled:
+            continue
+        scope = setting.environments if setting.environments is not None else rule.environments
+        if scope and environment not in scope:
+            continue
+        issues = [issue for issue in rule.check(context) if _in_scope(issue, setting.paths, setting.exclude)]
+        findings.extend(group(rule, issues, setting.severity, environment))
+    return findings
+
+
+def _in_scope(issue: Issue, paths: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    if paths and not any(path_matches(issue.file, pattern) for pattern in paths):
+        return False
+    if any(path_matches(issue.file, pattern) for pattern in exclude):
+        return False
+    if issue.routes and exclude and all(any(route_matches(r, p) for p in exclude) for r in issue.routes):
+        return False
+    return True
