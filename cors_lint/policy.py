@@ -46,8 +46,15 @@ def _load_yaml(text: str, origin: str) -> tuple[Any, dict[str, int]]:
     return _to_python(node, "$", lines, origin, constructor), lines
 
 
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                        ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+
+
 def _to_python(node: yaml.Node, path: str, lines: dict[str, int], origin: str, constructor: Any) -> Any:
     lines[path] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise PolicyError(f"{origin}:{node.start_mark.line + 1}: {path}: the tag {node.tag} is not allowed "
+                          "(policies are plain data)")
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -63,9 +70,6 @@ def _to_python(node: yaml.Node, path: str, lines: dict[str, int], origin: str, c
         return [_to_python(item, f"{path}[{i}]", lines, origin, constructor) for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
-    if not node.tag.startswith("tag:yaml.org,2002:"):
-        raise PolicyError(f"{origin}:{node.start_mark.line + 1}: {path}: the tag {node.tag} is not allowed "
-                          "(policies are plain data)")
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
@@ -88,8 +92,8 @@ def _validate(data: Any, lines: dict[str, int], origin: str) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
         error = errors[0]
-        if error.context:
-            error = jsonschema.exceptions.best_match(error.context)
+        while error.context:  # oneOf/anyOf: the branch that went deepest is the one the author meant
+            error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
         path = _json_path(error.absolute_path)
         line = _line_for(path, lines)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

@@ -36,6 +36,8 @@ def check(ctx: RuleContext):
         for name, where in _option_names(site["options"]):
             hint = _suggest(name, OPTION_NAMES)
             fix = f"; did you mean `{hint}`?" if hint else ""
+            if hint == "origins" and "origins" not in site["options"] and not where:
+                fix += " Without `origins` the default `*` applies: every origin is accepted"
             yield site_issue(site, f"`{name}`{where} is not a flask-cors option and is ignored{fix}",
                              key=(name, where))
     for site in ctx.sites("config"):

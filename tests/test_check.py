@@ -1,0 +1,229 @@
+"""`cors-lint check`: acceptance cases, output formats, policies, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+
+from cors_lint.policy import load
+from cors_lint.schemas import load as load_schema
+from cors_lint.testing import findings_for
+from helpers import write
+
+EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example_app"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, timeout=120)
+
+
+def by_rule(findings) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for finding in findings:
+        grouped.setdefault(finding.rule_id, []).append(finding)
+    return grouped
+
+
+def test_flask_cors_readme_example_is_flagged_for_what_it_does():
+    findings = by_rule(findings_for('''
+        from flask import Flask, request
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__)
+        cors = CORS(app, resources={r"/foo": {"origins": "http://localhost:port"}})
+        app.config['CORS_HEADERS'] = 'Content-Type'
+
+        @app.route('/foo', methods=['POST'])
+        @cross_origin(origin='localhost', headers=['Content-Type', 'Authorization'])
+        def foo():
+            return request.json['inputVar']
+    '''))
+    unknown = {f.message for f in findings["CORS012"]}
+    assert any("`origin` is not a flask-cors option" in m and "every origin is accepted" in m for m in unknown)
+    assert any("`headers` is not a flask-cors option" in m and "allow_headers" in m for m in unknown)
+    assert any("`CORS_HEADERS`" in m for m in unknown)
+    widening = findings["CORS009"][0]
+    assert widening.routes == ("/foo",) and widening.attacker_origin == "https://evil.example"
+    assert findings["CORS007"][0].routes == ("/foo",)
+
+
+def test_flask_cors_readme_complete_example_is_flagged():
+    findings = by_rule(findings_for('''
+        from flask import Flask
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__)
+
+        @app.route("/")
+        @cross_origin(origin='http://localhost:3000')
+        def helloWorld():
+            return "Hello, cross-origin-world!"
+    '''))
+    assert any("every origin is accepted" in f.message for f in findings["CORS012"])
+    assert findings["CORS007"][0].routes == ("/",)
+
+
+PROD_DEV = {
+    "app/__init__.py": """
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        from app.config import CONFIGS
+
+        def create_app():
+            app = Flask(__name__)
+            app.config.from_object(CONFIGS[os.getenv("FLASK_ENV", "production")])
+            CORS(app)
+
+            @app.get("/api/me")
+            def me():
+                return {"user": "alice"}
+
+            return app
+    """,
+    "app/config.py": """
+        class BaseConfig:
+            SECRET_KEY = "x"
+
+        class ProductionConfig(BaseConfig):
+            CORS_ORIGINS = ["https://app.example.com", "https://admin.example.com"]
+            CORS_SUPPORTS_CREDENTIALS = @CREDENTIALS@
+
+        class DevelopmentConfig(BaseConfig):
+            CORS_ORIGINS = "*"
+
+        CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig}
+    """,
+}
+
+
+def test_exact_https_allow_list_in_production_and_star_in_development_is_clean(tmp_path):
+    for credentials in ("True", "False"):
+        files = dict(PROD_DEV)
+        files["app/config.py"] = files["app/config.py"].replace("@CREDENTIALS@", credentials)
+        write(tmp_path / credentials, files)
+        assert findings_for_dir(tmp_path / credentials) == []
+
+
+def test_the_same_project_with_star_in_production_is_flagged(tmp_path):
+    files = dict(PROD_DEV)
+    files["app/config.py"] = files["app/config.py"].replace('["https://app.example.com", "https://admin.example.com"]',
+                                                            '"*"').replace("@CREDENTIALS@", "True")
+    write(tmp_path, files)
+    findings = findings_for_dir(tmp_path)
+    assert [(f.rule_id, f.environment, f.routes) for f in findings] == [
+        ("CORS001", "production", ("/api/me", "/static/<path:filename>"))]
+
+
+def findings_for_dir(directory: Path, policy=None, environment=None):
+    from cors_lint.checker import check_paths
+
+    return check_paths([directory], policy or load("recommended"), environment).findings
+
+
+def test_json_output_is_valid_and_text_output_is_one_line_per_finding():
+    result = run("check", str(EXAMPLE), "--format", "json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
+    assert document["summary"]["findings"] == len(document["findings"]) > 5
+    text = run(str(EXAMPLE))
+    lines = text.stdout.strip().splitlines()
+    assert len(lines) == len(document["findings"]) + 1
+    assert lines[0].startswith("requirements.txt:2:1: CORS019 ")
+    assert lines[-1].startswith(f"{len(document['findings'])} findings (")
+
+
+def test_fail_on_picks_the_severity_that_fails(tmp_path):
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins="https://app.example.com", max_age=0)
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    assert run(str(tmp_path)).returncode == 0  # only a note (CORS023)
+    assert run(str(tmp_path), "--fail-on", "note").returncode == 1
+    assert run(str(tmp_path), "--fail-on", "never").returncode == 0
+
+
+def test_policy_allow_list_route_requirements_rule_settings_and_custom_rules(tmp_path):
+    write(tmp_path, {
+        "cors-policy.yaml": """
+            extends: [recommended]
+            environments:
+              production:
+                allowed_origins:
+                  - exact: https://app.example.com
+                  - subdomains_of: partner.example.org
+            routes:
+              - {path: "/admin/**", cors: forbidden}
+              - {path: "/public/**", wildcard: allowed}
+            rules:
+              CORS021: off
+              CORS016: {severity: error}
+            custom_rules:
+              - id: ORG001
+                name: no-credentials-on-decorators
+                severity: warning
+                message: "decorators must not allow credentials ({route})"
+                when: {kind: decorator, options: {supports_credentials: true}}
+        """,
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS, cross_origin
+            app = Flask(__name__)
+            CORS(app, resources={r"/public/.*": {"origins": "*"},
+                                 r"/.*": {"origins": ["https://app.example.com", "https://staging.example.net",
+                                                      "https://x.partner.example.org"], "vary_header": False}})
+            CORS(app, resources=r"/api/.*", origins="https://app.example.com")
+            @app.route("/public/feed")
+            def feed(): return "x"
+            @app.route("/admin/users")
+            def users(): return "x"
+            @app.route("/api/me")
+            @cross_origin(origins="https://app.example.com", supports_credentials=True)
+            def me(): return "x"
+        """,
+    })
+    findings = findings_for_dir(tmp_path, load(tmp_path / "cors-policy.yaml"))
+    summary = {(f.rule_id, f.severity, f.routes) for f in findings}
+    catch_all = ("/admin/users", "/static/<path:filename>")
+    assert ("CORS024", "error", catch_all) in summary  # staging.example.net is not allowed
+    assert ("CORS025", "error", ("/admin/users",)) in summary
+    assert ("CORS016", "error", catch_all) in summary
+    assert ("ORG001", "warning", ("/api/me",)) in summary
+    assert not any(f.rule_id in ("CORS007", "CORS021") for f in findings)  # /public is allowed `*`; CORS021 off
+    assert not any("x.partner.example.org" in f.message for f in findings)
+
+
+def test_env_option_checks_one_environment(tmp_path):
+    files = dict(PROD_DEV)
+    files["app/config.py"] = files["app/config.py"].replace("@CREDENTIALS@", "True")
+    write(tmp_path, files)
+    strict = load("strict")
+    development = findings_for_dir(tmp_path, strict, "development")
+    assert {(f.rule_id, f.environment) for f in development} == {("CORS007", "development")}
+    assert findings_for_dir(tmp_path, strict, "production") == []
+    assert run(str(tmp_path), "--env", "nope").returncode == 2
+
+
+def test_fingerprints_survive_moved_code(tmp_path):
+    source = textwrap.dedent('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+    ''')
+    write(tmp_path, {"app.py": source})
+    before = {f.rule_id: f for f in findings_for_dir(tmp_path)}
+    write(tmp_path, {"app.py": "import os\n\n\n# moved down\n" + source})
+    after = {f.rule_id: f for f in findings_for_dir(tmp_path)}
+    assert before["CORS001"].line != after["CORS001"].line
+    assert before["CORS001"].fingerprint == after["CORS001"].fingerprint

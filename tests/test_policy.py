@@ -1,0 +1,89 @@
+"""Policies: presets, extends, discovery, and broken policies with the exact error expected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cors_lint.policy import PolicyError, discover, load
+
+BROKEN = {
+    "yaml-syntax": ("rules:\n  CORS007: [error\n", "policy.yaml:3: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
+    "duplicate-key": ("rules:\n  CORS007: off\n  CORS007: error\n", "policy.yaml:3: $.rules: duplicate key 'CORS007'"),
+    "python-tag": ("rules: !!python/object:os.system {}\n", "policy.yaml:1: $.rules: the tag tag:yaml.org,2002:python/object:os.system is not allowed (policies are plain data)"),
+    "bad-severity": ("version: 1\nrules:\n  CORS007:\n    severity: fatal\n", "policy.yaml:4: $.rules.CORS007.severity: 'fatal' is not one of ['error', 'warning', 'note']"),
+    "unknown-rule": ("rules:\n  CORS999: off\n", "policy.yaml:2: $.rules.CORS999: unknown rule 'CORS999' (see `cors-lint rules`)"),
+    "unknown-key": ("version: 1\norigins: ['*']\n", "policy.yaml:1: $: Additional properties are not allowed ('origins' was unexpected)"),
+    "bad-origin": ("environments:\n  production:\n    allowed_origins:\n      - exact: https://app.example.com/\n",
+                   "policy.yaml:4: $.environments.production.allowed_origins[0].exact: 'https://app.example.com/' does not match '^(https?://[^/\\\\s]+|null)$'"),
+    "unanchored-policy-regex": ("environments:\n  production:\n    allowed_origins:\n      - regex: https://.*\n",
+                                "policy.yaml:4: $.environments.production.allowed_origins[0].regex: 'https://.*' does not match '^\\\\^.*\\\\$$'"),
+    "wrong-version": ("version: 2\n", "policy.yaml:1: $.version: 1 was expected"),
+    "default-not-an-environment": ("environments:\n  default: prod\n  production: {}\n",
+                                   "policy.yaml: $.environments.default: 'prod' is not one of the environments (production)"),
+    "custom-rule-steals-builtin-id": ("custom_rules:\n  - id: CORS001\n    message: x\n    when: {kind: decorator}\n",
+                                      "policy.yaml:2: $.custom_rules[0].id: 'CORS001' should not be valid under {'pattern': '^CORS[0-9]{3}$'}"),
+    "extends-missing-file": ("extends: [nope.yaml]\n", "nope.yaml: cannot read policy"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_policy_names_file_line_and_path(name, tmp_path, monkeypatch):
+    text, expected = BROKEN[name]
+    (tmp_path / "policy.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PolicyError) as error:
+        load(Path("policy.yaml"))
+    message = str(error.value)
+    assert message.startswith(expected) if name == "extends-missing-file" else message == expected
+
+
+def test_broken_policy_exits_2_with_the_message(tmp_path):
+    (tmp_path / "cors-policy.yaml").write_text("rules:\n  CORS007:\n    severity: fatal\n")
+    (tmp_path / "app.py").write_text("x = 1\n")
+    result = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "cors-policy.yaml:3: $.rules.CORS007.severity: 'fatal' is not one of" in result.stderr
+
+
+def test_presets_and_extends_merge(tmp_path):
+    (tmp_path / "base.yaml").write_text("extends: [strict]\nrules:\n  CORS023: off\n")
+    (tmp_path / "team.yaml").write_text(textwrap.dedent("""
+        extends: [base.yaml]
+        rules:
+          CORS007: {severity: note}
+          wildcard-origin: {environments: [production]}
+    """))
+    policy = load(tmp_path / "team.yaml")
+    assert policy.rule_setting("CORS023").enabled is False
+    assert policy.rule_setting("CORS007").environments == ("production",)  # by name, merged after the id
+    assert policy.rule_setting("CORS001").severity == "error"  # from strict
+
+
+def test_extends_cycle_is_an_error(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: [b.yaml]\n")
+    (tmp_path / "b.yaml").write_text("extends: [a.yaml]\n")
+    with pytest.raises(PolicyError, match="extends itself"):
+        load(tmp_path / "a.yaml")
+
+
+def test_discovery_order(tmp_path):
+    project = tmp_path / "svc"
+    (project / "src").mkdir(parents=True)
+    assert discover(project / "src").source == "recommended"
+    (tmp_path / "cors-policy.yaml").write_text("extends: [strict]\n")
+    assert discover(project / "src").source.endswith("cors-policy.yaml")
+    (project / "pyproject.toml").write_text('[tool.cors-lint]\npolicy = "policies/cors.yaml"\n')
+    (project / "policies").mkdir()
+    (project / "policies" / "cors.yaml").write_text("version: 1\n")
+    assert discover(project / "src").source.endswith("policies/cors.yaml")
+
+
+def test_schema_command_prints_the_policy_schema():
+    result = subprocess.run([sys.executable, "-m", "cors_lint", "schema"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert '"title": "cors-lint policy"' in result.stdout
