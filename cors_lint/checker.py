@@ -31,14 +31,17 @@ def assumptions_for(policy: Policy, environment: str) -> Assumptions:
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
                 flask_cors_version: str | None = None) -> CheckResult:
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    selected = [environment] if environment else order
-    first = analyze(paths, flask_cors_version, assumptions_for(policy, selected[0]))
+    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]))
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
+    documents = {order[0]: inventory_json(first)}
+    for name in order[1:]:
+        documents[name] = documents[order[0]] if not env_dependent else inventory_json(
+            analyze(paths, flask_cors_version, assumptions_for(policy, name)))
+    attribution = attribute_apps(documents, policy, env_dependent)
     findings: dict[tuple[Any, ...], Finding] = {}
+    selected = [environment] if environment else order
     for name in selected:
-        inventory = first if name == selected[0] or not env_dependent else analyze(
-            paths, flask_cors_version, assumptions_for(policy, name))
-        document = restrict(inventory_json(inventory), policy, name)
+        document = restrict(documents[name], policy, name, attribution)
         for finding in run_rules(document, policy, name):
             findings.setdefault(finding.identity, finding)  # reported once, in the first environment it holds
     ordered = sorted(findings.values(), key=Finding.sort_key)
@@ -49,19 +52,39 @@ def _assumed_names(policy: Policy) -> set[str]:
     return {var for settings in policy.environments.values() for var in settings.get("env", {})}
 
 
-def restrict(document: dict[str, Any], policy: Policy, environment: str) -> dict[str, Any]:
+def attribute_apps(documents: dict[str, dict[str, Any]], policy: Policy, env_dependent: bool
+                   ) -> dict[str, set[str]]:
+    """The environments each app (by id) belongs to.
+
+    An app that loads a config class mapped to an environment in any environment's run
+    belongs to exactly those environments (a run where the class lookup failed does not
+    count). Otherwise its file decides; otherwise every environment when the code reads
+    environment-dependent values, else the default one.
+    """
+    by_class: dict[str, set[str]] = {}
+    files: dict[str, str] = {}
+    for name, document in documents.items():
+        for app in document.get("apps", []):
+            files[app["id"]] = app["file"]
+            if name in policy.class_environments(app.get("config_classes", [])):
+                by_class.setdefault(app["id"], set()).add(name)
+    attribution = {}
+    for app_id, file in files.items():
+        if app_id in by_class:
+            attribution[app_id] = by_class[app_id]
+        else:
+            attribution[app_id] = policy.file_environments(file) or (
+                set(policy.environments) if env_dependent else {policy.default_environment})
+    return attribution
+
+
+def restrict(document: dict[str, Any], policy: Policy, environment: str, attribution: dict[str, set[str]]
+             ) -> dict[str, Any]:
     """The part of an inventory that belongs to one environment: its apps' routes, its files' sites."""
-    belongs = {app["id"] for app in document.get("apps", [])
-               if environment in policy.environment_of(app.get("config_classes", []), app["file"])}
-    routes = [route for route in document["routes"] if route["app"] in belongs]
-    sites = [site for site in document["sites"] if environment in _file_environments(policy, site["file"])]
+    routes = [route for route in document["routes"] if environment in attribution.get(route["app"], set())]
+    sites = [site for site in document["sites"]
+             if environment in (policy.file_environments(site["file"]) or set(policy.environments))]
     return {**document, "routes": routes, "sites": sites}
-
-
-def _file_environments(policy: Policy, file: str) -> set[str]:
-    matched = {name for name, env in policy.environments.items()
-               if any(path_matches(file, pattern) for pattern in env.get("files", []))}
-    return matched or set(policy.environments)
 
 
 def active_rules(policy: Policy) -> list[Rule]:

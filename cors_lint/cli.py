@@ -127,10 +127,15 @@ def _policy(policy_file: Path | None, paths: list[Path]):
 
 
 @app.command("rules")
-def list_rules() -> None:
+def list_rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the full catalogue as Markdown.")] = False,
+) -> None:
     """List the built-in rules."""
-    from cors_lint.rules import RULES
+    from cors_lint.rules import RULES, catalogue_markdown
 
+    if markdown:
+        typer.echo(catalogue_markdown(), nl=False)
+        return
     for rule in RULES.values():
         scope = f" [{', '.join(rule.environments)}]" if rule.environments else ""
         typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{scope}")

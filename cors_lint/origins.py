@@ -15,9 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cors_lint.semantics import probably_regex, re_fix
+from cors_lint.values import regex_flags
 
-_FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE, "DOTALL": re.DOTALL, "VERBOSE": re.VERBOSE,
-          "ASCII": re.ASCII}
 EVIL = "evil.example"
 
 
@@ -44,10 +43,7 @@ def _compile(pattern: str, flags: int) -> re.Pattern[str] | None:
 
 def compiled(entry: Any) -> re.Pattern[str] | None:
     if isinstance(entry, dict) and "regex" in entry:
-        flags = 0
-        for name in entry.get("flags", []):
-            flags |= _FLAGS.get(name, 0)
-        return _compile(entry["regex"], flags)
+        return _compile(entry["regex"], regex_flags(entry.get("flags", [])))
     if isinstance(entry, str) and is_regex(entry):
         return _compile(re_fix(entry), re.IGNORECASE)
     return None

@@ -173,15 +173,16 @@ class Policy:
     def rule_setting(self, rule_id: str) -> RuleSetting:
         return self.rules.get(rule_id, RuleSetting())
 
-    def environment_of(self, config_classes: list[str], file: str) -> set[str]:
-        """The environments an app belongs to: by config class names, else file globs, else the default."""
-        found = {name for name, env in self.environments.items()
-                 if any(fnmatch.fnmatchcase(cls.rsplit(".", 1)[-1], pattern) for cls in config_classes
-                        for pattern in env.get("config_classes", []))}
-        if not found:
-            found = {name for name, env in self.environments.items()
-                     if any(path_matches(file, pattern) for pattern in env.get("files", []))}
-        return found or {self.default_environment}
+    def class_environments(self, config_classes: list[str]) -> set[str]:
+        """Environments whose ``config_classes`` globs match a class the app loads."""
+        return {name for name, env in self.environments.items()
+                if any(fnmatch.fnmatchcase(cls.rsplit(".", 1)[-1], pattern) for cls in config_classes
+                       for pattern in env.get("config_classes", []))}
+
+    def file_environments(self, file: str) -> set[str]:
+        """Environments whose ``files`` globs match a path."""
+        return {name for name, env in self.environments.items()
+                if any(path_matches(file, pattern) for pattern in env.get("files", []))}
 
     def route_requirement(self, path: str, environment: str) -> dict[str, Any]:
         for requirement in self.data.get("routes", []):

@@ -114,6 +114,15 @@ def regex_flag_names(flags: int) -> list[str]:
     return [name for bit, name in _FLAG_NAMES if flags & bit]
 
 
+def regex_flags(names: list[str]) -> int:
+    """The inverse of ``regex_flag_names``."""
+    by_name = {name: bit for bit, name in _FLAG_NAMES}
+    flags = 0
+    for name in names:
+        flags |= by_name.get(name, 0)
+    return flags
+
+
 def to_json(value: Any) -> Any:
     """A JSON-compatible rendering of a value (sets sorted, regexes and unknowns as objects)."""
     if isinstance(value, FromEnv):

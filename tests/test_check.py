@@ -227,3 +227,20 @@ def test_fingerprints_survive_moved_code(tmp_path):
     after = {f.rule_id: f for f in findings_for_dir(tmp_path)}
     assert before["CORS001"].line != after["CORS001"].line
     assert before["CORS001"].fingerprint == after["CORS001"].fingerprint
+
+
+def test_app_debug_branches_are_evaluated_per_environment(tmp_path):
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        if app.debug:
+            CORS(app, origins="*", supports_credentials=True)
+        else:
+            CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+    """})
+    assert findings_for_dir(tmp_path) == []  # production assumes debug off; development allows `*`
+    development = findings_for_dir(tmp_path, load("strict"), "development")
+    assert [(f.rule_id, f.environment) for f in development] == [("CORS001", "development")]
