@@ -38,13 +38,15 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
         documents[name] = documents[order[0]] if not env_dependent else inventory_json(
             analyze(paths, flask_cors_version, assumptions_for(policy, name)))
     attribution = attribute_apps(documents, policy, env_dependent)
-    findings: dict[tuple[Any, ...], Finding] = {}
+    findings: list[Finding] = []
+    seen: set[tuple[Any, ...]] = set()
     selected = [environment] if environment else order
     for name in selected:
         document = restrict(documents[name], policy, name, attribution)
-        for finding in run_rules(document, policy, name):
-            findings.setdefault(finding.identity, finding)  # reported once, in the first environment it holds
-    ordered = sorted(findings.values(), key=Finding.sort_key)
+        current = run_rules(document, policy, name)
+        findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
+        seen |= {f.identity for f in current}
+    ordered = sorted(findings, key=Finding.sort_key)
     return CheckResult(ordered, first, selected)
 
 

@@ -372,18 +372,23 @@ class FlaskApi:
             return
         options = dict(DEFAULT_OPTIONS)
         config = None
+        sources = {}
         if isinstance(target, AppObj):
             config = target.config.snapshot()
-            for key, (value, _site) in config.values.items():
+            for key, (value, config_site) in config.values.items():
                 name = CONFIG_KEYS.get(key)
                 if name is not None and strip_env(value) is not None:
                     options[name] = value
+                    if config_site is not None:
+                        sources[name] = config_site.location
         options.update(cors.ctor_kwargs)
         options.update(init_kwargs)
+        for name in list(cors.ctor_kwargs) + list(init_kwargs):
+            sources.pop(name, None)
         unknown_options = []
         if getattr(cors, "unknown_star", False) or "**" in site.options:
             unknown_options.append("options passed with ** cannot be known")
-        hook = CorsHook(site=site, options=options, env={}, config=config)
+        hook = CorsHook(site=site, options=options, env={}, config=config, config_sources=sources)
         hook.unknown_options = unknown_options
         hook.condition = site.condition
         target.hooks.append(hook)

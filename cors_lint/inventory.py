@@ -55,7 +55,8 @@ def layer_json(layer: Layer) -> dict[str, Any]:
     if layer.kind == "extension":
         data["scope"] = layer.scope
         data["resource"] = to_json(layer.resource)
-    return _with_present(data, env=layer.env, error=layer.error, note=layer.note,
+    sources = {name: where.as_json() for name, where in sorted(layer.config_sources.items())}
+    return _with_present(data, config_sources=sources, env=layer.env, error=layer.error, note=layer.note,
                          unknown=sorted(set(layer.unknown)), condition=layer.condition)
 
 

@@ -64,6 +64,7 @@ class CorsHook:
     env: dict[str, list[str]]
     config: ConfigState | None  # None for blueprints (they have no config)
     seq: int = field(default_factory=next_seq)
+    config_sources: dict[str, Location] = field(default_factory=dict)  # options taken from app.config
 
 
 @dataclass

@@ -65,6 +65,8 @@ class Layer:
     condition: str | None = None
     hook: Any = None
     note: str | None = None
+    resource_options: Any = None
+    config_sources: dict[str, Location] = field(default_factory=dict)  # options that came from app.config
 
 
 @dataclass
@@ -365,15 +367,22 @@ def invalid_regex_note(options: dict[str, Any], version: FlaskCorsVersion) -> st
     return None
 
 
-def decorator_options(factory: CrossOriginFactory, app: AppObj) -> dict[str, Any]:
-    """cross_origin resolves on every request: defaults < live app.config < its kwargs."""
+def decorator_options(factory: CrossOriginFactory, app: AppObj) -> tuple[dict[str, Any], dict[str, Location]]:
+    """cross_origin resolves on every request: defaults < live app.config < its kwargs.
+
+    Also returns where each option taken from app.config was set."""
     raw = dict(DEFAULT_OPTIONS)
-    for key, (value, _site) in app.config.values.items():
+    sources: dict[str, Location] = {}
+    for key, (value, site) in app.config.values.items():
         name = CONFIG_KEYS.get(key)
         if name is not None and unwrap(value) is not None:
             raw[name] = value
+            if site is not None:
+                sources[name] = site.location
     raw.update(factory.kwargs)
-    return raw
+    for name in factory.kwargs:
+        sources.pop(name, None)
+    return raw, sources
 
 
 # ---------------------------------------------------------------------------- layers
@@ -485,12 +494,13 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
         return None
     if factory is None:
         return None
-    options, env, unknown = effective_options(decorator_options(factory, app), version)
+    raw, sources = decorator_options(factory, app)
+    options, env, unknown = effective_options(raw, version)
     for key in ("**",):
         if key in factory.site.options:
             unknown.append("options passed with ** cannot be known")
     layer = Layer(kind="decorator", source=factory.site.location, terminal=True, preflight=options_dispatched,
-                  options=options, env=env, unknown=unknown, condition=factory.site.condition)
+                  options=options, env=env, unknown=unknown, condition=factory.site.condition, config_sources=sources)
     if options_dispatched and options.get("automatic_options") is False:
         if isinstance(view, ClassView) and _is_method_view(view.cls) and _class_attr(view.cls, "options") is None:
             layer.preflight = False
@@ -512,6 +522,9 @@ def _extension_layer(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVe
     layer = _match_resource(hook, path, scope, version)
     if layer is not None:
         layer.hook = hook
+        resource_options = strip_env(layer.resource_options) if layer.resource_options is not None else {}
+        layer.config_sources = {name: where for name, where in hook.config_sources.items()
+                                if not (isinstance(resource_options, dict) and name in resource_options)}
     return layer
 
 
@@ -552,6 +565,7 @@ def _match_resource(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVer
         options, env, more = effective_options(raw, version)
         layer = Layer("extension", site.location, False, True, options, env, resource=pattern, scope=scope,
                       unknown=unknown + more, condition=site.condition)
+        layer.resource_options = resource_options
         layer.error = error or options_error(options, version)
         layer.note = invalid_regex_note(options, version)
         return layer

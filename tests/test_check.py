@@ -244,3 +244,23 @@ def test_app_debug_branches_are_evaluated_per_environment(tmp_path):
     assert findings_for_dir(tmp_path) == []  # production assumes debug off; development allows `*`
     development = findings_for_dir(tmp_path, load("strict"), "development")
     assert [(f.rule_id, f.environment) for f in development] == [("CORS001", "development")]
+
+
+def test_values_from_app_config_are_reported_once_where_the_config_is_set(tmp_path):
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        app.config["CORS_ORIGINS"] = [r"https://.*\\.example\\.com"]
+        @app.route("/a")
+        @cross_origin()
+        def a(): return "a"
+        @app.route("/b")
+        @cross_origin(supports_credentials=True)
+        def b(): return "b"
+        @app.route("/c")
+        @cross_origin(origins="https://c.example.com")
+        def c(): return "c"
+    """})
+    findings = [f for f in findings_for_dir(tmp_path) if f.rule_id == "CORS002"]
+    assert [(f.line, f.severity, f.routes) for f in findings] == [(4, "error", ("/b",)), (4, "warning", ("/a",))]

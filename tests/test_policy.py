@@ -87,3 +87,13 @@ def test_schema_command_prints_the_policy_schema():
     result = subprocess.run([sys.executable, "-m", "cors_lint", "schema"], capture_output=True, text=True)
     assert result.returncode == 0
     assert '"title": "cors-lint policy"' in result.stdout
+
+
+def test_the_readme_policy_example_is_a_valid_policy(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "cors-policy.yaml").write_text(example)
+    policy = load(tmp_path / "cors-policy.yaml")
+    assert policy.rule_setting("CORS023").enabled is False  # `max-age-zero: off`, by name
+    assert policy.environments["production"]["allowed_origins"][1] == {"subdomains_of": "example.com"}
+    assert [r.id for r in __import__("cors_lint.checker", fromlist=["x"]).active_rules(policy)][-1] == "ORG001"

@@ -65,8 +65,11 @@ class RuleContext:
 
 
 def layer_issue(route: dict[str, Any], layer: dict[str, Any], message: str, key: tuple[Any, ...] = (),
-                attacker: str | None = None, severity: str | None = None) -> Issue:
-    source = layer["source"]
+                attacker: str | None = None, severity: str | None = None, option: str | None = None) -> Issue:
+    """An issue about a layer, placed where ``option`` was set when it came from app.config
+    (so a hundred decorators reading one CORS_ORIGINS give one finding, at that line)."""
+    source = layer.get("config_sources", {}).get(option) if option else None
+    source = source or layer["source"]
     return Issue(source["file"], source["line"], source.get("column", 0), message, (route_label(route),), key,
                  attacker, severity)
 

@@ -10,7 +10,7 @@ def check(ctx: RuleContext):
         if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
             yield layer_issue(route, layer, "any origin, e.g. `https://evil.example`, can read authenticated "
                               "responses: credentials are allowed and the request's Origin is reflected on {routes}",
-                              key=("any-origin",), attacker="https://evil.example")
+                              key=("any-origin",), attacker="https://evil.example", option="origins")
 
 
 RULE = Rule(

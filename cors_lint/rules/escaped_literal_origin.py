@@ -12,7 +12,7 @@ def check(ctx: RuleContext):
                 yield layer_issue(route, layer,
                                   f"`{show(entry)}` is a regex because of its backslashes, so it also accepts "
                                   f"`{literal}.evil.example` on {{routes}}; write the literal `{literal}`",
-                                  key=(entry,), attacker=f"{literal}.evil.example")
+                                  key=(entry,), attacker=f"{literal}.evil.example", option="origins")
 
 
 RULE = Rule(

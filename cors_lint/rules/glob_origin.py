@@ -22,7 +22,7 @@ def check(ctx: RuleContext):
                 attacker = found[0] if found else None
                 effect = "flask-cors reads it as a regex" + (f" that accepts `{attacker}`" if attacker else "")
             yield layer_issue(route, layer, f"`{entry}` looks like a glob, but {effect} (on {{routes}})",
-                              key=(entry,), attacker=attacker)
+                              key=(entry,), attacker=attacker, option="origins")
 
 
 RULE = Rule(

@@ -13,10 +13,10 @@ def check(ctx: RuleContext):
             host = host_of(lowered.replace("\\.", ".").replace("https?://", "http://"))
             if host in _LOCAL or host.strip("[]") in _LOCAL:
                 yield layer_issue(route, layer, f"`{show(entry)}` trusts a local development origin on {{routes}}",
-                                  key=("local", show(entry)), attacker=None)
+                                  key=("local", show(entry)), attacker=None, option="origins")
             elif lowered.startswith("http://") or (is_regex(entry) and lowered.startswith(("https?://", "http(s)?"))):
                 yield layer_issue(route, layer, f"`{show(entry)}` trusts plain-http pages, which anyone on the "
-                                  f"network path can inject script into (on {{routes}})", key=("http", show(entry)))
+                                  f"network path can inject script into (on {{routes}})", key=("http", show(entry)), option="origins")
 
 
 RULE = Rule(

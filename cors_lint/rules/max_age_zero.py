@@ -8,7 +8,7 @@ def check(ctx: RuleContext):
         if layer["options"].get("max_age") == 0:
             yield layer_issue(route, layer, "max_age=0 is falsy, so flask-cors omits Access-Control-Max-Age on "
                               "{routes} (browsers then cache preflights for their default); use timedelta(0) or "
-                              "\"0\"", key=("max_age",))
+                              "\"0\"", key=("max_age",), option="max_age")
 
 
 RULE = Rule(

@@ -13,7 +13,7 @@ def check(ctx: RuleContext):
             credentials = layer["options"].get("supports_credentials") is True
             yield layer_issue(route, layer, "the `null` origin (sandboxed iframes, `data:` and `file:` pages, which "
                               "any site can create) is accepted on {routes}", key=("null",), attacker="null",
-                              severity="error" if credentials else "warning")
+                              severity="error" if credentials else "warning", option="origins")
 
 
 RULE = Rule(

@@ -33,7 +33,7 @@ def check(ctx: RuleContext):
             if ctx.requirement(route).get("wildcard") != "allowed":
                 yield layer_issue(route, layer, f"every origin, e.g. `{accepted_attacker(origins)}`, is accepted on "
                                   f"{{routes}}; the {ctx.environment} allow-list permits only listed origins",
-                                  key=("*",), attacker=accepted_attacker(origins))
+                                  key=("*",), attacker=accepted_attacker(origins), option="origins")
             continue
         for entry in origins:
             if is_regex(entry):
@@ -41,10 +41,10 @@ def check(ctx: RuleContext):
                 if outside:
                     yield layer_issue(route, layer, f"`{show(entry)}` accepts `{outside[0]}`, which is not in the "
                                       f"{ctx.environment} allow-list (on {{routes}})", key=(show(entry),),
-                                      attacker=outside[0])
+                                      attacker=outside[0], option="origins")
             elif isinstance(entry, str) and not allowed(entry, specs):
                 yield layer_issue(route, layer, f"`{entry}` is not in the {ctx.environment} allow-list "
-                                  f"(on {{routes}})", key=(entry,))
+                                  f"(on {{routes}})", key=(entry,), option="origins")
 
 
 RULE = Rule(

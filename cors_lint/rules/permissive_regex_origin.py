@@ -21,7 +21,8 @@ def check(ctx: RuleContext):
                 route, layer,
                 f"`{found[0]}` is accepted {with_what} on {{routes}}: the regex origin `{show(entry)}` is matched "
                 "with re.match (anchored at the start only)",
-                key=(show(entry),), attacker=found[0], severity="error" if credentials else "warning",
+                key=(show(entry), credentials), attacker=found[0], severity="error" if credentials else "warning",
+                option="origins",
             )
 
 

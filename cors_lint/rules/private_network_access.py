@@ -15,7 +15,7 @@ def check(ctx: RuleContext):
         wide = accepts_everything(origins_of(layer))
         yield layer_issue(route, layer, f"public websites may reach {{routes}} on private networks ({cause})",
                           key=(cause,), severity="error" if wide else "warning",
-                          attacker="https://evil.example" if wide else None)
+                          attacker="https://evil.example" if wide else None, option="allow_private_network")
 
 
 RULE = Rule(

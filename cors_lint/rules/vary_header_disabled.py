@@ -13,7 +13,7 @@ def check(ctx: RuleContext):
         if options.get("vary_header") is False and reflects:
             yield layer_issue(route, layer, "vary_header=False while Access-Control-Allow-Origin echoes the request "
                               "origin on {routes}: shared caches may serve one origin's answer to another",
-                              key=("vary",))
+                              key=("vary",), option="vary_header")
 
 
 RULE = Rule(

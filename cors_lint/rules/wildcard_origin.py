@@ -12,7 +12,7 @@ def check(ctx: RuleContext):
             continue  # the policy says this route is public
         if accepts_everything(origins_of(layer)):
             yield layer_issue(route, layer, "every origin may read {routes} (origins `*`, without credentials)",
-                              key=("*",), attacker="https://evil.example")
+                              key=("*",), attacker="https://evil.example", option="origins")
 
 
 RULE = Rule(
