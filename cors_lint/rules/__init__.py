@@ -26,6 +26,7 @@ from cors_lint.rules import (
     shadowed_resource,
     string_boolean_option,
     unknown_option,
+    unresolved_value,
     vary_header_disabled,
     vulnerable_flask_cors_version,
     wildcard_origin,
