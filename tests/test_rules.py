@@ -36,3 +36,13 @@ def test_rule_is_documented_and_has_examples(rule):
 def test_rule_ids_and_names_are_unique():
     assert len({rule.name for rule in RULES.values()}) == len(RULES)
     assert sorted(RULES) == [f"CORS{n:03d}" for n in range(1, len(RULES) + 1)]
+
+
+def test_every_rule_module_is_registered():
+    from pathlib import Path
+
+    import cors_lint.rules as package
+
+    modules = {p.stem for p in Path(package.__file__).parent.glob("*.py") if p.stem not in ("__init__", "base")}
+    registered = {rule.check.__module__.rsplit(".", 1)[-1] for rule in RULES.values()}
+    assert modules == registered

@@ -39,7 +39,7 @@ _MODULES = (
     config_after_init, unknown_option, private_network_access, blueprint_fallthrough, prefix_resource_pattern,
     vary_header_disabled, manual_cors_header, string_boolean_option, vulnerable_flask_cors_version,
     cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero, origin_not_allowed, route_requirement,
-    shadowed_resource,
+    shadowed_resource, unresolved_value,
 )
 RULES: dict[str, Rule] = {module.RULE.id: module.RULE for module in sorted(_MODULES, key=lambda m: m.RULE.id)}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
