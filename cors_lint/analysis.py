@@ -27,6 +27,7 @@ class Inventory:
     routes: list[Route]
     errors: list[FileError] = field(default_factory=list)
     env_reads: frozenset[str] = frozenset()
+    file_paths: tuple[str, ...] = ()  # the analysed files, relative to root
 
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
@@ -49,7 +50,8 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
     routes = _dedupe_routes(routes)
     errors = sorted(interpreter.errors, key=lambda e: e.file)
     return Inventory(root=root, version=version, files=len(files), apps=apps, sites=sites, routes=routes,
-                     errors=errors, env_reads=frozenset(interpreter.env_reads))
+                     errors=errors, env_reads=frozenset(interpreter.env_reads),
+                     file_paths=tuple(source.rel for source in files))
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,10 @@ from cors_lint.rules.base import Issue, Rule, RuleContext
 
 @dataclass
 class CheckResult:
-    findings: list[Finding]
+    findings: list[Finding]  # active findings (suppression problems included)
     inventory: Inventory  # the default environment's
     environments: list[str]
+    suppressed: list[tuple[Finding, Any]] = field(default_factory=list)  # (finding, Suppression)
 
 
 def assumptions_for(policy: Policy, environment: str) -> Assumptions:
@@ -29,7 +30,7 @@ def assumptions_for(policy: Policy, environment: str) -> Assumptions:
 
 
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
-                flask_cors_version: str | None = None) -> CheckResult:
+                flask_cors_version: str | None = None, inline_suppressions: bool = True) -> CheckResult:
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
     first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]))
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
@@ -46,8 +47,20 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
         current = run_rules(document, policy, name)
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
-    ordered = sorted(findings, key=Finding.sort_key)
-    return CheckResult(ordered, first, selected)
+    active, suppressed, problems = _suppress(findings, policy, first, inline_suppressions)
+    return CheckResult(sorted(active + problems, key=Finding.sort_key), first, selected, suppressed)
+
+
+def _suppress(findings: list[Finding], policy: Policy, inventory: Inventory, inline: bool):
+    from cors_lint import suppressions
+
+    entries = suppressions.policy_suppressions(policy.data, policy.source)
+    if inline:
+        files = set(inventory.file_paths) | {f.file for f in findings}
+        entries += suppressions.inline_suppressions(inventory.root, files)
+    known = {rule.id: rule.name for rule in active_rules(policy)}
+    known.update({name: rule_id for rule_id, name in list(known.items())})
+    return suppressions.apply(findings, entries, known)
 
 
 def _assumed_names(policy: Policy) -> set[str]:

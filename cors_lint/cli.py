@@ -90,6 +90,8 @@ def check(
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
                        ] = Severity.warning,
     flask_cors_version: VersionOption = None,
+    no_inline_suppressions: Annotated[bool, typer.Option(
+        "--no-inline-suppressions", help="Audit mode: ignore `# cors-lint: ignore[...]` comments.")] = False,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.report import check_document, check_text, exit_code
@@ -103,7 +105,8 @@ def check(
     from cors_lint.project import UsageError
 
     try:
-        result = check_paths(paths, policy, environment, flask_cors_version)
+        result = check_paths(paths, policy, environment, flask_cors_version,
+                             inline_suppressions=not no_inline_suppressions)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None

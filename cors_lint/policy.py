@@ -277,7 +277,7 @@ def path_matches(path: str, pattern: str) -> bool:
 
 def route_matches(rule: str, pattern: str) -> bool:
     """``/admin/**`` matches ``/admin`` and everything below it."""
-    if pattern.endswith("/**") and rule.rstrip("/") == pattern[:-3]:
+    if pattern.endswith("/**") and (rule.rstrip("/") == pattern[:-3] or path_matches(rule, pattern[:-3])):
         return True
     return path_matches(rule, pattern)
 

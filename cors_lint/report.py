@@ -16,7 +16,8 @@ def summary(result: CheckResult) -> dict[str, Any]:
     counts = {level: sum(1 for f in result.findings if f.severity == level) for level in ("error", "warning", "note")}
     inventory = result.inventory
     return {"files": inventory.files, "routes": len(inventory.routes), "findings": len(result.findings),
-            "by_severity": counts, "errors": len(inventory.errors), "environments": list(result.environments)}
+            "by_severity": counts, "errors": len(inventory.errors), "environments": list(result.environments),
+            "suppressed": len(result.suppressed)}
 
 
 def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
@@ -26,6 +27,8 @@ def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
         "policy": policy.source,
         "flask_cors": result.inventory.version.as_json(),
         "findings": [finding.as_json() for finding in result.findings],
+        "suppressed": [{**finding.as_json(), "suppression": suppression.as_json()}
+                       for finding, suppression in result.suppressed],
         "errors": [error.as_json() for error in result.inventory.errors],
         "summary": summary(result),
     }
@@ -41,9 +44,10 @@ def check_text(result: CheckResult, policy: Policy) -> str:
         lines.append(f"{error.file}:{error.line or 1}:{error.column or 1}: cannot analyse: {error.message}")
     counts = summary(result)
     by = counts["by_severity"]
-    lines.append(f"{counts['findings']} findings ({by['error']} errors, {by['warning']} warnings, {by['note']} notes) "
-                 f"in {counts['files']} files, {counts['routes']} routes; {counts['errors']} files not analysed; "
-                 f"policy {policy.source}")
+    hidden = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
+    lines.append(f"{counts['findings']} findings ({by['error']} errors, {by['warning']} warnings, {by['note']} notes"
+                 f"{hidden}) in {counts['files']} files, {counts['routes']} routes; {counts['errors']} files not "
+                 f"analysed; policy {policy.source}")
     return "\n".join(lines) + "\n"
 
 

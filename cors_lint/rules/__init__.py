@@ -25,6 +25,7 @@ from cors_lint.rules import (
     route_requirement,
     shadowed_resource,
     string_boolean_option,
+    suppression_problems,
     unknown_option,
     unresolved_value,
     vary_header_disabled,
@@ -41,7 +42,9 @@ _MODULES = (
     cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero, origin_not_allowed, route_requirement,
     shadowed_resource, unresolved_value,
 )
-RULES: dict[str, Rule] = {module.RULE.id: module.RULE for module in sorted(_MODULES, key=lambda m: m.RULE.id)}
+_ALL = [module.RULE for module in _MODULES]
+_ALL += [suppression_problems.UNUSED, suppression_problems.INVALID, suppression_problems.EXPIRED]
+RULES: dict[str, Rule] = {rule.id: rule for rule in sorted(_ALL, key=lambda rule: rule.id)}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
 
 

@@ -1,0 +1,83 @@
+"""Suppressions: inline and in the policy, with reasons, expiry, tickets, and audit mode."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from cors_lint.checker import check_paths
+from cors_lint.policy import load
+from helpers import write
+
+APP = """
+    from flask import Flask
+    from flask_cors import CORS
+    app = Flask(__name__)
+    {above}
+    CORS(app){same}
+    @app.route("/status")
+    def status(): return "ok"
+"""
+
+
+def check(tmp_path, above="", same="", policy=None, inline=True):
+    write(tmp_path, {"app.py": APP.format(above=above, same=same)})
+    return check_paths([tmp_path], policy or load("recommended"), inline_suppressions=inline)
+
+
+def test_comment_on_the_line_above_or_the_same_line_suppresses_with_its_reason(tmp_path):
+    for above, same in (('# cors-lint: ignore[CORS007] reason="public status page" ticket=SEC-12', ""),
+                        ("", '  # cors-lint: ignore[wildcard-origin] reason="public status page" ticket=SEC-12')):
+        result = check(tmp_path, above, same)
+        assert [f.rule_id for f in result.findings] == []
+        [(finding, suppression)] = result.suppressed
+        assert finding.rule_id == "CORS007"
+        assert (suppression.kind, suppression.reason, suppression.ticket) == ("inSource", "public status page",
+                                                                               "SEC-12")
+
+
+def test_reasonless_unknown_expired_and_unused_suppressions_are_reported(tmp_path):
+    cases = {
+        "# cors-lint: ignore[CORS007]": ("CORS029", "has no reason"),
+        '# cors-lint: ignore[CORS077] reason="x y"': ("CORS029", "unknown rule 'CORS077'"),
+        '# cors-lint: ignore[CORS007] reason="x y" expires=31/01/2027': ("CORS029", "invalid expiry"),
+        '# cors-lint: ignore[CORS007] reason="launch" expires=2020-01-31 ticket=SEC-9': ("CORS030", "expired on 2020-01-31 (SEC-9)"),
+        '# cors-lint: ignore[CORS001] reason="never matches"': ("CORS028", "matches no finding"),
+    }
+    for comment, (rule_id, text) in cases.items():
+        result = check(tmp_path, comment)
+        found = {f.rule_id: f for f in result.findings}
+        assert rule_id in found and text in found[rule_id].message, (comment, [f.message for f in result.findings])
+        assert "CORS007" in found  # nothing was suppressed
+        assert found[rule_id].line == 4
+
+
+def test_audit_mode_ignores_inline_suppressions(tmp_path):
+    result = check(tmp_path, '# cors-lint: ignore[CORS007] reason="public status page"', inline=False)
+    assert [f.rule_id for f in result.findings] == ["CORS007"] and result.suppressed == []
+
+
+def test_policy_suppressions_match_rule_path_and_route(tmp_path):
+    (tmp_path / "cors-policy.yaml").write_text(textwrap.dedent("""
+        extends: [recommended]
+        suppressions:
+          - {rule: CORS007, path: "app.py", route: "/st*/**", reason: "public status page", expires: "2999-01-01"}
+          - {rule: CORS001, route: "/nothing", reason: "stale"}
+    """))
+    result = check(tmp_path, policy=load(tmp_path / "cors-policy.yaml"))
+    assert [(f.rule_id, f.file) for f in result.findings] == [("CORS028", str(tmp_path / "cors-policy.yaml"))]
+    [(finding, suppression)] = result.suppressed
+    assert suppression.kind == "external" and finding.rule_id == "CORS007"
+
+
+def test_json_output_carries_suppressed_findings_with_their_justification(tmp_path):
+    write(tmp_path, {"app.py": APP.format(above='# cors-lint: ignore[CORS007] reason="public status page"', same="")})
+    result = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path), "--format", "json"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    document = json.loads(result.stdout)
+    assert document["findings"] == []
+    assert document["suppressed"][0]["suppression"]["justification"] == "public status page"
+    assert document["summary"]["suppressed"] == 1
