@@ -35,6 +35,10 @@ class InventoryFormat(str, enum.Enum):
 class CheckFormat(str, enum.Enum):
     json = "json"
     text = "text"
+    sarif = "sarif"
+    github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
 
 
 class Severity(str, enum.Enum):
@@ -92,9 +96,11 @@ def check(
     flask_cors_version: VersionOption = None,
     no_inline_suppressions: Annotated[bool, typer.Option(
         "--no-inline-suppressions", help="Audit mode: ignore `# cors-lint: ignore[...]` comments.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
+                                                   "(atomically) instead of stdout.")] = None,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
-    from cors_lint.report import check_document, check_text, exit_code
+    from cors_lint.report import exit_code
 
     policy = _policy(policy_file, paths)
     if environment is not None and environment not in policy.environments:
@@ -110,13 +116,36 @@ def check(
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if output_format is CheckFormat.json:
-        import json
-
-        typer.echo(json.dumps(check_document(result, policy), indent=2))
-    else:
-        typer.echo(check_text(result, policy), nl=False)
+    _emit(render_check(result, policy, output_format.value), output)
     raise typer.Exit(exit_code(result, fail_on.value))
+
+
+def render_check(result, policy, output_format: str) -> str:
+    import json
+
+    from cors_lint.formats import ci, sarif
+    from cors_lint.report import check_document, check_text
+
+    if output_format == "json":
+        return json.dumps(check_document(result, policy), indent=2) + "\n"
+    if output_format == "sarif":
+        return json.dumps(sarif.render(result, policy), indent=2) + "\n"
+    if output_format in ("github", "gitlab", "junit"):
+        return getattr(ci, output_format)(result)
+    return check_text(result, policy)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from cors_lint.files import write_atomic
+
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        typer.echo(f"cors-lint: error: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _policy(policy_file: Path | None, paths: list[Path]):

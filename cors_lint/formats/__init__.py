@@ -1,0 +1,1 @@
+"""Output formats for `cors-lint check`: one module each, all pure functions of a CheckResult."""
