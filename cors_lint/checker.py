@@ -22,6 +22,7 @@ class CheckResult:
     inventory: Inventory  # the default environment's
     environments: list[str]
     suppressed: list[tuple[Finding, Any]] = field(default_factory=list)  # (finding, Suppression)
+    baselined: list[Finding] = field(default_factory=list)  # known findings hidden by --baseline
 
 
 def assumptions_for(policy: Policy, environment: str) -> Assumptions:

@@ -98,6 +98,10 @@ def check(
         "--no-inline-suppressions", help="Audit mode: ignore `# cors-lint: ignore[...]` comments.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
                                                    "(atomically) instead of stdout.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings that are not in "
+                                                     "this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Write the current findings "
+                                                           "to a baseline file and exit 0.")] = None,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.report import exit_code
@@ -116,6 +120,18 @@ def check(
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
+    from cors_lint import baseline as baselines
+
+    if write_baseline is not None:
+        baselines.write(write_baseline, result.findings)
+        typer.echo(f"cors-lint: wrote {len(result.findings)} findings to {write_baseline}", err=True)
+        raise typer.Exit(0)
+    if baseline is not None:
+        try:
+            result.findings, result.baselined = baselines.split(result.findings, baselines.read(baseline))
+        except baselines.BaselineError as exc:
+            typer.echo(f"cors-lint: error: {exc}", err=True)
+            raise typer.Exit(2) from None
     _emit(render_check(result, policy, output_format.value), output)
     raise typer.Exit(exit_code(result, fail_on.value))
 

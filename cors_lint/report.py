@@ -17,7 +17,7 @@ def summary(result: CheckResult) -> dict[str, Any]:
     inventory = result.inventory
     return {"files": inventory.files, "routes": len(inventory.routes), "findings": len(result.findings),
             "by_severity": counts, "errors": len(inventory.errors), "environments": list(result.environments),
-            "suppressed": len(result.suppressed)}
+            "suppressed": len(result.suppressed), "baseline": len(result.baselined)}
 
 
 def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
@@ -45,6 +45,7 @@ def check_text(result: CheckResult, policy: Policy) -> str:
     counts = summary(result)
     by = counts["by_severity"]
     hidden = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
+    hidden += f", {counts['baseline']} in the baseline" if counts["baseline"] else ""
     lines.append(f"{counts['findings']} findings ({by['error']} errors, {by['warning']} warnings, {by['note']} notes"
                  f"{hidden}) in {counts['files']} files, {counts['routes']} routes; {counts['errors']} files not "
                  f"analysed; policy {policy.source}")

@@ -81,3 +81,27 @@ def test_json_output_carries_suppressed_findings_with_their_justification(tmp_pa
     assert document["findings"] == []
     assert document["suppressed"][0]["suppression"]["justification"] == "public status page"
     assert document["summary"]["suppressed"] == 1
+
+
+def test_baseline_reports_only_new_findings_and_survives_moved_code(tmp_path):
+    project = tmp_path / "project"
+    write(project, {"app.py": APP.format(above="", same="")})
+    baseline = tmp_path / "cors-baseline.json"
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "cors_lint", str(project), *args], capture_output=True, text=True)
+
+    assert cli("--write-baseline", str(baseline)).returncode == 0
+    assert json.loads(baseline.read_text())["findings"][0]["rule_id"] == "CORS007"
+    assert cli("--baseline", str(baseline)).returncode == 0
+    moved = "import os\n\n\n" + textwrap.dedent(APP.format(above="", same=""))
+    (project / "app.py").write_text(moved)
+    still = cli("--baseline", str(baseline), "--format", "json")
+    assert still.returncode == 0 and json.loads(still.stdout)["summary"]["baseline"] == 1
+    (project / "app.py").write_text(moved.replace("CORS(app)", "CORS(app, supports_credentials=True)"))
+    new = cli("--baseline", str(baseline), "--format", "json")
+    assert new.returncode == 1
+    assert [f["rule_id"] for f in json.loads(new.stdout)["findings"]] == ["CORS001"]
+    baseline.write_text("{not json")
+    broken = cli("--baseline", str(baseline))
+    assert broken.returncode == 2 and "not a cors-lint baseline" in broken.stderr
