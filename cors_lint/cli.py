@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema")
+SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy")
 
 
 class InventoryFormat(str, enum.Enum):
@@ -114,12 +114,16 @@ def check(
     from cors_lint.checker import check_paths
     from cors_lint.project import UsageError
 
+    changed = _changed_files(paths)
+    targets = [_common_project_root(changed)] if changed else paths
     try:
-        result = check_paths(paths, policy, environment, flask_cors_version,
+        result = check_paths(targets, policy, environment, flask_cors_version,
                              inline_suppressions=not no_inline_suppressions)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if changed:
+        result = _only_in(result, changed)
     from cors_lint import baseline as baselines
 
     if write_baseline is not None:
@@ -134,6 +138,39 @@ def check(
             raise typer.Exit(2) from None
     _emit(render_check(result, policy, output_format.value), output)
     raise typer.Exit(exit_code(result, fail_on.value))
+
+
+def _changed_files(paths: list[Path]) -> list[Path] | None:
+    """Files named one by one (as pre-commit passes them): the whole project is analysed, so
+    routes and config in other modules count, and findings in these files are reported."""
+    if not paths or not all(p.is_file() for p in paths):
+        return None
+    return [p.resolve() for p in paths]
+
+
+def _common_project_root(files: list[Path]) -> Path:
+    import os
+
+    from cors_lint.project import project_root
+
+    roots = {project_root(f) for f in files}
+    return Path(os.path.commonpath([str(r) for r in roots]))
+
+
+def _only_in(result, files: list[Path]):
+    root = result.inventory.root
+    wanted = set(files)
+    policy_change = any(f.suffix in (".yaml", ".yml", ".toml") for f in files)
+    if policy_change:  # the policy changed: everything may have changed
+        return result
+
+    def keep(finding) -> bool:
+        return (root / finding.file).resolve() in wanted
+
+    result.findings = [f for f in result.findings if keep(f)]
+    result.suppressed = [(f, s) for f, s in result.suppressed if keep(f)]
+    result.inventory.errors = [e for e in result.inventory.errors if (root / e.file).resolve() in wanted]
+    return result
 
 
 def render_check(result, policy, output_format: str) -> str:
@@ -199,6 +236,23 @@ def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001
         typer.echo(f"cors-lint: error: unknown rule {rule_id!r} (see `cors-lint rules`)", err=True)
         raise typer.Exit(2)
     typer.echo(f"# {rule.id} {rule.name} ({rule.severity})\n\n{rule.summary}\n{rule.doc}")
+
+
+@app.command("validate-policy")
+def validate_policy(
+    files: Annotated[list[Path], typer.Argument(help="Policy files to validate.", show_default=False)],
+) -> None:
+    """Validate policy files (exit 1 when one is invalid): the pre-commit policy hook."""
+    from cors_lint.policy import PolicyError, load
+
+    failed = False
+    for file in files:
+        try:
+            load(file)
+        except PolicyError as exc:
+            typer.echo(str(exc))
+            failed = True
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("schema")

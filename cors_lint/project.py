@@ -97,6 +97,20 @@ class UsageError(Exception):
     """Bad command-line input (exit code 2)."""
 
 
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", "Pipfile", "cors-policy.yaml",
+                   "cors-policy.yml")
+
+
+def project_root(start: Path) -> Path:
+    """The nearest directory above ``start`` that looks like a project root (else ``start``'s folder)."""
+    folder = start.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    return folder
+
+
 def find_root(paths: list[Path]) -> Path:
     resolved = [p.resolve() for p in paths]
     dirs = [p if p.is_dir() else p.parent for p in resolved]

@@ -73,3 +73,20 @@ def test_usage_errors_exit_2(args, tmp_path):
 def test_no_arguments_shows_help():
     result = run()
     assert "Usage" in result.stdout + result.stderr
+
+
+def test_every_package_directory_is_declared_in_pyproject():
+    import tomllib
+
+    root = Path(__file__).parent.parent
+    declared = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "cors_lint").rglob("__init__.py")}
+    assert found | {"cors_lint.schemas"} == declared
+
+
+def test_named_files_agree_with_a_full_run_on_those_files():
+    full = json.loads(run(str(EXAMPLE), "--format", "json").stdout)["findings"]
+    for changed in ("shop/admin.py", "shop/api/views.py", "shop/__init__.py"):
+        hook = json.loads(run(str(EXAMPLE / changed), "--format", "json").stdout)["findings"]
+        assert hook == [f for f in full if f["file"] == changed]
+        assert hook  # each of these files has findings of its own
