@@ -31,10 +31,10 @@ class Inventory:
 
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
-            assumptions: Assumptions | None = None) -> Inventory:
+            assumptions: Assumptions | None = None, exclude: tuple[str, ...] = ()) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
     ``assumptions`` are one environment's environment-variable values and ``app.debug``."""
-    root, files, index = discover(paths)
+    root, files, index = discover(paths, exclude)
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:

@@ -31,14 +31,15 @@ def assumptions_for(policy: Policy, environment: str) -> Assumptions:
 
 
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
-                flask_cors_version: str | None = None, inline_suppressions: bool = True) -> CheckResult:
+                flask_cors_version: str | None = None, inline_suppressions: bool = True,
+                exclude: tuple[str, ...] = ()) -> CheckResult:
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]))
+    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     for name in order[1:]:
         documents[name] = documents[order[0]] if not env_dependent else inventory_json(
-            analyze(paths, flask_cors_version, assumptions_for(policy, name)))
+            analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude))
     attribution = attribute_apps(documents, policy, env_dependent)
     findings: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()

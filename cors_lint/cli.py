@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy")
+SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init")
 
 
 class InventoryFormat(str, enum.Enum):
@@ -86,13 +86,15 @@ def _analyze(paths: list[Path], flask_cors_version: str | None):
 @app.command()
 def check(
     paths: PathsArgument,
-    output_format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    output_format: Annotated[Optional[CheckFormat], typer.Option("--format", help="Output format (default: "
+                                                                 "[tool.cors-lint] format, else text).")] = None,
     policy_file: Annotated[Optional[Path], typer.Option("--policy", help="Policy file (default: cors-policy.yaml "
                                                         "or [tool.cors-lint] found upward, else the recommended "
                                                         "preset).")] = None,
     environment: Annotated[Optional[str], typer.Option("--env", help="Check one environment only.")] = None,
-    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
-                       ] = Severity.warning,
+    fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", help="Lowest severity that makes the exit "
+                                                        "code 1 (default: [tool.cors-lint] fail-on, else warning).")
+                       ] = None,
     flask_cors_version: VersionOption = None,
     no_inline_suppressions: Annotated[bool, typer.Option(
         "--no-inline-suppressions", help="Audit mode: ignore `# cors-lint: ignore[...]` comments.")] = False,
@@ -106,6 +108,9 @@ def check(
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.report import exit_code
 
+    settings = _settings(paths)
+    output_format = output_format or CheckFormat(settings.format or "text")
+    fail_on = fail_on or Severity(settings.fail_on or "warning")
     policy = _policy(policy_file, paths)
     if environment is not None and environment not in policy.environments:
         typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
@@ -118,7 +123,7 @@ def check(
     targets = [_common_project_root(changed)] if changed else paths
     try:
         result = check_paths(targets, policy, environment, flask_cors_version,
-                             inline_suppressions=not no_inline_suppressions)
+                             inline_suppressions=not no_inline_suppressions, exclude=settings.exclude)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -201,6 +206,16 @@ def _emit(text: str, output: Path | None) -> None:
         raise typer.Exit(2) from None
 
 
+def _settings(paths: list[Path]):
+    from cors_lint.settings import SettingsError, find
+
+    try:
+        return find(paths[0] if paths else Path("."))
+    except SettingsError as exc:
+        typer.echo(f"cors-lint: configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _policy(policy_file: Path | None, paths: list[Path]):
     from cors_lint.policy import PolicyError, discover, load
 
@@ -236,6 +251,26 @@ def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001
         typer.echo(f"cors-lint: error: unknown rule {rule_id!r} (see `cors-lint rules`)", err=True)
         raise typer.Exit(2)
     typer.echo(f"# {rule.id} {rule.name} ({rule.severity})\n\n{rule.summary}\n{rule.doc}")
+
+
+@app.command("init")
+def init(
+    directory: Annotated[Path, typer.Argument(help="The project directory.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing cors-policy.yaml.")] = False,
+) -> None:
+    """Write a starter cors-policy.yaml (and its schema, for editors) from what the project does."""
+    from cors_lint.init import write_starter
+
+    if not directory.is_dir():
+        typer.echo(f"cors-lint: error: not a directory: {directory}", err=True)
+        raise typer.Exit(2)
+    try:
+        written = write_starter(directory, force)
+    except FileExistsError as exc:
+        typer.echo(f"cors-lint: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
 
 
 @app.command("validate-policy")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -229,19 +228,18 @@ def load(source: str | Path) -> Policy:
 
 def discover(start: Path) -> Policy:
     """``[tool.cors-lint] policy`` in pyproject.toml or a cors-policy.yaml, found upward; else the preset."""
+    from cors_lint.settings import SettingsError, find
+
+    try:
+        settings = find(start)
+    except SettingsError as exc:
+        raise PolicyError(str(exc)) from None
     directory = start.resolve()
     if directory.is_file():
         directory = directory.parent
     for folder in (directory, *directory.parents):
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                configured = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get(
-                    "cors-lint", {}).get("policy")
-            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-                raise PolicyError(f"{pyproject}: cannot read [tool.cors-lint]: {exc}") from None
-            if configured:
-                return load(configured if configured in PRESETS else folder / configured)
+        if settings.policy and settings.source is not None and settings.source.parent == folder:
+            return load(settings.policy if settings.policy in PRESETS else folder / settings.policy)
         for name in POLICY_FILENAMES:
             if (folder / name).is_file():
                 return load(folder / name)

@@ -117,7 +117,7 @@ def find_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(d) for d in dirs]))
 
 
-def discover(paths: list[Path]) -> tuple[Path, list[SourceFile], list[SourceFile]]:
+def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, list[SourceFile], list[SourceFile]]:
     """Expand command-line paths into Python files, sorted by relative path.
 
     Returns the root, the files to analyse (what the paths name), and every Python file
@@ -138,6 +138,10 @@ def discover(paths: list[Path]) -> tuple[Path, list[SourceFile], list[SourceFile
     if any(p.is_file() for p in paths):
         everything.update(dict.fromkeys(_walk(root)))
     files = sorted((_source_file(p, root) for p in named), key=lambda f: f.rel)
+    if exclude:
+        from cors_lint.policy import path_matches
+
+        files = [f for f in files if not any(path_matches(f.rel, pattern) for pattern in exclude)]
     index = sorted((_source_file(p, root) for p in everything), key=lambda f: f.rel)
     return root, files, index
 

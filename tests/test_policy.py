@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -97,3 +98,48 @@ def test_the_readme_policy_example_is_a_valid_policy(tmp_path):
     assert policy.rule_setting("CORS023").enabled is False  # `max-age-zero: off`, by name
     assert policy.environments["production"]["allowed_origins"][1] == {"subdomains_of": "example.com"}
     assert [r.id for r in __import__("cors_lint.checker", fromlist=["x"]).active_rules(policy)][-1] == "ORG001"
+
+
+def test_init_writes_a_valid_starter_policy_from_the_project_and_never_overwrites(tmp_path):
+    import shutil
+
+    project = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "example_app", project)
+    (project / "extra.py").write_text(
+        "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+        "CORS(app, origins=['https://b.example.com', 'https://a.example.com', 'http://x.example.com'])\n")
+
+    def init(*args):
+        return subprocess.run([sys.executable, "-m", "cors_lint", "init", str(project), *args], capture_output=True,
+                              text=True)
+
+    assert init().returncode == 0
+    policy = load(project / "cors-policy.yaml")
+    allowed = policy.environments["production"]["allowed_origins"]
+    assert {"exact": "https://a.example.com"} in allowed and {"exact": "https://b.example.com"} in allowed
+    assert all("http://" not in spec["exact"] for spec in allowed)
+    assert (project / "cors-policy.yaml").read_text().startswith("# yaml-language-server: $schema=./cors-policy.schema.json")
+    assert (project / "cors-policy.schema.json").is_file()
+    before = (project / "cors-policy.yaml").read_text()
+    refused = init()
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    assert (project / "cors-policy.yaml").read_text() == before
+    assert init("--force").returncode == 0
+
+
+def test_tool_cors_lint_table_sets_defaults_and_rejects_unknown_keys(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nformat = "json"\nfail-on = "never"\n'
+                                             'exclude = ["legacy/**"]\npolicy = "strict"\n')
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "old.py").write_text(
+        "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n")
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, max_age=0)\n")
+    result = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0  # fail-on never
+    document = json.loads(result.stdout)  # format json
+    assert document["policy"] == "strict"
+    assert {f["file"] for f in document["findings"]} == {"app.py"}  # legacy/** excluded
+    (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nfail_on = "never"\n')
+    bad = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown key 'fail_on'" in bad.stderr
