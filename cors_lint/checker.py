@@ -23,6 +23,7 @@ class CheckResult:
     environments: list[str]
     suppressed: list[tuple[Finding, Any]] = field(default_factory=list)  # (finding, Suppression)
     baselined: list[Finding] = field(default_factory=list)  # known findings hidden by --baseline
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # per environment: its part of the model
 
 
 def assumptions_for(policy: Policy, environment: str) -> Assumptions:
@@ -44,13 +45,15 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     findings: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()
     selected = [environment] if environment else order
+    restricted = {}
     for name in selected:
-        document = restrict(documents[name], policy, name, attribution)
+        document = restricted[name] = restrict(documents[name], policy, name, attribution)
         current = run_rules(document, policy, name)
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
     active, suppressed, problems = _suppress(findings, policy, first, inline_suppressions)
-    return CheckResult(sorted(active + problems, key=Finding.sort_key), first, selected, suppressed)
+    return CheckResult(sorted(active + problems, key=Finding.sort_key), first, selected, suppressed,
+                       documents=restricted)
 
 
 def _suppress(findings: list[Finding], policy: Policy, inventory: Inventory, inline: bool):

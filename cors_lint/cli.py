@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init")
+SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report")
 
 
 class InventoryFormat(str, enum.Enum):
@@ -251,6 +251,31 @@ def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001
         typer.echo(f"cors-lint: error: unknown rule {rule_id!r} (see `cors-lint rules`)", err=True)
         raise typer.Exit(2)
     typer.echo(f"# {rule.id} {rule.name} ({rule.severity})\n\n{rule.summary}\n{rule.doc}")
+
+
+class ReportFormat(str, enum.Enum):
+    html = "html"
+    markdown = "markdown"
+
+
+@app.command("report")
+def report(
+    paths: PathsArgument,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="html or markdown.")] = ReportFormat.html,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")] = None,
+    policy_file: Annotated[Optional[Path], typer.Option("--policy", help="Policy file.")] = None,
+    flask_cors_version: VersionOption = None,
+) -> None:
+    """Write the security review report: routes, origins, credentials, findings, suppressions."""
+    from cors_lint import review
+    from cors_lint.checker import check_paths
+
+    settings = _settings(paths)
+    policy = _policy(policy_file, paths)
+    result = check_paths(paths, policy, None, flask_cors_version, exclude=settings.exclude)
+    built = review.build(result, policy)
+    text = review.html_page(built) if output_format is ReportFormat.html else review.markdown(built)
+    _emit(text, output)
 
 
 @app.command("init")
