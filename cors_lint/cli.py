@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report")
+SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report", "diff")
 
 
 class InventoryFormat(str, enum.Enum):
@@ -276,6 +276,28 @@ def report(
     built = review.build(result, policy)
     text = review.html_page(built) if output_format is ReportFormat.html else review.markdown(built)
     _emit(text, output)
+
+
+@app.command("diff")
+def diff(
+    refs: Annotated[str, typer.Argument(help="BASE..HEAD git revisions (BASE.. compares with the working tree).")],
+    path: Annotated[Path, typer.Argument(help="The project inside the repository.")] = Path("."),
+    fail_on_widening: Annotated[bool, typer.Option("--fail-on-widening", help="Exit 1 when a route gains "
+                                                   "origins or credentials.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")] = None,
+    flask_cors_version: VersionOption = None,
+) -> None:
+    """Which routes gained or lost origins or credentials between two git revisions (Markdown)."""
+    from cors_lint.diff import DiffError, diff_refs, render
+
+    try:
+        changes = diff_refs(path, refs, flask_cors_version)
+    except DiffError as exc:
+        typer.echo(f"cors-lint: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _emit(render(changes, refs), output)
+    widened = any(change.kind in ("widened", "added") for change in changes)
+    raise typer.Exit(1 if fail_on_widening and widened else 0)
 
 
 @app.command("init")
