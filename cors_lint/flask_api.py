@@ -33,7 +33,7 @@ from cors_lint.objects import (
     Site,
     view_name,
 )
-from cors_lint.semantics import CONFIG_KEYS, DEFAULT_OPTIONS
+from cors_lint.semantics import DEFAULT_OPTIONS
 from cors_lint.values import FromEnv, Regex, TimeDelta, Unknown, env_vars, strip_env
 
 _ALIASES = {
@@ -375,12 +375,8 @@ class FlaskApi:
         sources = {}
         if isinstance(target, AppObj):
             config = target.config.snapshot()
-            for key, (value, config_site) in config.values.items():
-                name = CONFIG_KEYS.get(key)
-                if name is not None and strip_env(value) is not None:
-                    options[name] = value
-                    if config_site is not None:
-                        sources[name] = config_site.location
+            from_config, sources = config.cors_options()
+            options.update(from_config)
         options.update(cors.ctor_kwargs)
         options.update(init_kwargs)
         for name in list(cors.ctor_kwargs) + list(init_kwargs):

@@ -54,6 +54,22 @@ class ConfigState:
     def snapshot(self) -> ConfigState:
         return ConfigState(dict(self.values), list(self.unknown_sources))
 
+    def cors_options(self) -> tuple[dict[str, Any], dict[str, Location]]:
+        """flask_cors.core.get_app_kwarg_dict: the CORS_* keys whose value is not None, by
+        option name, and where each was set."""
+        from cors_lint.semantics import CONFIG_KEYS
+        from cors_lint.values import strip_env
+
+        options: dict[str, Any] = {}
+        sources: dict[str, Location] = {}
+        for key, (value, site) in self.values.items():
+            name = CONFIG_KEYS.get(key)
+            if name is not None and strip_env(value) is not None:
+                options[name] = value
+                if site is not None:
+                    sources[name] = site.location
+        return options, sources
+
 
 @dataclass
 class CorsHook:

@@ -31,7 +31,6 @@ from cors_lint.objects import (
 )
 from cors_lint.semantics import (
     BOOLEAN_OPTIONS,
-    CONFIG_KEYS,
     DEFAULT_OPTIONS,
     LAYER_OPTIONS,
     compile_pattern,
@@ -371,15 +370,8 @@ def decorator_options(factory: CrossOriginFactory, app: AppObj) -> tuple[dict[st
     """cross_origin resolves on every request: defaults < live app.config < its kwargs.
 
     Also returns where each option taken from app.config was set."""
-    raw = dict(DEFAULT_OPTIONS)
-    sources: dict[str, Location] = {}
-    for key, (value, site) in app.config.values.items():
-        name = CONFIG_KEYS.get(key)
-        if name is not None and unwrap(value) is not None:
-            raw[name] = value
-            if site is not None:
-                sources[name] = site.location
-    raw.update(factory.kwargs)
+    from_config, sources = app.config.cors_options()
+    raw = {**DEFAULT_OPTIONS, **from_config, **factory.kwargs}
     for name in factory.kwargs:
         sources.pop(name, None)
     return raw, sources
