@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from cors_lint import safe_regex
 from cors_lint.semantics import probably_regex, re_fix
 from cors_lint.values import regex_flags
 
@@ -35,6 +36,8 @@ def pattern_text(entry: Any) -> str:
 
 @lru_cache(maxsize=4096)
 def _compile(pattern: str, flags: int) -> re.Pattern[str] | None:
+    if safe_regex.too_long(pattern):
+        return None
     try:
         return re.compile(pattern, flags)
     except (re.error, RecursionError, OverflowError, ValueError):
@@ -50,10 +53,11 @@ def compiled(entry: Any) -> re.Pattern[str] | None:
 
 
 def accepts(entry: Any, origin: str) -> bool:
-    """flask_cors.core.try_match_pattern for one origin entry."""
+    """flask_cors.core.try_match_pattern for one origin entry (a regex too slow to evaluate
+    counts as not matching; CORS031 reports it)."""
     if is_regex(entry):
         pattern = compiled(entry)
-        return pattern is not None and pattern.match(origin) is not None
+        return pattern is not None and safe_regex.match(pattern, origin) is True
     if isinstance(entry, str):
         return entry.casefold() == origin.casefold()
     return False

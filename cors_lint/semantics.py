@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cors_lint import safe_regex
 from cors_lint.values import Regex, Unknown
 from cors_lint.versions import DEFAULT, FlaskCorsVersion
 
@@ -93,6 +94,9 @@ def _sort_key(item: Any) -> str:
 
 def compile_pattern(pattern: str | Regex, *, ignore_case: bool) -> re.Pattern[str] | None:
     """Compile a pattern the way flask-cors resolves it; ``None`` when it does not compile."""
+    text = pattern.pattern if isinstance(pattern, Regex) else pattern
+    if isinstance(text, str) and safe_regex.too_long(text):
+        return None
     try:
         if isinstance(pattern, Regex):
             return re.compile(pattern.pattern, pattern.flags)
@@ -124,7 +128,9 @@ def match_path(path: str, pattern: Any, version: FlaskCorsVersion = DEFAULT) -> 
         compiled = compile_pattern(pattern, ignore_case=ignore_case)
         if compiled is None:
             return False
-        return compiled.match(path) is not None
+        matched = safe_regex.match(compiled, path)
+        return Unknown(f"the resource pattern {compiled.pattern!r} is too slow to evaluate") if matched is None \
+            else matched
     if not version.case_sensitive_paths:
         return str(path).lower() == str(pattern).lower()
     return str(path) == str(pattern)

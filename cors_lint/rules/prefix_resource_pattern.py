@@ -3,7 +3,8 @@
 import re
 
 from cors_lint.rules.base import Rule, RuleContext, site_issue
-from cors_lint.semantics import probably_regex
+from cors_lint import safe_regex
+from cors_lint.semantics import compile_pattern, probably_regex
 
 
 def _patterns(value) -> list[str]:
@@ -21,12 +22,10 @@ def _problem(pattern: str) -> tuple[str, str] | None:
         match = re.fullmatch(r"(/.*[^./])/\*", pattern)
         if match:
             example = match.group(1) + "-internal"
-            try:
-                if re.match(pattern, example):
-                    return example, f"`{pattern}` means `{match.group(1)}` followed by any number of `/`, so it " \
-                                    f"also matches `{example}`; write `{match.group(1)}/.*`"
-            except re.error:
-                return None
+            compiled = compile_pattern(pattern, ignore_case=False)
+            if compiled is not None and safe_regex.match(compiled, example):
+                return example, f"`{pattern}` means `{match.group(1)}` followed by any number of `/`, so it " \
+                                f"also matches `{example}`; write `{match.group(1)}/.*`"
         return None
     if any(c in pattern for c in ".+|{"):
         return pattern, f"`{pattern}` has no regex character flask-cors recognises (`* \\ ] ? $ ^ [ ( )`), so it " \
