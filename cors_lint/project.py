@@ -7,6 +7,7 @@ becomes a ``FileError`` and the rest of the project is still analysed.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class SourceFile:
 @dataclass(frozen=True)
 class FileError:
     file: str
-    kind: str  # syntax | encoding | empty | unreadable | internal
+    kind: str  # syntax | encoding | empty | unreadable | too-large | internal
     message: str
     line: int | None = None
     column: int | None = None
@@ -196,11 +197,28 @@ def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -
     return FileError(source.rel, "syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024  # larger .py files are data, not application code
+
+
 def read(source: SourceFile) -> bytes | FileError:
+    return read_path(source.path, source.rel)
+
+
+def read_path(path: Path, rel: str) -> bytes | FileError:
+    """The file's bytes, or why they cannot be had (never blocks: FIFOs and devices are refused)."""
     try:
-        return source.path.read_bytes()
+        info = path.stat()
     except OSError as exc:
-        return FileError(source.rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
+        return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        return FileError(rel, "unreadable", "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        return FileError(rel, "too-large", f"file too large to analyse ({info.st_size / 2**20:.1f} MiB > "
+                                           f"{MAX_FILE_BYTES // 2**20} MiB)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
 
 
 def check_syntax(source: SourceFile, data: bytes) -> FileError | None:
@@ -212,12 +230,37 @@ def check_syntax(source: SourceFile, data: bytes) -> FileError | None:
         return problem
     try:
         ast.parse(data, filename=source.rel)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        # This interpreter's parser may not know newer syntax (e.g. PEP 695 on 3.11):
-        # libcst decides, and its error (or CPython's, when both agree) is reported.
-        parsed = parse(source, data)
-        return parsed if isinstance(parsed, FileError) else None
+    except SyntaxError as exc:
+        return _limit_error(source, exc) or _confirmed_by_libcst(source, data)
+    except (ValueError, RecursionError, MemoryError):
+        return _confirmed_by_libcst(source, data)
     return None
+
+
+def _limit_error(source: SourceFile, exc: SyntaxError) -> FileError | None:
+    """CPython's parser limits (nesting depth) reject a file on every Python version."""
+    if "too many" in str(exc.msg) or "nested" in str(exc.msg):
+        return FileError(source.rel, "syntax", f"syntax error: {exc.msg}", exc.lineno, exc.offset)
+    return None
+
+
+def _cpython_limits(source: SourceFile, data: bytes) -> FileError | None:
+    import ast
+
+    try:
+        ast.parse(data, filename=source.rel)
+    except SyntaxError as exc:
+        return _limit_error(source, exc)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def _confirmed_by_libcst(source: SourceFile, data: bytes) -> FileError | None:
+    """This interpreter's parser may not know newer syntax (e.g. PEP 695 on 3.11): libcst
+    decides, and its error (or CPython's, when both agree) is reported."""
+    parsed = parse(source, data)
+    return parsed if isinstance(parsed, FileError) else None
 
 
 def _precheck(source: SourceFile, data: bytes) -> FileError | None:
@@ -234,7 +277,7 @@ def parse(source: SourceFile, data: bytes | None = None) -> ParsedModule | FileE
         data = read(source)
         if isinstance(data, FileError):
             return data
-    problem = _precheck(source, data)
+    problem = _precheck(source, data) or _cpython_limits(source, data)
     if problem is not None:
         return problem
     try:

@@ -25,6 +25,7 @@ from typing import Any
 
 from cors_lint.findings import Finding, fingerprint
 from cors_lint.policy import path_matches, route_matches
+from cors_lint.project import FileError, read_path
 
 _COMMENT = re.compile(r"#\s*cors-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<rest>.*)$", re.IGNORECASE)
 _FIELD = re.compile(r'(?P<key>reason|expires|ticket)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
@@ -59,11 +60,8 @@ def inline_suppressions(root: Path, files: set[str]) -> list[Suppression]:
     """Suppression comments in the given files (read with the tokenizer: strings are not comments)."""
     found = []
     for rel in sorted(files):
-        try:
-            data = (root / rel).read_bytes()
-        except OSError:
-            continue
-        if b"cors-lint" not in data:
+        data = read_path(root / rel, rel)
+        if isinstance(data, FileError) or b"cors-lint" not in data:
             continue
         try:
             tokens = list(tokenize.tokenize(BytesIO(data).readline))

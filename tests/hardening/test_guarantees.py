@@ -1,0 +1,92 @@
+"""Guarantees: scanned code never runs, YAML is loaded safely, exit codes cannot lie,
+output is deterministic, and `init` never overwrites a policy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+EXAMPLE = Path(__file__).parent.parent.parent / "fixtures" / "example_app"
+
+
+def cors_lint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_scanned_code_with_side_effects_never_runs(tmp_path):
+    marker = tmp_path / "ran"
+    (tmp_path / "app.py").write_text(textwrap.dedent(f"""
+        import os, sys, shutil
+        from flask import Flask
+        from flask_cors import CORS
+        open({str(marker)!r}, "w").write("module body ran")
+        os.system("touch {marker}.system")
+        shutil.rmtree({str(tmp_path)!r})
+        def create_app():
+            open({str(marker)!r} + ".factory", "w").write("factory ran")
+            app = Flask(__name__)
+            CORS(app)
+            return app
+        if __name__ == "__main__":
+            sys.exit(1)
+        raise SystemExit(3)
+    """))
+    (tmp_path / "conftest.py").write_text(f"open({str(marker)!r} + '.conftest', 'w')\n")
+    (tmp_path / "setup.py").write_text(f"open({str(marker)!r} + '.setup', 'w')\n")
+    for command in (["check", str(tmp_path)], ["inventory", str(tmp_path)], ["report", str(tmp_path)]):
+        result = cors_lint(*command)
+        assert result.returncode in (0, 1), result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py", "conftest.py", "setup.py"]
+
+
+def test_yaml_policy_with_python_tags_is_rejected(tmp_path):
+    marker = tmp_path / "pwned"
+    (tmp_path / "cors-policy.yaml").write_text(
+        f"rules: !!python/object/apply:os.system ['touch {marker}']\n")
+    (tmp_path / "app.py").write_text("x = 1\n")
+    result = cors_lint(str(tmp_path))
+    assert result.returncode == 2
+    assert "is not allowed (policies are plain data)" in result.stderr
+    assert not marker.exists()
+
+
+def test_internal_errors_exit_2_with_one_line_and_a_hint(tmp_path):
+    program = textwrap.dedent("""
+        import sys
+        import cors_lint.checker
+        def broken(*args, **kwargs):
+            raise RuntimeError("simulated engine bug")
+        cors_lint.checker.check_paths = broken
+        from cors_lint.cli import main
+        main(sys.argv[1:])
+    """)
+    (tmp_path / "app.py").write_text("x = 1\n")
+    for extra in ([], ["--verbose"]):
+        result = subprocess.run([sys.executable, "-c", program, str(tmp_path), *extra], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 2
+        last = result.stderr.strip().splitlines()[-1]
+        assert last == ("cors-lint: internal error: RuntimeError: simulated engine bug "
+                        "(rerun with --verbose for the traceback)")
+        assert ("Traceback" in result.stderr) == bool(extra)
+
+
+def test_output_is_byte_for_byte_deterministic(tmp_path):
+    outputs = set()
+    for _ in range(3):
+        for fmt in ("json", "sarif", "text"):
+            outputs.add((fmt, cors_lint(str(EXAMPLE), "--format", fmt).stdout))
+    assert len(outputs) == 3
+    first = cors_lint("inventory", str(EXAMPLE), "--format", "json").stdout
+    assert all(cors_lint("inventory", str(EXAMPLE), "--format", "json").stdout == first for _ in range(2))
+
+
+def test_written_files_are_complete_or_absent(tmp_path):
+    target = tmp_path / "report.json"
+    assert cors_lint(str(EXAMPLE), "--format", "json", "--output", str(target)).returncode == 1
+    json.loads(target.read_text())  # complete JSON
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
