@@ -46,14 +46,16 @@ def too_long(pattern: str) -> bool:
     return len(pattern) > MAX_PATTERN_LENGTH
 
 
-def match(compiled: re.Pattern[str], text: str) -> bool | None:
-    """``compiled.match(text)``, or None when the pattern is too long or too slow to evaluate."""
+def match(compiled: re.Pattern[str], text: str, *, full: bool = False) -> bool | None:
+    """``compiled.match(text)`` (``fullmatch`` with ``full``), or None when the pattern is too
+    long or too slow to evaluate."""
     key = (compiled.pattern, compiled.flags)
     if key in _slow or too_long(compiled.pattern):
         return None
     try:
         with _deadline(BUDGET_SECONDS):
-            return compiled.match(text) is not None
+            found = compiled.fullmatch(text) if full else compiled.match(text)
+            return found is not None
     except RegexTimeout:
         _slow.add(key)
         return None

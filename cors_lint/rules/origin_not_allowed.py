@@ -2,6 +2,7 @@
 
 import re
 
+from cors_lint import safe_regex
 from cors_lint.origins import accepted_attacker, accepts_everything, attacker_origins, host_of, is_regex
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
@@ -18,8 +19,13 @@ def allowed(origin: str, specs: list[dict]) -> bool:
                     lowered[len(f"https://{host}"):] if re.fullmatch(r":\d+", lowered[len(f"https://{host}"):])
                     else ""):
                 return True
-        if "regex" in spec and re.fullmatch(spec["regex"], origin):
-            return True
+        if "regex" in spec:
+            try:
+                pattern = re.compile(spec["regex"])
+            except re.error:
+                continue
+            if safe_regex.match(pattern, origin, full=True):
+                return True
     return False
 
 
