@@ -105,6 +105,8 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
         self.functions: list[FunctionObj] = []
         self.notes: list[str] = []
         self.function_objects: dict[int, list[FunctionObj]] = {}
+        self.methods: list[FunctionObj] = []
+        self.classes: dict[int, ClassObj] = {}
 
     # ---------------------------------------------------------------- modules
     def run(self) -> None:
@@ -417,6 +419,8 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
             function.attrs["__closure__"] = closure
         elif frame.module.status == "running":
             self.functions.append(function)
+        if frame.function is None and frame.locals is not None and frame.parent is None and frame.module.status == "running":
+            self.methods.append(function)  # a method in a class body: a possible entry point (setUp)
         value: Any = function
         for decorator, decorator_node in zip(reversed(decorators), reversed(node.decorators)):
             value = self.apply_decorator(decorator, value, decorator_node, frame)
@@ -432,6 +436,9 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
         except _Return:
             pass
         self.class_created(cls)
+        for value in cls.namespace.values():
+            if isinstance(value, FunctionObj):
+                self.classes[id(value)] = cls
         self.bind(node.name.value, cls, frame)
 
     # ---------------------------------------------------------------- imports
@@ -546,6 +553,11 @@ class Interpreter(ExpressionEvaluator, FlaskApi):
                 continue
             if self.creates_app(function):
                 self.call_function(function, [], {}, Frame(function.module))
+        for method in list(self.methods):  # e.g. TestCase.setUp(self): self.app = Flask(__name__)
+            cls = self.classes.get(id(method))
+            if cls is None or method.called or not self.creates_app(method):
+                continue
+            self.call_function(method, [InstanceObj(cls)], {}, Frame(method.module))
 
     def creates_app(self, function: FunctionObj) -> bool:
         frame = Frame(function.module)

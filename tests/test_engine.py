@@ -457,3 +457,25 @@ def test_a_single_file_still_resolves_the_modules_it_imports(tmp_path):
     doc = inventory_json(analyze([tmp_path / "app.py"]))
     assert route(doc, "/v/x")["cors"][0]["options"]["origins"] == ["https://a.example.com"]
     assert doc["errors"] == []  # only the named file and what it imports are analysed
+
+
+def test_apps_built_in_test_case_set_up_methods_are_analysed(tmp_path):
+    doc = inventory_of(tmp_path, {"tests/test_api.py": """
+        import unittest
+        from flask import Flask
+        from flask_cors import cross_origin
+
+        class ApiTest(unittest.TestCase):
+            def setUp(self):
+                self.app = Flask(__name__)
+
+                @self.app.route("/x")
+                @cross_origin(origins="https://a.example.com")
+                def x(): return "x"
+
+            def test_x(self):
+                self.assertTrue(self.app)
+    """})
+    [layer] = route(doc, "/x")["cors"]
+    assert layer["options"]["origins"] == ["https://a.example.com"]
+    assert doc["apps"][0]["id"] == "tests/test_api.py:7"
