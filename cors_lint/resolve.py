@@ -9,7 +9,6 @@ sent ``Access-Control-Allow-Origin``. Each hook applies the first resource that 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,6 @@ from cors_lint.objects import (
     AppObj,
     BlueprintObj,
     BrokenView,
-    ClassObj,
     ClassView,
     CorsHook,
     CrossOriginFactory,
@@ -25,9 +23,17 @@ from cors_lint.objects import (
     FunctionObj,
     Location,
     ManualHook,
-    RouteDecl,
     Site,
-    view_name,
+)
+from cors_lint.routes import (
+    RegisteredRule,
+    class_attr,
+    class_cross_origins,
+    expand_routes,
+    is_method_view,
+    route_methods,
+    sample_path,
+    truthy,
 )
 from cors_lint.semantics import (
     BOOLEAN_OPTIONS,
@@ -43,11 +49,6 @@ from cors_lint.semantics import (
 )
 from cors_lint.values import Provenance, Regex, TimeDelta, Unknown, contains_unknown, strip_env, unwrap
 from cors_lint.versions import DEFAULT, FlaskCorsVersion
-
-_CONVERTER = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
-_SAMPLES = {"int": "1", "float": "1.5", "path": "a/b", "uuid": "00000000-0000-0000-0000-000000000000",
-            "string": "x", "default": "x"}
-
 
 @dataclass
 class Layer:
@@ -86,207 +87,6 @@ class Route:
     preflight_layers: list[Layer] | None = None
     # Hand-written Access-Control-* headers that reach this route: (site, "view" | "after_request")
     manual_headers: list[tuple[Site, str]] = field(default_factory=list)
-
-
-def sample_path(rule: str) -> str:
-    """A concrete request path for a rule, to match resource patterns against."""
-
-    def replace(match: re.Match[str]) -> str:
-        converter = match.group("converter") or "default"
-        if converter == "any" and match.group("args"):
-            first = match.group("args").split(",")[0].strip().strip("'\"")
-            return first or "x"
-        return _SAMPLES.get(converter, "x")
-
-    return _CONVERTER.sub(replace, rule)
-
-
-# ---------------------------------------------------------------------------- expansion
-@dataclass
-class _Registered:
-    decl: RouteDecl
-    path: Any
-    endpoint: Any
-    blueprint_names: list[str]  # request.blueprints: innermost first
-    owner: Any
-
-
-def expand_routes(app: AppObj) -> tuple[list[_Registered], dict[str, BlueprintObj]]:
-    """All rules of ``app.url_map``, with Flask's prefix joining and endpoint naming."""
-    registered: list[_Registered] = []
-    names: dict[str, BlueprintObj] = {}
-    static = app.static_url_path
-    if isinstance(static, str):
-        decl = RouteDecl(f"{static}/<path:filename>", "static", None, ["GET"], None, app.location)
-        registered.append(_Registered(decl, decl.rule, "static", [], app))
-    for decl in app.routes:
-        endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
-        registered.append(_Registered(decl, decl.rule, endpoint, [], app))
-    for blueprint, options, _location in app.blueprints:
-        _register_blueprint(blueprint, dict(options), registered, names, depth=0)
-    return registered, names
-
-
-def _register_blueprint(bp: Any, options: dict[str, Any], out: list[_Registered], names: dict[str, BlueprintObj],
-                        depth: int) -> None:
-    if not isinstance(bp, BlueprintObj) or depth > 20:
-        return
-    name_prefix = options.get("name_prefix", "")
-    self_name = options.get("name", bp.name)
-    if not isinstance(self_name, str):
-        self_name = "<unknown>"
-    name = f"{name_prefix}.{self_name}".lstrip(".")
-    if name in names:
-        return  # Flask raises ValueError for a second blueprint under the same name
-    names[name] = bp
-    url_prefix = options.get("url_prefix")
-    if url_prefix is None:
-        url_prefix = bp.url_prefix
-    chain = [".".join(name.split(".")[: i + 1]) for i in range(name.count(".") + 1)][::-1]
-    rules: list[tuple[Any, Any, RouteDecl]] = []
-    if isinstance(bp.static_url_path, str):
-        rules.append((f"{bp.static_url_path}/<path:filename>", "static",
-                      RouteDecl(None, "static", None, ["GET"], None, bp.location)))
-    for decl in bp.routes:
-        endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
-        rules.append((decl.rule, endpoint, decl))
-    for rule, endpoint, decl in rules:
-        path = _join_prefix(url_prefix, rule)
-        full_endpoint = f"{name}.{endpoint}" if isinstance(endpoint, str) else endpoint
-        out.append(_Registered(decl, path, full_endpoint, chain, bp))
-    for child, child_options, _location in bp.children:
-        child_options = dict(child_options)
-        child_prefix = child_options.get("url_prefix")
-        if child_prefix is None and isinstance(child, BlueprintObj):
-            child_prefix = child.url_prefix
-        if isinstance(url_prefix, str) and isinstance(child_prefix, str):
-            child_options["url_prefix"] = url_prefix.rstrip("/") + "/" + child_prefix.lstrip("/")
-        elif child_prefix is not None:
-            child_options["url_prefix"] = child_prefix
-        elif url_prefix is not None:
-            child_options["url_prefix"] = url_prefix
-        child_options["name_prefix"] = name
-        _register_blueprint(child, child_options, out, names, depth + 1)
-
-
-def _join_prefix(url_prefix: Any, rule: Any) -> Any:
-    if url_prefix is None:
-        return rule
-    if isinstance(rule, Unknown):
-        return rule
-    if not isinstance(url_prefix, str):
-        why = url_prefix.reason if isinstance(url_prefix, Unknown) else "not a string"
-        return Unknown(f"url_prefix cannot be known statically ({why}); rule {rule!r}")
-    if not isinstance(rule, str):
-        return Unknown("route rule cannot be known statically")
-    if rule:
-        return "/".join((url_prefix.rstrip("/"), rule.lstrip("/")))
-    return url_prefix
-
-
-def _endpoint_of(view: Any) -> Any:
-    name = view_name(view)
-    return name if name is not None else Unknown("endpoint of a view cannot be known statically")
-
-
-# ---------------------------------------------------------------------------- methods
-def route_methods(decl: RouteDecl, app: AppObj) -> tuple[list[str] | Unknown, bool]:
-    """Flask's ``add_url_rule``: the rule's methods and ``provide_automatic_options``."""
-    view = decl.view
-    methods = decl.methods
-    if methods is None and isinstance(view, ClassView):
-        methods = _class_methods(view.cls)
-    if methods is None:
-        methods = ["GET"]
-    if isinstance(methods, str) or not isinstance(methods, (list, tuple, set, frozenset)):
-        return Unknown("route methods cannot be known statically"), False
-    if not all(isinstance(m, str) for m in methods):
-        return Unknown("route methods cannot be known statically"), False
-    method_set = {m.upper() for m in methods}
-    attrs = decl.view_attrs if decl.view_attrs is not None else _view_attrs(view)
-    required: set[str] = set(attrs.get("required_methods", set()))
-    provide = decl.provide_automatic_options
-    if provide is None:
-        provide = attrs.get("provide_automatic_options")
-    if isinstance(view, ClassView):
-        # as_view() overwrites what the decorators set with the class attribute
-        provide = decl.provide_automatic_options
-        if provide is None:
-            provide = _class_attr(view.cls, "provide_automatic_options")
-        if any(_truthy(f.kwargs.get("automatic_options", True)) is not False for f in _class_cross_origins(view.cls)):
-            required.add("OPTIONS")
-    if provide is None:
-        automatic = app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0]
-        if "OPTIONS" not in method_set and _truthy(unwrap(automatic)) is not False:
-            provide = True
-            required.add("OPTIONS")
-        else:
-            provide = False
-    method_set |= required
-    if "GET" in method_set:
-        method_set.add("HEAD")
-    return sorted(method_set), bool(provide)
-
-
-def _view_attrs(view: Any) -> dict[str, Any]:
-    from cors_lint.flask_api import view_attributes
-
-    return view_attributes(view)
-
-
-def _truthy(value: Any) -> bool | None:
-    value = unwrap(value)
-    if isinstance(value, Unknown):
-        return None
-    return bool(value)
-
-
-def _class_methods(cls: ClassObj) -> list[str] | None:
-    explicit = _class_attr(cls, "methods")
-    if explicit is not None:
-        return explicit
-    found = [name.upper() for name in ("get", "post", "head", "options", "delete", "put", "trace", "patch")
-             if isinstance(_class_attr(cls, name), FunctionObj)]
-    return found or None
-
-
-def _class_attr(cls: ClassObj, name: str) -> Any:
-    seen = set()
-    pending = [cls]
-    while pending:
-        klass = pending.pop(0)
-        if id(klass) in seen or not isinstance(klass, ClassObj):
-            continue
-        seen.add(id(klass))
-        if name in klass.namespace:
-            return unwrap(klass.namespace[name])
-        pending.extend(klass.bases)
-    return None
-
-
-def _is_method_view(cls: ClassObj) -> bool:
-    from cors_lint.objects import LibSymbol
-
-    seen = set()
-    pending: list[Any] = [cls]
-    while pending:
-        klass = pending.pop(0)
-        if isinstance(klass, LibSymbol):
-            if klass.qualname in ("flask.views.MethodView", "flask.MethodView"):
-                return True
-            continue
-        if not isinstance(klass, ClassObj) or id(klass) in seen:
-            continue
-        seen.add(id(klass))
-        pending.extend(klass.bases)
-    return False
-
-
-def _class_cross_origins(cls: ClassObj) -> list[CrossOriginFactory]:
-    decorators = _class_attr(cls, "decorators")
-    if not isinstance(decorators, (list, tuple)):
-        return []
-    return [d for d in decorators if isinstance(d, CrossOriginFactory)]
 
 
 # ---------------------------------------------------------------------------- options
@@ -386,7 +186,7 @@ def resolve_app(app: AppObj, version: FlaskCorsVersion = DEFAULT) -> list[Route]
     return routes
 
 
-def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, BlueprintObj],
+def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, BlueprintObj],
                    version: FlaskCorsVersion) -> Route:
     decl = entry.decl
     methods, provide_automatic = route_methods(decl, app)
@@ -443,7 +243,7 @@ def _resolve_route(app: AppObj, entry: _Registered, blueprints: dict[str, Bluepr
 
 def _intercepts(hook: CorsHook) -> bool:
     """``intercept_exceptions`` (top-level only): the hook also wraps the app's error handlers."""
-    return _truthy(hook.options.get("intercept_exceptions", True)) is not False
+    return truthy(hook.options.get("intercept_exceptions", True)) is not False
 
 
 def _unique(layers: list[Layer]) -> list[Layer]:
@@ -479,7 +279,7 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
             view = view.inner  # nested decorators: the innermost one sets the headers
         factory = view.factory
     elif isinstance(view, ClassView):
-        factories = _class_cross_origins(view.cls)
+        factories = class_cross_origins(view.cls)
         factory = factories[0] if factories else None
     elif isinstance(view, BrokenView):
         route.error = view.reason
@@ -494,7 +294,7 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
     layer = Layer(kind="decorator", source=factory.site.location, terminal=True, preflight=options_dispatched,
                   options=options, env=env, unknown=unknown, condition=factory.site.condition, config_sources=sources)
     if options_dispatched and options.get("automatic_options") is False:
-        if isinstance(view, ClassView) and _is_method_view(view.cls) and _class_attr(view.cls, "options") is None:
+        if isinstance(view, ClassView) and is_method_view(view.cls) and class_attr(view.cls, "options") is None:
             layer.preflight = False
             route.notes.append("OPTIONS requests reach the MethodView, which has no options(): they fail with 500 "
                                "and get no headers from the decorator")

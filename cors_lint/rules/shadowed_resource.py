@@ -1,6 +1,6 @@
 """CORS026 shadowed-resource."""
 
-from cors_lint.resolve import sample_path
+from cors_lint.routes import sample_path
 from cors_lint.rules.base import Rule, RuleContext, layer_issue
 from cors_lint.semantics import match_path, parse_resources, probably_regex
 from cors_lint.values import Regex, regex_flags
