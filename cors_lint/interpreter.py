@@ -18,6 +18,7 @@ import libcst as cst
 
 from cors_lint.expressions import ExpressionEvaluator, rewrap
 from cors_lint.flask_api import FlaskApi
+from cors_lint.flask_config import ConfigApi
 from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.project import FileError, ParsedModule, SourceFile, check_syntax, is_relevant, parse, read
 from cors_lint.values import FromEnv, Unknown, env_vars, strip_env
@@ -86,7 +87,7 @@ class Frame:
                      self.globals_declared, self.returns, self.depth, self.parent)
 
 
-class Interpreter(ExpressionEvaluator, FlaskApi):
+class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None,
                  assumptions: Assumptions | None = None):
         self.root = root
