@@ -150,7 +150,8 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
 def _walk(directory: Path) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED_DIRS and not d.endswith(".egg-info"))
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in EXCLUDED_DIRS and not d.endswith(".egg-info") and not d.startswith("."))
         found.extend(Path(dirpath, name) for name in sorted(filenames) if name.endswith(".py"))
     return found
 
