@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from cors_lint.findings import Finding, group
 from cors_lint.interpreter import Assumptions
 from cors_lint.inventory import inventory_json
 from cors_lint.policy import Policy, path_matches, route_matches
+from cors_lint.project import project_root
 from cors_lint.rules import RULES
 from cors_lint.rules.base import Issue, Rule, RuleContext
 
@@ -135,3 +137,33 @@ def _in_scope(issue: Issue, paths: tuple[str, ...], exclude: tuple[str, ...]) ->
     if issue.routes and exclude and all(any(route_matches(r, p) for p in exclude) for r in issue.routes):
         return False
     return True
+
+
+def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
+                  flask_cors_version: str | None = None, inline_suppressions: bool = True,
+                  exclude: tuple[str, ...] = ()) -> CheckResult:
+    """``check_paths`` for what a user names on the command line.
+
+    Files named one by one (as pre-commit passes them) are checked in the context of their
+    whole project, found upward, so routes and config in other modules count; the findings
+    located in those files are reported, the same as a full run reports for them. A changed
+    policy or pyproject.toml (also passed by pre-commit) reports everything.
+    """
+    changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
+    if changed is None:
+        return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude)
+    roots = {project_root(f) for f in changed}
+    root = Path(os.path.commonpath([str(r) for r in roots]))
+    result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude)
+    if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
+        return result
+    wanted = set(changed)
+    base = result.inventory.root
+
+    def named(file: str) -> bool:
+        return (base / file).resolve() in wanted
+
+    result.findings = [f for f in result.findings if named(f.file)]
+    result.suppressed = [(f, s) for f, s in result.suppressed if named(f.file)]
+    result.inventory.errors = [e for e in result.inventory.errors if named(e.file)]
+    return result

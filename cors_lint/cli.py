@@ -116,19 +116,15 @@ def check(
         typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
                    f"{', '.join(sorted(policy.environments))})", err=True)
         raise typer.Exit(2)
-    from cors_lint.checker import check_paths
+    from cors_lint.checker import check_targets
     from cors_lint.project import UsageError
 
-    changed = _changed_files(paths)
-    targets = [_common_project_root(changed)] if changed else paths
     try:
-        result = check_paths(targets, policy, environment, flask_cors_version,
-                             inline_suppressions=not no_inline_suppressions, exclude=settings.exclude)
+        result = check_targets(paths, policy, environment, flask_cors_version,
+                               inline_suppressions=not no_inline_suppressions, exclude=settings.exclude)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if changed:
-        result = _only_in(result, changed)
     from cors_lint import baseline as baselines
 
     if write_baseline is not None:
@@ -143,39 +139,6 @@ def check(
             raise typer.Exit(2) from None
     _emit(render_check(result, policy, output_format.value), output)
     raise typer.Exit(exit_code(result, fail_on.value))
-
-
-def _changed_files(paths: list[Path]) -> list[Path] | None:
-    """Files named one by one (as pre-commit passes them): the whole project is analysed, so
-    routes and config in other modules count, and findings in these files are reported."""
-    if not paths or not all(p.is_file() for p in paths):
-        return None
-    return [p.resolve() for p in paths]
-
-
-def _common_project_root(files: list[Path]) -> Path:
-    import os
-
-    from cors_lint.project import project_root
-
-    roots = {project_root(f) for f in files}
-    return Path(os.path.commonpath([str(r) for r in roots]))
-
-
-def _only_in(result, files: list[Path]):
-    root = result.inventory.root
-    wanted = set(files)
-    policy_change = any(f.suffix in (".yaml", ".yml", ".toml") for f in files)
-    if policy_change:  # the policy changed: everything may have changed
-        return result
-
-    def keep(finding) -> bool:
-        return (root / finding.file).resolve() in wanted
-
-    result.findings = [f for f in result.findings if keep(f)]
-    result.suppressed = [(f, s) for f, s in result.suppressed if keep(f)]
-    result.inventory.errors = [e for e in result.inventory.errors if (root / e.file).resolve() in wanted]
-    return result
 
 
 def render_check(result, policy, output_format: str) -> str:
