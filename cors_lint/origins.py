@@ -19,6 +19,7 @@ from cors_lint.semantics import probably_regex, re_fix
 from cors_lint.values import regex_flags
 
 EVIL = "evil.example"
+ANY_ORIGIN = f"https://{EVIL}"  # the example origin used when every origin is accepted
 
 
 def is_regex(entry: Any) -> bool:
@@ -147,7 +148,7 @@ def attacker_origins(entry: Any) -> list[str]:
 def accepted_attacker(entries: list[Any]) -> str | None:
     """One attacker origin a list of entries accepts, if any."""
     if accepts_everything(entries):
-        return f"https://{EVIL}"
+        return ANY_ORIGIN
     for entry in entries:
         found = attacker_origins(entry)
         if found:

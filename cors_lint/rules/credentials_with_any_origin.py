@@ -1,6 +1,6 @@
 """CORS001 credentials-with-any-origin."""
 
-from cors_lint.origins import accepts_everything
+from cors_lint.origins import ANY_ORIGIN, accepts_everything
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 
@@ -8,9 +8,9 @@ def check(ctx: RuleContext):
     for route, layer in ctx.layers():
         options = layer["options"]
         if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
-            yield layer_issue(route, layer, "any origin, e.g. `https://evil.example`, can read authenticated "
+            yield layer_issue(route, layer, f"any origin, e.g. `{ANY_ORIGIN}`, can read authenticated "
                               "responses: credentials are allowed and the request's Origin is reflected on {routes}",
-                              key=("any-origin",), attacker="https://evil.example", option="origins")
+                              key=("any-origin",), attacker=ANY_ORIGIN, option="origins")
 
 
 RULE = Rule(

@@ -1,6 +1,6 @@
 """CORS003 escaped-literal-origin."""
 
-from cors_lint.origins import escaped_literal
+from cors_lint.origins import EVIL, escaped_literal
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
 
@@ -11,8 +11,8 @@ def check(ctx: RuleContext):
             if literal:
                 yield layer_issue(route, layer,
                                   f"`{show(entry)}` is a regex because of its backslashes, so it also accepts "
-                                  f"`{literal}.evil.example` on {{routes}}; write the literal `{literal}`",
-                                  key=(entry,), attacker=f"{literal}.evil.example", option="origins")
+                                  f"`{literal}.{EVIL}` on {{routes}}; write the literal `{literal}`",
+                                  key=(entry,), attacker=f"{literal}.{EVIL}", option="origins")
 
 
 RULE = Rule(

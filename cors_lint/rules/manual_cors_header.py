@@ -1,5 +1,6 @@
 """CORS017 manual-cors-header."""
 
+from cors_lint.origins import ANY_ORIGIN
 from cors_lint.rules.base import Rule, RuleContext, site_issue
 
 
@@ -24,9 +25,9 @@ def check(ctx: RuleContext):
         where = f" on {', '.join(routes[:3])}" if routes else ""
         if isinstance(value, dict) and value.get("reflects_request_origin"):
             yield site_issue(site, "Access-Control-Allow-Origin copies the request's Origin header, so every "
-                             f"origin, e.g. `https://evil.example`, is allowed"
+                             f"origin, e.g. `{ANY_ORIGIN}`, is allowed"
                              f"{' with credentials' if with_credentials else ''}{where}", key=("reflect",),
-                             routes=routes, attacker="https://evil.example",
+                             routes=routes, attacker=ANY_ORIGIN,
                              severity="error" if with_credentials else "warning")
         elif value == "*" and with_credentials:
             yield site_issue(site, "Access-Control-Allow-Origin `*` is sent with Access-Control-Allow-Credentials: "

@@ -1,6 +1,6 @@
 """CORS013 private-network-access."""
 
-from cors_lint.origins import accepts_everything
+from cors_lint.origins import ANY_ORIGIN, accepts_everything
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 
@@ -15,7 +15,7 @@ def check(ctx: RuleContext):
         wide = accepts_everything(origins_of(layer))
         yield layer_issue(route, layer, f"public websites may reach {{routes}} on private networks ({cause})",
                           key=(cause,), severity="error" if wide else "warning",
-                          attacker="https://evil.example" if wide else None, option="allow_private_network")
+                          attacker=ANY_ORIGIN if wide else None, option="allow_private_network")
 
 
 RULE = Rule(

@@ -1,6 +1,6 @@
 """CORS007 wildcard-origin."""
 
-from cors_lint.origins import accepts_everything
+from cors_lint.origins import ANY_ORIGIN, accepts_everything
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 
@@ -12,7 +12,7 @@ def check(ctx: RuleContext):
             continue  # the policy says this route is public
         if accepts_everything(origins_of(layer)):
             yield layer_issue(route, layer, "every origin may read {routes} (origins `*`, without credentials)",
-                              key=("*",), attacker="https://evil.example", option="origins")
+                              key=("*",), attacker=ANY_ORIGIN, option="origins")
 
 
 RULE = Rule(
