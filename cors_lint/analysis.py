@@ -28,18 +28,21 @@ class Inventory:
     errors: list[FileError] = field(default_factory=list)
     env_reads: frozenset[str] = frozenset()
     file_paths: tuple[str, ...] = ()  # the analysed files, relative to root
+    consulted: frozenset[str] = frozenset()  # the files read beyond the prefilter (parsed or import-checked)
 
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
-            assumptions: Assumptions | None = None, exclude: tuple[str, ...] = ()) -> Inventory:
+            assumptions: Assumptions | None = None, exclude: tuple[str, ...] = (),
+            demand_driven: bool = True) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
-    ``assumptions`` are one environment's environment-variable values and ``app.debug``."""
+    ``assumptions`` are one environment's environment-variable values and ``app.debug``;
+    ``demand_driven=False`` parses and runs every file (the slow reference analysis)."""
     root, files, index = discover(paths, exclude)
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:
         version = detect(root)
-    interpreter = Interpreter(root, files, index, assumptions)
+    interpreter = Interpreter(root, files, index, assumptions, demand_driven)
     interpreter.run()
     manual_sites = _manual_header_sites(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
@@ -51,7 +54,8 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
     errors = sorted(interpreter.errors, key=lambda e: e.file)
     return Inventory(root=root, version=version, files=len(files), apps=apps, sites=sites, routes=routes,
                      errors=errors, env_reads=frozenset(interpreter.env_reads),
-                     file_paths=tuple(source.rel for source in files))
+                     file_paths=tuple(source.rel for source in files),
+                     consulted=frozenset(interpreter.consulted))
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
@@ -72,7 +76,8 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
         def qualname(node: cst.BaseExpression, frame=frame) -> str | None:
             if not isinstance(node, (cst.Name, cst.Attribute)):
                 return None
-            value = interpreter.eval(node, frame)
+            with interpreter.peek():
+                value = interpreter.eval(node, frame)
             return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
 
         finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname)

@@ -2,26 +2,48 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cors_lint.analysis import Inventory, analyze
 from cors_lint.custom_rules import build_rule
 from cors_lint.findings import Finding, group
-from cors_lint.interpreter import Assumptions
-from cors_lint.inventory import inventory_json
 from cors_lint.policy import Policy, path_matches, route_matches
-from cors_lint.project import project_root
+from cors_lint.project import FileError, project_root
 from cors_lint.rules import RULES
 from cors_lint.rules.base import Issue, Rule, RuleContext
+from cors_lint.versions import FlaskCorsVersion
+
+if TYPE_CHECKING:  # the engine (and libcst) is imported only when a result is not in the cache
+    from cors_lint.analysis import Inventory
+    from cors_lint.interpreter import Assumptions
+
+
+@dataclass
+class RunSummary:
+    """What reports need from the analysis, apart from the engine's objects (so it can be cached)."""
+
+    root: Path
+    version: FlaskCorsVersion
+    files: int
+    route_count: int
+    errors: list[FileError]
+    file_paths: tuple[str, ...]
+    consulted: frozenset[str]
+
+    @classmethod
+    def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
+        return cls(inventory.root, inventory.version, inventory.files, len(inventory.routes), list(inventory.errors),
+                   inventory.file_paths, consulted)
 
 
 @dataclass
 class CheckResult:
     findings: list[Finding]  # active findings (suppression problems included)
-    inventory: Inventory  # the default environment's
+    inventory: RunSummary  # the default environment's analysis
     environments: list[str]
     suppressed: list[tuple[Finding, Any]] = field(default_factory=list)  # (finding, Suppression)
     baselined: list[Finding] = field(default_factory=list)  # known findings hidden by --baseline
@@ -29,20 +51,62 @@ class CheckResult:
 
 
 def assumptions_for(policy: Policy, environment: str) -> Assumptions:
+    from cors_lint.interpreter import Assumptions
+
     settings = policy.environments.get(environment, {})
     return Assumptions(tuple(sorted(settings.get("env", {}).items())), settings.get("debug"))
 
 
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
                 flask_cors_version: str | None = None, inline_suppressions: bool = True,
-                exclude: tuple[str, ...] = ()) -> CheckResult:
+                exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False) -> CheckResult:
+    """Check a project; with ``cache``, reuse the stored result of an identical earlier run."""
+    if not cache:
+        return _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven)
+    from cors_lint import cache as caching
+    from cors_lint.project import discover
+    from cors_lint.versions import pin_files
+
+    root, files, index = discover(paths, exclude)
+    store = caching.ResultCache(project_root(root) / caching.CACHE_DIR_NAME)
+    states = store.snapshot(index + [f for f in pin_files(root) if f.rel not in {s.rel for s in index}])
+    # today's date: suppressions expire
+    key = store.key([str(root), [f.rel for f in files], json.dumps(policy.data, sort_keys=True, default=str),
+                     str(policy.source), environment, flask_cors_version, inline_suppressions, list(exclude),
+                     demand_driven, date.today().isoformat()], states)
+    stored = store.lookup(key, states)
+    result = result_from_json(stored) if stored is not None else None
+    if result is None:
+        result = _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven)
+        consulted = (set(result.inventory.consulted) | {f.rel for f in pin_files(root)} | _suppression_files(result)
+                     | {rel for rel, state in states.items() if state.comments})
+        store.store(key, states, consulted, result_to_json(result))
+    store.save()
+    return result
+
+
+def _suppression_files(result: CheckResult) -> set[str]:
+    """Files whose comments can suppress a finding: the ones findings are in."""
+    return {f.file for f in result.findings} | {f.file for f, _ in result.suppressed}
+
+
+def _check(paths: list[Path], policy: Policy, environment: str | None, flask_cors_version: str | None,
+           inline_suppressions: bool, exclude: tuple[str, ...], demand_driven: bool) -> CheckResult:
+    from cors_lint.analysis import analyze
+    from cors_lint.inventory import inventory_json
+
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude)
+    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude, demand_driven)
+    consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     for name in order[1:]:
-        documents[name] = documents[order[0]] if not env_dependent else inventory_json(
-            analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude))
+        if env_dependent:
+            other = analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude, demand_driven)
+            consulted |= other.consulted
+            documents[name] = inventory_json(other)
+        else:
+            documents[name] = documents[order[0]]
     attribution = attribute_apps(documents, policy, env_dependent)
     findings: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()
@@ -53,12 +117,49 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
         current = run_rules(document, policy, name)
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
-    active, suppressed, problems = _suppress(findings, policy, first, inline_suppressions)
-    return CheckResult(sorted(active + problems, key=Finding.sort_key), first, selected, suppressed,
+    summary = RunSummary.of(first, frozenset(consulted))
+    active, suppressed, problems = _suppress(findings, policy, summary, inline_suppressions)
+    return CheckResult(sorted(active + problems, key=Finding.sort_key), summary, selected, suppressed,
                        documents=restricted)
 
 
-def _suppress(findings: list[Finding], policy: Policy, inventory: Inventory, inline: bool):
+def result_to_json(result: CheckResult) -> dict[str, Any]:
+    """A check result as JSON (for the cache); ``result_from_json`` gives back an equal result."""
+    summary = result.inventory
+    return {
+        "findings": [f.as_json() for f in result.findings],
+        "suppressed": [[f.as_json(), asdict(s)] for f, s in result.suppressed],
+        "environments": list(result.environments),
+        "documents": result.documents,
+        "summary": {"root": str(summary.root), "version": [list(summary.version.version), summary.version.source],
+                    "files": summary.files, "route_count": summary.route_count,
+                    "errors": [asdict(e) for e in summary.errors], "file_paths": list(summary.file_paths),
+                    "consulted": sorted(summary.consulted)},
+    }
+
+
+def result_from_json(document: dict[str, Any]) -> CheckResult | None:
+    """None when the document is not a result this version wrote (the caller recomputes)."""
+    from cors_lint.suppressions import Suppression
+
+    try:
+        summary = document["summary"]
+        version = FlaskCorsVersion(tuple(summary["version"][0]), summary["version"][1])
+        run = RunSummary(Path(summary["root"]), version, summary["files"], summary["route_count"],
+                         [FileError(**e) for e in summary["errors"]], tuple(summary["file_paths"]),
+                         frozenset(summary["consulted"]))
+        suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
+        return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
+                           suppressed, documents=document["documents"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    return Finding(**{**data, "routes": tuple(data["routes"])})
+
+
+def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, inline: bool):
     from cors_lint import suppressions
 
     entries = suppressions.policy_suppressions(policy.data, policy.source)
@@ -141,7 +242,7 @@ def _in_scope(issue: Issue, paths: tuple[str, ...], exclude: tuple[str, ...]) ->
 
 def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
                   flask_cors_version: str | None = None, inline_suppressions: bool = True,
-                  exclude: tuple[str, ...] = ()) -> CheckResult:
+                  exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False) -> CheckResult:
     """``check_paths`` for what a user names on the command line.
 
     Files named one by one (as pre-commit passes them) are checked in the context of their
@@ -151,10 +252,12 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     """
     changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
     if changed is None:
-        return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude)
+        return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude,
+                           demand_driven, cache)
     roots = {project_root(f) for f in changed}
     root = Path(os.path.commonpath([str(r) for r in roots]))
-    result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude)
+    result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude,
+                         demand_driven, cache)
     if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
         return result
     wanted = set(changed)

@@ -72,6 +72,11 @@ VersionOption = Annotated[
 ]
 
 
+NoPrefilterOption = Annotated[bool, typer.Option(
+    "--no-prefilter", help="Parse and run every Python file as an entry point, not only the files that can "
+    "affect CORS and what they import (slow; also reports syntax errors in files that cannot matter).")]
+
+
 def _analyze(paths: list[Path], flask_cors_version: str | None):
     from cors_lint.analysis import analyze
     from cors_lint.project import UsageError
@@ -104,6 +109,9 @@ def check(
                                                      "this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Write the current findings "
                                                            "to a baseline file and exit 0.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache "
+                                           "(.cors-lint-cache/ in the project).")] = False,
+    no_prefilter: NoPrefilterOption = False,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.report import exit_code
@@ -121,7 +129,8 @@ def check(
 
     try:
         result = check_targets(paths, policy, environment, flask_cors_version,
-                               inline_suppressions=not no_inline_suppressions, exclude=settings.exclude)
+                               inline_suppressions=not no_inline_suppressions, exclude=settings.exclude,
+                               demand_driven=not no_prefilter, cache=not no_cache)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None

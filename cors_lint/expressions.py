@@ -80,6 +80,9 @@ def lifted(fn, *args: Any) -> Any:
     return rewrap(result, *args)
 
 
+TYPE_CHECKING_FLAGS = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+
+
 class ExpressionEvaluator:
     """Mixin: needs ``lookup``, ``call`` and ``get_attribute`` from the interpreter."""
 
@@ -202,6 +205,8 @@ class ExpressionEvaluator:
             return plain
         if isinstance(plain, PLAIN):
             return rewrap(bool(plain) != negate, value)
+        if isinstance(plain, LibSymbol) and self.canonical(plain.qualname) in TYPE_CHECKING_FLAGS:
+            return negate  # False when the code runs: `if TYPE_CHECKING:` imports are for type checkers
         return not negate
 
     def _eval_BooleanOperation(self, node: cst.BooleanOperation, frame) -> Any:

@@ -7,8 +7,10 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Readers see the old file or the whole new one, never a half-written one."""
+def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Readers see the old file or the whole new one, never a half-written one.
+
+    ``durable=False`` skips the fsync (for caches: losing one to a power cut is harmless)."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -17,7 +19,8 @@ def write_atomic(path: Path, text: str) -> None:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -11,7 +11,9 @@ branch, and what happens there is marked with the condition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 import libcst as cst
@@ -19,8 +21,24 @@ import libcst as cst
 from cors_lint.expressions import ExpressionEvaluator, rewrap
 from cors_lint.flask_api import FlaskApi
 from cors_lint.flask_config import ConfigApi
-from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.project import FileError, ParsedModule, SourceFile, check_syntax, is_relevant, parse, read
+from cors_lint.objects import (
+    AppObj,
+    ClassObj,
+    FunctionObj,
+    InstanceObj,
+    LibSymbol,
+    Location,
+)
+from cors_lint.project import (
+    FileError,
+    ParsedModule,
+    SourceFile,
+    has_effects,
+    is_relevant,
+    parse,
+    precheck,
+    read,
+)
 from cors_lint.values import FromEnv, Unknown, env_vars, strip_env
 
 MAX_CALL_DEPTH = 12
@@ -64,7 +82,15 @@ class ModuleState:
     source: SourceFile
     parsed: ParsedModule | None
     namespace: dict[str, Any] = field(default_factory=dict)
-    status: str = "new"  # new | running | done
+    status: str = "new"  # new | lazy | running | done
+
+
+@dataclass(frozen=True)
+class LazyName:
+    """``from module import name`` where the module is loaded lazily: resolved on first use."""
+
+    module: ModuleState
+    name: str
 
 
 @dataclass(eq=False)
@@ -89,8 +115,13 @@ class Frame:
 
 class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None,
-                 assumptions: Assumptions | None = None):
+                 assumptions: Assumptions | None = None, demand_driven: bool = True):
         self.root = root
+        # Demand-driven: only files that pass the byte prefilter are entry points, and imported
+        # modules that cannot have effects run when first used. Otherwise every file is an
+        # entry point and every import runs at once (the reference the prefilter is tested against).
+        self.demand_driven = demand_driven
+        self.peeking = False  # while set, lazy modules are not loaded (a speculative look)
         self.assumptions = assumptions or Assumptions()
         self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
         self.files = files
@@ -101,6 +132,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         self.modules: dict[str, ModuleState] = {}
         self.errors: list[FileError] = []
         self.parsed: dict[str, ParsedModule] = {}
+        self.consulted: set[str] = set()  # files whose content the result depends on (beyond the prefilter)
         self.apps: list[AppObj] = []
         self.sites: list = []
         self.functions: list[FunctionObj] = []
@@ -108,21 +140,21 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         self.function_objects: dict[int, list[FunctionObj]] = {}
         self.methods: list[FunctionObj] = []
         self.classes: dict[int, ClassObj] = {}
+        self.app_class_names: set[str] = {"Flask"}  # flask.Flask and the project's subclasses of it
 
     # ---------------------------------------------------------------- modules
     def run(self) -> None:
-        """Execute every file that can matter on its own; others are syntax-checked only
-        (they are parsed and executed when a relevant module imports them)."""
+        """Execute every file that can matter on its own, in path order, as Python would on
+        import. Files that do not pass the prefilter are read (read errors and binary
+        content are reported) but parsed only when an entry point leads to them."""
         for source in self.files:
             data = read(source)
             if isinstance(data, FileError):
                 self.add_error(data)
-            elif is_relevant(data):
+            elif not self.demand_driven or is_relevant(data):
                 self.load_source(source)
-            else:
-                problem = check_syntax(source, data)
-                if problem is not None:
-                    self.add_error(problem)
+            elif b"\x00" in data:
+                self.add_error(precheck(source, data))
         self.run_uncalled_factories()
 
     def add_error(self, error: FileError) -> None:
@@ -132,6 +164,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def parse_file(self, source: SourceFile) -> ParsedModule | None:
         if source.rel in self.parsed:
             return self.parsed[source.rel]
+        self.consulted.add(source.rel)
         result = parse(source)
         if isinstance(result, FileError):
             self.add_error(result)
@@ -143,13 +176,37 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         name = source.module_names[0] if source.module_names else source.rel
         return self.load_module(name, source)
 
-    def load_module(self, name: str, source: SourceFile) -> ModuleState:
+    def load_module(self, name: str, source: SourceFile, lazy: bool = False) -> ModuleState:
         for known in source.module_names or (name,):
             if known in self.modules:
                 return self.modules[known]
         state = ModuleState(name, source, None)
         for known in source.module_names or (name,):
             self.modules[known] = state
+        if lazy:
+            state.status = "lazy"
+            return state
+        return self.execute_module(state)
+
+    def force(self, state: ModuleState) -> bool:
+        """Run a lazily imported module now; False while peeking (the caller must not look inside)."""
+        if state.status == "lazy":
+            if self.peeking:
+                return False
+            self.execute_module(state)
+        return True
+
+    def resolve_lazy(self, value: Any) -> Any:
+        for _ in range(64):  # a chain of re-exports: `from a import x` in b, `from b import x` in c
+            if not isinstance(value, LazyName):
+                return value
+            if not self.force(value.module):
+                return Unknown(f"{value.module.name}.{value.name} is not loaded")
+            value = self.module_attribute(value.module, value.name)
+        return Unknown("re-exported too many times")
+
+    def execute_module(self, state: ModuleState) -> ModuleState:
+        source, name = state.source, state.name
         state.parsed = self.parse_file(source)
         state.namespace["__name__"] = name
         if state.parsed is None:
@@ -171,11 +228,18 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         source = self.by_name.get(name)
         if source is None:
             return LibSymbol(name)
-        return self.load_module(name, source)
+        return self.load_module(name, source, lazy=self.demand_driven and not self.needs_eager_run(source))
+
+    def needs_eager_run(self, source: SourceFile) -> bool:
+        self.consulted.add(source.rel)
+        data = read(source)
+        return isinstance(data, FileError) or has_effects(data)
 
     def module_attribute(self, module: ModuleState, name: str) -> Any:
+        if not self.force(module):
+            return Unknown(f"{module.name}.{name} is not loaded")
         if name in module.namespace:
-            return module.namespace[name]
+            return self.resolve_lazy(module.namespace[name])
         if module.source.is_package:
             submodule = self.import_module(f"{module.name}.{name}")
             if isinstance(submodule, ModuleState):
@@ -189,7 +253,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         position = parsed.positions.get(node) if parsed else None
         if position is None:
             return Location(frame.module.source.rel, 0, 0)
-        return Location(frame.module.source.rel, position.start.line, position.start.column)
+        return Location(frame.module.source.rel, *position)
 
     # ---------------------------------------------------------------- names
     def lookup(self, name: str, frame: Frame) -> Any:
@@ -204,7 +268,8 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
                 return closure[name]
         namespace = frame.module.namespace
         if name in namespace:
-            return namespace[name]
+            value = namespace[name]
+            return self.resolve_lazy(value) if isinstance(value, LazyName) else value
         if name in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[name]
         if name in BUILTINS:
@@ -251,7 +316,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def assign_attribute(self, obj: Any, name: str, value: Any) -> None:
         if isinstance(obj, ClassObj):
             obj.namespace[name] = value
-        elif isinstance(obj, ModuleState):
+        elif isinstance(obj, ModuleState) and self.force(obj):
             obj.namespace[name] = value
         elif isinstance(obj, AppObj) and name == "static_url_path":
             obj.static_url_path = value
@@ -437,6 +502,8 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         except _Return:
             pass
         self.class_created(cls)
+        if "flask.Flask" in {self.canonical(b) for b in self.lib_bases(cls)}:
+            self.app_class_names.add(cls.name)
         for value in cls.namespace.values():
             if isinstance(value, FunctionObj):
                 self.classes[id(value)] = cls
@@ -470,7 +537,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
             return
         module = self.import_dotted(base.split("."))
         if isinstance(node.names, cst.ImportStar):
-            if isinstance(module, ModuleState):
+            if isinstance(module, ModuleState) and self.force(module):
                 for key, value in list(module.namespace.items()):
                     if not key.startswith("_"):
                         self.bind(key, value, frame)
@@ -480,7 +547,10 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
             return
         for alias in node.names:
             name = self.code(alias.name)
-            if isinstance(module, ModuleState):
+            if isinstance(module, ModuleState) and module.status == "lazy" and frame.locals is None:
+                submodule = self.by_name.get(f"{base}.{name}")
+                value = self.import_module(f"{base}.{name}") if submodule else LazyName(module, name)
+            elif isinstance(module, ModuleState):
                 value = self.module_attribute(module, name)
             else:
                 value = LibSymbol(f"{base}.{name}")
@@ -561,6 +631,27 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
             self.call_function(method, [InstanceObj(cls)], {}, Frame(method.module))
 
     def creates_app(self, function: FunctionObj) -> bool:
+        """Does the function call ``Flask(...)`` (or a subclass)? A look only: no lazy module is loaded."""
+        data = function.module.parsed.data if function.module.parsed else b""
+        if not any(name.encode() in data for name in self.app_class_names):
+            return False  # cheap: the module never names an app class
+        code = cst.Module([]).code_for_node(function.node)
+        if not any(name in code for name in self.app_class_names):
+            return False  # nor does the function
+        with self.peek():
+            return self._calls_flask(function)
+
+    @contextmanager
+    def peek(self):
+        """Evaluate without loading lazy modules: for questions only modules that mention Flask
+        can answer (is this ``flask.Flask``?), and those are never lazy."""
+        before, self.peeking = self.peeking, True
+        try:
+            yield
+        finally:
+            self.peeking = before
+
+    def _calls_flask(self, function: FunctionObj) -> bool:
         frame = Frame(function.module)
         for call in _calls_in(function.node):
             callee = self.eval(call.func, frame) if isinstance(call.func, (cst.Name, cst.Attribute)) else None
@@ -572,20 +663,33 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """The calls in a function body (not in nested functions or classes), in source order.
+
+    A plain walk over the nodes' fields: libcst's visitor machinery costs ~10x more and this
+    runs over every uncalled function of the modules that name an app class.
+    """
     found: list[cst.Call] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            return inner is node
-
-        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
-            return False
-
-    node.visit(Collector())
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            found.append(current)
+        elif current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        children = []
+        for name in _field_names(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                children.append(value)
+            elif isinstance(value, (list, tuple)):
+                children.extend(item for item in value if isinstance(item, cst.CSTNode))
+        stack.extend(reversed(children))
     return found
+
+
+@lru_cache(maxsize=None)
+def _field_names(node_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(node_type))
 
 
 def _single(candidates: list[Any], name: str) -> Any:

@@ -143,7 +143,7 @@ class ManualHeaderFinder(cst.CSTVisitor):
 
     def add(self, node: cst.CSTNode, header: str, value_node: cst.BaseExpression | None, how: str) -> None:
         position = self.positions.get(node)
-        location = Location(self.rel, position.start.line, position.start.column) if position else Location(
+        location = Location(self.rel, *position) if position else Location(
             self.rel, 0, 0)
         if value_node is None:
             value: Any = None

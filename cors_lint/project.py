@@ -7,12 +7,14 @@ becomes a ``FileError`` and the rest of the project is still analysed.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+if TYPE_CHECKING:  # libcst is imported when a file is parsed: a run with nothing to parse never loads it
+    import libcst as cst
 
 # Directories that never hold the project's own code.
 EXCLUDED_DIRS = frozenset(
@@ -72,26 +74,52 @@ class ParsedModule:
         self.source = source
         self.module = module
         self.data = data
-        self._positions: dict[cst.CSTNode, object] | None = None
+        self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
 
     @property
-    def positions(self) -> dict[cst.CSTNode, object]:
+    def positions(self) -> dict[cst.CSTNode, tuple[int, int]]:
+        """Each node's start as (line, column), as libcst's ``PositionProvider`` would give it."""
         if self._positions is None:
+            from cors_lint.positions import start_positions
+
             try:
-                wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-                self._positions = dict(wrapper.resolve(PositionProvider))
+                self._positions = start_positions(self.module)
             except RecursionError:
                 self._positions = {}
         return self._positions
 
 
-# Bytes that a file which configures CORS, creates a Flask app or registers routes must contain.
-RELEVANT_MARKERS = (b"flask", b"Flask", b"cors", b"CORS", b"Cors", b"ccess-Control-", b"ccess-control-")
+# A file is analysed as an entry point when it imports Flask or flask-cors (it can create an
+# app, register routes or configure CORS), names the Flask class, sets a ``CORS_*`` config
+# key, or writes an ``Access-Control-*`` header by hand. Everything else is analysed only if
+# an entry point leads to it (see ``has_effects``).
+FLASK_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+flask", re.MULTILINE)
+ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-control-", b"CCESS-CONTROL-")
+
+# Bytes through which a module's top-level code could change what an entry point built
+# (register routes or hooks, load config, call flask-cors) when it is imported, or reach
+# modules by computed names. Imported modules with none of them are loaded lazily: parsed
+# and run only when a name in them is used. (Generic words such as "config", "route" or
+# "cors" are avoided on purpose: they are in most large code bases and would make every
+# import eager.)
+EFFECT_MARKERS = ENTRY_MARKERS + (
+    b"flask", b"CORS(", b"cross_origin", b".route(", b"add_url_rule", b"register_blueprint", b"url_map",
+    b"view_functions", b"before_request", b"after_request", b"teardown_request", b"errorhandler",
+    b"register_error_handler", b"init_app", b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar",
+    b"current_app", b"setattr(", b"import_module", b"__import__",
+)
 
 
 def is_relevant(data: bytes) -> bool:
     """A cheap byte-level test: can this file matter on its own (not only when imported)?"""
-    return any(marker in data for marker in RELEVANT_MARKERS)
+    if b"flask" in data and FLASK_IMPORT.search(data):
+        return True
+    return any(marker in data for marker in ENTRY_MARKERS)
+
+
+def has_effects(data: bytes) -> bool:
+    """Can running this module on import change anything but its own namespace?"""
+    return any(marker in data for marker in EFFECT_MARKERS)
 
 
 class UsageError(Exception):
@@ -138,12 +166,14 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
     everything = dict(named)
     if any(p.is_file() for p in paths):
         everything.update(dict.fromkeys(_walk(root)))
-    files = sorted((_source_file(p, root) for p in named), key=lambda f: f.rel)
+    packages = _PackageNames()
+    sources = {path: _source_file(path, root, packages) for path in everything}
+    files = sorted((sources[p] for p in named), key=lambda f: f.rel)
     if exclude:
         from cors_lint.policy import path_matches
 
         files = [f for f in files if not any(path_matches(f.rel, pattern) for pattern in exclude)]
-    index = sorted((_source_file(p, root) for p in everything), key=lambda f: f.rel)
+    index = sorted(sources.values(), key=lambda f: f.rel)
     return root, files, index
 
 
@@ -156,14 +186,15 @@ def _walk(directory: Path) -> list[Path]:
     return found
 
 
-def _source_file(path: Path, root: Path) -> SourceFile:
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+def _source_file(path: Path, root: Path, packages: _PackageNames) -> SourceFile:
+    text, base = str(path), str(root).rstrip(os.sep) + os.sep
+    rel = text[len(base):].replace(os.sep, "/") if text.startswith(base) else path.as_posix()
     is_package = path.name == "__init__.py"
     names = []
-    package_name = _package_module_name(path)
+    package_name = packages.module_name(path)
     if package_name:
         names.append(package_name)
-    rel_parts = Path(rel).with_suffix("").parts
+    rel_parts = (rel[: -len(".py")] if rel.endswith(".py") else rel).split("/")
     if is_package:
         rel_parts = rel_parts[:-1]
     rel_name = ".".join(rel_parts)
@@ -172,16 +203,25 @@ def _source_file(path: Path, root: Path) -> SourceFile:
     return SourceFile(path=path, rel=rel, module_names=tuple(names), is_package=is_package)
 
 
-def _package_module_name(path: Path) -> str:
-    """The dotted name Python would give the file, from the ``__init__.py`` files above it."""
-    parts = [] if path.name == "__init__.py" else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").exists() and directory.parent != directory:
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    if not all(part.isidentifier() for part in parts):
-        return ""
-    return ".".join(parts)
+class _PackageNames:
+    """Dotted names from the ``__init__.py`` files above a file, one stat per directory."""
+
+    def __init__(self) -> None:
+        self._prefix: dict[Path, tuple[str, ...] | None] = {}
+
+    def module_name(self, path: Path) -> str:
+        prefix = self.package(path.parent)
+        parts = (*prefix, path.stem) if path.name != "__init__.py" else prefix
+        return ".".join(parts) if all(part.isidentifier() for part in parts) else ""
+
+    def package(self, directory: Path) -> tuple[str, ...]:
+        """The package path of a directory: () when it has no ``__init__.py``."""
+        if directory not in self._prefix:
+            if directory.parent != directory and (directory / "__init__.py").exists():
+                self._prefix[directory] = (*self.package(directory.parent), directory.name)
+            else:
+                self._prefix[directory] = ()
+        return self._prefix[directory]
 
 
 def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -> FileError:
@@ -222,22 +262,6 @@ def read_path(path: Path, rel: str) -> bytes | FileError:
         return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
 
 
-def check_syntax(source: SourceFile, data: bytes) -> FileError | None:
-    """CPython's parser (no code runs) for files the engine does not need to model."""
-    import ast
-
-    problem = _precheck(source, data)
-    if problem is not None:
-        return problem
-    try:
-        ast.parse(data, filename=source.rel)
-    except SyntaxError as exc:
-        return _limit_error(source, exc) or _confirmed_by_libcst(source, data)
-    except (ValueError, RecursionError, MemoryError):
-        return _confirmed_by_libcst(source, data)
-    return None
-
-
 def _limit_error(source: SourceFile, exc: SyntaxError) -> FileError | None:
     """CPython's parser limits (nesting depth) reject a file on every Python version."""
     if "too many" in str(exc.msg) or "nested" in str(exc.msg):
@@ -257,14 +281,7 @@ def _cpython_limits(source: SourceFile, data: bytes) -> FileError | None:
     return None
 
 
-def _confirmed_by_libcst(source: SourceFile, data: bytes) -> FileError | None:
-    """This interpreter's parser may not know newer syntax (e.g. PEP 695 on 3.11): libcst
-    decides, and its error (or CPython's, when both agree) is reported."""
-    parsed = parse(source, data)
-    return parsed if isinstance(parsed, FileError) else None
-
-
-def _precheck(source: SourceFile, data: bytes) -> FileError | None:
+def precheck(source: SourceFile, data: bytes) -> FileError | None:
     if not data.strip() and not source.is_package:
         return FileError(source.rel, "empty", "empty file: nothing to analyse")
     if b"\x00" in data:
@@ -274,11 +291,13 @@ def _precheck(source: SourceFile, data: bytes) -> FileError | None:
 
 def parse(source: SourceFile, data: bytes | None = None) -> ParsedModule | FileError:
     """Read and parse one file; any failure becomes a ``FileError`` describing it."""
+    import libcst as cst
+
     if data is None:
         data = read(source)
         if isinstance(data, FileError):
             return data
-    problem = _precheck(source, data) or _cpython_limits(source, data)
+    problem = precheck(source, data) or _cpython_limits(source, data)
     if problem is not None:
         return problem
     try:

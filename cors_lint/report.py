@@ -15,7 +15,7 @@ _RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
 def summary(result: CheckResult) -> dict[str, Any]:
     counts = {level: sum(1 for f in result.findings if f.severity == level) for level in ("error", "warning", "note")}
     inventory = result.inventory
-    return {"files": inventory.files, "routes": len(inventory.routes), "findings": len(result.findings),
+    return {"files": inventory.files, "routes": inventory.route_count, "findings": len(result.findings),
             "by_severity": counts, "errors": len(inventory.errors), "environments": list(result.environments),
             "suppressed": len(result.suppressed), "baseline": len(result.baselined)}
 

@@ -86,7 +86,7 @@ def build(result: CheckResult, policy: Policy) -> Review:
         ("Findings", f"{len(result.findings)} ({counts['error']} errors, {counts['warning']} warnings, "
                      f"{counts['note']} notes)"),
         ("Routes with CORS", str(sum(1 for r in document["routes"] if r["cors"]))
-         + f" of {len(result.inventory.routes)}"),
+         + f" of {result.inventory.route_count}"),
         ("Routes open to any origin", str(len({(r.app, r.path) for r in all_rows if r.any_origin}))),
         ("Routes allowing credentials", str(len({(r.app, r.path) for r in all_rows if r.credentials}))),
         ("Suppressed findings", str(len(result.suppressed))),

@@ -70,6 +70,14 @@ def parse_version(text: str) -> tuple[int, ...]:
     return parts + (0,) * (3 - len(parts))
 
 
+def pin_files(root: Path) -> list:
+    """The files ``detect`` reads, as ``SourceFile``s (the cache keys on their content)."""
+    from cors_lint.project import SourceFile
+
+    found = {path for pattern in _PIN_FILES for path in root.glob(pattern) if path.is_file()}
+    return [SourceFile(path, path.relative_to(root).as_posix(), (), False) for path in sorted(found)]
+
+
 def detect(root: Path) -> FlaskCorsVersion:
     """The exact flask-cors version pinned or locked in the project, else the latest."""
     for pattern in _PIN_FILES:

@@ -18,9 +18,9 @@ def write(directory: Path, files: dict[str, str]) -> Path:
     return directory
 
 
-def inventory_of(directory: Path, files: dict[str, str]) -> dict[str, Any]:
+def inventory_of(directory: Path, files: dict[str, str], demand_driven: bool = True) -> dict[str, Any]:
     write(directory, files)
-    return inventory_json(analyze([directory]))
+    return inventory_json(analyze([directory], demand_driven=demand_driven))
 
 
 def route(document: dict[str, Any], path: str) -> dict[str, Any]:

@@ -56,12 +56,19 @@ def test_default_command_is_check(tmp_path):
 
 
 def test_check_reports_unparsable_files_and_exits_1(tmp_path):
-    write(tmp_path, {"good.py": "x = 1\n", "bad.py": "def f(:\n    pass\n"})
+    write(tmp_path, {"good.py": "x = 1\n", "bad.py": "from flask import Flask\ndef f(:\n    pass\n"})
     result = run(str(tmp_path))
     assert result.returncode == 1
-    assert result.stdout.startswith("bad.py:1:")
+    assert result.stdout.startswith("bad.py:2:")
     assert "syntax error" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_files_that_cannot_affect_cors_are_parsed_only_with_no_prefilter(tmp_path):
+    write(tmp_path, {"good.py": "x = 1\n", "bad.py": "def f(:\n    pass\n"})
+    assert run(str(tmp_path)).returncode == 0
+    result = run(str(tmp_path), "--no-prefilter")
+    assert result.returncode == 1 and result.stdout.startswith("bad.py:1:")
 
 
 @pytest.mark.parametrize("args", [["does-not-exist/"], ["inventory", "nope/"], ["check", "--format", "xml", "."]])

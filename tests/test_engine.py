@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import inventory_of, route, sites
 
 
@@ -374,13 +375,15 @@ def test_hand_written_headers_and_reflected_origins(tmp_path):
 
 
 # ---------------------------------------------------------------------------- robustness
-def test_broken_files_are_reported_and_the_rest_is_analysed(tmp_path):
-    (tmp_path / "latin1.py").write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
+@pytest.mark.parametrize("demand_driven", [True, False])
+def test_broken_files_are_reported_and_the_rest_is_analysed(tmp_path, demand_driven):
+    head = "from flask import request\n" if demand_driven else ""  # by default only files that can matter are parsed
+    (tmp_path / "latin1.py").write_bytes((head + "x = 'caf\xe9'\n").encode("latin-1"))
     (tmp_path / "empty.py").write_text("")
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     doc = inventory_of(tmp_path, {
-        "broken.py": "def (:\n",
+        "broken.py": head + "def (:\n",
         "app.py": """
             from flask import Flask
             from flask_cors import CORS
@@ -389,9 +392,10 @@ def test_broken_files_are_reported_and_the_rest_is_analysed(tmp_path):
             @app.route("/x")
             def x(): return "x"
         """,
-    })
+    }, demand_driven)
     errors = {e["file"]: e["kind"] for e in doc["errors"]}
-    assert errors == {"broken.py": "syntax", "latin1.py": "encoding", "empty.py": "empty"}
+    expected = {"broken.py": "syntax", "latin1.py": "encoding"}
+    assert errors == (expected if demand_driven else {**expected, "empty.py": "empty"})
     assert route(doc, "/x")["cors"][0]["options"]["origins"] == ["*"]
 
 
@@ -413,6 +417,7 @@ def test_scanned_code_is_never_executed(tmp_path):
 
 def test_output_is_deterministic(tmp_path):
     import json
+
     from cors_lint.analysis import analyze
     from cors_lint.inventory import inventory_json
 
@@ -431,9 +436,10 @@ def test_output_is_deterministic(tmp_path):
 
 
 def test_a_single_file_still_resolves_the_modules_it_imports(tmp_path):
+    from helpers import write
+
     from cors_lint.analysis import analyze
     from cors_lint.inventory import inventory_json
-    from helpers import write
 
     write(tmp_path, {
         "settings.py": "ORIGINS = ['https://a.example.com']\n",
@@ -479,3 +485,22 @@ def test_apps_built_in_test_case_set_up_methods_are_analysed(tmp_path):
     [layer] = route(doc, "/x")["cors"]
     assert layer["options"]["origins"] == ["https://a.example.com"]
     assert doc["apps"][0]["id"] == "tests/test_api.py:7"
+
+
+def test_type_checking_blocks_do_not_run(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        import typing
+        from typing import TYPE_CHECKING
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        if TYPE_CHECKING:
+            CORS(app, origins="https://typing.example.com")
+        if typing.TYPE_CHECKING:
+            pass
+        else:
+            CORS(app, origins="https://runtime.example.com")
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    assert [layer["options"]["origins"] for layer in route(doc, "/x")["cors"]] == [["https://runtime.example.com"]]

@@ -1,6 +1,9 @@
 """Hostile inputs: each gives a per-file error with a reason, and the rest of the run completes.
 
 Every case sits next to a real app with a known finding; the run must still report it.
+By default cors-lint parses only the files that can affect CORS (the prefilter) and what
+they import, so a hostile file is reported when it is one of those, or when it cannot even
+be read; ``--no-prefilter`` parses every file and reports every broken one.
 Subprocess timeouts are hang guards, not speed assertions.
 """
 
@@ -23,14 +26,16 @@ def me(): return "me"
 """
 
 
-def make(directory: Path, name: str) -> None:
+def make(directory: Path, name: str, relevant: bool = False) -> None:
+    """Write a hostile file; ``relevant`` starts text files with a Flask import (the prefilter selects them)."""
     path = directory / name
+    head = "from flask import Flask\n" if relevant else ""
     if name == "syntax.py":
-        path.write_text("def (:\n")
+        path.write_text(head + "def (:\n")
     elif name == "python2.py":
-        path.write_text('print "hello"\nexec "x = 1"\n')
+        path.write_text(head + 'print "hello"\nexec "x = 1"\n')
     elif name == "latin1.py":
-        path.write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
+        path.write_bytes((head + "x = 'caf\xe9'\n").encode("latin-1"))
     elif name == "nul.py":
         path.write_bytes(b"from flask import Flask\x00\n")
     elif name == "huge.py":
@@ -69,8 +74,13 @@ EXPECTED = {
 }
 
 
-def check(directory: Path) -> tuple[int, dict]:
-    result = subprocess.run([sys.executable, "-m", "cors_lint", str(directory), "--format", "json"],
+# Files that cannot affect CORS (no Flask import, no CORS_ key, no Access-Control- header) and
+# that no entry point imports are not parsed by default, so they cannot be reported.
+NEVER_RELEVANT = {"binary.py", "empty.py"}
+
+
+def check(directory: Path, *options: str) -> tuple[int, dict]:
+    result = subprocess.run([sys.executable, "-m", "cors_lint", str(directory), "--format", "json", *options],
                             capture_output=True, text=True, timeout=300)
     assert "Traceback" not in result.stderr
     return result.returncode, json.loads(result.stdout)
@@ -80,7 +90,7 @@ def check(directory: Path) -> tuple[int, dict]:
 def test_hostile_file_is_reported_and_the_run_goes_on(name, tmp_path):
     (tmp_path / "app.py").write_text(APP)
     make(tmp_path, name)
-    code, document = check(tmp_path)
+    code, document = check(tmp_path, "--no-prefilter")
     assert code == 1
     errors = {e["file"]: e for e in document["errors"]}
     kind, text = EXPECTED[name]
@@ -88,16 +98,46 @@ def test_hostile_file_is_reported_and_the_run_goes_on(name, tmp_path):
     assert [f["rule_id"] for f in document["findings"]] == ["CORS001"]  # the real app is still analysed
 
 
-def test_all_hostile_files_together(tmp_path):
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - NEVER_RELEVANT))
+def test_hostile_file_the_prefilter_selects_is_reported(name, tmp_path):
+    (tmp_path / "app.py").write_text(APP)
+    make(tmp_path, name, relevant=True)
+    code, document = check(tmp_path)
+    assert code == 1
+    errors = {e["file"]: e for e in document["errors"]}
+    kind, text = EXPECTED[name]
+    assert errors[name]["kind"] == kind and text in errors[name]["message"], errors
+    assert [f["rule_id"] for f in document["findings"]] == ["CORS001"]
+
+
+@pytest.mark.parametrize("name", sorted(NEVER_RELEVANT))
+def test_file_that_cannot_matter_is_not_parsed_by_default(name, tmp_path):
+    (tmp_path / "app.py").write_text(APP)
+    make(tmp_path, name)
+    code, document = check(tmp_path)
+    assert document["errors"] == [] and [f["rule_id"] for f in document["findings"]] == ["CORS001"]
+
+
+def test_broken_module_the_app_uses_is_reported(tmp_path):
+    (tmp_path / "app.py").write_text("from helpers import ORIGINS\n" + APP.replace("CORS(app, ", "CORS(app, origins=ORIGINS, "))
+    (tmp_path / "helpers.py").write_text("ORIGINS = [\n")  # no marker of its own: analysed because it is used
+    code, document = check(tmp_path)
+    assert code == 1
+    assert [(e["file"], e["kind"]) for e in document["errors"]] == [("helpers.py", "syntax")]
+
+
+@pytest.mark.parametrize("options", [(), ("--no-prefilter",)])
+def test_all_hostile_files_together(tmp_path, options):
     (tmp_path / "app.py").write_text(APP)
     for name in EXPECTED:
-        make(tmp_path, name)
+        make(tmp_path, name, relevant=not options)
     (tmp_path / "dir_named.py").mkdir()
     (tmp_path / "bom_crlf.py").write_bytes(b"\xef\xbb\xbffrom flask import Flask\r\nfrom flask_cors import CORS\r\n"
                                            b"other = Flask(__name__)\r\nCORS(other, origins='null')\r\n")
-    code, document = check(tmp_path)
+    code, document = check(tmp_path, *options)
     assert code == 1
-    assert {e["file"] for e in document["errors"]} == set(EXPECTED) | {"loop_twin.py"}
+    expected = set(EXPECTED) | {"loop_twin.py"}
+    assert {e["file"] for e in document["errors"]} == (expected if options else expected - NEVER_RELEVANT)
     found = {(f["rule_id"], f["file"], f["line"]) for f in document["findings"]}
     assert ("CORS001", "app.py", 4) in found
     assert ("CORS004", "bom_crlf.py", 4) in found  # BOM and CRLF: parsed, lines right

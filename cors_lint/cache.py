@@ -1,0 +1,169 @@
+"""The result cache: an unchanged project is re-checked at about the cost of stat()-ing its files.
+
+Two stores under ``<project>/.cors-lint-cache/``:
+
+* ``files.json``, a stat memo: for each file, its (size, mtime, ctime, inode) when it was last
+  read, its content hash and its prefilter verdict. A file is re-read when any of those
+  changed (ctime changes on every write, even one that restores the mtime), or when it was
+  changed within two seconds of being hashed (an edit in the same timestamp tick would
+  otherwise go unseen).
+* ``results/<key>.json``, one check result per key. The key covers the tool (version and
+  code), the policy, the options, the flask-cors pins, and every file's path and prefilter
+  verdict; the entry also lists the content hash of each file the analysis read beyond the
+  prefilter, and is used only if they all still match. Editing a file that the prefilter
+  skips and no entry point imports therefore keeps the result.
+
+Every write is atomic (temporary file + rename), so concurrent runs see a whole entry or
+none; an entry that cannot be read, does not parse or fails its checksum is ignored and
+overwritten. A cache directory that cannot be written is silently not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cors_lint import __version__
+from cors_lint.project import FileError, SourceFile, is_relevant, read
+
+CACHE_DIR_NAME = ".cors-lint-cache"
+FORMAT = 1
+RACY_WINDOW_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class FileState:
+    digest: str  # content hash, or "" when the file could not be read
+    status: str  # entry | plain | unreadable
+    comments: bool = False  # mentions cors-lint (may hold suppression comments)
+
+
+class ResultCache:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.tool = tool_fingerprint()
+        self._memo: dict[str, list[Any]] = {}
+        self._memo_changed = False
+        self._load_memo()
+
+    # ------------------------------------------------------------------ files
+    def snapshot(self, sources: list[SourceFile]) -> dict[str, FileState]:
+        """Content hash and prefilter verdict of every file, from the stat memo where it is fresh."""
+        return {source.rel: self._file_state(source) for source in sources}
+
+    def _file_state(self, source: SourceFile) -> FileState:
+        key = str(source.path)
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            return FileState("", "unreadable")
+        signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        known = self._memo.get(key)
+        changed_at = max(info.st_mtime_ns, info.st_ctime_ns)
+        if known is not None and known[:4] == signature and known[4] - changed_at > RACY_WINDOW_NS:
+            return FileState(known[5], known[6], known[7])
+        hashed_at = time.time_ns()
+        data = read(source)
+        if isinstance(data, FileError):
+            return FileState("", "unreadable")
+        state = FileState(hashlib.blake2b(data, digest_size=16).hexdigest(),
+                          "entry" if is_relevant(data) else "plain", b"cors-lint" in data)
+        self._memo[key] = signature + [hashed_at, state.digest, state.status, state.comments]
+        self._memo_changed = True
+        return state
+
+    # ------------------------------------------------------------------ results
+    def key(self, parts: Any, files: dict[str, FileState]) -> str:
+        listing = sorted((rel, state.status, state.comments) for rel, state in files.items())
+        payload = json.dumps([FORMAT, self.tool, parts, listing], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def lookup(self, key: str, files: dict[str, FileState]) -> dict[str, Any] | None:
+        entry = self._read(self.directory / "results" / f"{key}.json")
+        if entry is None or not isinstance(entry.get("dependencies"), dict):
+            return None
+        for rel, digest in entry["dependencies"].items():
+            state = files.get(rel)
+            if state is None or state.digest != digest or not digest:
+                return None
+        return entry.get("result")
+
+    def store(self, key: str, files: dict[str, FileState], consulted: set[str], result: dict[str, Any]) -> None:
+        dependencies = {rel: files[rel].digest for rel in sorted(consulted) if rel in files}
+        if any(not digest for digest in dependencies.values()):
+            return  # an unreadable file the result depends on: nothing to compare with next time
+        self._write(self.directory / "results" / f"{key}.json", {"dependencies": dependencies, "result": result})
+
+    def save(self) -> None:
+        if self._memo_changed:
+            self._write(self.directory / "files.json", {"files": self._memo})
+            self._memo_changed = False
+
+    # ------------------------------------------------------------------ storage
+    def _load_memo(self) -> None:
+        stored = self._read(self.directory / "files.json")
+        files = stored.get("files") if stored else None
+        if isinstance(files, dict):
+            self._memo = {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 8}
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        """A stored document, or None when it is missing, unreadable, corrupt or from another tool."""
+        try:
+            envelope = json.loads(path.read_bytes())
+            body = envelope["body"]
+            if envelope.get("tool") != self.tool or envelope.get("checksum") != _checksum(body):
+                return None
+            document = json.loads(body)
+            return document if isinstance(document, dict) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write(self, path: Path, document: dict[str, Any]) -> None:
+        from cors_lint.files import write_atomic
+
+        body = json.dumps(document, sort_keys=True, separators=(",", ":"))
+        envelope = json.dumps({"tool": self.tool, "checksum": _checksum(body), "body": body})
+        try:
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, envelope, durable=False)
+        except OSError:
+            pass  # a read-only tree: run without a cache
+
+    def _prepare(self) -> None:
+        if (self.directory / "CACHEDIR.TAG").exists():
+            return
+        from cors_lint.files import write_atomic
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.directory / ".gitignore", "# created by cors-lint\n*\n", durable=False)
+        write_atomic(self.directory / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                                      "# This file is a cache directory tag created by cors-lint.\n",
+                     durable=False)
+
+
+def _checksum(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+_TOOL: str | None = None
+
+
+def tool_fingerprint() -> str:
+    """The version plus the size and mtime of the package's own files: a changed cors-lint
+    (an upgrade, or an edit in a development checkout) never reads an older tool's results."""
+    global _TOOL
+    if _TOOL is None:
+        package = Path(__file__).parent
+        parts = [__version__]
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".json") and "__pycache__" not in path.parts:
+                info = path.stat()
+                parts.append(f"{path.relative_to(package).as_posix()}:{info.st_size}:{info.st_mtime_ns}")
+        _TOOL = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+    return _TOOL
