@@ -33,16 +33,17 @@ class Inventory:
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
             assumptions: Assumptions | None = None, exclude: tuple[str, ...] = (),
-            demand_driven: bool = True) -> Inventory:
+            demand_driven: bool = True, workers: int = 0) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
     ``assumptions`` are one environment's environment-variable values and ``app.debug``;
-    ``demand_driven=False`` parses and runs every file (the slow reference analysis)."""
+    ``demand_driven=False`` parses and runs every file (the slow reference analysis);
+    ``workers`` parse processes (0: as many as cores when there is enough to parse)."""
     root, files, index = discover(paths, exclude)
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:
         version = detect(root)
-    interpreter = Interpreter(root, files, index, assumptions, demand_driven)
+    interpreter = Interpreter(root, files, index, assumptions, demand_driven, workers)
     interpreter.run()
     manual_sites = _manual_header_sites(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)

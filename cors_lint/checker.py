@@ -59,10 +59,12 @@ def assumptions_for(policy: Policy, environment: str) -> Assumptions:
 
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
                 flask_cors_version: str | None = None, inline_suppressions: bool = True,
-                exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False) -> CheckResult:
+                exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
+                workers: int = 0) -> CheckResult:
     """Check a project; with ``cache``, reuse the stored result of an identical earlier run."""
     if not cache:
-        return _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven)
+        return _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven,
+                      workers)
     from cors_lint import cache as caching
     from cors_lint.project import discover
     from cors_lint.versions import pin_files
@@ -77,7 +79,8 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     stored = store.lookup(key, states)
     result = result_from_json(stored) if stored is not None else None
     if result is None:
-        result = _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven)
+        result = _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven,
+                      workers)
         consulted = (set(result.inventory.consulted) | {f.rel for f in pin_files(root)} | _suppression_files(result)
                      | {rel for rel, state in states.items() if state.comments})
         store.store(key, states, consulted, result_to_json(result))
@@ -91,18 +94,19 @@ def _suppression_files(result: CheckResult) -> set[str]:
 
 
 def _check(paths: list[Path], policy: Policy, environment: str | None, flask_cors_version: str | None,
-           inline_suppressions: bool, exclude: tuple[str, ...], demand_driven: bool) -> CheckResult:
+           inline_suppressions: bool, exclude: tuple[str, ...], demand_driven: bool, workers: int = 0
+           ) -> CheckResult:
     from cors_lint.analysis import analyze
     from cors_lint.inventory import inventory_json
 
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude, demand_driven)
+    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude, demand_driven, workers)
     consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     for name in order[1:]:
         if env_dependent:
-            other = analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude, demand_driven)
+            other = analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude, demand_driven, workers)
             consulted |= other.consulted
             documents[name] = inventory_json(other)
         else:
@@ -242,7 +246,8 @@ def _in_scope(issue: Issue, paths: tuple[str, ...], exclude: tuple[str, ...]) ->
 
 def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
                   flask_cors_version: str | None = None, inline_suppressions: bool = True,
-                  exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False) -> CheckResult:
+                  exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
+                workers: int = 0) -> CheckResult:
     """``check_paths`` for what a user names on the command line.
 
     Files named one by one (as pre-commit passes them) are checked in the context of their
@@ -253,11 +258,11 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
     if changed is None:
         return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude,
-                           demand_driven, cache)
+                           demand_driven, cache, workers)
     roots = {project_root(f) for f in changed}
     root = Path(os.path.commonpath([str(r) for r in roots]))
     result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude,
-                         demand_driven, cache)
+                         demand_driven, cache, workers)
     if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
         return result
     wanted = set(changed)

@@ -77,6 +77,10 @@ NoPrefilterOption = Annotated[bool, typer.Option(
     "affect CORS and what they import (slow; also reports syntax errors in files that cannot matter).")]
 
 
+JobsOption = Annotated[int, typer.Option(
+    "--jobs", "-j", min=0, help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
+
+
 def _analyze(paths: list[Path], flask_cors_version: str | None):
     from cors_lint.analysis import analyze
     from cors_lint.project import UsageError
@@ -112,6 +116,7 @@ def check(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache "
                                            "(.cors-lint-cache/ in the project).")] = False,
     no_prefilter: NoPrefilterOption = False,
+    jobs: JobsOption = 0,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.report import exit_code
@@ -130,7 +135,7 @@ def check(
     try:
         result = check_targets(paths, policy, environment, flask_cors_version,
                                inline_suppressions=not no_inline_suppressions, exclude=settings.exclude,
-                               demand_driven=not no_prefilter, cache=not no_cache)
+                               demand_driven=not no_prefilter, cache=not no_cache, workers=jobs)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None

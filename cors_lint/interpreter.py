@@ -115,13 +115,15 @@ class Frame:
 
 class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None,
-                 assumptions: Assumptions | None = None, demand_driven: bool = True):
+                 assumptions: Assumptions | None = None, demand_driven: bool = True, workers: int = 0):
         self.root = root
         # Demand-driven: only files that pass the byte prefilter are entry points, and imported
         # modules that cannot have effects run when first used. Otherwise every file is an
         # entry point and every import runs at once (the reference the prefilter is tested against).
         self.demand_driven = demand_driven
         self.peeking = False  # while set, lazy modules are not loaded (a speculative look)
+        self.workers = workers  # parse processes for the entry points: 0 = as many as cores when worth it
+        self.preparsed: dict[str, ParsedModule | FileError] = {}
         self.assumptions = assumptions or Assumptions()
         self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
         self.files = files
@@ -147,15 +149,30 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         """Execute every file that can matter on its own, in path order, as Python would on
         import. Files that do not pass the prefilter are read (read errors and binary
         content are reported) but parsed only when an entry point leads to them."""
+        entries: list[tuple[SourceFile, bytes]] = []
         for source in self.files:
             data = read(source)
             if isinstance(data, FileError):
                 self.add_error(data)
             elif not self.demand_driven or is_relevant(data):
-                self.load_source(source)
+                entries.append((source, data))
             elif b"\x00" in data:
                 self.add_error(precheck(source, data))
+        self.preparse(entries)
+        for source, _ in entries:
+            self.load_source(source)
         self.run_uncalled_factories()
+
+    def preparse(self, entries: list[tuple[SourceFile, bytes]]) -> None:
+        """Parse the entry points in worker processes when there are enough of them."""
+        import os
+
+        from cors_lint.parallel import PARALLEL_MIN_BYTES, parse_many
+
+        workers = self.workers or (os.cpu_count() or 1)
+        worth_it = self.workers > 1 or sum(len(data) for _, data in entries) >= PARALLEL_MIN_BYTES
+        if workers > 1 and len(entries) > 1 and worth_it:
+            self.preparsed = parse_many(entries, workers)
 
     def add_error(self, error: FileError) -> None:
         if all(e.file != error.file for e in self.errors):
@@ -165,12 +182,22 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         if source.rel in self.parsed:
             return self.parsed[source.rel]
         self.consulted.add(source.rel)
-        result = parse(source)
+        result = self.preparsed.pop(source.rel, None) or self.parse_one(source)
         if isinstance(result, FileError):
             self.add_error(result)
             return None
         self.parsed[source.rel] = result
         return result
+
+    @staticmethod
+    def parse_one(source: SourceFile) -> ParsedModule | FileError:
+        """Parse in this process, except large files: those get a worker with a memory budget."""
+        from cors_lint.parallel import ISOLATE_BYTES, parse_isolated
+
+        data = read(source)
+        if isinstance(data, FileError):
+            return data
+        return parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data)
 
     def load_source(self, source: SourceFile) -> ModuleState:
         name = source.module_names[0] if source.module_names else source.rel
