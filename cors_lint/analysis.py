@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from cors_lint.interpreter import Assumptions, Frame, Interpreter
-from cors_lint.manual_headers import ManualHeaderFinder
 from cors_lint.objects import AppObj, LibSymbol, Site
-from cors_lint.project import FileError, discover
+from cors_lint.project import FileError, discover, scan
 from cors_lint.resolve import Route, resolve_app
-from cors_lint.values import Unknown, strip_env
+from cors_lint.values import Assumptions, Unknown, strip_env
 from cors_lint.versions import FlaskCorsVersion, detect, parse_version
+
+if TYPE_CHECKING:  # the interpreter (and libcst) is imported only when there is something to parse
+    from cors_lint.interpreter import Interpreter
 
 
 @dataclass
@@ -43,8 +42,16 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:
         version = detect(root)
+    entries, unreadable = scan(files, demand_driven)
+    if not entries:  # nothing can affect CORS: no parsing at all
+        return Inventory(root=root, version=version, files=len(files), apps=[], sites=[], routes=[],
+                         errors=sorted(unreadable, key=lambda e: e.file),
+                         file_paths=tuple(source.rel for source in files))
+    from cors_lint.interpreter import Interpreter
+
     interpreter = Interpreter(root, files, index, assumptions, demand_driven, workers)
-    interpreter.run()
+    interpreter.errors.extend(unreadable)
+    interpreter.run(entries)
     manual_sites = _manual_header_sites(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
     apps = interpreter.apps
@@ -60,6 +67,13 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
+    from typing import Any
+
+    import libcst as cst
+
+    from cors_lint.interpreter import Frame
+    from cors_lint.manual_headers import ManualHeaderFinder
+
     sites: list[Site] = []
     for rel in sorted(interpreter.parsed):
         parsed = interpreter.parsed[rel]

@@ -112,39 +112,58 @@ class ResultCache:
             self._memo = {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 8}
 
     def _read(self, path: Path) -> dict[str, Any] | None:
-        """A stored document, or None when it is missing, unreadable, corrupt or from another tool."""
-        try:
-            envelope = json.loads(path.read_bytes())
-            body = envelope["body"]
-            if envelope.get("tool") != self.tool or envelope.get("checksum") != _checksum(body):
-                return None
-            document = json.loads(body)
-            return document if isinstance(document, dict) else None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return read_document(path)
 
     def _write(self, path: Path, document: dict[str, Any]) -> None:
-        from cors_lint.files import write_atomic
+        write_document(path, document)
 
-        body = json.dumps(document, sort_keys=True, separators=(",", ":"))
-        envelope = json.dumps({"tool": self.tool, "checksum": _checksum(body), "body": body})
-        try:
-            self._prepare()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, envelope, durable=False)
-        except OSError:
-            pass  # a read-only tree: run without a cache
 
-    def _prepare(self) -> None:
-        if (self.directory / "CACHEDIR.TAG").exists():
-            return
-        from cors_lint.files import write_atomic
+def read_document(path: Path) -> dict[str, Any] | None:
+    """A stored document, or None when it is missing, unreadable, corrupt or from another tool."""
+    try:
+        envelope = json.loads(path.read_bytes())
+        body = envelope["body"]
+        if envelope.get("tool") != tool_fingerprint() or envelope.get("checksum") != _checksum(body):
+            return None
+        document = json.loads(body)
+        return document if isinstance(document, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.directory / ".gitignore", "# created by cors-lint\n*\n", durable=False)
-        write_atomic(self.directory / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
-                                                      "# This file is a cache directory tag created by cors-lint.\n",
-                     durable=False)
+
+def write_document(path: Path, document: dict[str, Any]) -> None:
+    """Store a document atomically under a cache directory (``<cache>/<kind>/<name>.json`` or
+    ``<cache>/<name>.json``); a directory that cannot be written is silently not used."""
+    from cors_lint.files import write_atomic
+
+    body = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    envelope = json.dumps({"tool": tool_fingerprint(), "checksum": _checksum(body), "body": body})
+    try:
+        _prepare(_cache_root(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, envelope, durable=False)
+    except OSError:
+        pass  # a read-only tree: run without a cache
+
+
+def _cache_root(path: Path) -> Path:
+    for folder in path.parents:
+        if folder.name == CACHE_DIR_NAME:
+            return folder
+    return path.parent
+
+
+def _prepare(directory: Path) -> None:
+    """Mark the cache directory: ignored by git, and tagged for backup tools."""
+    if (directory / "CACHEDIR.TAG").exists():
+        return
+    from cors_lint.files import write_atomic
+
+    directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(directory / ".gitignore", "# created by cors-lint\n*\n", durable=False)
+    write_atomic(directory / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                             "# This file is a cache directory tag created by cors-lint.\n",
+                 durable=False)
 
 
 def _checksum(body: str) -> str:

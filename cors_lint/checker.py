@@ -9,17 +9,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cors_lint.custom_rules import build_rule
 from cors_lint.findings import Finding, group
 from cors_lint.policy import Policy, path_matches, route_matches
 from cors_lint.project import FileError, project_root
-from cors_lint.rules import RULES
-from cors_lint.rules.base import Issue, Rule, RuleContext
+from cors_lint.values import Assumptions
 from cors_lint.versions import FlaskCorsVersion
 
-if TYPE_CHECKING:  # the engine (and libcst) is imported only when a result is not in the cache
+if TYPE_CHECKING:  # the engine (and libcst) and the rules are imported only when a result is not in the cache
     from cors_lint.analysis import Inventory
-    from cors_lint.interpreter import Assumptions
+    from cors_lint.rules.base import Issue, Rule
 
 
 @dataclass
@@ -51,8 +49,6 @@ class CheckResult:
 
 
 def assumptions_for(policy: Policy, environment: str) -> Assumptions:
-    from cors_lint.interpreter import Assumptions
-
     settings = policy.environments.get(environment, {})
     return Assumptions(tuple(sorted(settings.get("env", {}).items())), settings.get("debug"))
 
@@ -215,11 +211,16 @@ def restrict(document: dict[str, Any], policy: Policy, environment: str, attribu
 
 
 def active_rules(policy: Policy) -> list[Rule]:
+    from cors_lint.custom_rules import build_rule
+    from cors_lint.rules import RULES
+
     return list(RULES.values()) + [build_rule(spec) for spec in policy.data.get("custom_rules", [])]
 
 
 def run_rules(document: dict[str, Any], policy: Policy, environment: str) -> list[Finding]:
     settings = policy.environments.get(environment, {})
+    from cors_lint.rules.base import RuleContext
+
     context = RuleContext(document, environment, settings, policy)
     findings: list[Finding] = []
     for rule in active_rules(policy):

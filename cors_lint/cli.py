@@ -124,7 +124,7 @@ def check(
     settings = _settings(paths)
     output_format = output_format or CheckFormat(settings.format or "text")
     fail_on = fail_on or Severity(settings.fail_on or "warning")
-    policy = _policy(policy_file, paths)
+    policy = _policy(policy_file, paths, cache=not no_cache)
     if environment is not None and environment not in policy.environments:
         typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
                    f"{', '.join(sorted(policy.environments))})", err=True)
@@ -158,14 +158,17 @@ def check(
 def render_check(result, policy, output_format: str) -> str:
     import json
 
-    from cors_lint.formats import ci, sarif
     from cors_lint.report import check_document, check_text
 
     if output_format == "json":
         return json.dumps(check_document(result, policy), indent=2) + "\n"
     if output_format == "sarif":
+        from cors_lint.formats import sarif
+
         return json.dumps(sarif.render(result, policy), indent=2) + "\n"
     if output_format in ("github", "gitlab", "junit"):
+        from cors_lint.formats import ci
+
         return getattr(ci, output_format)(result)
     return check_text(result, policy)
 
@@ -193,11 +196,20 @@ def _settings(paths: list[Path]):
         raise typer.Exit(2) from None
 
 
-def _policy(policy_file: Path | None, paths: list[Path]):
+def _policy(policy_file: Path | None, paths: list[Path], cache: bool = False):
+    """The policy to check against; with ``cache``, a policy validated before is read from the
+    project's cache directory (no YAML parsing, no schema validation)."""
     from cors_lint.policy import PolicyError, discover, load
 
+    start = paths[0] if paths else Path(".")
+    memo = None
+    if cache and start.exists():
+        from cors_lint.cache import CACHE_DIR_NAME
+        from cors_lint.project import project_root
+
+        memo = project_root(start) / CACHE_DIR_NAME
     try:
-        return load(policy_file) if policy_file is not None else discover(paths[0] if paths else Path("."))
+        return load(policy_file, memo) if policy_file is not None else discover(start, memo)
     except PolicyError as exc:
         typer.echo(f"cors-lint: policy error: {exc}", err=True)
         raise typer.Exit(2) from None

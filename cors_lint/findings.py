@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cors_lint.rules.base import Issue, Rule
+if TYPE_CHECKING:  # the rule catalogue is loaded only when rules run (a cached result needs none)
+    from cors_lint.rules.base import Issue, Rule
 
 
 @dataclass(frozen=True)

@@ -21,25 +21,9 @@ import libcst as cst
 from cors_lint.expressions import ExpressionEvaluator, rewrap
 from cors_lint.flask_api import FlaskApi
 from cors_lint.flask_config import ConfigApi
-from cors_lint.objects import (
-    AppObj,
-    ClassObj,
-    FunctionObj,
-    InstanceObj,
-    LibSymbol,
-    Location,
-)
-from cors_lint.project import (
-    FileError,
-    ParsedModule,
-    SourceFile,
-    has_effects,
-    is_relevant,
-    parse,
-    precheck,
-    read,
-)
-from cors_lint.values import FromEnv, Unknown, env_vars, strip_env
+from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.project import FileError, ParsedModule, SourceFile, has_effects, parse, read
+from cors_lint.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
@@ -63,17 +47,6 @@ LIBRARY_STAR_EXPORTS = {
 class _Return(Exception):
     def __init__(self, value: Any):
         self.value = value
-
-
-@dataclass(frozen=True)
-class Assumptions:
-    """What one environment assumes: environment variable values and ``app.debug``."""
-
-    env: tuple[tuple[str, str], ...] = ()
-    debug: bool | None = None
-
-    def value(self, var: str) -> str | None:
-        return dict(self.env).get(var)
 
 
 @dataclass(eq=False)
@@ -145,19 +118,9 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         self.app_class_names: set[str] = {"Flask"}  # flask.Flask and the project's subclasses of it
 
     # ---------------------------------------------------------------- modules
-    def run(self) -> None:
-        """Execute every file that can matter on its own, in path order, as Python would on
-        import. Files that do not pass the prefilter are read (read errors and binary
-        content are reported) but parsed only when an entry point leads to them."""
-        entries: list[tuple[SourceFile, bytes]] = []
-        for source in self.files:
-            data = read(source)
-            if isinstance(data, FileError):
-                self.add_error(data)
-            elif not self.demand_driven or is_relevant(data):
-                entries.append((source, data))
-            elif b"\x00" in data:
-                self.add_error(precheck(source, data))
+    def run(self, entries: list[tuple[SourceFile, bytes]]) -> None:
+        """Execute the entry points (files that can matter on its own, with their bytes) in path
+        order, as Python would on import; other modules run when an entry point imports them."""
         self.preparse(entries)
         for source, _ in entries:
             self.load_source(source)

@@ -9,16 +9,19 @@ timestamps stay strings.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-from cors_lint.rules import RULES, lookup
+# yaml, jsonschema and the rule catalogue are imported when a policy is actually parsed: a run
+# whose policy is in the cache needs none of them.
 
 POLICY_FILENAMES = ("cors-policy.yaml", "cors-policy.yml", ".cors-policy.yaml")
 PRESETS = ("recommended", "strict")
@@ -31,6 +34,8 @@ class PolicyError(Exception):
 # ---------------------------------------------------------------------------- YAML with line numbers
 def _load_yaml(text: str, origin: str) -> tuple[Any, dict[str, int]]:
     """Parse YAML into plain data plus a map from JSON path (``$.a[0].b``) to line number."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -50,6 +55,8 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
 
 
 def _to_python(node: yaml.Node, path: str, lines: dict[str, int], origin: str, constructor: Any) -> Any:
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
         raise PolicyError(f"{origin}:{node.start_mark.line + 1}: {path}: the tag {node.tag} is not allowed "
@@ -87,6 +94,10 @@ def policy_schema() -> dict[str, Any]:
 
 
 def _validate(data: Any, lines: dict[str, int], origin: str) -> None:
+    import jsonschema
+
+    from cors_lint.rules import lookup
+
     validator = jsonschema.Draft202012Validator(policy_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
@@ -118,7 +129,28 @@ def _line_for(path: str, lines: dict[str, int]) -> int:
 
 
 # ---------------------------------------------------------------------------- loading and merging
-def _read_policy(source: str, base: Path | None, chain: tuple[str, ...]) -> dict[str, Any]:
+def _validated(text: str, origin: str, memo: Path | None) -> dict[str, Any]:
+    """The policy document in ``text``, parsed and validated; with ``memo`` (a cache directory),
+    a text validated before is read back from there instead."""
+    if memo is not None:
+        from cors_lint.cache import read_document
+
+        key = hashlib.sha256(f"{origin}\n{text}".encode()).hexdigest()
+        stored = read_document(memo / "policies" / f"{key}.json")
+        if stored is not None and isinstance(stored.get("data"), dict):
+            return stored["data"]
+    data, lines = _load_yaml(text, origin)
+    if not isinstance(data, dict):
+        raise PolicyError(f"{origin}:1: $: the policy must be a mapping")
+    _validate(data, lines, origin)
+    if memo is not None and json.loads(json.dumps(data)) == data:  # only what JSON gives back unchanged
+        from cors_lint.cache import write_document
+
+        write_document(memo / "policies" / f"{key}.json", {"data": data})
+    return data
+
+
+def _read_policy(source: str, base: Path | None, chain: tuple[str, ...], memo: Path | None = None) -> dict[str, Any]:
     if source in PRESETS:
         text = resources.files("cors_lint.presets").joinpath(f"{source}.yaml").read_text(encoding="utf-8")
         origin, here = f"<preset {source}>", None
@@ -131,13 +163,10 @@ def _read_policy(source: str, base: Path | None, chain: tuple[str, ...]) -> dict
         origin, here = str(path), path.parent
     if origin in chain:
         raise PolicyError(f"{origin}: extends itself through {' -> '.join(chain)}")
-    data, lines = _load_yaml(text, origin)
-    if not isinstance(data, dict):
-        raise PolicyError(f"{origin}:1: $: the policy must be a mapping")
-    _validate(data, lines, origin)
+    data = _validated(text, origin, memo)
     merged: dict[str, Any] = {}
     for parent in data.get("extends", []):
-        merged = _merge(merged, _read_policy(parent, here, chain + (origin,)))
+        merged = _merge(merged, _read_policy(parent, here, chain + (origin,), memo))
     return _merge(merged, {k: v for k, v in data.items() if k != "extends"})
 
 
@@ -167,7 +196,19 @@ class Policy:
     data: dict[str, Any]
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_environment: str = "production"
-    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    _rules: dict[str, RuleSetting] | None = None
+
+    @property
+    def rules(self) -> dict[str, RuleSetting]:
+        """Rule settings by rule id (names in the policy are resolved with the rule catalogue,
+        which is loaded only when rules are about to run)."""
+        if self._rules is None:
+            self._rules = {}
+            if self.data.get("rules"):
+                from cors_lint.rules import lookup
+
+                self._rules = {lookup(key).id: _rule_setting(value) for key, value in self.data["rules"].items()}
+        return self._rules
 
     def rule_setting(self, rule_id: str) -> RuleSetting:
         return self.rules.get(rule_id, RuleSetting())
@@ -201,11 +242,7 @@ def build(data: dict[str, Any], source: str) -> Policy:
                           f"({', '.join(sorted(environments))})")
     if not environments:
         environments = {default: {}}
-    rules = {}
-    for key, value in (data.get("rules") or {}).items():
-        rule = lookup(key)
-        rules[rule.id] = _rule_setting(value)
-    return Policy(source, data, environments, default, rules)
+    return Policy(source, data, environments, default)
 
 
 def _rule_setting(value: Any) -> RuleSetting:
@@ -220,13 +257,14 @@ def _rule_setting(value: Any) -> RuleSetting:
                        paths=tuple(value.get("paths", ())), exclude=tuple(value.get("exclude", ())))
 
 
-def load(source: str | Path) -> Policy:
-    """A policy file (or a preset name), with everything it extends merged in."""
+def load(source: str | Path, memo: Path | None = None) -> Policy:
+    """A policy file (or a preset name), with everything it extends merged in. ``memo``: a cache
+    directory where validated policy texts are kept."""
     text = str(source)
-    return build(_read_policy(text, None, ()), text)
+    return build(_read_policy(text, None, (), memo), text)
 
 
-def discover(start: Path) -> Policy:
+def discover(start: Path, memo: Path | None = None) -> Policy:
     """``[tool.cors-lint] policy`` in pyproject.toml or a cors-policy.yaml, found upward; else the preset."""
     from cors_lint.settings import SettingsError, find
 
@@ -239,11 +277,11 @@ def discover(start: Path) -> Policy:
         directory = directory.parent
     for folder in (directory, *directory.parents):
         if settings.policy and settings.source is not None and settings.source.parent == folder:
-            return load(settings.policy if settings.policy in PRESETS else folder / settings.policy)
+            return load(settings.policy if settings.policy in PRESETS else folder / settings.policy, memo)
         for name in POLICY_FILENAMES:
             if (folder / name).is_file():
-                return load(folder / name)
-    return load("recommended")
+                return load(folder / name, memo)
+    return load("recommended", memo)
 
 
 # ---------------------------------------------------------------------------- globs
@@ -280,4 +318,4 @@ def route_matches(rule: str, pattern: str) -> bool:
     return path_matches(rule, pattern)
 
 
-__all__ = ["Policy", "PolicyError", "RuleSetting", "discover", "load", "policy_schema", "RULES"]
+__all__ = ["Policy", "PolicyError", "RuleSetting", "discover", "load", "policy_schema"]

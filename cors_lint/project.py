@@ -156,16 +156,16 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
         if not path.exists():
             raise UsageError(f"path does not exist: {path}")
     root = find_root(paths)
-    named: dict[Path, None] = {}
+    named: dict[str, None] = {}  # plain strings: a Path per file costs more than the walk itself
     for path in paths:
         path = path.resolve()
         if path.is_file():
-            named[path] = None
+            named[str(path)] = None
         else:
-            named.update(dict.fromkeys(_walk(path)))
+            named.update(dict.fromkeys(_walk(str(path))))
     everything = dict(named)
     if any(p.is_file() for p in paths):
-        everything.update(dict.fromkeys(_walk(root)))
+        everything.update(dict.fromkeys(_walk(str(root))))
     packages = _PackageNames()
     sources = {path: _source_file(path, root, packages) for path in everything}
     files = sorted((sources[p] for p in named), key=lambda f: f.rel)
@@ -177,21 +177,22 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
     return root, files, index
 
 
-def _walk(directory: Path) -> list[Path]:
+def _walk(directory: str) -> list[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames
                              if d not in EXCLUDED_DIRS and not d.endswith(".egg-info") and not d.startswith("."))
-        found.extend(Path(dirpath, name) for name in sorted(filenames) if name.endswith(".py"))
+        found.extend(os.path.join(dirpath, name) for name in sorted(filenames) if name.endswith(".py"))
     return found
 
 
-def _source_file(path: Path, root: Path, packages: _PackageNames) -> SourceFile:
-    text, base = str(path), str(root).rstrip(os.sep) + os.sep
-    rel = text[len(base):].replace(os.sep, "/") if text.startswith(base) else path.as_posix()
-    is_package = path.name == "__init__.py"
+def _source_file(path: str, root: Path, packages: _PackageNames) -> SourceFile:
+    base = str(root).rstrip(os.sep) + os.sep
+    rel = path[len(base):].replace(os.sep, "/") if path.startswith(base) else Path(path).as_posix()
+    directory, name = os.path.split(path)
+    is_package = name == "__init__.py"
     names = []
-    package_name = packages.module_name(path)
+    package_name = packages.module_name(directory, name)
     if package_name:
         names.append(package_name)
     rel_parts = (rel[: -len(".py")] if rel.endswith(".py") else rel).split("/")
@@ -200,25 +201,26 @@ def _source_file(path: Path, root: Path, packages: _PackageNames) -> SourceFile:
     rel_name = ".".join(rel_parts)
     if rel_name and rel_name not in names and all(part.isidentifier() for part in rel_parts):
         names.append(rel_name)
-    return SourceFile(path=path, rel=rel, module_names=tuple(names), is_package=is_package)
+    return SourceFile(path=Path(path), rel=rel, module_names=tuple(names), is_package=is_package)
 
 
 class _PackageNames:
     """Dotted names from the ``__init__.py`` files above a file, one stat per directory."""
 
     def __init__(self) -> None:
-        self._prefix: dict[Path, tuple[str, ...] | None] = {}
+        self._prefix: dict[str, tuple[str, ...]] = {}
 
-    def module_name(self, path: Path) -> str:
-        prefix = self.package(path.parent)
-        parts = (*prefix, path.stem) if path.name != "__init__.py" else prefix
+    def module_name(self, directory: str, name: str) -> str:
+        prefix = self.package(directory)
+        parts = (*prefix, name[: -len(".py")] if name.endswith(".py") else name) if name != "__init__.py" else prefix
         return ".".join(parts) if all(part.isidentifier() for part in parts) else ""
 
-    def package(self, directory: Path) -> tuple[str, ...]:
+    def package(self, directory: str) -> tuple[str, ...]:
         """The package path of a directory: () when it has no ``__init__.py``."""
         if directory not in self._prefix:
-            if directory.parent != directory and (directory / "__init__.py").exists():
-                self._prefix[directory] = (*self.package(directory.parent), directory.name)
+            parent, name = os.path.split(directory)
+            if parent != directory and name and os.path.exists(os.path.join(directory, "__init__.py")):
+                self._prefix[directory] = (*self.package(parent), name)
             else:
                 self._prefix[directory] = ()
         return self._prefix[directory]
@@ -239,6 +241,23 @@ def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -
 
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger .py files are data, not application code
+
+
+def scan(files: list[SourceFile], demand_driven: bool = True
+         ) -> tuple[list[tuple[SourceFile, bytes]], list[FileError]]:
+    """Read each file once: the entry points with their bytes (every readable file when not
+    ``demand_driven``), and the files that cannot be read or are binary."""
+    entries: list[tuple[SourceFile, bytes]] = []
+    problems: list[FileError] = []
+    for source in files:
+        data = read(source)
+        if isinstance(data, FileError):
+            problems.append(data)
+        elif not demand_driven or is_relevant(data):
+            entries.append((source, data))
+        elif b"\x00" in data:
+            problems.append(precheck(source, data))
+    return entries, problems
 
 
 def read(source: SourceFile) -> bytes | FileError:

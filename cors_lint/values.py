@@ -144,3 +144,14 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return {"unknown": f"value of type {type(value).__name__}"}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What one environment assumes: environment variable values and ``app.debug``."""
+
+    env: tuple[tuple[str, str], ...] = ()
+    debug: bool | None = None
+
+    def value(self, var: str) -> str | None:
+        return dict(self.env).get(var)
