@@ -32,11 +32,12 @@ class Inventory:
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
             assumptions: Assumptions | None = None, exclude: tuple[str, ...] = (),
-            demand_driven: bool = True, workers: int = 0) -> Inventory:
+            demand_driven: bool = True, workers: int = 0, parse_memo: dict | None = None) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
     ``assumptions`` are one environment's environment-variable values and ``app.debug``;
     ``demand_driven=False`` parses and runs every file (the slow reference analysis);
-    ``workers`` parse processes (0: as many as cores when there is enough to parse)."""
+    ``workers`` parse processes (0: as many as cores when there is enough to parse);
+    ``parse_memo`` shares parsed files between analyses of the same tree."""
     root, files, index = discover(paths, exclude)
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
@@ -49,7 +50,7 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
                          file_paths=tuple(source.rel for source in files))
     from cors_lint.interpreter import Interpreter
 
-    interpreter = Interpreter(root, files, index, assumptions, demand_driven, workers)
+    interpreter = Interpreter(root, files, index, assumptions, demand_driven, workers, parse_memo)
     interpreter.errors.extend(unreadable)
     interpreter.run(entries)
     manual_sites = _manual_header_sites(interpreter)

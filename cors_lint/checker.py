@@ -96,13 +96,16 @@ def _check(paths: list[Path], policy: Policy, environment: str | None, flask_cor
     from cors_lint.inventory import inventory_json
 
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude, demand_driven, workers)
+    parse_memo: dict = {}  # each environment's analysis reuses the parsed files
+    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude, demand_driven, workers,
+                    parse_memo)
     consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     for name in order[1:]:
         if env_dependent:
-            other = analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude, demand_driven, workers)
+            other = analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude, demand_driven, workers,
+                            parse_memo)
             consulted |= other.consulted
             documents[name] = inventory_json(other)
         else:

@@ -88,7 +88,8 @@ class Frame:
 
 class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None,
-                 assumptions: Assumptions | None = None, demand_driven: bool = True, workers: int = 0):
+                 assumptions: Assumptions | None = None, demand_driven: bool = True, workers: int = 0,
+                 parse_memo: dict[tuple[str, bytes], ParsedModule | FileError] | None = None):
         self.root = root
         # Demand-driven: only files that pass the byte prefilter are entry points, and imported
         # modules that cannot have effects run when first used. Otherwise every file is an
@@ -96,7 +97,8 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         self.demand_driven = demand_driven
         self.peeking = False  # while set, lazy modules are not loaded (a speculative look)
         self.workers = workers  # parse processes for the entry points: 0 = as many as cores when worth it
-        self.preparsed: dict[str, ParsedModule | FileError] = {}
+        # trees shared by the analyses of one check (one per environment): libcst trees are immutable
+        self.parse_memo = parse_memo if parse_memo is not None else {}
         self.assumptions = assumptions or Assumptions()
         self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
         self.files = files
@@ -130,12 +132,18 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         """Parse the entry points in worker processes when there are enough of them."""
         import os
 
-        from cors_lint.parallel import PARALLEL_MIN_BYTES, parse_many
+        from cors_lint.parallel import AUTO_MIN_CORES, PARALLEL_MIN_BYTES, parse_many
 
-        workers = self.workers or (os.cpu_count() or 1)
-        worth_it = self.workers > 1 or sum(len(data) for _, data in entries) >= PARALLEL_MIN_BYTES
-        if workers > 1 and len(entries) > 1 and worth_it:
-            self.preparsed = parse_many(entries, workers)
+        entries = [(source, data) for source, data in entries if (str(source.path), data) not in self.parse_memo]
+        if self.workers:
+            workers = self.workers
+        else:  # see parallel.AUTO_MIN_CORES: below it, shipping trees back costs more than it saves
+            big = sum(len(data) for _, data in entries) >= PARALLEL_MIN_BYTES
+            workers = (os.cpu_count() or 1) if big and (os.cpu_count() or 1) >= AUTO_MIN_CORES else 1
+        if workers > 1 and len(entries) > 1:
+            parsed = parse_many(entries, workers)
+            for source, data in entries:
+                self.parse_memo[(str(source.path), data)] = parsed[source.rel]
 
     def add_error(self, error: FileError) -> None:
         if all(e.file != error.file for e in self.errors):
@@ -145,22 +153,24 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         if source.rel in self.parsed:
             return self.parsed[source.rel]
         self.consulted.add(source.rel)
-        result = self.preparsed.pop(source.rel, None) or self.parse_one(source)
+        result = self.parse_one(source)
         if isinstance(result, FileError):
             self.add_error(result)
             return None
         self.parsed[source.rel] = result
         return result
 
-    @staticmethod
-    def parse_one(source: SourceFile) -> ParsedModule | FileError:
+    def parse_one(self, source: SourceFile) -> ParsedModule | FileError:
         """Parse in this process, except large files: those get a worker with a memory budget."""
         from cors_lint.parallel import ISOLATE_BYTES, parse_isolated
 
         data = read(source)
         if isinstance(data, FileError):
             return data
-        return parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data)
+        key = (str(source.path), data)
+        if key not in self.parse_memo:
+            self.parse_memo[key] = parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data)
+        return self.parse_memo[key]
 
     def load_source(self, source: SourceFile) -> ModuleState:
         name = source.module_names[0] if source.module_names else source.rel
