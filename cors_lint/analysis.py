@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cors_lint.objects import AppObj, LibSymbol, Site
-from cors_lint.project import FileError, discover, scan
+from cors_lint.project import FileError, Survey, scan, survey
 from cors_lint.resolve import Route, resolve_app
 from cors_lint.values import Assumptions, Unknown, strip_env
 from cors_lint.versions import FlaskCorsVersion, detect, parse_version
@@ -28,31 +28,36 @@ class Inventory:
     env_reads: frozenset[str] = frozenset()
     file_paths: tuple[str, ...] = ()  # the analysed files, relative to root
     consulted: frozenset[str] = frozenset()  # the files read beyond the prefilter (parsed or import-checked)
+    comment_files: frozenset[str] = frozenset()  # the files that mention cors-lint (suppression comments)
 
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
             assumptions: Assumptions | None = None, exclude: tuple[str, ...] = (),
-            demand_driven: bool = True, workers: int = 0, parse_memo: dict | None = None) -> Inventory:
+            demand_driven: bool = True, workers: int = 0, parse_memo: dict | None = None,
+            files: Survey | None = None) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
     ``assumptions`` are one environment's environment-variable values and ``app.debug``;
     ``demand_driven=False`` parses and runs every file (the slow reference analysis);
     ``workers`` parse processes (0: as many as cores when there is enough to parse);
-    ``parse_memo`` shares parsed files between analyses of the same tree."""
-    root, files, index = discover(paths, exclude)
+    ``parse_memo`` shares parsed files between analyses of the same tree, ``files`` the
+    discovery (``paths`` and ``exclude`` are then not walked again)."""
+    files = files or survey(paths, exclude)
+    root = files.root
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:
         version = detect(root)
-    entries, unreadable = scan(files, demand_driven)
-    if not entries:  # nothing can affect CORS: no parsing at all
-        return Inventory(root=root, version=version, files=len(files), apps=[], sites=[], routes=[],
-                         errors=sorted(unreadable, key=lambda e: e.file),
-                         file_paths=tuple(source.rel for source in files))
+    scanned = scan(files.files, demand_driven, files.verdicts)
+    if not scanned.entries:  # nothing can affect CORS: no parsing at all
+        return Inventory(root=root, version=version, files=len(files.files), apps=[], sites=[], routes=[],
+                         errors=sorted(scanned.problems, key=lambda e: e.file),
+                         file_paths=tuple(source.rel for source in files.files),
+                         comment_files=frozenset(scanned.comment_files))
     from cors_lint.interpreter import Interpreter
 
-    interpreter = Interpreter(root, files, index, assumptions, demand_driven, workers, parse_memo)
-    interpreter.errors.extend(unreadable)
-    interpreter.run(entries)
+    interpreter = Interpreter(root, files.files, files.index, assumptions, demand_driven, workers, parse_memo)
+    interpreter.errors.extend(scanned.problems)
+    interpreter.run(scanned.entries)
     manual_sites = _manual_header_sites(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
     apps = interpreter.apps
@@ -61,10 +66,10 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
         routes.extend(resolve_app(app, version))
     routes = _dedupe_routes(routes)
     errors = sorted(interpreter.errors, key=lambda e: e.file)
-    return Inventory(root=root, version=version, files=len(files), apps=apps, sites=sites, routes=routes,
+    return Inventory(root=root, version=version, files=len(files.files), apps=apps, sites=sites, routes=routes,
                      errors=errors, env_reads=frozenset(interpreter.env_reads),
-                     file_paths=tuple(source.rel for source in files),
-                     consulted=frozenset(interpreter.consulted))
+                     file_paths=tuple(source.rel for source in files.files),
+                     consulted=frozenset(interpreter.consulted), comment_files=frozenset(scanned.comment_files))
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:

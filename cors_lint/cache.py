@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from cors_lint import __version__
-from cors_lint.project import FileError, SourceFile, is_relevant, read
+from cors_lint.project import FileError, SourceFile, Verdict, read, verdict_of
 
 CACHE_DIR_NAME = ".cors-lint-cache"
 FORMAT = 1
@@ -39,8 +39,7 @@ RACY_WINDOW_NS = 2_000_000_000
 @dataclass(frozen=True)
 class FileState:
     digest: str  # content hash, or "" when the file could not be read
-    status: str  # entry | plain | unreadable
-    comments: bool = False  # mentions cors-lint (may hold suppression comments)
+    verdict: Verdict
 
 
 class ResultCache:
@@ -57,29 +56,28 @@ class ResultCache:
         return {source.rel: self._file_state(source) for source in sources}
 
     def _file_state(self, source: SourceFile) -> FileState:
-        key = str(source.path)
+        key = source.fspath
         try:
-            info = os.stat(source.path)
+            info = os.stat(source.fspath)
         except OSError:
-            return FileState("", "unreadable")
+            return FileState("", Verdict("unreadable"))
         signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
         known = self._memo.get(key)
         changed_at = max(info.st_mtime_ns, info.st_ctime_ns)
         if known is not None and known[:4] == signature and known[4] - changed_at > RACY_WINDOW_NS:
-            return FileState(known[5], known[6], known[7])
+            return FileState(known[5], Verdict(known[6], known[7]))
         hashed_at = time.time_ns()
         data = read(source)
         if isinstance(data, FileError):
-            return FileState("", "unreadable")
-        state = FileState(hashlib.blake2b(data, digest_size=16).hexdigest(),
-                          "entry" if is_relevant(data) else "plain", b"cors-lint" in data)
-        self._memo[key] = signature + [hashed_at, state.digest, state.status, state.comments]
+            return FileState("", Verdict("unreadable"))
+        state = FileState(hashlib.blake2b(data, digest_size=16).hexdigest(), verdict_of(data))
+        self._memo[key] = signature + [hashed_at, state.digest, state.verdict.status, state.verdict.comments]
         self._memo_changed = True
         return state
 
     # ------------------------------------------------------------------ results
     def key(self, parts: Any, files: dict[str, FileState]) -> str:
-        listing = sorted((rel, state.status, state.comments) for rel, state in files.items())
+        listing = sorted((rel, state.verdict.status, state.verdict.comments) for rel, state in files.items())
         payload = json.dumps([FORMAT, self.tool, parts, listing], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cors_lint.findings import Finding, group
 from cors_lint.policy import Policy, path_matches, route_matches
-from cors_lint.project import FileError, project_root
+from cors_lint.project import FileError, Survey, project_root
 from cors_lint.values import Assumptions
 from cors_lint.versions import FlaskCorsVersion
 
@@ -29,13 +29,13 @@ class RunSummary:
     files: int
     route_count: int
     errors: list[FileError]
-    file_paths: tuple[str, ...]
+    comment_files: frozenset[str]  # files that mention cors-lint (may hold suppression comments)
     consulted: frozenset[str]
 
     @classmethod
     def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
         return cls(inventory.root, inventory.version, inventory.files, len(inventory.routes), list(inventory.errors),
-                   inventory.file_paths, consulted)
+                   inventory.comment_files, consulted)
 
 
 @dataclass
@@ -58,27 +58,28 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
                 exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
                 workers: int = 0) -> CheckResult:
     """Check a project; with ``cache``, reuse the stored result of an identical earlier run."""
+    from cors_lint.project import survey
+
+    files = survey(paths, exclude)
     if not cache:
-        return _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven,
-                      workers)
+        return _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
     from cors_lint import cache as caching
-    from cors_lint.project import discover
     from cors_lint.versions import pin_files
 
-    root, files, index = discover(paths, exclude)
+    root, index = files.root, files.index
     store = caching.ResultCache(project_root(root) / caching.CACHE_DIR_NAME)
     states = store.snapshot(index + [f for f in pin_files(root) if f.rel not in {s.rel for s in index}])
+    files.verdicts = {rel: state.verdict for rel, state in states.items()}
     # today's date: suppressions expire
-    key = store.key([str(root), [f.rel for f in files], json.dumps(policy.data, sort_keys=True, default=str),
+    key = store.key([str(root), [f.rel for f in files.files], json.dumps(policy.data, sort_keys=True, default=str),
                      str(policy.source), environment, flask_cors_version, inline_suppressions, list(exclude),
                      demand_driven, date.today().isoformat()], states)
     stored = store.lookup(key, states)
     result = result_from_json(stored) if stored is not None else None
     if result is None:
-        result = _check(paths, policy, environment, flask_cors_version, inline_suppressions, exclude, demand_driven,
-                      workers)
+        result = _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
         consulted = (set(result.inventory.consulted) | {f.rel for f in pin_files(root)} | _suppression_files(result)
-                     | {rel for rel, state in states.items() if state.comments})
+                     | {rel for rel, state in states.items() if state.verdict.comments})
         store.store(key, states, consulted, result_to_json(result))
     store.save()
     return result
@@ -89,23 +90,22 @@ def _suppression_files(result: CheckResult) -> set[str]:
     return {f.file for f in result.findings} | {f.file for f, _ in result.suppressed}
 
 
-def _check(paths: list[Path], policy: Policy, environment: str | None, flask_cors_version: str | None,
-           inline_suppressions: bool, exclude: tuple[str, ...], demand_driven: bool, workers: int = 0
-           ) -> CheckResult:
+def _check(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
+           inline_suppressions: bool, demand_driven: bool, workers: int = 0) -> CheckResult:
     from cors_lint.analysis import analyze
     from cors_lint.inventory import inventory_json
 
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
     parse_memo: dict = {}  # each environment's analysis reuses the parsed files
-    first = analyze(paths, flask_cors_version, assumptions_for(policy, order[0]), exclude, demand_driven, workers,
-                    parse_memo)
+    first = analyze([files.root], flask_cors_version, assumptions_for(policy, order[0]), (), demand_driven, workers,
+                    parse_memo, files)
     consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     for name in order[1:]:
         if env_dependent:
-            other = analyze(paths, flask_cors_version, assumptions_for(policy, name), exclude, demand_driven, workers,
-                            parse_memo)
+            other = analyze([files.root], flask_cors_version, assumptions_for(policy, name), (), demand_driven,
+                            workers, parse_memo, files)
             consulted |= other.consulted
             documents[name] = inventory_json(other)
         else:
@@ -136,7 +136,7 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
         "documents": result.documents,
         "summary": {"root": str(summary.root), "version": [list(summary.version.version), summary.version.source],
                     "files": summary.files, "route_count": summary.route_count,
-                    "errors": [asdict(e) for e in summary.errors], "file_paths": list(summary.file_paths),
+                    "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
                     "consulted": sorted(summary.consulted)},
     }
 
@@ -149,7 +149,7 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
         summary = document["summary"]
         version = FlaskCorsVersion(tuple(summary["version"][0]), summary["version"][1])
         run = RunSummary(Path(summary["root"]), version, summary["files"], summary["route_count"],
-                         [FileError(**e) for e in summary["errors"]], tuple(summary["file_paths"]),
+                         [FileError(**e) for e in summary["errors"]], frozenset(summary["comment_files"]),
                          frozenset(summary["consulted"]))
         suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
         return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
@@ -167,7 +167,7 @@ def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, in
 
     entries = suppressions.policy_suppressions(policy.data, policy.source)
     if inline:
-        files = set(inventory.file_paths) | {f.file for f in findings}
+        files = set(inventory.comment_files) | {f.file for f in findings}
         entries += suppressions.inline_suppressions(inventory.root, files)
     known = {rule.id: rule.name for rule in active_rules(policy)}
     known.update({name: rule_id for rule_id, name in list(known.items())})

@@ -134,7 +134,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
 
         from cors_lint.parallel import AUTO_MIN_CORES, PARALLEL_MIN_BYTES, parse_many
 
-        entries = [(source, data) for source, data in entries if (str(source.path), data) not in self.parse_memo]
+        entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
         if self.workers:
             workers = self.workers
         else:  # see parallel.AUTO_MIN_CORES: below it, shipping trees back costs more than it saves
@@ -143,7 +143,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         if workers > 1 and len(entries) > 1:
             parsed = parse_many(entries, workers)
             for source, data in entries:
-                self.parse_memo[(str(source.path), data)] = parsed[source.rel]
+                self.parse_memo[(source.fspath, data)] = parsed[source.rel]
 
     def add_error(self, error: FileError) -> None:
         if all(e.file != error.file for e in self.errors):
@@ -167,7 +167,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         data = read(source)
         if isinstance(data, FileError):
             return data
-        key = (str(source.path), data)
+        key = (source.fspath, data)
         if key not in self.parse_memo:
             self.parse_memo[key] = parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data)
         return self.parse_memo[key]

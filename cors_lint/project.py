@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,10 +44,31 @@ EXCLUDED_DIRS = frozenset(
 
 @dataclass(frozen=True)
 class SourceFile:
-    path: Path
+    fspath: str  # the file's path (a string: trees of 100,000 files need no Path object per file)
     rel: str  # posix path relative to the scanned root
-    module_names: tuple[str, ...]  # dotted names the file can be imported as
     is_package: bool
+    packages: _PackageNames | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.fspath)
+
+    @cached_property
+    def module_names(self) -> tuple[str, ...]:
+        """The dotted names the file can be imported as: from the ``__init__.py`` files above
+        it, and from its path below the root (computed only when the interpreter runs)."""
+        names = []
+        directory, name = os.path.split(self.fspath)
+        package_name = self.packages.module_name(directory, name) if self.packages else ""
+        if package_name:
+            names.append(package_name)
+        rel_parts = (self.rel[: -len(".py")] if self.rel.endswith(".py") else self.rel).split("/")
+        if self.is_package:
+            rel_parts = rel_parts[:-1]
+        rel_name = ".".join(rel_parts)
+        if rel_name and rel_name not in names and all(part.isidentifier() for part in rel_parts):
+            names.append(rel_name)
+        return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -189,19 +211,7 @@ def _walk(directory: str) -> list[str]:
 def _source_file(path: str, root: Path, packages: _PackageNames) -> SourceFile:
     base = str(root).rstrip(os.sep) + os.sep
     rel = path[len(base):].replace(os.sep, "/") if path.startswith(base) else Path(path).as_posix()
-    directory, name = os.path.split(path)
-    is_package = name == "__init__.py"
-    names = []
-    package_name = packages.module_name(directory, name)
-    if package_name:
-        names.append(package_name)
-    rel_parts = (rel[: -len(".py")] if rel.endswith(".py") else rel).split("/")
-    if is_package:
-        rel_parts = rel_parts[:-1]
-    rel_name = ".".join(rel_parts)
-    if rel_name and rel_name not in names and all(part.isidentifier() for part in rel_parts):
-        names.append(rel_name)
-    return SourceFile(path=Path(path), rel=rel, module_names=tuple(names), is_package=is_package)
+    return SourceFile(fspath=path, rel=rel, is_package=path.endswith(os.sep + "__init__.py"), packages=packages)
 
 
 class _PackageNames:
@@ -243,31 +253,76 @@ def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger .py files are data, not application code
 
 
-def scan(files: list[SourceFile], demand_driven: bool = True
-         ) -> tuple[list[tuple[SourceFile, bytes]], list[FileError]]:
-    """Read each file once: the entry points with their bytes (every readable file when not
-    ``demand_driven``), and the files that cannot be read or are binary."""
-    entries: list[tuple[SourceFile, bytes]] = []
-    problems: list[FileError] = []
+@dataclass(frozen=True)
+class Verdict:
+    """What the byte prefilter says about a file."""
+
+    status: str  # entry | plain | binary | unreadable
+    comments: bool = False  # mentions cors-lint: may hold suppression comments
+
+
+def verdict_of(data: bytes | FileError) -> Verdict:
+    if isinstance(data, FileError):
+        return Verdict("unreadable")
+    status = "entry" if is_relevant(data) else "binary" if b"\x00" in data else "plain"
+    return Verdict(status, b"cors-lint" in data)
+
+
+@dataclass
+class Survey:
+    """The files of one run: those named, all that imports may reach, and the prefilter's
+    verdicts when they are already known (the cache's stat memo has them)."""
+
+    root: Path
+    files: list[SourceFile]
+    index: list[SourceFile]
+    verdicts: dict[str, Verdict] | None = None
+
+
+def survey(paths: list[Path], exclude: tuple[str, ...] = ()) -> Survey:
+    return Survey(*discover(paths, exclude))
+
+
+@dataclass
+class Scan:
+    entries: list[tuple[SourceFile, bytes]]  # the entry points, with their bytes
+    problems: list[FileError]  # files that cannot be read, or are binary
+    comment_files: set[str]  # files that mention cors-lint (suppression comments)
+
+
+def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str, Verdict] | None = None) -> Scan:
+    """Read each file once (or not at all when its verdict is known and it cannot matter):
+    every readable file is an entry point when not ``demand_driven``."""
+    result = Scan([], [], set())
     for source in files:
+        known = verdicts.get(source.rel) if verdicts is not None and demand_driven else None
+        if known is not None and known.status in ("plain", "binary"):
+            if known.status == "binary":
+                result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
+            if known.comments:
+                result.comment_files.add(source.rel)
+            continue
         data = read(source)
+        verdict = verdict_of(data)
+        if verdict.comments:
+            result.comment_files.add(source.rel)
         if isinstance(data, FileError):
-            problems.append(data)
-        elif not demand_driven or is_relevant(data):
-            entries.append((source, data))
-        elif b"\x00" in data:
-            problems.append(precheck(source, data))
-    return entries, problems
+            result.problems.append(data)
+        elif not demand_driven or verdict.status == "entry":
+            result.entries.append((source, data))
+        elif verdict.status == "binary":
+            result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
+    return result
 
 
 def read(source: SourceFile) -> bytes | FileError:
-    return read_path(source.path, source.rel)
+    return read_path(source.fspath, source.rel)
 
 
-def read_path(path: Path, rel: str) -> bytes | FileError:
+def read_path(path: str | Path, rel: str) -> bytes | FileError:
     """The file's bytes, or why they cannot be had (never blocks: FIFOs and devices are refused)."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError as exc:
         return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode):
@@ -276,7 +331,8 @@ def read_path(path: Path, rel: str) -> bytes | FileError:
         return FileError(rel, "too-large", f"file too large to analyse ({info.st_size / 2**20:.1f} MiB > "
                                            f"{MAX_FILE_BYTES // 2**20} MiB)")
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
 
@@ -308,11 +364,14 @@ def _cpython_limits(source: SourceFile, data: bytes) -> FileError | None:
     return None
 
 
+BINARY_MESSAGE = "file contains NUL bytes (binary, not Python source)"
+
+
 def precheck(source: SourceFile, data: bytes) -> FileError | None:
     if not data.strip() and not source.is_package:
         return FileError(source.rel, "empty", "empty file: nothing to analyse")
     if b"\x00" in data:
-        return FileError(source.rel, "encoding", "file contains NUL bytes (binary, not Python source)")
+        return FileError(source.rel, "encoding", BINARY_MESSAGE)
     return None
 
 

@@ -75,7 +75,7 @@ def pin_files(root: Path) -> list:
     from cors_lint.project import SourceFile
 
     found = {path for pattern in _PIN_FILES for path in root.glob(pattern) if path.is_file()}
-    return [SourceFile(path, path.relative_to(root).as_posix(), (), False) for path in sorted(found)]
+    return [SourceFile(str(path), path.relative_to(root).as_posix(), False) for path in sorted(found)]
 
 
 def detect(root: Path) -> FlaskCorsVersion:
