@@ -13,7 +13,7 @@ from cors_lint.values import Assumptions, Unknown, strip_env
 from cors_lint.versions import FlaskCorsVersion, detect, parse_version
 
 if TYPE_CHECKING:  # the interpreter (and libcst) is imported only when there is something to parse
-    from cors_lint.interpreter import Interpreter
+    from cors_lint.interpreter import Interpreter, ParseMemo
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Inventory:
 
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
             assumptions: Assumptions | None = None, exclude: tuple[str, ...] = (),
-            demand_driven: bool = True, workers: int = 0, parse_memo: dict | None = None,
+            demand_driven: bool = True, workers: int = 0, parse_memo: ParseMemo | None = None,
             files: Survey | None = None) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
     ``assumptions`` are one environment's environment-variable values and ``app.debug``;

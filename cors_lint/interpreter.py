@@ -44,6 +44,21 @@ LIBRARY_STAR_EXPORTS = {
 }
 
 
+class ParseMemo(dict):
+    """Parsed files by (path, content), shared by the analyses of one check (one per environment;
+    libcst trees are immutable), and the source text of functions, by node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._code: dict[int, tuple[cst.CSTNode, str]] = {}
+
+    def function_code(self, node: cst.CSTNode) -> str:
+        known = self._code.get(id(node))
+        if known is None or known[0] is not node:
+            known = self._code[id(node)] = (node, cst.Module([]).code_for_node(node))
+        return known[1]
+
+
 class _Return(Exception):
     def __init__(self, value: Any):
         self.value = value
@@ -89,7 +104,7 @@ class Frame:
 class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def __init__(self, root, files: list[SourceFile], index: list[SourceFile] | None = None,
                  assumptions: Assumptions | None = None, demand_driven: bool = True, workers: int = 0,
-                 parse_memo: dict[tuple[str, bytes], ParsedModule | FileError] | None = None):
+                 parse_memo: ParseMemo | None = None):
         self.root = root
         # Demand-driven: only files that pass the byte prefilter are entry points, and imported
         # modules that cannot have effects run when first used. Otherwise every file is an
@@ -98,7 +113,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         self.peeking = False  # while set, lazy modules are not loaded (a speculative look)
         self.workers = workers  # parse processes for the entry points: 0 = as many as cores when worth it
         # trees shared by the analyses of one check (one per environment): libcst trees are immutable
-        self.parse_memo = parse_memo if parse_memo is not None else {}
+        self.parse_memo = parse_memo if parse_memo is not None else ParseMemo()
         self.assumptions = assumptions or Assumptions()
         self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
         self.files = files
@@ -228,6 +243,9 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         source = self.by_name.get(name)
         if source is None:
             return LibSymbol(name)
+        known = self.modules.get(name)
+        if known is not None and known.source is source:
+            return known
         return self.load_module(name, source, lazy=self.demand_driven and not self.needs_eager_run(source))
 
     def needs_eager_run(self, source: SourceFile) -> bool:
@@ -512,7 +530,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     # ---------------------------------------------------------------- imports
     def exec_import(self, node: cst.Import, frame: Frame) -> None:
         for alias in node.names:
-            dotted = self.code(alias.name).replace(" ", "")
+            dotted = _dotted(alias.name)
             parts = dotted.split(".")
             if alias.asname is not None:
                 target = self.import_dotted(parts)
@@ -546,7 +564,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
                     self.bind(key, LibSymbol(f"{module.qualname}.{key}"), frame)
             return
         for alias in node.names:
-            name = self.code(alias.name)
+            name = _dotted(alias.name)
             if isinstance(module, ModuleState) and module.status == "lazy" and frame.locals is None:
                 submodule = self.by_name.get(f"{base}.{name}")
                 value = self.import_module(f"{base}.{name}") if submodule else LazyName(module, name)
@@ -558,7 +576,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
             self.bind_target(bound, value, frame)
 
     def resolve_from_base(self, node: cst.ImportFrom, frame: Frame) -> str | None:
-        module_name = self.code(node.module).replace(" ", "") if node.module is not None else ""
+        module_name = _dotted(node.module) if node.module is not None else ""
         level = len(node.relative)
         if level == 0:
             return module_name
@@ -635,7 +653,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         data = function.module.parsed.data if function.module.parsed else b""
         if not any(name.encode() in data for name in self.app_class_names):
             return False  # cheap: the module never names an app class
-        code = cst.Module([]).code_for_node(function.node)
+        code = self.parse_memo.function_code(function.node)
         if not any(name in code for name in self.app_class_names):
             return False  # nor does the function
         with self.peek():
@@ -660,6 +678,13 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
             if isinstance(callee, ClassObj) and "flask.Flask" in {self.canonical(b) for b in self.lib_bases(callee)}:
                 return True
         return False
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    """``a.b.c`` of an import statement's name, without generating code."""
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else cst.Module([]).code_for_node(node).replace(" ", "")
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
