@@ -13,7 +13,8 @@ from cors_lint.values import Assumptions, Unknown, strip_env
 from cors_lint.versions import FlaskCorsVersion, detect, parse_version
 
 if TYPE_CHECKING:  # the interpreter (and libcst) is imported only when there is something to parse
-    from cors_lint.interpreter import Interpreter, ParseMemo
+    from cors_lint.interpreter import Interpreter
+    from cors_lint.project import ParseMemo
 
 
 @dataclass

@@ -96,7 +96,7 @@ def _check(files: Survey, policy: Policy, environment: str | None, flask_cors_ve
     from cors_lint.inventory import inventory_json
 
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    from cors_lint.interpreter import ParseMemo
+    from cors_lint.project import ParseMemo
 
     parse_memo = ParseMemo()  # each environment's analysis reuses the parsed files
     first = analyze([files.root], flask_cors_version, assumptions_for(policy, order[0]), (), demand_driven, workers,

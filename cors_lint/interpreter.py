@@ -22,7 +22,7 @@ from cors_lint.expressions import ExpressionEvaluator, rewrap
 from cors_lint.flask_api import FlaskApi
 from cors_lint.flask_config import ConfigApi
 from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.project import FileError, ParsedModule, SourceFile, has_effects, parse, read
+from cors_lint.project import FileError, ParsedModule, ParseMemo, SourceFile, has_effects, parse, read
 from cors_lint.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
 
 MAX_CALL_DEPTH = 12
@@ -42,21 +42,6 @@ LIBRARY_STAR_EXPORTS = {
               "current_app", "g", "session", "redirect", "url_for", "render_template", "send_file",
               "send_from_directory", "after_this_request", "stream_with_context"),
 }
-
-
-class ParseMemo(dict):
-    """Parsed files by (path, content), shared by the analyses of one check (one per environment;
-    libcst trees are immutable), and the source text of functions, by node."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._code: dict[int, tuple[cst.CSTNode, str]] = {}
-
-    def function_code(self, node: cst.CSTNode) -> str:
-        known = self._code.get(id(node))
-        if known is None or known[0] is not node:
-            known = self._code[id(node)] = (node, cst.Module([]).code_for_node(node))
-        return known[1]
 
 
 class _Return(Exception):

@@ -144,6 +144,23 @@ def has_effects(data: bytes) -> bool:
     return any(marker in data for marker in EFFECT_MARKERS)
 
 
+class ParseMemo(dict):
+    """Parsed files by (path, content), shared by the analyses of one check (one per environment;
+    libcst trees are immutable), and the source text of functions, by node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._code: dict[int, tuple[cst.CSTNode, str]] = {}
+
+    def function_code(self, node: cst.CSTNode) -> str:
+        known = self._code.get(id(node))
+        if known is None or known[0] is not node:
+            import libcst as cst
+
+            known = self._code[id(node)] = (node, cst.Module([]).code_for_node(node))
+        return known[1]
+
+
 class UsageError(Exception):
     """Bad command-line input (exit code 2)."""
 
