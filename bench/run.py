@@ -58,31 +58,37 @@ def download(requirement: str) -> Path:
     return next(p for p in sorted(target.iterdir()) if p.name.lower().replace("_", "-").startswith(prefix))
 
 
-def moto_tree() -> Path:
-    target = CORPORA / f"moto-{MOTO_VERSION}"
+def pypi_tree(name: str, version: str, extract) -> Path:
+    """A corpus from a pinned PyPI release, built once: ``extract(archive, staging)`` unpacks its
+    Python files into a staging directory and returns the corpus root inside it."""
+    target = CORPORA / f"{name}-{version}"
     if not target.exists():
-        archive = download(f"moto=={MOTO_VERSION}")
         staging = Path(tempfile.mkdtemp(dir=CORPORA))
-        with zipfile.ZipFile(archive) as wheel:
-            wheel.extractall(staging, [n for n in wheel.namelist() if n.endswith(".py")])
-        (staging / "pyproject.toml").write_text('[project]\nname = "moto-corpus"\n')  # its own project root
-        staging.rename(target)
+        root = extract(download(f"{name}=={version}"), staging)
+        (root / "pyproject.toml").write_text(f'[project]\nname = "{name}-corpus"\n')  # its own project root
+        root.rename(target)
+        shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def moto_tree() -> Path:
+    def extract(archive: Path, staging: Path) -> Path:
+        with zipfile.ZipFile(archive) as wheel:
+            wheel.extractall(staging / "moto", [n for n in wheel.namelist() if n.endswith(".py")])
+        return staging / "moto"
+
+    return pypi_tree("moto", MOTO_VERSION, extract)
 
 
 def superset_tree() -> Path:
-    target = CORPORA / f"superset-{SUPERSET_VERSION}"
-    if not target.exists():
-        archive = download(f"apache-superset=={SUPERSET_VERSION}")
-        staging = Path(tempfile.mkdtemp(dir=CORPORA))
+    def extract(archive: Path, staging: Path) -> Path:
         with tarfile.open(archive) as sdist:
-            members = [m for m in sdist.getmembers() if m.isfile() and m.name.endswith(".py")
-                       and "/superset/" in m.name]
-            sdist.extractall(staging, members, filter="data")
-        (next(staging.iterdir()) / "pyproject.toml").write_text('[project]\nname = "superset-corpus"\n')
-        next(staging.iterdir()).rename(target)
-        shutil.rmtree(staging)
-    return target
+            sdist.extractall(staging, [m for m in sdist.getmembers()
+                                       if m.isfile() and m.name.endswith(".py") and "/superset/" in m.name],
+                             filter="data")
+        return next(staging.iterdir())
+
+    return pypi_tree("apache-superset", SUPERSET_VERSION, extract)
 
 
 GENERATED_MODULE = '''"""Generated module {index}: ordinary code, nothing web-related."""

@@ -15,14 +15,18 @@ Two stores under ``<project>/.cors-lint-cache/``:
 
 Every write is atomic (temporary file + rename), so concurrent runs see a whole entry or
 none; an entry that cannot be read, does not parse or fails its checksum is ignored and
-overwritten. A cache directory that cannot be written is silently not used.
+overwritten. The checksum is an HMAC with a key kept outside the project, so entries that
+arrive with the code being checked (a pull request committing a forged clean result) are
+never trusted. A cache directory that cannot be written is silently not used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +46,22 @@ class FileState:
     verdict: Verdict
 
 
+_VERDICTS: dict[tuple[str, bool], Verdict] = {}
+
+
+def _verdict(status: str, comments: bool) -> Verdict:
+    """Verdicts are shared (there are eight): a large tree does not need one object per file."""
+    key = (status, bool(comments))
+    if key not in _VERDICTS:
+        _VERDICTS[key] = Verdict(*key)
+    return _VERDICTS[key]
+
+
 class ResultCache:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.tool = tool_fingerprint()
-        self._memo: dict[str, list[Any]] = {}
+        self._memo: dict[str, dict[str, list[Any]]] = {}  # directory -> file name -> entry
         self._memo_changed = False
         self._load_memo()
 
@@ -56,30 +71,34 @@ class ResultCache:
         return {source.rel: self._file_state(source) for source in sources}
 
     def _file_state(self, source: SourceFile) -> FileState:
-        key = source.fspath
+        directory, _, name = source.fspath.rpartition(os.sep)
         try:
             info = os.stat(source.fspath)
         except OSError:
-            return FileState("", Verdict("unreadable"))
-        signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-        known = self._memo.get(key)
-        changed_at = max(info.st_mtime_ns, info.st_ctime_ns)
-        if known is not None and known[:4] == signature and known[4] - changed_at > RACY_WINDOW_NS:
-            return FileState(known[5], Verdict(known[6], known[7]))
+            return FileState("", _verdict("unreadable", False))
+        known = self._memo.get(directory, {}).get(name)
+        if (known is not None and known[0] == info.st_size and known[1] == info.st_mtime_ns
+                and known[2] == info.st_ctime_ns and known[3] == info.st_ino
+                and known[4] - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_WINDOW_NS):
+            return FileState(known[5], _verdict(known[6], known[7]))
         hashed_at = time.time_ns()
         data = read(source)
         if isinstance(data, FileError):
-            return FileState("", Verdict("unreadable"))
-        state = FileState(hashlib.blake2b(data, digest_size=16).hexdigest(), verdict_of(data))
-        self._memo[key] = signature + [hashed_at, state.digest, state.verdict.status, state.verdict.comments]
+            return FileState("", _verdict("unreadable", False))
+        verdict = verdict_of(data)
+        state = FileState(hashlib.blake2b(data, digest_size=16).hexdigest(), _verdict(verdict.status, verdict.comments))
+        self._memo.setdefault(directory, {})[name] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                                                      hashed_at, state.digest, verdict.status, verdict.comments]
         self._memo_changed = True
         return state
 
     # ------------------------------------------------------------------ results
     def key(self, parts: Any, files: dict[str, FileState]) -> str:
-        listing = sorted((rel, state.verdict.status, state.verdict.comments) for rel, state in files.items())
-        payload = json.dumps([FORMAT, self.tool, parts, listing], sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps([FORMAT, self.tool, parts], sort_keys=True, default=str).encode())
+        for rel in sorted(files):
+            verdict = files[rel].verdict
+            digest.update(f"\n{rel}\0{verdict.status}\0{int(verdict.comments)}".encode())
+        return digest.hexdigest()
 
     def lookup(self, key: str, files: dict[str, FileState]) -> dict[str, Any] | None:
         entry = self._read(self.directory / "results" / f"{key}.json")
@@ -99,15 +118,17 @@ class ResultCache:
 
     def save(self) -> None:
         if self._memo_changed:
-            self._write(self.directory / "files.json", {"files": self._memo})
+            self._write(self.directory / "files.json", {"directories": self._memo})
             self._memo_changed = False
 
     # ------------------------------------------------------------------ storage
     def _load_memo(self) -> None:
         stored = self._read(self.directory / "files.json")
-        files = stored.get("files") if stored else None
-        if isinstance(files, dict):
-            self._memo = {k: v for k, v in files.items() if isinstance(v, list) and len(v) == 8}
+        directories = stored.get("directories") if stored else None
+        if isinstance(directories, dict):
+            self._memo = {directory: {name: entry for name, entry in files.items()
+                                      if isinstance(entry, list) and len(entry) == 8}
+                          for directory, files in directories.items() if isinstance(files, dict)}
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         return read_document(path)
@@ -119,13 +140,14 @@ class ResultCache:
 def read_document(path: Path) -> dict[str, Any] | None:
     """A stored document, or None when it is missing, unreadable, corrupt or from another tool."""
     try:
-        envelope = json.loads(path.read_bytes())
-        body = envelope["body"]
-        if envelope.get("tool") != tool_fingerprint() or envelope.get("checksum") != _checksum(body):
+        header, _, body = path.read_bytes().partition(b"\n")
+        envelope = json.loads(header)
+        if envelope.get("tool") != tool_fingerprint() or not hmac.compare_digest(str(envelope.get("checksum")),
+                                                                               _checksum(body)):
             return None
         document = json.loads(body)
         return document if isinstance(document, dict) else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -134,8 +156,8 @@ def write_document(path: Path, document: dict[str, Any]) -> None:
     ``<cache>/<name>.json``); a directory that cannot be written is silently not used."""
     from cors_lint.files import write_atomic
 
-    body = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    envelope = json.dumps({"tool": tool_fingerprint(), "checksum": _checksum(body), "body": body})
+    body = json.dumps(document, sort_keys=True, separators=(",", ":"))  # one line: no newline inside
+    envelope = json.dumps({"tool": tool_fingerprint(), "checksum": _checksum(body.encode())}) + "\n" + body
     try:
         _prepare(_cache_root(path))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,8 +186,38 @@ def _prepare(directory: Path) -> None:
                  durable=False)
 
 
-def _checksum(body: str) -> str:
-    return hashlib.sha256(body.encode()).hexdigest()
+def _checksum(body: bytes) -> str:
+    """An HMAC with this machine's cache key: an entry that came with the code under review (a
+    committed ``.cors-lint-cache/`` forging a clean result) does not verify and is ignored."""
+    return hmac.new(_machine_key(), body, hashlib.sha256).hexdigest()
+
+
+_KEY: bytes | None = None
+
+
+def _machine_key() -> bytes:
+    """A random key kept outside any project (``$XDG_CACHE_HOME/cors-lint/key``, mode 0600); when
+    it cannot be stored, a key for this process only (the cache then lasts one run)."""
+    global _KEY
+    if _KEY is None:
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cors-lint"
+        path = home / "key"
+        try:
+            _KEY = path.read_bytes()
+            if len(_KEY) < 32:
+                raise OSError("short key")
+        except OSError:
+            _KEY = secrets.token_bytes(32)
+            try:
+                home.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "wb") as handle:
+                    handle.write(_KEY)
+            except FileExistsError:  # a concurrent run created it first: use theirs
+                _KEY = path.read_bytes() if len(path.read_bytes()) >= 32 else _KEY
+            except OSError:
+                pass
+    return _KEY
 
 
 _TOOL: str | None = None

@@ -6,6 +6,7 @@ A cache hit is observed from outside: the run does not import libcst (it does no
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -168,3 +169,22 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(project):
     assert not parsed and output == reference
     leftovers = [p.name for p in (project / ".cors-lint-cache").rglob("*.tmp")]
     assert leftovers == []
+
+
+def test_a_committed_cache_from_elsewhere_is_not_trusted(project, tmp_path):
+    """A pull request could commit .cors-lint-cache/ with a forged clean result; entries are
+    signed with a key that never leaves the machine (here: another machine's key)."""
+    reference = uncached(project)
+    lint(project)
+    for stored in (project / ".cors-lint-cache" / "results").glob("*.json"):
+        header, body = stored.read_text().split("\n", 1)
+        document = json.loads(body)
+        document["result"]["findings"] = []  # the forgery: nothing to see here
+        body = json.dumps(document, sort_keys=True, separators=(",", ":"))
+        envelope = {**json.loads(header), "checksum": hashlib.sha256(body.encode()).hexdigest()}  # a plain checksum
+        stored.write_text(json.dumps(envelope) + "\n" + body)
+    assert lint(project) == (reference, True)
+    other_machine = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "elsewhere"))
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project)], capture_output=True, text=True,
+                            timeout=300, env=other_machine)
+    assert result.stdout == reference and "PARSED=True" in result.stderr  # signed by another key: not used
