@@ -75,3 +75,25 @@ def test_a_worker_that_dies_costs_one_file_and_the_run_finishes(jobs, tmp_path):
     assert "parse memory budget" in document["errors"][0]["message"]
     assert ("CORS001", "app.py") in {(f["rule_id"], f["file"]) for f in document["findings"]}
     assert document["summary"]["routes"] > 36  # the other files were all analysed
+
+
+MEMORY_BOUND_MIB = 150  # the stated bound for a run whose CORS slice is small (docs/guarantees.md)
+
+
+def test_a_run_over_a_large_tree_stays_within_the_memory_bound(tmp_path):
+    """5,000 ordinary modules and one app: the run's peak memory must not grow with the files
+    that cannot matter (measured as the child's max RSS, not timed)."""
+    for index in range(5000):
+        package = tmp_path / f"pkg{index // 250}"
+        package.mkdir(exist_ok=True)
+        (package / f"mod{index}.py").write_text(
+            f"import json\n\nclass Record{index}:\n    def __init__(self, values):\n        self.values = values\n\n"
+            f"    def dump(self):\n        return json.dumps(self.values)\n" * 4)
+    (tmp_path / "app.py").write_text(APP)
+    probe = ("import resource, subprocess, sys\n"
+             "subprocess.run([sys.executable, '-m', 'cors_lint', 'check', sys.argv[1], '--no-cache'],"
+             " capture_output=True)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    peak_kib = int(subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True,
+                                  timeout=600).stdout)
+    assert peak_kib / 1024 < MEMORY_BOUND_MIB, f"peak {peak_kib / 1024:.0f} MiB"
