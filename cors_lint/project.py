@@ -112,23 +112,28 @@ class ParsedModule:
 
 
 # A file is analysed as an entry point when it imports Flask or flask-cors (it can create an
-# app, register routes or configure CORS), names the Flask class, sets a ``CORS_*`` config
-# key, or writes an ``Access-Control-*`` header by hand. Everything else is analysed only if
-# an entry point leads to it (see ``has_effects``).
+# app, register routes or configure CORS), names the Flask class, calls the Flask or
+# flask-cors API that registers routes, hooks or CORS on an app it got from elsewhere (a
+# `views.py` that does `from app import app` and `@app.route`), sets a ``CORS_*`` config key,
+# or writes an ``Access-Control-*`` header by hand. Everything else is analysed only if an
+# entry point leads to it (see ``has_effects``).
 FLASK_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+flask", re.MULTILINE)
-ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-control-", b"CCESS-CONTROL-")
+FLASK_API_MARKERS = (
+    b"CORS(", b"cross_origin", b".route(", b"add_url_rule", b"register_blueprint", b"url_map", b"view_functions",
+    b"before_request", b"after_request", b"teardown_request", b"errorhandler", b"register_error_handler",
+    b"init_app",
+)
+ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-control-", b"CCESS-CONTROL-",
+                 *FLASK_API_MARKERS)
 
 # Bytes through which a module's top-level code could change what an entry point built
-# (register routes or hooks, load config, call flask-cors) when it is imported, or reach
-# modules by computed names. Imported modules with none of them are loaded lazily: parsed
-# and run only when a name in them is used. (Generic words such as "config", "route" or
-# "cors" are avoided on purpose: they are in most large code bases and would make every
-# import eager.)
+# (load config, reach modules or attributes by computed names) when it is imported. Imported
+# modules with none of these or the entry markers are loaded lazily: parsed and run only when
+# a name in them is used. (Generic words such as "config", "route" or "cors" are avoided on
+# purpose: they are in most large code bases and would make every import eager.)
 EFFECT_MARKERS = ENTRY_MARKERS + (
-    b"flask", b"CORS(", b"cross_origin", b".route(", b"add_url_rule", b"register_blueprint", b"url_map",
-    b"view_functions", b"before_request", b"after_request", b"teardown_request", b"errorhandler",
-    b"register_error_handler", b"init_app", b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar",
-    b"current_app", b"setattr(", b"import_module", b"__import__",
+    b"flask", b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar", b"current_app", b"setattr(",
+    b"import_module", b"__import__",
 )
 
 

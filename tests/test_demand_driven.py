@@ -146,6 +146,14 @@ LAZY_SHAPES = {
         def never_called():
             return 1
     """,
+    # routes registered by a module that nothing in the tree imports (a WSGI file outside it
+    # would): it has no Flask import, only the route decorator
+    "shop/late_views.py": """
+        from shop import app
+        @app.route("/api/late")
+        def late():
+            return "late"
+    """,
 }
 
 
@@ -153,6 +161,6 @@ def test_lazy_import_shapes(tmp_path):
     write(tmp_path, {name: textwrap.dedent(text) for name, text in LAZY_SHAPES.items()})
     assert_same(tmp_path)
     routes = {route["path"] for route in inventory_json(analyze([tmp_path]))["routes"]}
-    assert {"/api/items", "/api/more", "/api/deep"} <= routes
+    assert {"/api/items", "/api/more", "/api/deep", "/api/late"} <= routes
     consulted = analyze([tmp_path]).consulted
     assert "shop/typing_only.py" not in consulted and "tools/unused.py" not in consulted
