@@ -80,6 +80,7 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
 
     from cors_lint.interpreter import Frame
     from cors_lint.manual_headers import ManualHeaderFinder
+    from cors_lint.walk import walk
 
     sites: list[Site] = []
     for rel in sorted(interpreter.parsed):
@@ -103,7 +104,7 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
             return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
 
         finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname)
-        parsed.module.visit(finder)
+        walk(parsed.module, finder)
         for site in finder.sites:
             node = getattr(site, "function_node", None)
             for function in interpreter.function_objects.get(id(node), []):

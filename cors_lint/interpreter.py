@@ -12,8 +12,7 @@ branch, and what happens there is marked with the condition.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
@@ -24,6 +23,7 @@ from cors_lint.flask_config import ConfigApi
 from cors_lint.objects import AppObj, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.project import FileError, ParsedModule, ParseMemo, SourceFile, has_effects, parse, read
 from cors_lint.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
+from cors_lint.walk import children
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
@@ -673,11 +673,7 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """The calls in a function body (not in nested functions or classes), in source order.
-
-    A plain walk over the nodes' fields: libcst's visitor machinery costs ~10x more and this
-    runs over every uncalled function of the modules that name an app class.
-    """
+    """The calls in a function body (not in nested functions or classes), in source order."""
     found: list[cst.Call] = []
     stack: list[cst.CSTNode] = [node]
     while stack:
@@ -686,20 +682,8 @@ def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
             found.append(current)
         elif current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef)):
             continue
-        children = []
-        for name in _field_names(type(current)):
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                children.append(value)
-            elif isinstance(value, (list, tuple)):
-                children.extend(item for item in value if isinstance(item, cst.CSTNode))
-        stack.extend(reversed(children))
+        stack.extend(reversed(children(current)))
     return found
-
-
-@lru_cache(maxsize=None)
-def _field_names(node_type: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(node_type))
 
 
 def _single(candidates: list[Any], name: str) -> Any:
