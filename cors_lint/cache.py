@@ -200,7 +200,11 @@ def _machine_key() -> bytes:
     it cannot be stored, a key for this process only (the cache then lasts one run)."""
     global _KEY
     if _KEY is None:
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cors-lint"
+        try:
+            home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cors-lint"
+        except (RuntimeError, KeyError):  # no home directory at all
+            _KEY = secrets.token_bytes(32)
+            return _KEY
         path = home / "key"
         try:
             _KEY = path.read_bytes()

@@ -188,3 +188,13 @@ def test_a_committed_cache_from_elsewhere_is_not_trusted(project, tmp_path):
     result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project)], capture_output=True, text=True,
                             timeout=300, env=other_machine)
     assert result.stdout == reference and "PARSED=True" in result.stderr  # signed by another key: not used
+
+
+def test_without_a_place_for_the_machine_key_the_cache_is_simply_not_reused(project, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    environment = dict(os.environ, XDG_CACHE_HOME=str(blocker))
+    outputs = [subprocess.run([sys.executable, "-c", PROBE, "check", str(project)], capture_output=True, text=True,
+                              timeout=300, env=environment) for _ in range(2)]
+    assert all("Traceback" not in run.stderr and "PARSED=True" in run.stderr for run in outputs)
+    assert outputs[0].stdout == outputs[1].stdout == uncached(project)
