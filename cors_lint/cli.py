@@ -81,12 +81,12 @@ JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", min=0, help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
 
 
-def _analyze(paths: list[Path], flask_cors_version: str | None):
+def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0):
     from cors_lint.analysis import analyze
     from cors_lint.project import UsageError
 
     try:
-        return analyze(paths, flask_cors_version)
+        return analyze(paths, flask_cors_version, demand_driven=demand_driven, workers=workers)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -346,11 +346,13 @@ def inventory(
     paths: PathsArgument,
     output_format: Annotated[InventoryFormat, typer.Option("--format", help="Output format.")] = InventoryFormat.text,
     flask_cors_version: VersionOption = None,
+    no_prefilter: NoPrefilterOption = False,
+    jobs: JobsOption = 0,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
     from cors_lint.inventory import dumps, inventory_json, inventory_text
 
-    result = _analyze(paths, flask_cors_version)
+    result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs)
     if output_format is InventoryFormat.json:
         typer.echo(dumps(inventory_json(result)), nl=False)
     else:

@@ -97,3 +97,13 @@ def test_named_files_agree_with_a_full_run_on_those_files():
         hook = json.loads(run(str(EXAMPLE / changed), "--format", "json").stdout)["findings"]
         assert hook == [f for f in full if f["file"] == changed]
         assert hook  # each of these files has findings of its own
+
+
+def test_inventory_takes_the_same_analysis_options_as_check(tmp_path):
+    write(tmp_path, {"app.py": "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n",
+                     "bad.py": "def f(:\n"})
+    default = run("inventory", str(tmp_path), "--format", "json")
+    full = run("inventory", str(tmp_path), "--format", "json", "--no-prefilter", "--jobs", "2")
+    assert default.returncode == 0 and json.loads(default.stdout)["errors"] == []
+    assert full.returncode == 1 and [e["file"] for e in json.loads(full.stdout)["errors"]] == ["bad.py"]
+    assert json.loads(default.stdout)["routes"] == json.loads(full.stdout)["routes"]
