@@ -101,7 +101,7 @@ class ResultCache:
         return digest.hexdigest()
 
     def lookup(self, key: str, files: dict[str, FileState]) -> dict[str, Any] | None:
-        entry = self._read(self.directory / "results" / f"{key}.json")
+        entry = read_document(self.directory / "results" / f"{key}.json")
         if entry is None or not isinstance(entry.get("dependencies"), dict):
             return None
         for rel, digest in entry["dependencies"].items():
@@ -114,27 +114,21 @@ class ResultCache:
         dependencies = {rel: files[rel].digest for rel in sorted(consulted) if rel in files}
         if any(not digest for digest in dependencies.values()):
             return  # an unreadable file the result depends on: nothing to compare with next time
-        self._write(self.directory / "results" / f"{key}.json", {"dependencies": dependencies, "result": result})
+        write_document(self.directory / "results" / f"{key}.json", {"dependencies": dependencies, "result": result})
 
     def save(self) -> None:
         if self._memo_changed:
-            self._write(self.directory / "files.json", {"directories": self._memo})
+            write_document(self.directory / "files.json", {"directories": self._memo})
             self._memo_changed = False
 
     # ------------------------------------------------------------------ storage
     def _load_memo(self) -> None:
-        stored = self._read(self.directory / "files.json")
+        stored = read_document(self.directory / "files.json")
         directories = stored.get("directories") if stored else None
         if isinstance(directories, dict):
             self._memo = {directory: {name: entry for name, entry in files.items()
                                       if isinstance(entry, list) and len(entry) == 8}
                           for directory, files in directories.items() if isinstance(files, dict)}
-
-    def _read(self, path: Path) -> dict[str, Any] | None:
-        return read_document(path)
-
-    def _write(self, path: Path, document: dict[str, Any]) -> None:
-        write_document(path, document)
 
 
 def read_document(path: Path) -> dict[str, Any] | None:

@@ -67,8 +67,9 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     from cors_lint.versions import pin_files
 
     root, index = files.root, files.index
+    pins = pin_files(root)
     store = caching.ResultCache(project_root(root) / caching.CACHE_DIR_NAME)
-    states = store.snapshot(index + [f for f in pin_files(root) if f.rel not in {s.rel for s in index}])
+    states = store.snapshot(index + [f for f in pins if f.rel not in {s.rel for s in index}])
     files.verdicts = {rel: state.verdict for rel, state in states.items()}
     # today's date: suppressions expire
     key = store.key([str(root), [f.rel for f in files.files], json.dumps(policy.data, sort_keys=True, default=str),
@@ -78,7 +79,7 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     result = result_from_json(stored) if stored is not None else None
     if result is None:
         result = _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
-        consulted = (set(result.inventory.consulted) | {f.rel for f in pin_files(root)} | _suppression_files(result)
+        consulted = (set(result.inventory.consulted) | {f.rel for f in pins} | _suppression_files(result)
                      | {rel for rel, state in states.items() if state.verdict.comments})
         store.store(key, states, consulted, result_to_json(result))
     store.save()
@@ -94,10 +95,9 @@ def _check(files: Survey, policy: Policy, environment: str | None, flask_cors_ve
            inline_suppressions: bool, demand_driven: bool, workers: int = 0) -> CheckResult:
     from cors_lint.analysis import analyze
     from cors_lint.inventory import inventory_json
-
-    order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
     from cors_lint.project import ParseMemo
 
+    order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
     parse_memo = ParseMemo()  # each environment's analysis reuses the parsed files
     first = analyze([files.root], flask_cors_version, assumptions_for(policy, order[0]), (), demand_driven, workers,
                     parse_memo, files)

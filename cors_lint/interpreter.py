@@ -109,6 +109,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         self.modules: dict[str, ModuleState] = {}
         self.errors: list[FileError] = []
         self.parsed: dict[str, ParsedModule] = {}
+        self.source_bytes: dict[str, bytes | FileError] = {}  # see read_once
         self.consulted: set[str] = set()  # files whose content the result depends on (beyond the prefilter)
         self.apps: list[AppObj] = []
         self.sites: list = []
@@ -123,6 +124,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
     def run(self, entries: list[tuple[SourceFile, bytes]]) -> None:
         """Execute the entry points (files that can matter on its own, with their bytes) in path
         order, as Python would on import; other modules run when an entry point imports them."""
+        self.source_bytes.update((source.rel, data) for source, data in entries)
         self.preparse(entries)
         for source, _ in entries:
             self.load_source(source)
@@ -164,7 +166,7 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
         """Parse in this process, except large files: those get a worker with a memory budget."""
         from cors_lint.parallel import ISOLATE_BYTES, parse_isolated
 
-        data = read(source)
+        data = self.read_once(source)
         if isinstance(data, FileError):
             return data
         key = (source.fspath, data)
@@ -235,8 +237,15 @@ class Interpreter(ExpressionEvaluator, FlaskApi, ConfigApi):
 
     def needs_eager_run(self, source: SourceFile) -> bool:
         self.consulted.add(source.rel)
-        data = read(source)
+        data = self.read_once(source)
         return isinstance(data, FileError) or has_effects(data)
+
+    def read_once(self, source: SourceFile) -> bytes | FileError:
+        """A file's bytes, read at most once per analysis (the prefilter, the eagerness check
+        and the parser all need them)."""
+        if source.rel not in self.source_bytes:
+            self.source_bytes[source.rel] = read(source)
+        return self.source_bytes[source.rel]
 
     def module_attribute(self, module: ModuleState, name: str) -> Any:
         if not self.force(module):
