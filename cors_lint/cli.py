@@ -82,8 +82,8 @@ JobsOption = Annotated[int, typer.Option(
 
 
 def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0):
-    from cors_lint.analysis import analyze
-    from cors_lint.project import UsageError
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.project import UsageError
 
     try:
         return analyze(paths, flask_cors_version, demand_driven=demand_driven, workers=workers)
@@ -119,7 +119,7 @@ def check(
     jobs: JobsOption = 0,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
-    from cors_lint.report import exit_code
+    from cors_lint.output.report import exit_code
 
     settings = _settings(paths)
     output_format = output_format or CheckFormat(settings.format or "text")
@@ -129,8 +129,8 @@ def check(
         typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
                    f"{', '.join(sorted(policy.environments))})", err=True)
         raise typer.Exit(2)
-    from cors_lint.checker import check_targets
-    from cors_lint.project import UsageError
+    from cors_lint.check.checker import check_targets
+    from cors_lint.engine.project import UsageError
 
     try:
         result = check_targets(paths, policy, environment, flask_cors_version,
@@ -139,7 +139,7 @@ def check(
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
-    from cors_lint import baseline as baselines
+    from cors_lint.check import baseline as baselines
 
     if write_baseline is not None:
         baselines.write(write_baseline, result.findings)
@@ -158,16 +158,16 @@ def check(
 def render_check(result, policy, output_format: str) -> str:
     import json
 
-    from cors_lint.report import check_document, check_text
+    from cors_lint.output.report import check_document, check_text
 
     if output_format == "json":
         return json.dumps(check_document(result, policy), indent=2) + "\n"
     if output_format == "sarif":
-        from cors_lint.formats import sarif
+        from cors_lint.output import sarif
 
         return json.dumps(sarif.render(result, policy), indent=2) + "\n"
     if output_format in ("github", "gitlab", "junit"):
-        from cors_lint.formats import ci
+        from cors_lint.output import ci
 
         return getattr(ci, output_format)(result)
     return check_text(result, policy)
@@ -177,7 +177,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    from cors_lint.files import write_atomic
+    from cors_lint.core.files import write_atomic
 
     try:
         write_atomic(output, text)
@@ -187,7 +187,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _settings(paths: list[Path]):
-    from cors_lint.settings import SettingsError, find
+    from cors_lint.policy.settings import SettingsError, find
 
     try:
         return find(paths[0] if paths else Path("."))
@@ -199,13 +199,14 @@ def _settings(paths: list[Path]):
 def _policy(policy_file: Path | None, paths: list[Path], cache: bool = False):
     """The policy to check against; with ``cache``, a policy validated before is read from the
     project's cache directory (no YAML parsing, no schema validation)."""
-    from cors_lint.policy import PolicyError, discover, load
+    from cors_lint.policy import PolicyError
+    from cors_lint.policy.loader import discover, load
 
     start = paths[0] if paths else Path(".")
     memo = None
     if cache and start.exists():
-        from cors_lint.cache import CACHE_DIR_NAME
-        from cors_lint.project import project_root
+        from cors_lint.core.store import CACHE_DIR_NAME
+        from cors_lint.engine.project import project_root
 
         memo = project_root(start) / CACHE_DIR_NAME
     try:
@@ -256,8 +257,8 @@ def report(
     flask_cors_version: VersionOption = None,
 ) -> None:
     """Write the security review report: routes, origins, credentials, findings, suppressions."""
-    from cors_lint import review
-    from cors_lint.checker import check_paths
+    from cors_lint.check.checker import check_paths
+    from cors_lint.output import review
 
     settings = _settings(paths)
     policy = _policy(policy_file, paths)
@@ -277,7 +278,7 @@ def diff(
     flask_cors_version: VersionOption = None,
 ) -> None:
     """Which routes gained or lost origins or credentials between two git revisions (Markdown)."""
-    from cors_lint.diff import DiffError, diff_refs, render
+    from cors_lint.output.diff import DiffError, diff_refs, render
 
     try:
         changes = diff_refs(path, refs, flask_cors_version)
@@ -295,7 +296,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing cors-policy.yaml.")] = False,
 ) -> None:
     """Write a starter cors-policy.yaml (and its schema, for editors) from what the project does."""
-    from cors_lint.init import write_starter
+    from cors_lint.output.init import write_starter
 
     if not directory.is_dir():
         typer.echo(f"cors-lint: error: not a directory: {directory}", err=True)
@@ -314,7 +315,8 @@ def validate_policy(
     files: Annotated[list[Path], typer.Argument(help="Policy files to validate.", show_default=False)],
 ) -> None:
     """Validate policy files (exit 1 when one is invalid): the pre-commit policy hook."""
-    from cors_lint.policy import PolicyError, load
+    from cors_lint.policy import PolicyError
+    from cors_lint.policy.loader import load
 
     failed = False
     for file in files:
@@ -350,7 +352,7 @@ def inventory(
     jobs: JobsOption = 0,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
-    from cors_lint.inventory import dumps, inventory_json, inventory_text
+    from cors_lint.engine.inventory import dumps, inventory_json, inventory_text
 
     result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs)
     if output_format is InventoryFormat.json:

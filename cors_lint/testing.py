@@ -6,9 +6,9 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from cors_lint.checker import check_paths
-from cors_lint.findings import Finding
-from cors_lint.policy import Policy, load
+from cors_lint.check.checker import check_paths
+from cors_lint.check.findings import Finding
+from cors_lint.policy.loader import Policy, load
 
 
 def example_files(example: str | dict[str, str]) -> dict[str, str]:

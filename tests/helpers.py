@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from cors_lint.analysis import analyze
-from cors_lint.inventory import inventory_json
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
 
 
 def write(directory: Path, files: dict[str, str]) -> Path:

@@ -8,7 +8,6 @@ import json
 import sys
 
 import flask_cors  # the old release, first on sys.path
-
 from oracle import compare_app, load_app  # noqa: E402  (uses the old flask_cors's functions)
 
 cases = json.load(open(sys.argv[1]))

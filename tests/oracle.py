@@ -123,7 +123,7 @@ def request_plan(methods: list[str]) -> list[tuple[str, dict[str, str]]]:
 
 def compare_app(app, document: dict[str, Any]) -> list[str]:
     """Every difference between the real app and the inventory (empty when they agree)."""
-    from cors_lint.routes import sample_path
+    from cors_lint.core.url_rules import sample_path
 
     problems: list[str] = []
     real = {(rule.rule, rule.endpoint): sorted(rule.methods) for rule in app.url_map.iter_rules()}

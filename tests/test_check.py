@@ -9,11 +9,11 @@ import textwrap
 from pathlib import Path
 
 import jsonschema
-
-from cors_lint.policy import load
 from cors_lint.schemas import load as load_schema
-from cors_lint.testing import findings_for
 from helpers import write
+
+from cors_lint.policy.loader import load
+from cors_lint.testing import findings_for
 
 EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example_app"
 
@@ -119,7 +119,7 @@ def test_the_same_project_with_star_in_production_is_flagged(tmp_path):
 
 
 def findings_for_dir(directory: Path, policy=None, environment=None):
-    from cors_lint.checker import check_paths
+    from cors_lint.check.checker import check_paths
 
     return check_paths([directory], policy or load("recommended"), environment).findings
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from cors_lint.schemas import load
 from helpers import write
 

@@ -17,10 +17,10 @@ import pytest
 from appgen import generate_project
 from helpers import write
 
-from cors_lint.analysis import analyze
-from cors_lint.checker import check_paths
-from cors_lint.inventory import inventory_json
-from cors_lint.policy import load
+from cors_lint.check.checker import check_paths
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
+from cors_lint.policy.loader import load
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -12,12 +12,12 @@ import os
 import flask_cors
 import jsonschema
 import pytest
-
 from appgen import generate_project
-from cors_lint.analysis import analyze
-from cors_lint.inventory import inventory_json
 from cors_lint.schemas import load
 from oracle import compare_app, load_app, write_project
+
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
 
 CASES = int(os.environ.get("CORS_LINT_DIFF_CASES", "150"))
 SCHEMA = jsonschema.Draft202012Validator(load("inventory.schema.json"))

@@ -418,8 +418,8 @@ def test_scanned_code_is_never_executed(tmp_path):
 def test_output_is_deterministic(tmp_path):
     import json
 
-    from cors_lint.analysis import analyze
-    from cors_lint.inventory import inventory_json
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
 
     inventory_of(tmp_path, {"app.py": """
         from flask import Flask
@@ -438,8 +438,8 @@ def test_output_is_deterministic(tmp_path):
 def test_a_single_file_still_resolves_the_modules_it_imports(tmp_path):
     from helpers import write
 
-    from cors_lint.analysis import analyze
-    from cors_lint.inventory import inventory_json
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
 
     write(tmp_path, {
         "settings.py": "ORIGINS = ['https://a.example.com']\n",

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import flask_cors
-
-from cors_lint.analysis import analyze
-from cors_lint.inventory import inventory_json
 from oracle import compare_app, load_app
+
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
 
 EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example_app"
 

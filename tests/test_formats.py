@@ -11,7 +11,6 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
-
 from helpers import write
 
 ROOT = Path(__file__).parent.parent

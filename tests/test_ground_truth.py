@@ -7,10 +7,10 @@ import textwrap
 
 import flask_cors
 import pytest
-
-from cors_lint.analysis import analyze
-from cors_lint.inventory import inventory_json
 from oracle import compare_app, load_app, write_project
+
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
 
 HEAD = """
 import re

@@ -9,7 +9,6 @@ import json
 import subprocess
 import sys
 
-
 HOSTILE = {
     # the attacker candidates cors-lint derives contain the domain's long run of "a"s
     "origin": r'''CORS(app, origins=[r"^https://(a+)+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\.x\.com$"])''',

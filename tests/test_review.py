@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import write
 
 EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example_app"

@@ -7,9 +7,10 @@ import subprocess
 import sys
 import textwrap
 
-from cors_lint.checker import check_paths
-from cors_lint.policy import load
 from helpers import write
+
+from cors_lint.check.checker import check_paths
+from cors_lint.policy.loader import load
 
 APP = """
     from flask import Flask

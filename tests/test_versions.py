@@ -16,13 +16,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from appgen import generate_project
-from cors_lint.analysis import analyze
-from cors_lint.inventory import inventory_json
-from cors_lint.versions import detect
 from oracle import write_project
 from test_ground_truth import CASES, HEAD
+
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
+from cors_lint.engine.pins import detect
 
 VERSIONS = ["4.0.1", "5.0.1", "6.0.0"]
 ORDER_CASES = ["resource_specificity", "compiled_resource_outranks_regex_strings", "literal_resource_wins",

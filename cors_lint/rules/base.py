@@ -44,7 +44,7 @@ class RuleContext:
     document: dict[str, Any]
     environment: str = "production"
     settings: dict[str, Any] = field(default_factory=dict)  # the environment's policy settings
-    policy: Any = None  # cors_lint.policy.Policy, for route requirements
+    policy: Any = None  # cors_lint.policy.loader.Policy, for route requirements
 
     def requirement(self, route: dict[str, Any]) -> dict[str, Any]:
         """The policy's requirement for a route (``routes:`` in the policy), or {}."""

@@ -1,6 +1,6 @@
 """CORS014 blueprint-fallthrough."""
 
-from cors_lint.origins import accepted_attacker, accepts_any, is_regex
+from cors_lint.core.origins import accepted_attacker, accepts_any, is_regex
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 

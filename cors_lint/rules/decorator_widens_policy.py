@@ -1,6 +1,6 @@
 """CORS009 decorator-widens-policy."""
 
-from cors_lint.origins import accepted_attacker, accepts_any
+from cors_lint.core.origins import accepted_attacker, accepts_any
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 

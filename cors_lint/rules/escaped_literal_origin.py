@@ -1,6 +1,6 @@
 """CORS003 escaped-literal-origin."""
 
-from cors_lint.origins import EVIL, escaped_literal
+from cors_lint.core.origins import EVIL, escaped_literal
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from cors_lint.origins import attacker_origins, compiled, is_regex
+from cors_lint.core.origins import attacker_origins, compiled, is_regex
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 _GLOB = re.compile(r"(^|//|\.)\*[.:]|:\*$|^\*\.|\*$")

@@ -1,6 +1,6 @@
 """CORS008 insecure-origin."""
 
-from cors_lint.origins import host_of, is_regex, pattern_text
+from cors_lint.core.origins import host_of, is_regex, pattern_text
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
 _LOCAL = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1")

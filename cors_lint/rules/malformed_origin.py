@@ -1,6 +1,6 @@
 """CORS006 malformed-origin."""
 
-from cors_lint.origins import is_regex
+from cors_lint.core.origins import is_regex
 from cors_lint.rules.base import Rule, RuleContext, layer_issue
 
 

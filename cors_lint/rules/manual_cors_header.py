@@ -1,6 +1,6 @@
 """CORS017 manual-cors-header."""
 
-from cors_lint.origins import ANY_ORIGIN
+from cors_lint.core.origins import ANY_ORIGIN
 from cors_lint.rules.base import Rule, RuleContext, site_issue
 
 

@@ -1,6 +1,6 @@
 """CORS004 null-origin-allowed."""
 
-from cors_lint.origins import accepts, accepts_everything
+from cors_lint.core.origins import accepts, accepts_everything
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 

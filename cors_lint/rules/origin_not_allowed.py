@@ -2,8 +2,8 @@
 
 import re
 
-from cors_lint import safe_regex
-from cors_lint.origins import accepted_attacker, accepts_everything, attacker_origins, host_of, is_regex
+from cors_lint.core import safe_regex
+from cors_lint.core.origins import accepted_attacker, accepts_everything, attacker_origins, host_of, is_regex
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
 

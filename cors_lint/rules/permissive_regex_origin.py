@@ -1,6 +1,6 @@
 """CORS002 permissive-regex-origin."""
 
-from cors_lint.origins import accepts_everything, attacker_origins, escaped_literal, is_regex
+from cors_lint.core.origins import accepts_everything, attacker_origins, escaped_literal, is_regex
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
 

@@ -2,9 +2,9 @@
 
 import re
 
+from cors_lint.core import safe_regex
+from cors_lint.core.semantics import compile_pattern, probably_regex
 from cors_lint.rules.base import Rule, RuleContext, site_issue
-from cors_lint import safe_regex
-from cors_lint.semantics import compile_pattern, probably_regex
 
 
 def _patterns(value) -> list[str]:

@@ -1,10 +1,10 @@
 """CORS026 shadowed-resource."""
 
-from cors_lint.routes import sample_path
+from cors_lint.core.semantics import match_path, parse_resources, probably_regex
+from cors_lint.core.url_rules import sample_path
+from cors_lint.core.values import Regex, regex_flags
+from cors_lint.core.versions import DEFAULT, FlaskCorsVersion, parse_version
 from cors_lint.rules.base import Rule, RuleContext, layer_issue
-from cors_lint.semantics import match_path, parse_resources, probably_regex
-from cors_lint.values import Regex, regex_flags
-from cors_lint.versions import DEFAULT, FlaskCorsVersion, parse_version
 
 
 def _pattern(value):

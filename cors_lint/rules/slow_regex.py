@@ -1,7 +1,7 @@
 """CORS031 slow-regex."""
 
-from cors_lint import safe_regex
-from cors_lint.origins import compiled, is_regex, pattern_text
+from cors_lint.core import safe_regex
+from cors_lint.core.origins import compiled, is_regex, pattern_text
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 

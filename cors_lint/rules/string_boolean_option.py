@@ -1,7 +1,7 @@
 """CORS018 string-boolean-option."""
 
+from cors_lint.core.semantics import BOOLEAN_OPTIONS, CONFIG_KEYS
 from cors_lint.rules.base import Rule, RuleContext, site_issue
-from cors_lint.semantics import BOOLEAN_OPTIONS, CONFIG_KEYS
 
 _FALSY_LOOKING = {"false", "0", "no", "off", "n", "f", "none", "null", "disabled"}
 

@@ -1,4 +1,4 @@
-"""CORS028-CORS030: problems with suppressions (reported by cors_lint.suppressions, not by a check)."""
+"""CORS028-CORS030: problems with suppressions (reported by cors_lint.check.suppressions, not by a check)."""
 
 from cors_lint.rules.base import Rule, RuleContext
 

@@ -2,8 +2,8 @@
 
 import difflib
 
+from cors_lint.core.semantics import CONFIG_KEYS, OPTION_NAMES
 from cors_lint.rules.base import Rule, RuleContext, site_issue
-from cors_lint.semantics import CONFIG_KEYS, OPTION_NAMES
 
 _RENAMES = {
     "origin": "origins", "allow_origins": "origins", "allowed_origins": "origins", "headers": "allow_headers",

@@ -1,6 +1,6 @@
 """CORS016 vary-header-disabled."""
 
-from cors_lint.origins import is_regex, is_wildcard
+from cors_lint.core.origins import is_regex, is_wildcard
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 

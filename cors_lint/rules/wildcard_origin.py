@@ -1,6 +1,6 @@
 """CORS007 wildcard-origin."""
 
-from cors_lint.origins import ANY_ORIGIN, accepts_everything
+from cors_lint.core.origins import ANY_ORIGIN, accepts_everything
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
 
 

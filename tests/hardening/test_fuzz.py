@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from appgen import generate_project  # noqa: E402
-from cors_lint.analysis import analyze  # noqa: E402
-from cors_lint.checker import check_paths  # noqa: E402
-from cors_lint.inventory import inventory_json  # noqa: E402
-from cors_lint.policy import load  # noqa: E402
 from oracle import compare_app, load_app, write_project  # noqa: E402
+
+from cors_lint.check.checker import check_paths  # noqa: E402
+from cors_lint.engine.analysis import analyze  # noqa: E402
+from cors_lint.engine.inventory import inventory_json  # noqa: E402
+from cors_lint.policy.loader import load  # noqa: E402
 
 EXAMPLES = int(os.environ.get("CORS_LINT_FUZZ_EXAMPLES", "15"))
 FIXTURE = Path(__file__).parent.parent.parent / "fixtures" / "example_app"

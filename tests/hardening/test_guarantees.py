@@ -58,10 +58,10 @@ def test_yaml_policy_with_python_tags_is_rejected(tmp_path):
 def test_internal_errors_exit_2_with_one_line_and_a_hint(tmp_path):
     program = textwrap.dedent("""
         import sys
-        import cors_lint.checker
+        import cors_lint.check.checker
         def broken(*args, **kwargs):
             raise RuntimeError("simulated engine bug")
-        cors_lint.checker.check_paths = broken
+        cors_lint.check.checker.check_paths = broken
         from cors_lint.cli import main
         main(sys.argv[1:])
     """)

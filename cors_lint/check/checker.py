@@ -1,0 +1,94 @@
+"""Check a project under a policy: the result cache's fast path, and what a command line names.
+
+A stored result of an identical earlier run is reused without parsing anything; otherwise
+``run`` analyses the project and runs the rules. That module (and with it libcst, the
+interpreter and the rule catalogue) is imported only on a cache miss.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+from cors_lint.check import cache as caching
+from cors_lint.check.result import CheckResult, result_from_json, result_to_json
+from cors_lint.core.store import CACHE_DIR_NAME
+from cors_lint.engine.pins import pin_files
+from cors_lint.engine.project import Survey, project_root, survey
+from cors_lint.policy.loader import Policy
+
+
+def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
+                flask_cors_version: str | None = None, inline_suppressions: bool = True,
+                exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
+                workers: int = 0) -> CheckResult:
+    """Check a project; with ``cache``, reuse the stored result of an identical earlier run."""
+    files = survey(paths, exclude)
+    if not cache:
+        return _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
+    root, index = files.root, files.index
+    pins = pin_files(root)
+    store = caching.ResultCache(project_root(root) / CACHE_DIR_NAME)
+    states = store.snapshot(index + [f for f in pins if f.rel not in {s.rel for s in index}])
+    files.verdicts = {rel: state.verdict for rel, state in states.items()}
+    # today's date: suppressions expire
+    key = store.key([str(root), [f.rel for f in files.files], json.dumps(policy.data, sort_keys=True, default=str),
+                     str(policy.source), environment, flask_cors_version, inline_suppressions, list(exclude),
+                     demand_driven, date.today().isoformat()], states)
+    stored = store.lookup(key, states)
+    result = result_from_json(stored) if stored is not None else None
+    if result is None:
+        result = _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
+        consulted = (set(result.inventory.consulted) | {f.rel for f in pins} | _suppression_files(result)
+                     | {rel for rel, state in states.items() if state.verdict.comments})
+        store.store(key, states, consulted, result_to_json(result))
+    store.save()
+    return result
+
+
+def _check(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
+           inline_suppressions: bool, demand_driven: bool, workers: int) -> CheckResult:
+    from cors_lint.check import run  # the stage boundary: the engine's heavy half and the rules load here
+
+    return run.check_project(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven,
+                             workers)
+
+
+def _suppression_files(result: CheckResult) -> set[str]:
+    """Files whose comments can suppress a finding: the ones findings are in."""
+    return {f.file for f in result.findings} | {f.file for f, _ in result.suppressed}
+
+
+def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
+                  flask_cors_version: str | None = None, inline_suppressions: bool = True,
+                  exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
+                workers: int = 0) -> CheckResult:
+    """``check_paths`` for what a user names on the command line.
+
+    Files named one by one (as pre-commit passes them) are checked in the context of their
+    whole project, found upward, so routes and config in other modules count; the findings
+    located in those files are reported, the same as a full run reports for them. A changed
+    policy or pyproject.toml (also passed by pre-commit) reports everything.
+    """
+    changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
+    if changed is None:
+        return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude,
+                           demand_driven, cache, workers)
+    roots = {project_root(f) for f in changed}
+    root = Path(os.path.commonpath([str(r) for r in roots]))
+    result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude,
+                         demand_driven, cache, workers)
+    if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
+        return result
+    wanted = set(changed)
+    base = result.inventory.root
+
+    def named(file: str) -> bool:
+        return (base / file).resolve() in wanted
+
+    result.findings = [f for f in result.findings if named(f.file)]
+    result.suppressed = [(f, s) for f, s in result.suppressed if named(f.file)]
+    result.inventory.errors = [e for e in result.inventory.errors if named(e.file)]
+    return result

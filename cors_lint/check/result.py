@@ -1,0 +1,78 @@
+"""A check's result: the findings, what was suppressed or baselined, the per-environment
+documents, and a summary of the analysis; and its JSON form for the result cache."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cors_lint.check.findings import Finding
+from cors_lint.check.suppressions import Suppression
+from cors_lint.core.versions import FlaskCorsVersion
+from cors_lint.engine.project import FileError
+
+if TYPE_CHECKING:
+    from cors_lint.engine.inventory import Inventory
+
+
+@dataclass
+class RunSummary:
+    """What reports need from the analysis, apart from the engine's objects (so it can be cached)."""
+
+    root: Path
+    version: FlaskCorsVersion
+    files: int
+    route_count: int
+    errors: list[FileError]
+    comment_files: frozenset[str]  # files that mention cors-lint (may hold suppression comments)
+    consulted: frozenset[str]
+
+    @classmethod
+    def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
+        return cls(inventory.root, inventory.version, inventory.files, len(inventory.routes), list(inventory.errors),
+                   inventory.comment_files, consulted)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]  # active findings (suppression problems included)
+    inventory: RunSummary  # the default environment's analysis
+    environments: list[str]
+    suppressed: list[tuple[Finding, Any]] = field(default_factory=list)  # (finding, Suppression)
+    baselined: list[Finding] = field(default_factory=list)  # known findings hidden by --baseline
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # per environment: its part of the model
+
+
+def result_to_json(result: CheckResult) -> dict[str, Any]:
+    """A check result as JSON (for the cache); ``result_from_json`` gives back an equal result."""
+    summary = result.inventory
+    return {
+        "findings": [f.as_json() for f in result.findings],
+        "suppressed": [[f.as_json(), asdict(s)] for f, s in result.suppressed],
+        "environments": list(result.environments),
+        "documents": result.documents,
+        "summary": {"root": str(summary.root), "version": [list(summary.version.version), summary.version.source],
+                    "files": summary.files, "route_count": summary.route_count,
+                    "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
+                    "consulted": sorted(summary.consulted)},
+    }
+
+
+def result_from_json(document: dict[str, Any]) -> CheckResult | None:
+    """None when the document is not a result this version wrote (the caller recomputes)."""
+    try:
+        summary = document["summary"]
+        version = FlaskCorsVersion(tuple(summary["version"][0]), summary["version"][1])
+        run = RunSummary(Path(summary["root"]), version, summary["files"], summary["route_count"],
+                         [FileError(**e) for e in summary["errors"]], frozenset(summary["comment_files"]),
+                         frozenset(summary["consulted"]))
+        suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
+        return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
+                           suppressed, documents=document["documents"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    return Finding(**{**data, "routes": tuple(data["routes"])})

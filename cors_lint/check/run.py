@@ -1,0 +1,133 @@
+"""Analyse a project in each of the policy's environments and run the rules over each
+environment's part of the inventory; then apply suppressions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cors_lint.check import suppressions
+from cors_lint.check.findings import Finding, group
+from cors_lint.check.result import CheckResult, RunSummary
+from cors_lint.core.globs import path_matches, route_matches
+from cors_lint.core.values import Assumptions
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
+from cors_lint.engine.project import ParseMemo, Survey
+from cors_lint.policy.custom_rules import active_rules
+from cors_lint.policy.loader import Policy
+from cors_lint.rules.base import Issue, RuleContext
+
+
+def assumptions_for(policy: Policy, environment: str) -> Assumptions:
+    settings = policy.environments.get(environment, {})
+    return Assumptions(tuple(sorted(settings.get("env", {}).items())), settings.get("debug"))
+
+
+def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
+           inline_suppressions: bool, demand_driven: bool, workers: int = 0) -> CheckResult:
+    order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
+    parse_memo = ParseMemo()  # each environment's analysis reuses the parsed files
+    first = analyze([files.root], flask_cors_version, assumptions_for(policy, order[0]), (), demand_driven, workers,
+                    parse_memo, files)
+    consulted = set(first.consulted)
+    env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
+    documents = {order[0]: inventory_json(first)}
+    for name in order[1:]:
+        if env_dependent:
+            other = analyze([files.root], flask_cors_version, assumptions_for(policy, name), (), demand_driven,
+                            workers, parse_memo, files)
+            consulted |= other.consulted
+            documents[name] = inventory_json(other)
+        else:
+            documents[name] = documents[order[0]]
+    attribution = attribute_apps(documents, policy, env_dependent)
+    findings: list[Finding] = []
+    seen: set[tuple[Any, ...]] = set()
+    selected = [environment] if environment else order
+    restricted = {}
+    for name in selected:
+        document = restricted[name] = restrict(documents[name], policy, name, attribution)
+        current = run_rules(document, policy, name)
+        findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
+        seen |= {f.identity for f in current}
+    summary = RunSummary.of(first, frozenset(consulted))
+    active, suppressed, problems = _suppress(findings, policy, summary, inline_suppressions)
+    return CheckResult(sorted(active + problems, key=Finding.sort_key), summary, selected, suppressed,
+                       documents=restricted)
+
+
+def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, inline: bool):
+    entries = suppressions.policy_suppressions(policy.data, policy.source)
+    if inline:
+        files = set(inventory.comment_files) | {f.file for f in findings}
+        entries += suppressions.inline_suppressions(inventory.root, files)
+    known = {rule.id: rule.name for rule in active_rules(policy)}
+    known.update({name: rule_id for rule_id, name in list(known.items())})
+    return suppressions.apply(findings, entries, known)
+
+
+def _assumed_names(policy: Policy) -> set[str]:
+    return {var for settings in policy.environments.values() for var in settings.get("env", {})}
+
+
+def attribute_apps(documents: dict[str, dict[str, Any]], policy: Policy, env_dependent: bool
+                   ) -> dict[str, set[str]]:
+    """The environments each app (by id) belongs to.
+
+    An app that loads a config class mapped to an environment in any environment's run
+    belongs to exactly those environments (a run where the class lookup failed does not
+    count). Otherwise its file decides; otherwise every environment when the code reads
+    environment-dependent values, else the default one.
+    """
+    by_class: dict[str, set[str]] = {}
+    files: dict[str, str] = {}
+    for name, document in documents.items():
+        for app in document.get("apps", []):
+            files[app["id"]] = app["file"]
+            if name in policy.class_environments(app.get("config_classes", [])):
+                by_class.setdefault(app["id"], set()).add(name)
+    attribution = {}
+    for app_id, file in files.items():
+        if app_id in by_class:
+            attribution[app_id] = by_class[app_id]
+        else:
+            attribution[app_id] = policy.file_environments(file) or (
+                set(policy.environments) if env_dependent else {policy.default_environment})
+    return attribution
+
+
+def restrict(document: dict[str, Any], policy: Policy, environment: str, attribution: dict[str, set[str]]
+             ) -> dict[str, Any]:
+    """The part of an inventory that belongs to one environment: its apps' routes, its files' sites."""
+    routes = [route for route in document["routes"] if environment in attribution.get(route["app"], set())]
+    sites = [site for site in document["sites"]
+             if environment in (policy.file_environments(site["file"]) or set(policy.environments))]
+    return {**document, "routes": routes, "sites": sites}
+
+
+
+def run_rules(document: dict[str, Any], policy: Policy, environment: str) -> list[Finding]:
+    settings = policy.environments.get(environment, {})
+
+    context = RuleContext(document, environment, settings, policy)
+    findings: list[Finding] = []
+    for rule in active_rules(policy):
+        setting = policy.rule_setting(rule.id)
+        if not setting.enabled:
+            continue
+        scope = setting.environments if setting.environments is not None else rule.environments
+        if scope and environment not in scope:
+            continue
+        issues = [issue for issue in rule.check(context) if _in_scope(issue, setting.paths, setting.exclude)]
+        findings.extend(group(rule, issues, setting.severity, environment))
+    return findings
+
+
+def _in_scope(issue: Issue, paths: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    if paths and not any(path_matches(issue.file, pattern) for pattern in paths):
+        return False
+    if any(path_matches(issue.file, pattern) for pattern in exclude):
+        return False
+    if issue.routes and exclude and all(any(route_matches(r, p) for p in exclude) for r in issue.routes):
+        return False
+    return True

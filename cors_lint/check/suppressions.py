@@ -1,0 +1,166 @@
+"""Suppressions: inline comments and policy entries, each with a reason, maybe an expiry and a ticket.
+
+Inline, on the finding's line or the line above it::
+
+    # cors-lint: ignore[CORS007] reason="public status page" expires=2027-01-31 ticket=SEC-12
+
+In the policy (owned by the security team, apart from the code)::
+
+    suppressions:
+      - {rule: CORS007, path: "status/**", route: "/status/**", reason: "...", expires: 2027-01-31}
+
+A suppression without a reason, with an unknown rule id, past its expiry or matching nothing
+is itself reported (CORS028-CORS030); an expired one no longer hides its finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tokenize
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from cors_lint.check.findings import Finding, fingerprint
+from cors_lint.core.globs import path_matches, route_matches
+from cors_lint.engine.project import FileError, read_path
+
+_COMMENT = re.compile(r"#\s*cors-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<rest>.*)$", re.IGNORECASE)
+_FIELD = re.compile(r'(?P<key>reason|expires|ticket)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
+
+
+@dataclass
+class Suppression:
+    kind: str  # inSource | external
+    rules: tuple[str, ...]
+    reason: str | None
+    expires: str | None
+    ticket: str | None
+    file: str
+    line: int
+    path: str | None = None  # external: glob on files
+    route: str | None = None  # external: glob on routes
+    used: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "justification": self.reason, "expires": self.expires, "ticket": self.ticket,
+                "location": f"{self.file}:{self.line}"}
+
+    def expired(self, today: dt.date) -> bool:
+        try:
+            return self.expires is not None and dt.date.fromisoformat(self.expires) < today
+        except ValueError:
+            return False
+
+
+def inline_suppressions(root: Path, files: set[str]) -> list[Suppression]:
+    """Suppression comments in the given files (read with the tokenizer: strings are not comments)."""
+    found = []
+    for rel in sorted(files):
+        data = read_path(root / rel, rel)
+        if isinstance(data, FileError) or b"cors-lint" not in data:
+            continue
+        try:
+            tokens = list(tokenize.tokenize(BytesIO(data).readline))
+        except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+            continue
+        for token in tokens:
+            if token.type == tokenize.COMMENT:
+                match = _COMMENT.search(token.string)
+                if match:
+                    found.append(_parse(match, rel, token.start[0]))
+    return found
+
+
+def _parse(match: re.Match[str], file: str, line: int) -> Suppression:
+    ids = tuple(part.strip() for part in match.group("ids").split(",") if part.strip())
+    fields = {m.group("key"): m.group("quoted") if m.group("quoted") is not None else m.group("bare")
+              for m in _FIELD.finditer(match.group("rest"))}
+    return Suppression("inSource", ids, fields.get("reason") or None, fields.get("expires"), fields.get("ticket"),
+                       file, line)
+
+
+def policy_suppressions(policy_data: dict[str, Any], source: str) -> list[Suppression]:
+    entries = []
+    for index, entry in enumerate(policy_data.get("suppressions", [])):
+        rules = entry["rule"] if isinstance(entry["rule"], list) else [entry["rule"]]
+        entries.append(Suppression("external", tuple(rules), entry.get("reason"), entry.get("expires"),
+                                   entry.get("ticket"), source, index, entry.get("path"), entry.get("route")))
+    return entries
+
+
+def _matches(suppression: Suppression, finding: Finding, known: dict[str, str]) -> bool:
+    wanted = set(suppression.rules) | {known[rule] for rule in suppression.rules if rule in known}
+    if finding.rule_id not in wanted and finding.rule_name not in wanted:
+        return False
+    if suppression.kind == "inSource":
+        return finding.file == suppression.file and finding.line in (suppression.line, suppression.line + 1)
+    if suppression.path and not path_matches(finding.file, suppression.path):
+        return False
+    if suppression.route and not (finding.routes and all(route_matches(r, suppression.route) for r in finding.routes)):
+        return False
+    return True
+
+
+def apply(findings: list[Finding], suppressions: list[Suppression], known_rules: dict[str, str],
+          today: dt.date | None = None) -> tuple[list[Finding], list[tuple[Finding, Suppression]], list[Finding]]:
+    """Split findings into active and suppressed; return also the findings about the suppressions."""
+    today = today or dt.date.today()
+    for suppression in suppressions:
+        _validate(suppression, known_rules)
+    active, suppressed = [], []
+    for finding in findings:
+        match = next((s for s in suppressions
+                      if not s.problems and not s.expired(today) and _matches(s, finding, known_rules)), None)
+        if match is None:
+            expired = next((s for s in suppressions if s.expired(today) and _matches(s, finding, known_rules)), None)
+            if expired is not None:
+                expired.used = True
+            active.append(finding)
+        else:
+            match.used = True
+            suppressed.append((finding, match))
+    return active, suppressed, _problems(suppressions, today)
+
+
+def _validate(suppression: Suppression, known: dict[str, str]) -> None:
+    if not suppression.reason:
+        suppression.problems.append("has no reason (add reason=\"...\")")
+    if not suppression.rules:
+        suppression.problems.append("names no rule")
+    for rule in suppression.rules:
+        if rule not in known and rule not in known.values():
+            suppression.problems.append(f"names an unknown rule {rule!r}")
+    if suppression.expires is not None:
+        try:
+            dt.date.fromisoformat(suppression.expires)
+        except ValueError:
+            suppression.problems.append(f"has an invalid expiry {suppression.expires!r} (use YYYY-MM-DD)")
+
+
+def _problems(suppressions: list[Suppression], today: dt.date) -> list[Finding]:
+    findings = []
+    for s in suppressions:
+        where = "suppression" if s.kind == "inSource" else f"policy suppression #{s.line + 1}"
+        line = s.line if s.kind == "inSource" else 1
+        if s.problems:
+            findings.append(_meta("CORS029", "invalid-suppression", "error", f"{where} {'; '.join(s.problems)}: "
+                                  "it suppresses nothing", s, line))
+        elif s.expired(today):
+            findings.append(_meta("CORS030", "expired-suppression", "error", f"{where} for {', '.join(s.rules)} "
+                                  f"expired on {s.expires}" + (f" ({s.ticket})" if s.ticket else "") +
+                                  ": its findings are reported again", s, line))
+        elif not s.used:
+            findings.append(_meta("CORS028", "unused-suppression", "warning", f"{where} for {', '.join(s.rules)} "
+                                  "matches no finding: remove it", s, line))
+    return findings
+
+
+def _meta(rule_id: str, name: str, severity: str, message: str, s: Suppression, line: int) -> Finding:
+    key = (s.kind, s.rules, s.reason, s.line)
+    return Finding(rule_id, name, severity, message, s.file, line, 0, "all", (), None,
+                   fingerprint(rule_id, "all", s.file, key), (rule_id, s.file, line, 0, key))
+

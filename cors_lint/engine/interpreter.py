@@ -1,0 +1,730 @@
+"""An abstract interpreter for the import-time behaviour of a Python project.
+
+It executes each module's top-level statements the way Python would on import (imports
+of project modules run those modules first, circular imports see a partial namespace),
+inlines calls to the project's own functions (app factories, ``init_app`` helpers), and
+asks the library registry (``engine.registry``, filled by ``engine.models``) what calls
+into installed libraries do. It names no library itself, and never imports or runs
+scanned code.
+
+Control flow that depends on unknown values (``if app.debug:``) is followed on every
+branch, and what happens there is marked with the condition.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Any
+
+import libcst as cst
+
+from cors_lint.core.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
+from cors_lint.engine.expressions import ExpressionEvaluator, lifted, rewrap
+from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
+from cors_lint.engine.parsing import ParsedModule, parse
+from cors_lint.engine.project import FileError, ParseMemo, SourceFile, has_effects, read
+from cors_lint.engine.registry import Call, Registry
+from cors_lint.engine.scopes import Frame, LazyName, ModuleState
+from cors_lint.engine.walk import children
+
+MAX_CALL_DEPTH = 12
+MAX_LOOP_ITERATIONS = 256
+
+
+class _Return(Exception):
+    def __init__(self, value: Any):
+        self.value = value
+
+
+class Interpreter(ExpressionEvaluator):
+    def __init__(self, root, files: list[SourceFile], registry: Registry, index: list[SourceFile] | None = None,
+                 assumptions: Assumptions | None = None, demand_driven: bool = True, workers: int = 0,
+                 parse_memo: ParseMemo | None = None):
+        self.root = root
+        self.registry = registry  # what library names do
+        # Demand-driven: only files that pass the byte prefilter are entry points, and imported
+        # modules that cannot have effects run when first used. Otherwise every file is an
+        # entry point and every import runs at once (the reference the prefilter is tested against).
+        self.demand_driven = demand_driven
+        self.peeking = False  # while set, lazy modules are not loaded (a speculative look)
+        self.workers = workers  # parse processes for the entry points: 0 = as many as cores when worth it
+        # trees shared by the analyses of one check (one per environment): libcst trees are immutable
+        self.parse_memo = parse_memo if parse_memo is not None else ParseMemo()
+        self.assumptions = assumptions or Assumptions()
+        self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
+        self.files = files
+        self.by_name: dict[str, SourceFile] = {}
+        for source in files + (index or []):
+            for name in source.module_names:
+                self.by_name.setdefault(name, source)
+        self.modules: dict[str, ModuleState] = {}
+        self.errors: list[FileError] = []
+        self.parsed: dict[str, ParsedModule] = {}
+        self.source_bytes: dict[str, bytes | FileError] = {}  # see read_once
+        self.consulted: set[str] = set()  # files whose content the result depends on (beyond the prefilter)
+        self.apps: list = []  # what the models record: the apps built, the sites that configure CORS
+        self.sites: list = []
+        self.functions: list[FunctionObj] = []
+        self.notes: list[str] = []
+        self.function_objects: dict[int, list[FunctionObj]] = {}
+        self.methods: list[FunctionObj] = []
+        self.classes: dict[int, ClassObj] = {}
+        # the last part of each application class's name, and the project's subclasses of them:
+        # a cheap first test of whether a function may build an app (see creates_app)
+        self.app_class_names: set[str] = {name.rpartition(".")[2] for name in registry.application_classes}
+
+    # ---------------------------------------------------------------- modules
+    def run(self, entries: list[tuple[SourceFile, bytes]]) -> None:
+        """Execute the entry points (files that can matter on its own, with their bytes) in path
+        order, as Python would on import; other modules run when an entry point imports them."""
+        self.source_bytes.update((source.rel, data) for source, data in entries)
+        self.preparse(entries)
+        for source, _ in entries:
+            self.load_source(source)
+        self.run_uncalled_factories()
+
+    def preparse(self, entries: list[tuple[SourceFile, bytes]]) -> None:
+        """Parse the entry points in worker processes when there are enough of them."""
+        entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
+        if self.workers:
+            workers = self.workers
+        else:  # see parallel.AUTO_MIN_CORES: below it, shipping trees back costs more than it saves
+            big = sum(len(data) for _, data in entries) >= PARALLEL_MIN_BYTES
+            workers = (os.cpu_count() or 1) if big and (os.cpu_count() or 1) >= AUTO_MIN_CORES else 1
+        if workers > 1 and len(entries) > 1:
+            parsed = parse_many(entries, workers)
+            for source, data in entries:
+                self.parse_memo[(source.fspath, data)] = parsed[source.rel]
+
+    def add_error(self, error: FileError) -> None:
+        if all(e.file != error.file for e in self.errors):
+            self.errors.append(error)
+
+    def parse_file(self, source: SourceFile) -> ParsedModule | None:
+        if source.rel in self.parsed:
+            return self.parsed[source.rel]
+        self.consulted.add(source.rel)
+        result = self.parse_one(source)
+        if isinstance(result, FileError):
+            self.add_error(result)
+            return None
+        self.parsed[source.rel] = result
+        return result
+
+    def parse_one(self, source: SourceFile) -> ParsedModule | FileError:
+        """Parse in this process, except large files: those get a worker with a memory budget."""
+        data = self.read_once(source)
+        if isinstance(data, FileError):
+            return data
+        key = (source.fspath, data)
+        if key not in self.parse_memo:
+            self.parse_memo[key] = parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data)
+        return self.parse_memo[key]
+
+    def load_source(self, source: SourceFile) -> ModuleState:
+        name = source.module_names[0] if source.module_names else source.rel
+        return self.load_module(name, source)
+
+    def load_module(self, name: str, source: SourceFile, lazy: bool = False) -> ModuleState:
+        for known in source.module_names or (name,):
+            if known in self.modules:
+                return self.modules[known]
+        state = ModuleState(name, source, None)
+        for known in source.module_names or (name,):
+            self.modules[known] = state
+        if lazy:
+            state.status = "lazy"
+            return state
+        return self.execute_module(state)
+
+    def force(self, state: ModuleState) -> bool:
+        """Run a lazily imported module now; False while peeking (the caller must not look inside)."""
+        if state.status == "lazy":
+            if self.peeking:
+                return False
+            self.execute_module(state)
+        return True
+
+    def resolve_lazy(self, value: Any) -> Any:
+        for _ in range(64):  # a chain of re-exports: `from a import x` in b, `from b import x` in c
+            if not isinstance(value, LazyName):
+                return value
+            if not self.force(value.module):
+                return Unknown(f"{value.module.name}.{value.name} is not loaded")
+            value = self.module_attribute(value.module, value.name)
+        return Unknown("re-exported too many times")
+
+    def execute_module(self, state: ModuleState) -> ModuleState:
+        source, name = state.source, state.name
+        state.parsed = self.parse_file(source)
+        state.namespace["__name__"] = name
+        if state.parsed is None:
+            state.status = "done"
+            return state
+        state.status = "running"
+        try:
+            self.exec_block(state.parsed.module.body, Frame(state))
+        except _Return:
+            pass
+        except RecursionError:
+            self.add_error(FileError(source.rel, "internal", "analysis stopped: code nested too deeply"))
+        except Exception as exc:  # the per-module envelope: one odd file never stops the run
+            self.add_error(FileError(source.rel, "internal", f"analysis failed: {type(exc).__name__}: {exc}"))
+        state.status = "done"
+        return state
+
+    def import_module(self, name: str) -> ModuleState | LibSymbol:
+        source = self.by_name.get(name)
+        if source is None:
+            return LibSymbol(name)
+        known = self.modules.get(name)
+        if known is not None and known.source is source:
+            return known
+        return self.load_module(name, source, lazy=self.demand_driven and not self.needs_eager_run(source))
+
+    def needs_eager_run(self, source: SourceFile) -> bool:
+        self.consulted.add(source.rel)
+        data = self.read_once(source)
+        return isinstance(data, FileError) or has_effects(data)
+
+    def read_once(self, source: SourceFile) -> bytes | FileError:
+        """A file's bytes, read at most once per analysis (the prefilter, the eagerness check
+        and the parser all need them)."""
+        if source.rel not in self.source_bytes:
+            self.source_bytes[source.rel] = read(source)
+        return self.source_bytes[source.rel]
+
+    def module_attribute(self, module: ModuleState, name: str) -> Any:
+        if not self.force(module):
+            return Unknown(f"{module.name}.{name} is not loaded")
+        if name in module.namespace:
+            return self.resolve_lazy(module.namespace[name])
+        if module.source.is_package:
+            submodule = self.import_module(f"{module.name}.{name}")
+            if isinstance(submodule, ModuleState):
+                return submodule
+        if module.status == "running":
+            return Unknown(f"{module.name}.{name} is not defined yet (circular import)")
+        return Unknown(f"{module.name}.{name} is not defined statically")
+
+    def location(self, node: cst.CSTNode, frame: Frame) -> Location:
+        parsed = frame.module.parsed
+        position = parsed.positions.get(node) if parsed else None
+        if position is None:
+            return Location(frame.module.source.rel, 0, 0)
+        return Location(frame.module.source.rel, *position)
+
+    # ---------------------------------------------------------------- names
+    def lookup(self, name: str, frame: Frame) -> Any:
+        scope: Frame | None = frame
+        while scope is not None:
+            if scope.locals is not None and name in scope.locals and name not in scope.globals_declared:
+                return scope.locals[name]
+            scope = scope.parent
+        if frame.function is not None:
+            closure = frame.function.attrs.get("__closure__")
+            if closure is not None and name in closure:
+                return closure[name]
+        namespace = frame.module.namespace
+        if name in namespace:
+            value = namespace[name]
+            return self.resolve_lazy(value) if isinstance(value, LazyName) else value
+        if name in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[name]
+        if name in self.registry.builtins:
+            return LibSymbol(f"builtins.{name}")
+        return Unknown(f"name `{name}` is not defined statically")
+
+    def bind(self, name: str, value: Any, frame: Frame) -> None:
+        if frame.conditions:
+            previous = self.lookup(name, frame)
+            if not isinstance(previous, Unknown) and previous is not value and strip_env(previous) != strip_env(value):
+                value = self.merge_conditional(previous, value, frame)
+        if frame.locals is not None and name not in frame.globals_declared:
+            frame.locals[name] = value
+        else:
+            frame.module.namespace[name] = value
+        hook = self.registry.bind_hooks.get(type(value))
+        if hook is not None:
+            hook(value, name)
+
+    def merge_conditional(self, previous: Any, value: Any, frame: Frame) -> Any:
+        """A name bound under an unknown condition: objects keep the new binding, data becomes unknown."""
+        if isinstance(strip_env(value), (str, int, float, bool, list, tuple, set, dict, type(None))):
+            return Unknown(f"value depends on `{' and '.join(frame.conditions)}`")
+        return value
+
+    def bind_target(self, target: cst.BaseExpression, value: Any, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, value, frame)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            plain = strip_env(value)
+            elements = target.elements
+            if isinstance(plain, (list, tuple)) and len(plain) == len(elements):
+                for element, item in zip(elements, plain):
+                    self.bind_target(element.value, rewrap(item, value), frame)
+            else:
+                for element in elements:
+                    self.bind_target(element.value, Unknown("unpacked from a value that cannot be known"), frame)
+        elif isinstance(target, cst.Attribute):
+            self.assign_attribute(self.eval(target.value, frame), target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            self.assign_item(target, value, frame)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, Unknown("starred assignment"), frame)
+
+    def assign_attribute(self, obj: Any, name: str, value: Any) -> None:
+        if isinstance(obj, ClassObj):
+            obj.namespace[name] = value
+        elif isinstance(obj, ModuleState) and self.force(obj):
+            obj.namespace[name] = value
+        elif (type(obj), name) in self.registry.attribute_setters:
+            self.registry.attribute_setters[(type(obj), name)](self, obj, value)
+        elif isinstance(obj, FunctionObj):
+            obj.attrs[name] = value
+        elif isinstance(obj, InstanceObj):
+            obj.attrs[name] = value
+
+    def assign_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:
+        container = self.eval(target.value, frame)
+        if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            return
+        key = self.eval(target.slice[0].slice.value, frame)
+        if isinstance(container, LibSymbol) or isinstance(strip_env(container), Unknown):
+            return
+        setter = self.registry.item_setters.get(type(container))
+        if setter is not None:
+            setter(self, container, key, value, target, frame)
+            return
+        plain = strip_env(container)
+        if isinstance(plain, (dict, list)):
+            try:
+                plain[strip_env(key)] = value
+            except (TypeError, IndexError, KeyError):
+                pass
+
+    # ---------------------------------------------------------------- statements
+    def exec_block(self, body, frame: Frame) -> None:
+        for statement in body:
+            self.exec_statement(statement, frame)
+
+    def exec_statement(self, statement: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.exec_small(small, frame)
+            return
+        if isinstance(statement, cst.IndentedBlock):
+            self.exec_block(statement.body, frame)
+            return
+        handler = getattr(self, "_exec_" + type(statement).__name__, None)
+        if handler is not None:
+            handler(statement, frame)
+
+    def exec_small(self, small: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, frame)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, frame)
+            for target in small.targets:
+                self.bind_target(target.target, value, frame)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind_target(small.target, self.eval(small.value, frame), frame)
+        elif isinstance(small, cst.AugAssign):
+            self.exec_augassign(small, frame)
+        elif isinstance(small, cst.Import):
+            self.exec_import(small, frame)
+        elif isinstance(small, cst.ImportFrom):
+            self.exec_import_from(small, frame)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, frame) if small.value is not None else None
+            if frame.conditions:
+                frame.returns.append(value)
+            else:
+                raise _Return(value)
+        elif isinstance(small, cst.Raise):
+            if not frame.conditions:
+                raise _Return(Unknown("the function raises"))
+        elif isinstance(small, cst.Global):
+            frame.globals_declared.update(name.name.value for name in small.names)
+
+    def exec_augassign(self, small: cst.AugAssign, frame: Frame) -> None:
+        operator_name = type(small.operator).__name__.replace("Assign", "")
+        operator_node = getattr(cst, operator_name, None)
+        if operator_node is None:
+            return
+        fake = cst.BinaryOperation(left=small.target, operator=operator_node(), right=small.value)
+        value = self._eval_BinaryOperation(fake, frame)
+        if isinstance(small.target, cst.Name):
+            current = strip_env(self.lookup(small.target.value, frame))
+            addend = strip_env(self.eval(small.value, frame))
+            if isinstance(current, list) and isinstance(addend, (list, tuple)) and operator_name == "Add":
+                current.extend(addend)  # in-place, like Python
+                return
+        self.bind_target(small.target, value, frame)
+
+    def _exec_If(self, node: cst.If, frame: Frame) -> None:
+        test = self.truth(self.eval(node.test, frame))
+        plain = strip_env(test)
+        orelse = node.orelse
+        if isinstance(plain, Unknown):
+            condition = self.code(node.test)
+            self.exec_block(node.body.body, frame.under(condition))
+            if isinstance(orelse, cst.If):
+                self._exec_If(orelse, frame.under(f"not ({condition})"))
+            elif orelse is not None:
+                self.exec_block(orelse.body.body, frame.under(f"not ({condition})"))
+            return
+        branch_frame = frame
+        if isinstance(test, FromEnv):
+            branch_frame = frame.under(self.env_condition(node.test, test, plain))
+        if plain:
+            self.exec_block(node.body.body, branch_frame)
+        elif isinstance(orelse, cst.If):
+            self._exec_If(orelse, branch_frame)
+        elif orelse is not None:
+            self.exec_block(orelse.body.body, branch_frame)
+
+    def env_condition(self, test: cst.BaseExpression, value: Any, truth: bool) -> str:
+        variables = ", ".join(sorted(set(env_vars(value))))
+        return f"`{self.code(test)}` is {truth} with the code's default for {variables}"
+
+    def _exec_For(self, node: cst.For, frame: Frame) -> None:
+        iterable = self.eval(node.iter, frame)
+        plain = strip_env(iterable)
+        if isinstance(plain, dict):
+            plain = list(plain)
+        if isinstance(plain, (list, tuple, set, frozenset)) and len(plain) <= MAX_LOOP_ITERATIONS:
+            for item in list(plain):
+                self.bind_target(node.target, rewrap(item, iterable), frame)
+                self.exec_block(node.body.body, frame)
+        else:
+            inner = frame.under(f"for {self.code(node.target)} in {self.code(node.iter)}")
+            self.bind_target(node.target, Unknown(f"loop variable over `{self.code(node.iter)}`"), inner)
+            self.exec_block(node.body.body, inner)
+        if node.orelse is not None:
+            self.exec_block(node.orelse.body.body, frame)
+
+    def _exec_While(self, node: cst.While, frame: Frame) -> None:
+        self.exec_block(node.body.body, frame.under(f"while {self.code(node.test)}"))
+
+    def _exec_With(self, node: cst.With, frame: Frame) -> None:
+        for item in node.items:
+            value = self.eval(item.item, frame)
+            if item.asname is not None:
+                kept = type(value) in self.registry.with_targets  # `__enter__` returns the object itself
+                self.bind_target(item.asname.name, value if kept else Unknown("with target"), frame)
+        self.exec_block(node.body.body, frame)
+
+    def _exec_Try(self, node: cst.Try, frame: Frame) -> None:
+        self.exec_block(node.body.body, frame)
+        if node.orelse is not None:
+            self.exec_block(node.orelse.body.body, frame)
+        if node.finalbody is not None:
+            self.exec_block(node.finalbody.body.body, frame)
+
+    _exec_TryStar = _exec_Try
+
+    def _exec_Match(self, node: cst.Match, frame: Frame) -> None:
+        subject = self.code(node.subject)
+        for case in node.cases:
+            self.exec_block(case.body.body, frame.under(f"match {subject} case {self.code(case.pattern)}"))
+
+    def _exec_FunctionDef(self, node: cst.FunctionDef, frame: Frame) -> None:
+        decorators = [self.eval(d.decorator, frame) for d in node.decorators]
+        defaults: dict[str, Any] = {}
+        for param in list(node.params.params) + list(node.params.kwonly_params) + list(node.params.posonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, frame)
+        function = FunctionObj(node=node, module=frame.module, name=node.name.value, defaults=defaults)
+        self.function_objects.setdefault(id(node), []).append(function)
+        if frame.locals is not None:
+            closure = dict(frame.module.namespace)
+            closure.update(frame.locals)
+            function.attrs["__closure__"] = closure
+        elif frame.module.status == "running":
+            self.functions.append(function)
+        if frame.function is None and frame.locals is not None and frame.parent is None and frame.module.status == "running":
+            self.methods.append(function)  # a method in a class body: a possible entry point (setUp)
+        value: Any = function
+        for decorator, decorator_node in zip(reversed(decorators), reversed(node.decorators)):
+            value = self.apply_decorator(decorator, value, decorator_node, frame)
+        self.bind(node.name.value, value, frame)
+
+    def _exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> None:
+        bases = [self.eval(arg.value, frame) for arg in node.bases if arg.keyword is None]
+        cls = ClassObj(node=node, name=node.name.value, namespace={}, bases=bases, module=frame.module)
+        body_frame = Frame(frame.module, cls.namespace, frame.conditions, frame.function, set(), [], frame.depth,
+                           frame if frame.locals is not None else None)
+        try:
+            self.exec_block(node.body.body, body_frame)
+        except _Return:
+            pass
+        for hook in self.registry.class_hooks:
+            hook(self, cls)
+        if self.registry.application_classes & {self.canonical(b) for b in self.lib_bases(cls)}:
+            self.app_class_names.add(cls.name)
+        for value in cls.namespace.values():
+            if isinstance(value, FunctionObj):
+                self.classes[id(value)] = cls
+        self.bind(node.name.value, cls, frame)
+
+    # ---------------------------------------------------------------- imports
+    def exec_import(self, node: cst.Import, frame: Frame) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            parts = dotted.split(".")
+            if alias.asname is not None:
+                target = self.import_dotted(parts)
+                self.bind_target(alias.asname.name, target, frame)
+            else:
+                self.import_dotted(parts)
+                self.bind(parts[0], self.import_module(parts[0]), frame)
+
+    def import_dotted(self, parts: list[str]) -> Any:
+        result: Any = None
+        for index in range(len(parts)):
+            result = self.import_module(".".join(parts[: index + 1]))
+        return result
+
+    def exec_import_from(self, node: cst.ImportFrom, frame: Frame) -> None:
+        base = self.resolve_from_base(node, frame)
+        if base is None:
+            names = node.names if not isinstance(node.names, cst.ImportStar) else []
+            for alias in names:
+                bound = alias.asname.name if alias.asname else alias.name
+                self.bind_target(bound, Unknown("relative import outside the scanned tree"), frame)
+            return
+        module = self.import_dotted(base.split("."))
+        if isinstance(node.names, cst.ImportStar):
+            if isinstance(module, ModuleState) and self.force(module):
+                for key, value in list(module.namespace.items()):
+                    if not key.startswith("_"):
+                        self.bind(key, value, frame)
+            elif isinstance(module, LibSymbol):
+                for key in self.registry.star_exports.get(module.qualname, ()):
+                    self.bind(key, LibSymbol(f"{module.qualname}.{key}"), frame)
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            if isinstance(module, ModuleState) and module.status == "lazy" and frame.locals is None:
+                submodule = self.by_name.get(f"{base}.{name}")
+                value = self.import_module(f"{base}.{name}") if submodule else LazyName(module, name)
+            elif isinstance(module, ModuleState):
+                value = self.module_attribute(module, name)
+            else:
+                value = LibSymbol(f"{base}.{name}")
+            bound = alias.asname.name if alias.asname else alias.name
+            self.bind_target(bound, value, frame)
+
+    def resolve_from_base(self, node: cst.ImportFrom, frame: Frame) -> str | None:
+        module_name = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if level == 0:
+            return module_name
+        package = frame.module.name if frame.module.source.is_package else frame.module.name.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts):
+            return None
+        parts = parts[: len(parts) - (level - 1)]
+        if module_name:
+            parts.append(module_name)
+        return ".".join(parts) if parts else None
+
+    # ---------------------------------------------------------------- calls
+    def canonical(self, qualname: str) -> str:
+        return self.registry.canonical(qualname)
+
+    def call(self, func: Any, args: list[Any], kwargs: dict[str, Any], node: cst.Call, frame: Frame,
+             unknown_star: list[str]) -> Any:
+        if isinstance(func, LibSymbol):
+            handler = self.registry.function(func.qualname)
+            name = self.canonical(func.qualname)
+            if handler is None:
+                return Unknown(f"call to {name}() cannot be evaluated statically")
+            return handler(Call(self, args, kwargs, node, frame, unknown_star, name))
+        if isinstance(func, BoundMethod):
+            return self.call_method(func, args, kwargs, node, frame, unknown_star)
+        if isinstance(func, FunctionObj):
+            if unknown_star:
+                return Unknown(f"call to {func.name}() with arguments that cannot be known")
+            return self.call_function(func, args, kwargs, frame)
+        if isinstance(func, ClassObj):
+            return self.instantiate(func, args, kwargs, node, frame, unknown_star)
+        if type(func) in self.registry.decorator_types and len(args) == 1:  # `route(...)(view)`
+            return self.apply_decorator(func, args[0], node, frame)
+        return Unknown(f"call `{self.code(node.func)}(...)` cannot be evaluated statically")
+
+    def instantiate(self, cls: ClassObj, args, kwargs, node, frame: Frame, unknown_star: list[str]) -> Any:
+        """A project class: a library's constructor when it subclasses one that the registry
+        models with its subclasses (``flask.Flask~Subclass``), else an instance whose
+        ``__init__`` runs."""
+        bases = {self.canonical(b) for b in self.lib_bases(cls)}
+        for base, handler in self.registry.subclass_constructors.items():
+            if base in bases:
+                return handler(Call(self, args, kwargs, node, frame, unknown_star, base))
+        instance = InstanceObj(cls)
+        init = self.class_attribute(cls, "__init__")
+        if isinstance(init, FunctionObj) and not unknown_star:
+            self.call_function(init, [instance, *args], kwargs, frame)
+        return instance
+
+    def call_method(self, method: BoundMethod, args, kwargs, node, frame: Frame, unknown_star: list[str]) -> Any:
+        obj, name = method.obj, method.name
+        if method.function is not None:
+            if unknown_star:
+                return Unknown(f"call to {name}() with arguments that cannot be known")
+            bound = [] if method.function.attrs.get("staticmethod") else [obj]
+            return self.call_function(method.function, [*bound, *args], kwargs, frame)
+        plain = strip_env(obj)
+        handler = self.registry.method(plain, name)
+        if handler is not None:
+            return handler(plain, name, Call(self, args, kwargs, node, frame, unknown_star))
+        if isinstance(plain, str):
+            return lifted(lambda s, *a, **k: getattr(s, name)(*a, **k), obj, *args, **{}) if not kwargs else \
+                lifted(lambda s, *a: getattr(s, name)(*a, **{k: strip_env(v) for k, v in kwargs.items()}), obj, *args)
+        if isinstance(plain, dict):
+            return lifted(lambda d, *a: getattr(d, name)(*a), obj, *args)
+        return Unknown(f"method .{name}() cannot be evaluated statically")
+
+    def apply_decorator(self, decorator: Any, value: Any, node: cst.CSTNode, frame: Frame) -> Any:
+        """``@decorator`` on ``value``: what the registry says; a decorator it does not know is
+        assumed to keep the function (as ``functools.wraps`` does) and noted on it."""
+        if isinstance(decorator, LibSymbol):
+            handler = self.registry.decorator(decorator, decorator.qualname)
+        elif isinstance(decorator, BoundMethod):
+            handler = self.registry.decorator_methods.get((type(decorator.obj), decorator.name))
+        else:
+            handler = self.registry.decorator(decorator)
+        if handler is not None:
+            return handler(self, decorator, value, node, frame)
+        if isinstance(value, FunctionObj):
+            value.attrs.setdefault("unknown_decorators", []).append(self.code(getattr(node, "decorator", node)))
+        return value
+
+    def call_function(self, function: FunctionObj, args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
+        if frame.depth >= MAX_CALL_DEPTH:
+            return Unknown(f"call to {function.name}() nested too deeply to follow")
+        function.called = True
+        params = function.node.params
+        local: dict[str, Any] = {}
+        positional = list(params.posonly_params) + list(params.params)
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                local[name] = args[index]
+            elif name in kwargs:
+                local[name] = kwargs[name]
+            elif name in function.defaults:
+                local[name] = function.defaults[name]
+            else:
+                local[name] = Unknown(f"parameter `{name}` of {function.name}()")
+        for param in params.kwonly_params:
+            name = param.name.value
+            local[name] = kwargs.get(name, function.defaults.get(name, Unknown(f"parameter `{name}`")))
+        if isinstance(params.star_arg, cst.Param):
+            local[params.star_arg.name.value] = tuple(args[len(positional):])
+        if params.star_kwarg is not None:
+            known = {p.name.value for p in positional} | {p.name.value for p in params.kwonly_params}
+            local[params.star_kwarg.name.value] = {k: v for k, v in kwargs.items() if k not in known}
+        module = function.module
+        body_frame = Frame(module, local, frame.conditions, function, set(), [], frame.depth + 1)
+        body = function.node.body
+        try:
+            if isinstance(body, cst.IndentedBlock):
+                self.exec_block(body.body, body_frame)
+            else:
+                for small in body.body:
+                    self.exec_small(small, body_frame)
+        except _Return as returned:
+            candidates = body_frame.returns + [returned.value]
+            return _single(candidates, function.name)
+        if body_frame.returns:
+            return _single(body_frame.returns + [None], function.name)
+        return None
+
+    def run_uncalled_factories(self) -> None:
+        """App factories (``def create_app(): app = Flask(...)``) that nothing in the tree calls.
+
+        An app is what a constructor among the registry's ``application_classes`` builds.
+
+        They are what ``flask --app pkg:create_app`` or a WSGI server would call, so they
+        run as entry points, with their parameters at their defaults.
+        """
+        for function in list(self.functions):
+            if function.called or function.registered_as_route:
+                continue
+            if self.creates_app(function):
+                self.call_function(function, [], {}, Frame(function.module))
+        for method in list(self.methods):  # e.g. TestCase.setUp(self): self.app = Flask(__name__)
+            cls = self.classes.get(id(method))
+            if cls is None or method.called or not self.creates_app(method):
+                continue
+            self.call_function(method, [InstanceObj(cls)], {}, Frame(method.module))
+
+    def creates_app(self, function: FunctionObj) -> bool:
+        """Does the function construct an application (``Flask(...)`` or a subclass)? A look only:
+        no lazy module is loaded."""
+        data = function.module.parsed.data if function.module.parsed else b""
+        if not any(name.encode() in data for name in self.app_class_names):
+            return False  # cheap: the module never names an app class
+        code = function.module.parsed.function_code(function.node)
+        if not any(name in code for name in self.app_class_names):
+            return False  # nor does the function
+        with self.peek():
+            return self._constructs_application(function)
+
+    @contextmanager
+    def peek(self):
+        """Evaluate without loading lazy modules: for questions only modules that mention Flask
+        can answer (is this ``flask.Flask``?), and those are never lazy."""
+        before, self.peeking = self.peeking, True
+        try:
+            yield
+        finally:
+            self.peeking = before
+
+    def _constructs_application(self, function: FunctionObj) -> bool:
+        frame = Frame(function.module)
+        applications = self.registry.application_classes
+        for call in _calls_in(function.node):
+            callee = self.eval(call.func, frame) if isinstance(call.func, (cst.Name, cst.Attribute)) else None
+            if isinstance(callee, LibSymbol) and self.canonical(callee.qualname) in applications:
+                return True
+            if isinstance(callee, ClassObj) and applications & {self.canonical(b) for b in self.lib_bases(callee)}:
+                return True
+        return False
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    """``a.b.c`` of an import statement's name, without generating code."""
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else cst.Module([]).code_for_node(node).replace(" ", "")
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """The calls in a function body (not in nested functions or classes), in source order."""
+    found: list[cst.Call] = []
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            found.append(current)
+        elif current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        stack.extend(reversed(children(current)))
+    return found
+
+
+def _single(candidates: list[Any], name: str) -> Any:
+    first = candidates[0]
+    if all(c is first or (not isinstance(c, Unknown) and strip_env(c) == strip_env(first)) for c in candidates):
+        return first
+    objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
+    if len(objects) == 1:
+        return objects[0]
+    return Unknown(f"{name}() returns different values on different paths")
+

@@ -1,0 +1,212 @@
+"""The engine's result (``Inventory``), its document (``cors-lint inventory --format json``)
+and its text table.
+
+The JSON form is described by ``schemas/inventory.schema.json``. Output is sorted so that
+the same tree always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cors_lint import __version__
+from cors_lint.core.values import Provenance, Unknown, to_json, unwrap
+from cors_lint.core.versions import FlaskCorsVersion
+from cors_lint.engine.app_objects import AppObj, Site
+from cors_lint.engine.project import FileError
+from cors_lint.engine.resolve import Layer, Route
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Inventory:
+    root: Path
+    version: FlaskCorsVersion
+    files: int
+    apps: list[AppObj]
+    sites: list[Site]
+    routes: list[Route]
+    errors: list[FileError] = field(default_factory=list)
+    env_reads: frozenset[str] = frozenset()
+    file_paths: tuple[str, ...] = ()  # the analysed files, relative to root
+    consulted: frozenset[str] = frozenset()  # the files read beyond the prefilter (parsed or import-checked)
+    comment_files: frozenset[str] = frozenset()  # the files that mention cors-lint (suppression comments)
+
+
+def site_json(site: Site) -> dict[str, Any]:
+    env: dict[str, list[str]] = {}
+    options: dict[str, Any] = {}
+    for key, value in site.options.items():
+        provenance = Provenance()
+        plain = unwrap(value, provenance)
+        if provenance.env:
+            env[key] = sorted(provenance.env)
+        options[key] = to_json(plain)
+    data: dict[str, Any] = {
+        **site.location.as_json(),
+        "kind": site.kind,
+        "target": site.target,
+        "options": options,
+    }
+    if env:
+        data["env"] = env
+    if site.notes:
+        data["notes"] = list(site.notes)
+    if site.condition:
+        data["condition"] = site.condition
+    after = getattr(site, "after_cors_init", None)
+    if after is not None:
+        data["after_cors_init"] = {"file": after.file, "line": after.line}
+    return data
+
+
+def layer_json(layer: Layer) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "source": {**_short_location(layer), "kind": layer.kind},
+        "terminal": layer.terminal,
+        "preflight": layer.preflight,
+        "options": {name: to_json(value) for name, value in layer.options.items()},
+    }
+    if layer.kind == "extension":
+        data["scope"] = layer.scope
+        data["resource"] = to_json(layer.resource)
+    sources = {name: where.as_json() for name, where in sorted(layer.config_sources.items())}
+    return _with_present(data, config_sources=sources, env=layer.env, error=layer.error, note=layer.note,
+                         unknown=sorted(set(layer.unknown)), condition=layer.condition)
+
+
+def _with_present(data: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """Add the optional fields that have a value (empty ones are left out of the document)."""
+    data.update({key: value for key, value in optional.items() if value})
+    return data
+
+
+def _short_location(layer: Layer) -> dict[str, Any]:
+    return {"file": layer.source.file, "line": layer.source.line, "column": layer.source.column}
+
+
+def route_json(route: Route, include_app: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": to_json(route.path),
+        "endpoint": to_json(route.endpoint),
+        "methods": list(route.methods),
+        "file": route.location.file,
+        "line": route.location.line,
+        "cors": [layer_json(layer) for layer in route.layers],
+    }
+    if route.http_error_layers is not None:
+        data["cors_on_http_error"] = [layer_json(layer) for layer in route.http_error_layers]
+    if route.preflight_layers is not None:
+        data["preflight_cors"] = [layer_json(layer) for layer in route.preflight_layers]
+    if route.manual_headers:
+        data["manual_headers"] = sorted(
+            ({"file": site.location.file, "line": site.location.line, "header": site.options.get("header"),
+              "via": via} for site, via in route.manual_headers),
+            key=lambda m: (m["file"], m["line"], m["header"]),
+        )
+    if include_app:
+        data["app"] = route.app.id
+    return _with_present(data, blueprint=route.blueprint, error=route.error, notes=sorted(set(route.notes)),
+                         condition=route.condition)
+
+
+def _route_sort_key(route: dict[str, Any]) -> tuple:
+    return (route["app"], json.dumps(route["path"]), json.dumps(route["endpoint"]), route["methods"], route["line"])
+
+
+def inventory_json(inventory: Inventory) -> dict[str, Any]:
+    apps = {}
+    for app in inventory.apps:
+        apps.setdefault(app.id, {"id": app.id, "name": app.name or "app", "file": app.location.file,
+                                 "line": app.location.line, "config_classes": sorted(set(app.config_classes))})
+        if app.config.unknown_sources:
+            apps[app.id]["config_unknown"] = sorted(set(app.config.unknown_sources))
+    routes = sorted((route_json(route) for route in inventory.routes), key=_route_sort_key)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cors-lint", "version": __version__},
+        "root": inventory.root.as_posix(),
+        "flask_cors": inventory.version.as_json(),
+        "apps": sorted(apps.values(), key=lambda a: a["id"]),
+        "sites": [site_json(site) for site in inventory.sites],
+        "routes": routes,
+        "errors": [error.as_json() for error in inventory.errors],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------- text
+def _origins_text(options: dict[str, Any]) -> str:
+    origins = options.get("origins")
+    if isinstance(origins, Unknown):
+        return f"unknown ({origins.reason})"
+    if not isinstance(origins, list):
+        return str(origins)
+    parts = []
+    for origin in origins:
+        rendered = to_json(origin)
+        parts.append(rendered if isinstance(rendered, str) else f"re.compile({rendered['regex']!r})")
+    return ", ".join(parts)
+
+
+def layer_summary(layer: Layer) -> str:
+    options = layer.options
+    where = f"{layer.source.file}:{layer.source.line}"
+    bits = [f"{layer.kind}@{where}", f"origins: {_origins_text(options)}"]
+    if options.get("supports_credentials") is True:
+        bits.append("credentials")
+    if options.get("allow_private_network") is True:
+        bits.append("private-network")
+    if layer.kind == "decorator" and not layer.preflight:
+        bits.append("not on preflight")
+    if layer.error:
+        bits.append(layer.error)
+    if layer.unknown:
+        bits.append("partly unknown")
+    if layer.condition:
+        bits.append(f"if {layer.condition}")
+    return " | ".join(bits)
+
+
+def _methods_text(route: Route) -> str:
+    return ",".join(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or "-"
+
+
+def inventory_text(inventory: Inventory) -> str:
+    lines: list[str] = []
+    by_app: dict[str, list[Route]] = {}
+    names: dict[str, str] = {}
+    for route in inventory.routes:
+        by_app.setdefault(route.app.id, []).append(route)
+        names[route.app.id] = route.app.name or "app"
+    for app_id in sorted(by_app):
+        lines.append(f"app {names[app_id]} ({app_id})")
+        routes = sorted(by_app[app_id], key=lambda r: (str(to_json(r.path)), str(to_json(r.endpoint))))
+        width = max(len(str(to_json(r.path))) for r in routes)
+        method_width = max(len(_methods_text(r)) for r in routes)
+        indent = " " * (width + method_width + 5)
+        for route in routes:
+            path = str(to_json(route.path))
+            head = f"  {path:<{width}}  {_methods_text(route):<{method_width}}"
+            if not route.layers:
+                lines.append(f"{head} no CORS")
+            for index, layer in enumerate(route.layers):
+                lines.append(f"{head if index == 0 else indent} {layer_summary(layer)}")
+            if route.error:
+                lines.append(f"{indent} ! {route.error}")
+            for note in sorted(set(route.notes)):
+                lines.append(f"{indent} note: {note}")
+        lines.append("")
+    lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
+    lines.append(f"{len(inventory.routes)} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
+                 f"{inventory.files} files, {len(inventory.errors)} files not analysed")
+    for error in inventory.errors:
+        lines.append(f"error: {error.file}: {error.message}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,14 @@
+"""The library models in use: one module per library, each registering what its names do.
+
+To model another library, add a module here that defines ``MODEL = Model("name")`` and
+registers its handlers (see ``cors_lint.engine.registry``), list it in ``MODELS``, and add
+tests that compare what the engine predicts with the real library.
+"""
+
+from __future__ import annotations
+
+from cors_lint.engine.models import flask, flask_config, flask_cors, flask_views, stdlib
+from cors_lint.engine.registry import Registry
+
+MODELS = (stdlib.MODEL, flask.MODEL, flask_config.MODEL, flask_views.MODEL, flask_cors.MODEL)
+REGISTRY = Registry(MODELS)

@@ -1,0 +1,311 @@
+"""Which files make up the project, what their module names are, the byte prefilter that picks
+the files that can affect CORS, and reading them (``parsing`` parses them)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from cors_lint.core.globs import path_matches
+
+# Directories that never hold the project's own code.
+EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        ".tox",
+        ".nox",
+        ".eggs",
+        "__pycache__",
+        "node_modules",
+        "site-packages",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".cors-lint-cache",
+        "build",
+        "dist",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    fspath: str  # the file's path (a string: trees of 100,000 files need no Path object per file)
+    rel: str  # posix path relative to the scanned root
+    is_package: bool
+    packages: _PackageNames | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.fspath)
+
+    @cached_property
+    def module_names(self) -> tuple[str, ...]:
+        """The dotted names the file can be imported as: from the ``__init__.py`` files above
+        it, and from its path below the root (computed only when the interpreter runs)."""
+        names = []
+        directory, name = os.path.split(self.fspath)
+        package_name = self.packages.module_name(directory, name) if self.packages else ""
+        if package_name:
+            names.append(package_name)
+        rel_parts = (self.rel[: -len(".py")] if self.rel.endswith(".py") else self.rel).split("/")
+        if self.is_package:
+            rel_parts = rel_parts[:-1]
+        rel_name = ".".join(rel_parts)
+        if rel_name and rel_name not in names and all(part.isidentifier() for part in rel_parts):
+            names.append(rel_name)
+        return tuple(names)
+
+
+@dataclass(frozen=True)
+class FileError:
+    file: str
+    kind: str  # syntax | encoding | empty | unreadable | too-large | internal
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+
+# A file is analysed as an entry point when it imports Flask or flask-cors (it can create an
+# app, register routes or configure CORS), names the Flask class, calls the Flask or
+# flask-cors API that registers routes, hooks or CORS on an app it got from elsewhere (a
+# `views.py` that does `from app import app` and `@app.route`), sets a ``CORS_*`` config key,
+# or writes an ``Access-Control-*`` header by hand. Everything else is analysed only if an
+# entry point leads to it (see ``has_effects``).
+FLASK_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+flask", re.MULTILINE)
+FLASK_API_MARKERS = (
+    b"CORS(", b"cross_origin", b".route(", b"add_url_rule", b"register_blueprint", b"url_map", b"view_functions",
+    b"before_request", b"after_request", b"teardown_request", b"errorhandler", b"register_error_handler",
+    b"init_app",
+)
+ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-control-", b"CCESS-CONTROL-",
+                 *FLASK_API_MARKERS)
+
+# Bytes through which a module's top-level code could change what an entry point built
+# (load config, reach modules or attributes by computed names) when it is imported. Imported
+# modules with none of these or the entry markers are loaded lazily: parsed and run only when
+# a name in them is used. (Generic words such as "config", "route" or "cors" are avoided on
+# purpose: they are in most large code bases and would make every import eager.)
+EFFECT_MARKERS = ENTRY_MARKERS + (
+    b"flask", b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar", b"current_app", b"setattr(",
+    b"import_module", b"__import__",
+)
+
+
+def is_relevant(data: bytes) -> bool:
+    """A cheap byte-level test: can this file matter on its own (not only when imported)?"""
+    if b"flask" in data and FLASK_IMPORT.search(data):
+        return True
+    return any(marker in data for marker in ENTRY_MARKERS)
+
+
+def has_effects(data: bytes) -> bool:
+    """Can running this module on import change anything but its own namespace?"""
+    return any(marker in data for marker in EFFECT_MARKERS)
+
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit code 2)."""
+
+
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", "Pipfile", "cors-policy.yaml",
+                   "cors-policy.yml")
+
+
+def project_root(start: Path) -> Path:
+    """The nearest directory above ``start`` that looks like a project root (else ``start``'s folder)."""
+    folder = start.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate
+    return folder
+
+
+def find_root(paths: list[Path]) -> Path:
+    resolved = [p.resolve() for p in paths]
+    dirs = [p if p.is_dir() else p.parent for p in resolved]
+    return Path(os.path.commonpath([str(d) for d in dirs]))
+
+
+def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, list[SourceFile], list[SourceFile]]:
+    """Expand command-line paths into Python files, sorted by relative path.
+
+    Returns the root, the files to analyse (what the paths name), and every Python file
+    under the root (what their imports may reach; parsed only when imported).
+    """
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"path does not exist: {path}")
+    root = find_root(paths)
+    named: dict[str, None] = {}  # plain strings: a Path per file costs more than the walk itself
+    for path in paths:
+        path = path.resolve()
+        if path.is_file():
+            named[str(path)] = None
+        else:
+            named.update(dict.fromkeys(_walk(str(path))))
+    everything = dict(named)
+    if any(p.is_file() for p in paths):
+        everything.update(dict.fromkeys(_walk(str(root))))
+    packages = _PackageNames()
+    sources = {path: _source_file(path, root, packages) for path in everything}
+    files = sorted((sources[p] for p in named), key=lambda f: f.rel)
+    if exclude:
+        files = [f for f in files if not any(path_matches(f.rel, pattern) for pattern in exclude)]
+    index = sorted(sources.values(), key=lambda f: f.rel)
+    return root, files, index
+
+
+def _walk(directory: str) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in EXCLUDED_DIRS and not d.endswith(".egg-info") and not d.startswith("."))
+        found.extend(os.path.join(dirpath, name) for name in sorted(filenames) if name.endswith(".py"))
+    return found
+
+
+def _source_file(path: str, root: Path, packages: _PackageNames) -> SourceFile:
+    base = str(root).rstrip(os.sep) + os.sep
+    rel = path[len(base):].replace(os.sep, "/") if path.startswith(base) else Path(path).as_posix()
+    return SourceFile(fspath=path, rel=rel, is_package=path.endswith(os.sep + "__init__.py"), packages=packages)
+
+
+class _PackageNames:
+    """Dotted names from the ``__init__.py`` files above a file, one stat per directory."""
+
+    def __init__(self) -> None:
+        self._prefix: dict[str, tuple[str, ...]] = {}
+
+    def module_name(self, directory: str, name: str) -> str:
+        prefix = self.package(directory)
+        parts = (*prefix, name[: -len(".py")] if name.endswith(".py") else name) if name != "__init__.py" else prefix
+        return ".".join(parts) if all(part.isidentifier() for part in parts) else ""
+
+    def package(self, directory: str) -> tuple[str, ...]:
+        """The package path of a directory: () when it has no ``__init__.py``."""
+        if directory not in self._prefix:
+            parent, name = os.path.split(directory)
+            if parent != directory and name and os.path.exists(os.path.join(directory, "__init__.py")):
+                self._prefix[directory] = (*self.package(parent), name)
+            else:
+                self._prefix[directory] = ()
+        return self._prefix[directory]
+
+
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # larger .py files are data, not application code
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the byte prefilter says about a file."""
+
+    status: str  # entry | plain | binary | unreadable
+    comments: bool = False  # mentions cors-lint: may hold suppression comments
+
+
+def verdict_of(data: bytes | FileError) -> Verdict:
+    if isinstance(data, FileError):
+        return Verdict("unreadable")
+    status = "entry" if is_relevant(data) else "binary" if b"\x00" in data else "plain"
+    return Verdict(status, b"cors-lint" in data)
+
+
+@dataclass
+class Survey:
+    """The files of one run: those named, all that imports may reach, and the prefilter's
+    verdicts when they are already known (the cache's stat memo has them)."""
+
+    root: Path
+    files: list[SourceFile]
+    index: list[SourceFile]
+    verdicts: dict[str, Verdict] | None = None
+
+
+def survey(paths: list[Path], exclude: tuple[str, ...] = ()) -> Survey:
+    return Survey(*discover(paths, exclude))
+
+
+@dataclass
+class Scan:
+    entries: list[tuple[SourceFile, bytes]]  # the entry points, with their bytes
+    problems: list[FileError]  # files that cannot be read, or are binary
+    comment_files: set[str]  # files that mention cors-lint (suppression comments)
+
+
+def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str, Verdict] | None = None) -> Scan:
+    """Read each file once (or not at all when its verdict is known and it cannot matter):
+    every readable file is an entry point when not ``demand_driven``."""
+    result = Scan([], [], set())
+    for source in files:
+        known = verdicts.get(source.rel) if verdicts is not None and demand_driven else None
+        if known is not None and known.status in ("plain", "binary"):
+            if known.status == "binary":
+                result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
+            if known.comments:
+                result.comment_files.add(source.rel)
+            continue
+        data = read(source)
+        verdict = verdict_of(data)
+        if verdict.comments:
+            result.comment_files.add(source.rel)
+        if isinstance(data, FileError):
+            result.problems.append(data)
+        elif not demand_driven or verdict.status == "entry":
+            result.entries.append((source, data))
+        elif verdict.status == "binary":
+            result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
+    return result
+
+
+def read(source: SourceFile) -> bytes | FileError:
+    return read_path(source.fspath, source.rel)
+
+
+def read_path(path: str | Path, rel: str) -> bytes | FileError:
+    """The file's bytes, or why they cannot be had (never blocks: FIFOs and devices are refused)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        return FileError(rel, "unreadable", "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        return FileError(rel, "too-large", f"file too large to analyse ({info.st_size / 2**20:.1f} MiB > "
+                                           f"{MAX_FILE_BYTES // 2**20} MiB)")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
+
+
+
+BINARY_MESSAGE = "file contains NUL bytes (binary, not Python source)"
+
+
+class ParseMemo(dict):
+    """Parsed files (``parsing.ParsedModule``) by (path, content), shared by the analyses of one
+    check, one per environment: libcst trees are immutable."""

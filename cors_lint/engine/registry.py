@@ -1,0 +1,173 @@
+"""What library names do: the registry the interpreter asks, filled by one model per library.
+
+The interpreter core evaluates Python (names, imports, project functions and classes, control
+flow, values) and knows no library. When code calls, decorates with, reads an attribute of,
+subscripts or tests a library object, the interpreter asks this registry, and a library model
+(``cors_lint.engine.models.<library>``) answers. Names are canonical qualified names built
+from import bindings (``flask.Flask``, ``flask_cors.CORS``), never spellings; objects a model
+creates (an app, a blueprint) are keyed by their Python type. As in CodeQL's framework models,
+a constructor registered with ``subclasses=True`` also answers for project classes that
+inherit from it (``flask.Flask~Subclass``).
+
+A model module defines ``MODEL = Model("name")`` and registers its handlers on it with the
+decorators below; ``cors_lint.engine.models`` lists the models in use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from cors_lint.engine.scopes import Frame
+
+
+@dataclass
+class Call:
+    """One call of a library function or method, as the interpreter evaluated it."""
+
+    engine: Any  # the Interpreter (not imported here: it imports this module)
+    args: list[Any]
+    kwargs: dict[str, Any]
+    node: cst.Call | cst.CSTNode
+    frame: Frame
+    unknown_star: list[str] = field(default_factory=list)  # `*x` / `**x` arguments that cannot be known
+    qualname: str = ""  # the library name called (canonical), for handlers that serve several
+
+    @property
+    def location(self):
+        return self.engine.location(self.node, self.frame)
+
+
+Handler = Callable[..., Any]
+
+
+@dataclass
+class Model:
+    """The registrations of one library."""
+
+    name: str
+    aliases: dict[str, str] = field(default_factory=dict)  # exported name -> canonical name
+    star_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # module -> what `import *` binds
+    constants: dict[str, Any] = field(default_factory=dict)  # qualified name -> plain value
+    functions: dict[str, Handler] = field(default_factory=dict)  # qualname -> handler(call)
+    function_prefixes: dict[str, Handler] = field(default_factory=dict)  # e.g. "builtins." -> handler(call)
+    builtins: set[str] = field(default_factory=set)  # names that are `builtins.<name>` unless bound
+    subclass_constructors: dict[str, Handler] = field(default_factory=dict)  # base qualname -> handler(call)
+    application_classes: set[str] = field(default_factory=set)  # constructors of apps: their factories run
+    methods: dict[tuple[type, str | None], Handler] = field(default_factory=dict)  # -> handler(obj, name, call)
+    attributes: dict[tuple[type, str], Handler] = field(default_factory=dict)  # -> getter(engine, obj)
+    object_types: set[type] = field(default_factory=set)  # other attributes of these are methods
+    attribute_setters: dict[tuple[type, str], Handler] = field(default_factory=dict)  # -> setter(engine, obj, value)
+    items: dict[type | str, Handler] = field(default_factory=dict)  # obj[key]: handler(engine, obj, key)
+    item_setters: dict[type, Handler] = field(default_factory=dict)  # obj[key] = v: (engine, obj, key, v, node, frame)
+    membership: dict[str, Handler] = field(default_factory=dict)  # `key in obj`: handler(engine, key) -> truth
+    truth: dict[str, Handler] = field(default_factory=dict)  # `if obj:` for a library name: handler(negate)
+    decorator_types: dict[type, Handler] = field(default_factory=dict)  # @obj: handler(engine, obj, value, node, frame)
+    decorator_functions: dict[str, Handler] = field(default_factory=dict)  # @qualname: same signature
+    decorator_methods: dict[tuple[type, str], Handler] = field(default_factory=dict)  # @obj.name: same signature
+    bind_hooks: dict[type, Handler] = field(default_factory=dict)  # `name = obj`: hook(obj, name)
+    with_targets: set[type] = field(default_factory=set)  # `with obj as x` binds obj itself
+    class_hooks: list[Handler] = field(default_factory=list)  # hook(engine, cls) after a class body ran
+
+    # ------------------------------------------------------------ registration decorators
+    def function(self, *qualnames: str, subclasses: bool = False) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for qualname in qualnames:
+                self.functions[qualname] = handler
+                if subclasses:
+                    self.subclass_constructors[qualname] = handler
+            return handler
+        return register
+
+    def method(self, owner: type, *names: str | None) -> Callable[[Handler], Handler]:
+        """``names`` None: any method of ``owner`` not registered by name."""
+        def register(handler: Handler) -> Handler:
+            for name in names:
+                self.methods[(owner, name)] = handler
+            return handler
+        return register
+
+    def attribute(self, owner: type, name: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.attributes[(owner, name)] = handler
+            return handler
+        return register
+
+    def decorator(self, key: type | str) -> Callable[[Handler], Handler]:
+        """How applying ``@value`` works, for values of a type or a library function's qualname."""
+        def register(handler: Handler) -> Handler:
+            if isinstance(key, str):
+                self.decorator_functions[key] = handler
+            else:
+                self.decorator_types[key] = handler
+            return handler
+        return register
+
+
+class Registry:
+    """The models in use, merged; the interpreter's only source of library knowledge."""
+
+    def __init__(self, models: tuple[Model, ...]):
+        self.models = models
+        self.aliases: dict[str, str] = {}
+        self.star_exports: dict[str, tuple[str, ...]] = {}
+        self.constants: dict[str, Any] = {}
+        self.functions: dict[str, Handler] = {}
+        self.function_prefixes: dict[str, Handler] = {}
+        self.builtins: set[str] = set()
+        self.subclass_constructors: dict[str, Handler] = {}
+        self.application_classes: set[str] = set()
+        self.methods: dict[tuple[type, str | None], Handler] = {}
+        self.attributes: dict[tuple[type, str], Handler] = {}
+        self.object_types: set[type] = set()
+        self.attribute_setters: dict[tuple[type, str], Handler] = {}
+        self.items: dict[type | str, Handler] = {}
+        self.item_setters: dict[type, Handler] = {}
+        self.membership: dict[str, Handler] = {}
+        self.truth: dict[str, Handler] = {}
+        self.decorator_types: dict[type, Handler] = {}
+        self.decorator_functions: dict[str, Handler] = {}
+        self.decorator_methods: dict[tuple[type, str], Handler] = {}
+        self.bind_hooks: dict[type, Handler] = {}
+        self.with_targets: set[type] = set()
+        self.class_hooks: list[Handler] = []
+        for model in models:
+            for name in ("aliases", "star_exports", "constants", "functions", "function_prefixes",
+                         "subclass_constructors", "methods",
+                         "attributes", "attribute_setters", "items", "item_setters", "membership", "truth",
+                         "decorator_types", "decorator_functions", "decorator_methods", "bind_hooks"):
+                mine, theirs = getattr(self, name), getattr(model, name)
+                clash = set(mine) & set(theirs)
+                if clash:
+                    raise ValueError(f"model {model.name} registers {sorted(map(str, clash))} again ({name})")
+                mine.update(theirs)
+            self.application_classes |= model.application_classes
+            self.builtins |= model.builtins
+            self.object_types |= model.object_types
+            self.with_targets |= model.with_targets
+            self.class_hooks.extend(model.class_hooks)
+
+    def canonical(self, qualname: str) -> str:
+        return self.aliases.get(qualname, qualname)
+
+    def function(self, qualname: str) -> Handler | None:
+        """The handler for calling a library name: its own, else its canonical name's, else one
+        registered for a prefix of the canonical name (``builtins.``)."""
+        found = self.functions.get(qualname) or self.functions.get(self.canonical(qualname))
+        if found is None:
+            canonical = self.canonical(qualname)
+            found = next((h for prefix, h in self.function_prefixes.items() if canonical.startswith(prefix)), None)
+        return found
+
+    def method(self, obj: Any, name: str) -> Handler | None:
+        kind = type(obj)
+        return self.methods.get((kind, name)) or self.methods.get((kind, None))
+
+    def decorator(self, decorator: Any, qualname: str | None = None) -> Handler | None:
+        """The handler for ``@decorator``: by the decorator's type, or its library name."""
+        if qualname is not None:
+            return self.decorator_functions.get(qualname) or self.decorator_functions.get(self.canonical(qualname))
+        return self.decorator_types.get(type(decorator))

@@ -1,0 +1,207 @@
+"""The rules of an app's url_map, as Flask builds them: prefixes, endpoints, methods.
+
+Blueprint prefixes are joined the way ``BlueprintSetupState.add_url_rule`` joins them,
+nested blueprints get dotted names, and methods follow ``add_url_rule`` (required methods
+from the view, automatic OPTIONS, HEAD with GET).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cors_lint.core.values import Unknown, unwrap
+from cors_lint.engine.app_objects import (
+    AppObj,
+    BlueprintObj,
+    ClassView,
+    CrossOriginFactory,
+    RouteDecl,
+    view_attributes,
+    view_name,
+)
+from cors_lint.engine.objects import ClassObj, FunctionObj, LibSymbol
+
+
+# ---------------------------------------------------------------------------- expansion
+@dataclass
+class RegisteredRule:
+    decl: RouteDecl
+    path: Any
+    endpoint: Any
+    blueprint_names: list[str]  # request.blueprints: innermost first
+    owner: Any
+
+
+def expand_routes(app: AppObj) -> tuple[list[RegisteredRule], dict[str, BlueprintObj]]:
+    """All rules of ``app.url_map``, with Flask's prefix joining and endpoint naming."""
+    registered: list[RegisteredRule] = []
+    names: dict[str, BlueprintObj] = {}
+    static = app.static_url_path
+    if isinstance(static, str):
+        decl = RouteDecl(f"{static}/<path:filename>", "static", None, ["GET"], None, app.location)
+        registered.append(RegisteredRule(decl, decl.rule, "static", [], app))
+    for decl in app.routes:
+        endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
+        registered.append(RegisteredRule(decl, decl.rule, endpoint, [], app))
+    for blueprint, options, _location in app.blueprints:
+        _register_blueprint(blueprint, dict(options), registered, names, depth=0)
+    return registered, names
+
+
+def _register_blueprint(bp: Any, options: dict[str, Any], out: list[RegisteredRule], names: dict[str, BlueprintObj],
+                        depth: int) -> None:
+    if not isinstance(bp, BlueprintObj) or depth > 20:
+        return
+    name_prefix = options.get("name_prefix", "")
+    self_name = options.get("name", bp.name)
+    if not isinstance(self_name, str):
+        self_name = "<unknown>"
+    name = f"{name_prefix}.{self_name}".lstrip(".")
+    if name in names:
+        return  # Flask raises ValueError for a second blueprint under the same name
+    names[name] = bp
+    url_prefix = options.get("url_prefix")
+    if url_prefix is None:
+        url_prefix = bp.url_prefix
+    chain = [".".join(name.split(".")[: i + 1]) for i in range(name.count(".") + 1)][::-1]
+    rules: list[tuple[Any, Any, RouteDecl]] = []
+    if isinstance(bp.static_url_path, str):
+        rules.append((f"{bp.static_url_path}/<path:filename>", "static",
+                      RouteDecl(None, "static", None, ["GET"], None, bp.location)))
+    for decl in bp.routes:
+        endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
+        rules.append((decl.rule, endpoint, decl))
+    for rule, endpoint, decl in rules:
+        path = _join_prefix(url_prefix, rule)
+        full_endpoint = f"{name}.{endpoint}" if isinstance(endpoint, str) else endpoint
+        out.append(RegisteredRule(decl, path, full_endpoint, chain, bp))
+    for child, child_options, _location in bp.children:
+        child_options = dict(child_options)
+        child_prefix = child_options.get("url_prefix")
+        if child_prefix is None and isinstance(child, BlueprintObj):
+            child_prefix = child.url_prefix
+        if isinstance(url_prefix, str) and isinstance(child_prefix, str):
+            child_options["url_prefix"] = url_prefix.rstrip("/") + "/" + child_prefix.lstrip("/")
+        elif child_prefix is not None:
+            child_options["url_prefix"] = child_prefix
+        elif url_prefix is not None:
+            child_options["url_prefix"] = url_prefix
+        child_options["name_prefix"] = name
+        _register_blueprint(child, child_options, out, names, depth + 1)
+
+
+def _join_prefix(url_prefix: Any, rule: Any) -> Any:
+    if url_prefix is None:
+        return rule
+    if isinstance(rule, Unknown):
+        return rule
+    if not isinstance(url_prefix, str):
+        why = url_prefix.reason if isinstance(url_prefix, Unknown) else "not a string"
+        return Unknown(f"url_prefix cannot be known statically ({why}); rule {rule!r}")
+    if not isinstance(rule, str):
+        return Unknown("route rule cannot be known statically")
+    if rule:
+        return "/".join((url_prefix.rstrip("/"), rule.lstrip("/")))
+    return url_prefix
+
+
+def _endpoint_of(view: Any) -> Any:
+    name = view_name(view)
+    return name if name is not None else Unknown("endpoint of a view cannot be known statically")
+
+
+# ---------------------------------------------------------------------------- methods
+def route_methods(decl: RouteDecl, app: AppObj) -> tuple[list[str] | Unknown, bool]:
+    """Flask's ``add_url_rule``: the rule's methods and ``provide_automatic_options``."""
+    view = decl.view
+    methods = decl.methods
+    if methods is None and isinstance(view, ClassView):
+        methods = _class_methods(view.cls)
+    if methods is None:
+        methods = ["GET"]
+    if isinstance(methods, str) or not isinstance(methods, (list, tuple, set, frozenset)):
+        return Unknown("route methods cannot be known statically"), False
+    if not all(isinstance(m, str) for m in methods):
+        return Unknown("route methods cannot be known statically"), False
+    method_set = {m.upper() for m in methods}
+    attrs = decl.view_attrs if decl.view_attrs is not None else _view_attrs(view)
+    required: set[str] = set(attrs.get("required_methods", set()))
+    provide = decl.provide_automatic_options
+    if provide is None:
+        provide = attrs.get("provide_automatic_options")
+    if isinstance(view, ClassView):
+        # as_view() overwrites what the decorators set with the class attribute
+        provide = decl.provide_automatic_options
+        if provide is None:
+            provide = class_attr(view.cls, "provide_automatic_options")
+        if any(truthy(f.kwargs.get("automatic_options", True)) is not False for f in class_cross_origins(view.cls)):
+            required.add("OPTIONS")
+    if provide is None:
+        automatic = app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0]
+        if "OPTIONS" not in method_set and truthy(unwrap(automatic)) is not False:
+            provide = True
+            required.add("OPTIONS")
+        else:
+            provide = False
+    method_set |= required
+    if "GET" in method_set:
+        method_set.add("HEAD")
+    return sorted(method_set), bool(provide)
+
+
+def _view_attrs(view: Any) -> dict[str, Any]:
+    return view_attributes(view)
+
+
+def truthy(value: Any) -> bool | None:
+    value = unwrap(value)
+    if isinstance(value, Unknown):
+        return None
+    return bool(value)
+
+
+def _class_methods(cls: ClassObj) -> list[str] | None:
+    explicit = class_attr(cls, "methods")
+    if explicit is not None:
+        return explicit
+    found = [name.upper() for name in ("get", "post", "head", "options", "delete", "put", "trace", "patch")
+             if isinstance(class_attr(cls, name), FunctionObj)]
+    return found or None
+
+
+def class_attr(cls: ClassObj, name: str) -> Any:
+    seen = set()
+    pending = [cls]
+    while pending:
+        klass = pending.pop(0)
+        if id(klass) in seen or not isinstance(klass, ClassObj):
+            continue
+        seen.add(id(klass))
+        if name in klass.namespace:
+            return unwrap(klass.namespace[name])
+        pending.extend(klass.bases)
+    return None
+
+
+def is_method_view(cls: ClassObj) -> bool:
+    seen = set()
+    pending: list[Any] = [cls]
+    while pending:
+        klass = pending.pop(0)
+        if isinstance(klass, LibSymbol):
+            if klass.qualname in ("flask.views.MethodView", "flask.MethodView"):
+                return True
+            continue
+        if not isinstance(klass, ClassObj) or id(klass) in seen:
+            continue
+        seen.add(id(klass))
+        pending.extend(klass.bases)
+    return False
+
+
+def class_cross_origins(cls: ClassObj) -> list[CrossOriginFactory]:
+    decorators = class_attr(cls, "decorators")
+    if not isinstance(decorators, (list, tuple)):
+        return []
+    return [d for d in decorators if isinstance(d, CrossOriginFactory)]

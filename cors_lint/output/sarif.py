@@ -1,0 +1,80 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any SARIF consumer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cors_lint import __version__
+from cors_lint.check.findings import Finding
+from cors_lint.check.result import CheckResult
+from cors_lint.policy.custom_rules import active_rules
+from cors_lint.policy.loader import Policy
+
+LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+SECURITY_SEVERITY = {"error": "8.1", "warning": "5.3", "note": "2.0"}
+FINGERPRINT_KEY = "corsLintFingerprint/v1"
+
+
+def _first_paragraph(doc: str, heading: str) -> str:
+    if heading not in doc:
+        return ""
+    text = doc.split(heading, 1)[1].strip().split("\n## ", 1)[0]
+    return " ".join(text.split())[:1000]
+
+
+def _rule(rule) -> dict[str, Any]:
+    what = _first_paragraph(rule.doc, "## What it does") or rule.summary
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary[:1000]},
+        "fullDescription": {"text": what},
+        "help": {"text": rule.doc.strip() or rule.summary, "markdown": rule.doc.strip() or rule.summary},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"tags": ["security", "cors", rule.cwe.lower()], "precision": "high",
+                       "security-severity": SECURITY_SEVERITY[rule.severity]},
+    }
+
+
+def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(finding.line, 1), "startColumn": finding.column + 1},
+        }}],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "properties": {"environment": finding.environment, "routes": list(finding.routes)},
+    }
+    if finding.rule_id in index:
+        result["ruleIndex"] = index[finding.rule_id]
+    if finding.attacker_origin:
+        result["properties"]["attackerOrigin"] = finding.attacker_origin
+    if suppression is not None:
+        result["suppressions"] = [{"kind": suppression.kind, "status": "accepted",
+                                   "justification": suppression.reason or ""}]
+    return result
+
+
+def render(result: CheckResult, policy: Policy) -> dict[str, Any]:
+    rules = active_rules(policy)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    notifications = [{"level": "error", "message": {"text": f"{e.file}: {e.message}"},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.file, "uriBaseId": "%SRCROOT%"}}}]}
+                     for e in result.inventory.errors]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "cors-lint", "semanticVersion": __version__, "version": __version__,
+                                "informationUri": "https://github.com/cors-lint/cors-lint",
+                                "rules": [_rule(rule) for rule in rules]}},
+            "automationDetails": {"id": f"cors-lint/{'+'.join(result.environments)}/"},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": result.inventory.root.as_uri() + "/"}},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+            "results": [_result(f, index) for f in result.findings]
+            + [_result(f, index, s) for f, s in result.suppressed],
+        }],
+    }

@@ -1,0 +1,183 @@
+"""The YAML policy: found, loaded strictly, validated, merged with its presets.
+
+Errors name the file, the line and the JSON path of the offending key
+(``cors-policy.yaml:7: $.rules.CORS007.severity: 'fatal' is not one of [...]``) and make the
+command exit 2. YAML is loaded safely (no object tags), duplicate keys are errors, and
+timestamps stay strings.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cors_lint.core.globs import path_matches, route_matches
+from cors_lint.core.store import read_document, write_document
+from cors_lint.policy import PolicyError
+from cors_lint.policy.settings import SettingsError, find
+
+POLICY_FILENAMES = ("cors-policy.yaml", "cors-policy.yml", ".cors-policy.yaml")
+PRESETS = ("recommended", "strict")
+
+
+# ---------------------------------------------------------------------------- loading and merging
+def _validated(text: str, origin: str, memo: Path | None) -> dict[str, Any]:
+    """The policy document in ``text``, parsed and validated; with ``memo`` (a cache directory),
+    a text validated before is read back from there instead."""
+    if memo is not None:
+        key = hashlib.sha256(f"{origin}\n{text}".encode()).hexdigest()
+        stored = read_document(memo / "policies" / f"{key}.json")
+        if stored is not None and isinstance(stored.get("data"), dict):
+            return stored["data"]
+    # the stage's boundary: YAML, jsonschema and the rule catalogue load only when a policy text
+    # is parsed, so a run whose policy and result are cached needs none of them
+    from cors_lint.policy import document
+
+    data, lines = document.load_yaml(text, origin)
+    if not isinstance(data, dict):
+        raise PolicyError(f"{origin}:1: $: the policy must be a mapping")
+    document.validate(data, lines, origin)
+    if memo is not None and json.loads(json.dumps(data)) == data:  # only what JSON gives back unchanged
+        write_document(memo / "policies" / f"{key}.json", {"data": data})
+    return data
+
+
+def _read_policy(source: str, base: Path | None, chain: tuple[str, ...], memo: Path | None = None) -> dict[str, Any]:
+    if source in PRESETS:
+        text = resources.files("cors_lint.policy.presets").joinpath(f"{source}.yaml").read_text(encoding="utf-8")
+        origin, here = f"<preset {source}>", None
+    else:
+        path = (base / source) if base and not Path(source).is_absolute() else Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PolicyError(f"{source}: cannot read policy: {exc}") from None
+        origin, here = str(path), path.parent
+    if origin in chain:
+        raise PolicyError(f"{origin}: extends itself through {' -> '.join(chain)}")
+    data = _validated(text, origin, memo)
+    merged: dict[str, Any] = {}
+    for parent in data.get("extends", []):
+        merged = _merge(merged, _read_policy(parent, here, chain + (origin,), memo))
+    return _merge(merged, {k: v for k, v in data.items() if k != "extends"})
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+# ---------------------------------------------------------------------------- the policy object
+@dataclass(frozen=True)
+class RuleSetting:
+    enabled: bool = True
+    severity: str | None = None
+    environments: tuple[str, ...] | None = None
+    paths: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass
+class Policy:
+    source: str
+    data: dict[str, Any]
+    environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_environment: str = "production"
+    _rules: dict[str, RuleSetting] | None = None
+
+    @property
+    def rules(self) -> dict[str, RuleSetting]:
+        """Rule settings by rule id (names in the policy are resolved with the rule catalogue,
+        which is loaded only when rules are about to run)."""
+        if self._rules is None:
+            self._rules = {}
+            if self.data.get("rules"):
+                from cors_lint.rules import lookup
+
+                self._rules = {lookup(key).id: _rule_setting(value) for key, value in self.data["rules"].items()}
+        return self._rules
+
+    def rule_setting(self, rule_id: str) -> RuleSetting:
+        return self.rules.get(rule_id, RuleSetting())
+
+    def class_environments(self, config_classes: list[str]) -> set[str]:
+        """Environments whose ``config_classes`` globs match a class the app loads."""
+        return {name for name, env in self.environments.items()
+                if any(fnmatch.fnmatchcase(cls.rsplit(".", 1)[-1], pattern) for cls in config_classes
+                       for pattern in env.get("config_classes", []))}
+
+    def file_environments(self, file: str) -> set[str]:
+        """Environments whose ``files`` globs match a path."""
+        return {name for name, env in self.environments.items()
+                if any(path_matches(file, pattern) for pattern in env.get("files", []))}
+
+    def route_requirement(self, path: str, environment: str) -> dict[str, Any]:
+        for requirement in self.data.get("routes", []):
+            envs = requirement.get("environments")
+            if envs and environment not in envs:
+                continue
+            if route_matches(path, requirement["path"]):
+                return requirement
+        return {}
+
+
+def build(data: dict[str, Any], source: str) -> Policy:
+    environments = {k: v for k, v in (data.get("environments") or {}).items() if k != "default"}
+    default = (data.get("environments") or {}).get("default") or next(iter(environments), "production")
+    if environments and default not in environments:
+        raise PolicyError(f"{source}: $.environments.default: {default!r} is not one of the environments "
+                          f"({', '.join(sorted(environments))})")
+    if not environments:
+        environments = {default: {}}
+    return Policy(source, data, environments, default)
+
+
+def _rule_setting(value: Any) -> RuleSetting:
+    if value is False or value == "off":
+        return RuleSetting(enabled=False)
+    if value is True:
+        return RuleSetting()
+    if isinstance(value, str):
+        return RuleSetting(severity=value)
+    return RuleSetting(enabled=value.get("enabled", True), severity=value.get("severity"),
+                       environments=tuple(value["environments"]) if "environments" in value else None,
+                       paths=tuple(value.get("paths", ())), exclude=tuple(value.get("exclude", ())))
+
+
+def load(source: str | Path, memo: Path | None = None) -> Policy:
+    """A policy file (or a preset name), with everything it extends merged in. ``memo``: a cache
+    directory where validated policy texts are kept."""
+    text = str(source)
+    return build(_read_policy(text, None, (), memo), text)
+
+
+def discover(start: Path, memo: Path | None = None) -> Policy:
+    """``[tool.cors-lint] policy`` in pyproject.toml or a cors-policy.yaml, found upward; else the preset."""
+    try:
+        settings = find(start)
+    except SettingsError as exc:
+        raise PolicyError(str(exc)) from None
+    directory = start.resolve()
+    if directory.is_file():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        if settings.policy and settings.source is not None and settings.source.parent == folder:
+            return load(settings.policy if settings.policy in PRESETS else folder / settings.policy, memo)
+        for name in POLICY_FILENAMES:
+            if (folder / name).is_file():
+                return load(folder / name, memo)
+    return load("recommended", memo)
+
+
+
+__all__ = ["Policy", "PolicyError", "RuleSetting", "discover", "load"]
