@@ -1,0 +1,219 @@
+"""The package's shape: stages that only look back, no import cycles, an interpreter core that
+names no library, and library knowledge that comes only from the registry's models."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import cors_lint
+from cors_lint.engine.interpreter import Interpreter
+from cors_lint.engine.models import MODELS
+from cors_lint.engine.project import scan, survey
+from cors_lint.engine.registry import Registry
+
+PACKAGE = Path(cors_lint.__file__).parent
+# source -> inventory -> findings -> output; a module may import its own stage and earlier ones
+STAGES = ("core", "engine", "rules", "policy", "check", "output")
+TOP = len(STAGES)  # cli, testing, __main__: may import everything
+INTERPRETER_CORE = ("engine/interpreter.py", "engine/expressions.py", "engine/scopes.py", "engine/registry.py",
+                    "engine/objects.py")
+LIBRARY_WORDS = ("flask", "cors", "blueprint", "environ", "getenv", "timedelta", "werkzeug", "app_objects",
+                 "engine.models")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports(path: Path) -> set[str]:
+    """Every cors_lint module a file imports: at module level, in functions, under TYPE_CHECKING."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:  # `from cors_lint.check import cache` imports the module cache
+                submodule = f"{node.module}.{alias.name}"
+                found.add(submodule if submodule in MODULES else node.module)
+    return {name for name in found if name == "cors_lint" or name.startswith("cors_lint.")}
+
+
+def stage(module: str) -> int:
+    parts = module.split(".")
+    if module == "cors_lint" or parts[1] == "schemas":
+        return 0  # the version and the JSON schemas: data every stage may read
+    return STAGES.index(parts[1]) if parts[1] in STAGES else TOP
+
+
+GRAPH = {module: imports(path) for module, path in MODULES.items()}
+
+
+def test_no_stage_imports_a_later_one():
+    backwards = [f"{module} ({STAGES[stage(module)]}) imports {target}"
+                 for module, targets in GRAPH.items() if stage(module) < TOP
+                 for target in sorted(targets) if stage(target) > stage(module)]
+    assert not backwards, "\n".join(backwards)
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    assert cycles(GRAPH) == []
+
+
+def test_the_cycle_check_sees_function_level_imports():
+    graph = {"a": {"b"}, "b": set()}
+    assert cycles(graph) == []
+    graph["b"].add("a")
+    assert cycles(graph) == [["a", "b"]]
+    source = "def f():\n    from cors_lint.engine import execution\n"
+    tree_imports = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            tree_imports.add(f"{node.module}.{node.names[0].name}")
+    assert tree_imports == {"cors_lint.engine.execution"}
+    assert "cors_lint.engine.execution" in GRAPH["cors_lint.engine.analysis"]  # imported inside analyze()
+
+
+def test_stage_order_is_enforced():
+    """A later stage imported from an earlier one is reported (the check itself can fail)."""
+    graph = dict(GRAPH)
+    graph["cors_lint.engine.routes"] = GRAPH["cors_lint.engine.routes"] | {"cors_lint.policy.loader"}
+    backwards = [(m, t) for m, ts in graph.items() if stage(m) < TOP for t in ts if stage(t) > stage(m)]
+    assert backwards == [("cors_lint.engine.routes", "cors_lint.policy.loader")]
+
+
+def _names_in_code(path: Path) -> list[tuple[int, str]]:
+    """Identifiers, attribute names, imported modules and string constants (docstrings aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            names.append((node.lineno, node.attr))
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append((node.lineno, node.name))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append((node.lineno, node.module.removeprefix("cors_lint.")))
+            names += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            names.append((node.lineno, node.value))
+    return names
+
+
+@pytest.mark.parametrize("relative", INTERPRETER_CORE)
+def test_the_interpreter_core_names_no_library(relative):
+    mentions = [f"{relative}:{line}: {name!r}" for line, name in _names_in_code(PACKAGE / relative)
+                if any(word in name.lower() for word in LIBRARY_WORDS)]
+    assert not mentions, "\n".join(mentions)
+
+
+def test_the_library_check_finds_library_names():
+    code = 'from cors_lint.engine.app_objects import AppObj\nif x == "flask.Flask": pass\n'
+    path = Path(__file__).parent / "data" / "_library_names_probe.py"
+    path.write_text(code)
+    try:
+        found = [name for _, name in _names_in_code(path) if any(w in name.lower() for w in LIBRARY_WORDS)]
+    finally:
+        path.unlink()
+    assert found == ["engine.app_objects", "flask.Flask"]
+
+
+def test_every_modelled_library_is_a_registered_model():
+    assert [model.name for model in MODELS] == ["stdlib", "flask", "flask.config", "flask.views", "flask_cors"]
+
+
+APP = textwrap.dedent("""
+    import os
+    from flask import Flask
+    from flask_cors import CORS
+    app = Flask(__name__)
+    app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+    CORS(app, origins=os.getenv("ORIGINS", "https://a.example"))
+
+    @app.route("/me")
+    def me():
+        return "me"
+""")
+
+
+def _run(tmp_path: Path, registry: Registry) -> Interpreter:
+    (tmp_path / "app.py").write_text(APP)
+    files = survey([tmp_path])
+    interpreter = Interpreter(files.root, files.files, registry, files.index)
+    interpreter.run(scan(files.files).entries)
+    return interpreter
+
+
+def _without(name: str) -> Registry:
+    return Registry(tuple(model for model in MODELS if model.name != name))
+
+
+def test_the_interpreter_knows_libraries_only_through_the_registry(tmp_path):
+    full = _run(tmp_path, Registry(MODELS))
+    assert [app.name for app in full.apps] == ["app"] and len(full.apps[0].routes) == 1
+    assert [site.kind for site in full.sites] == ["config", "extension"]
+    assert full.sites[1].options["origins"].var == "ORIGINS"
+
+    no_flask = _run(tmp_path, _without("flask"))
+    assert no_flask.apps == []  # no app: no route, no config; CORS(...) is still a site, applied to nothing known
+    assert [(s.kind, s.notes) for s in no_flask.sites] == [
+        ("extension", ["the object CORS is applied to cannot be identified statically"])]
+
+    no_flask_cors = _run(tmp_path, _without("flask_cors"))
+    assert [site.kind for site in no_flask_cors.sites] == ["config"] and no_flask_cors.apps[0].hooks == []
+
+    no_config = _run(tmp_path, _without("flask.config"))
+    assert [site.kind for site in no_config.sites] == ["extension"]
+
+    no_stdlib = _run(tmp_path, _without("stdlib"))
+    assert type(no_stdlib.sites[1].options["origins"]).__name__ == "Unknown"  # os.getenv is a model too
+
+
+def test_models_cannot_register_the_same_name_twice():
+    with pytest.raises(ValueError, match="registers"):
+        Registry(MODELS + (MODELS[1],))
