@@ -22,9 +22,14 @@ SHARED_SARIF_SCHEMA = ROOT.parent / "shared" / "reference" / "sarif-2.1.0-rtm.5.
 SARIF_SCHEMA = SHARED_SARIF_SCHEMA if SHARED_SARIF_SCHEMA.exists() else ROOT / "tests" / "data" / "sarif-2.1.0-rtm.5.json"
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd)
+def run(*args: str, cwd: Path | None = None, expect: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI; with ``expect``, its exit code must be that and it must have printed a report."""
+    result = subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, timeout=120,
+                            cwd=cwd)
+    if expect is not None:
+        assert result.returncode == expect, (result.returncode, result.stdout, result.stderr)
+        assert result.stdout.strip() and "Traceback" not in result.stderr, result.stderr
+    return result
 
 
 @pytest.fixture
@@ -121,9 +126,9 @@ def awkward_project(tmp_path: Path) -> Path:
 
 
 def test_github_annotations_escape_their_properties_and_data(awkward_project):
-    output = run(str(awkward_project), "--format", "github").stdout
+    output = run(str(awkward_project), "--format", "github", expect=1).stdout
     annotations = parse_annotations(output)
-    document = json.loads(run(str(awkward_project), "--format", "json").stdout)
+    document = json.loads(run(str(awkward_project), "--format", "json", expect=1).stdout)
     level = {"error": "error", "warning": "warning", "note": "notice"}
     expected = [{"level": level[f["severity"]], "file": f["file"], "line": str(f["line"]), "col": str(f["column"] + 1),
                  "title": f"{f['rule_id']} {f['rule_name']}", "message": f["message"]} for f in document["findings"]]
@@ -195,23 +200,23 @@ def test_gitlab_code_quality_report(tmp_path):
     wildcard = by_rule["CORS007"]["description"]
     assert wildcard.startswith("CORS007 ") and "/public/feed" in wildcard and "`*`" in wildcard
     # the same findings as the JSON report: description is rule id + message, the fingerprints are the same ones
-    document = json.loads(run(str(tmp_path), "--format", "json").stdout)
+    document = json.loads(run(str(tmp_path), "--format", "json", expect=1).stdout)
     assert sorted((i["fingerprint"], i["description"], i["location"]["path"], i["location"]["lines"]["begin"])
                   for i in issues) == sorted((f["fingerprint"], f"{f['rule_id']} {f['message']}", f["file"], f["line"])
                                              for f in document["findings"])
     assert len({i["fingerprint"] for i in issues}) == len(issues)
-    assert json.loads(run(str(tmp_path), "--format", "gitlab").stdout) == issues  # stable across runs
+    assert json.loads(run(str(tmp_path), "--format", "gitlab", expect=1).stdout) == issues  # stable across runs
 
 
 def test_junit_report_has_one_failure_per_finding(suppressed_project, tmp_path):
-    root = ElementTree.fromstring(run(str(suppressed_project), "--format", "junit").stdout)
+    root = ElementTree.fromstring(run(str(suppressed_project), "--format", "junit", expect=1).stdout)
     suite = root.find("testsuite")
     failures = suite.findall("testcase/failure")
     assert int(suite.get("failures")) == len(failures) > 0
     assert suite.get("skipped") == "1"
     clean = tmp_path / "clean"
     write(clean, {"app.py": "x = 1\n"})
-    suite = ElementTree.fromstring(run(str(clean), "--format", "junit").stdout).find("testsuite")
+    suite = ElementTree.fromstring(run(str(clean), "--format", "junit", expect=0).stdout).find("testsuite")
     assert suite.get("failures") == "0" and len(suite.findall("testcase")) == 1
 
 
@@ -223,7 +228,9 @@ def test_output_file_is_written_atomically_and_matches_stdout(tmp_path):
     printed = run(str(EXAMPLE), "--format", "json")
     assert written.returncode == printed.returncode == 1
     assert written.stdout == ""
-    assert json.loads(target.read_text()) == json.loads(printed.stdout)
+    document = json.loads(target.read_text())
+    assert document == json.loads(printed.stdout)
+    assert len(document["findings"]) == document["summary"]["findings"] == 15  # the example app's findings
     assert sorted(p.name for p in target.parent.iterdir()) == ["findings.json"]  # no temporary left behind
     missing = run(str(EXAMPLE), "--output", str(tmp_path / "no" / "such" / "dir" / "x.txt"))
     assert missing.returncode == 2 and "cannot write" in missing.stderr
