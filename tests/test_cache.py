@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,12 +29,18 @@ sys.stderr.write("\\nPARSED=%s EXIT=%s\\n" % ("libcst" in sys.modules, code))
 """
 
 
-def lint(project: Path, *options: str) -> tuple[str, bool]:
-    """(stdout, whether the run parsed source)."""
+def lint(project: Path, *options: str, expect_exit: int = 1, env: dict[str, str] | None = None) -> tuple[str, bool]:
+    """(stdout, whether the run parsed source), once the run exited as expected and reported
+    findings (exit 1: rule ids in any format) or a clean summary (exit 0, text)."""
     result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project), *options], capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=300, env=env)
     assert "Traceback" not in result.stderr, result.stderr
     marker = result.stderr.strip().splitlines()[-1]
+    assert marker.startswith("PARSED=") and marker.endswith(f" EXIT={expect_exit}"), result.stderr
+    if expect_exit == 1:
+        assert re.search(r"\bCORS0\d\d\b", result.stdout), result.stdout
+    else:
+        assert re.search(r"^0 findings \(.* 0 files not analysed; policy ", result.stdout, re.M), result.stdout
     return result.stdout, "PARSED=True" in marker
 
 
@@ -45,8 +52,8 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def uncached(project: Path, *options: str) -> str:
-    return lint(project, "--no-cache", *options)[0]
+def uncached(project: Path, *options: str, expect_exit: int = 1) -> str:
+    return lint(project, "--no-cache", *options, expect_exit=expect_exit)[0]
 
 
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit"])
@@ -84,10 +91,11 @@ def test_a_change_to_an_imported_constant_is_seen(tmp_path):
                                      "app = Flask(__name__)\nCORS(app, origins=ORIGINS, supports_credentials=True)\n"
                                      "@app.route('/me')\ndef me(): return 'me'\n")
     (tmp_path / "partners.py").write_text("ORIGINS = ['https://partner.example']\n")  # no marker of its own
-    before, _ = lint(tmp_path)
+    before, _ = lint(tmp_path, expect_exit=0)  # an exact origin: clean
     edit(tmp_path / "partners.py", "'https://partner.example'", "r'https://.*\\.partner\\.example'")
     after, parsed = lint(tmp_path)
     assert parsed and after == uncached(tmp_path) != before
+    assert "CORS002" in after  # the new regex accepts `https://app.partner.example.evil.example`
 
 
 def test_a_change_to_unrelated_code_keeps_the_result(project):
@@ -163,8 +171,8 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(project):
     reference = uncached(project, "--format", "json")
     runs = [subprocess.Popen([sys.executable, "-m", "cors_lint", "check", str(project), "--format", "json"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
-    outputs = [run.communicate(timeout=300) for run in runs]
-    assert all(stdout == reference and "Traceback" not in stderr for stdout, stderr in outputs)
+    outputs = [(*run.communicate(timeout=300), run.returncode) for run in runs]
+    assert all(stdout == reference and "Traceback" not in stderr and code == 1 for stdout, stderr, code in outputs)
     output, parsed = lint(project, "--format", "json")
     assert not parsed and output == reference
     leftovers = [p.name for p in (project / ".cors-lint-cache").rglob("*.tmp")]
@@ -185,16 +193,13 @@ def test_a_committed_cache_from_elsewhere_is_not_trusted(project, tmp_path):
         stored.write_text(json.dumps(envelope) + "\n" + body)
     assert lint(project) == (reference, True)
     other_machine = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "elsewhere"))
-    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project)], capture_output=True, text=True,
-                            timeout=300, env=other_machine)
-    assert result.stdout == reference and "PARSED=True" in result.stderr  # signed by another key: not used
+    assert lint(project, env=other_machine) == (reference, True)  # signed by another key: not used
 
 
 def test_without_a_place_for_the_machine_key_the_cache_is_simply_not_reused(project, tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     environment = dict(os.environ, XDG_CACHE_HOME=str(blocker))
-    outputs = [subprocess.run([sys.executable, "-c", PROBE, "check", str(project)], capture_output=True, text=True,
-                              timeout=300, env=environment) for _ in range(2)]
-    assert all("Traceback" not in run.stderr and "PARSED=True" in run.stderr for run in outputs)
-    assert outputs[0].stdout == outputs[1].stdout == uncached(project)
+    outputs = [lint(project, env=environment) for _ in range(2)]
+    assert all(parsed for _, parsed in outputs)
+    assert outputs[0][0] == outputs[1][0] == uncached(project)

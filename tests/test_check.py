@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import jsonschema
 from cors_lint.schemas import load as load_schema
-from helpers import write
+from helpers import run_cli, write
 
 from cors_lint.policy.loader import load
 from cors_lint.testing import findings_for
@@ -18,8 +17,8 @@ from cors_lint.testing import findings_for
 EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example_app"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, timeout=120)
+def run(*args: str, expect_exit: int) -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, expect_exit=expect_exit, timeout=120)
 
 
 def by_rule(findings) -> dict[str, list]:
@@ -125,12 +124,11 @@ def findings_for_dir(directory: Path, policy=None, environment=None):
 
 
 def test_json_output_is_valid_and_text_output_is_one_line_per_finding():
-    result = run("check", str(EXAMPLE), "--format", "json")
-    assert result.returncode == 1
+    result = run("check", str(EXAMPLE), "--format", "json", expect_exit=1)
     document = json.loads(result.stdout)
     jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
     assert document["summary"]["findings"] == len(document["findings"]) > 5
-    text = run(str(EXAMPLE))
+    text = run(str(EXAMPLE), expect_exit=1)
     lines = text.stdout.strip().splitlines()
     assert len(lines) == len(document["findings"]) + 1
     assert lines[0].startswith("requirements.txt:2:1: CORS019 ")
@@ -146,9 +144,12 @@ def test_fail_on_picks_the_severity_that_fails(tmp_path):
         @app.route("/x")
         def x(): return "x"
     """})
-    assert run(str(tmp_path)).returncode == 0  # only a note (CORS023)
-    assert run(str(tmp_path), "--fail-on", "note").returncode == 1
-    assert run(str(tmp_path), "--fail-on", "never").returncode == 0
+    # the same report each time (only a note: CORS023); --fail-on changes the exit code alone
+    for options, expected in (((), 0), (("--fail-on", "note"), 1), (("--fail-on", "never"), 0),
+                              (("--fail-on", "warning"), 0)):
+        lines = run(str(tmp_path), *options, expect_exit=expected).stdout.splitlines()
+        assert [line.split(" ", 2)[:2] for line in lines[:-1]] == [["app.py:4:1:", "CORS023"]], (options, lines)
+        assert lines[-1].startswith("1 findings (0 errors, 0 warnings, 1 notes)"), (options, lines)
 
 
 def test_policy_allow_list_route_requirements_rule_settings_and_custom_rules(tmp_path):
@@ -209,7 +210,10 @@ def test_env_option_checks_one_environment(tmp_path):
     development = findings_for_dir(tmp_path, strict, "development")
     assert {(f.rule_id, f.environment) for f in development} == {("CORS007", "development")}
     assert findings_for_dir(tmp_path, strict, "production") == []
-    assert run(str(tmp_path), "--env", "nope").returncode == 2
+    unknown = run(str(tmp_path), "--env", "nope", expect_exit=2)
+    assert unknown.stdout == ""
+    assert unknown.stderr == ("cors-lint: error: unknown environment 'nope' (the policy has: development, "
+                              "production, staging)\n")
 
 
 def test_fingerprints_survive_moved_code(tmp_path):

@@ -10,75 +10,117 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import typer
 from cors_lint.schemas import load
-from helpers import write
+from helpers import plain, run_cli, write
+
+from cors_lint import __version__, cli
+from cors_lint.cli import SUBCOMMANDS
 
 EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example_app"
 CONSOLE_SCRIPT = shutil.which("cors-lint", path=str(Path(sys.executable).parent))
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+def run(*args: str, expect_exit: int, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, expect_exit=expect_exit, cwd=cwd, timeout=120)
 
 
 def test_console_script_is_installed_and_reports_its_version():
     assert CONSOLE_SCRIPT, "the cors-lint console script is not installed next to this Python"
     result = subprocess.run([CONSOLE_SCRIPT, "--version"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0
-    assert result.stdout.startswith("cors-lint ")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"cors-lint {__version__}\n"
 
 
 def test_inventory_json_is_valid_against_the_schema():
-    result = run("inventory", str(EXAMPLE), "--format", "json")
-    assert result.returncode == 0, result.stderr
+    result = run("inventory", str(EXAMPLE), "--format", "json", expect_exit=0)
     document = json.loads(result.stdout)
     jsonschema.Draft202012Validator(load("inventory.schema.json")).validate(document)
     assert document["tool"]["name"] == "cors-lint"
     assert all(not route["file"].startswith("/") for route in document["routes"])
+    assert "/api/widgets/embed" in {route["path"] for route in document["routes"]}
 
 
 def test_inventory_text_is_a_table_of_routes():
-    result = run("inventory", str(EXAMPLE))
-    assert result.returncode == 0
+    result = run("inventory", str(EXAMPLE), expect_exit=0)
     assert "/api/widgets/embed" in result.stdout
     assert "decorator@shop/api/views.py:22 | origins: *" in result.stdout
 
 
 def test_default_command_is_check(tmp_path):
-    write(tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n"})
-    plain = run(str(tmp_path), "--format", "json")
-    explicit = run("check", str(tmp_path), "--format", "json")
-    assert plain.returncode == explicit.returncode == 0
-    assert plain.stdout == explicit.stdout
-    assert json.loads(plain.stdout)["errors"] == []
+    write(tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/ping')\n"
+                               "def ping(): return 'pong'\n"})
+    implicit = run(str(tmp_path), "--format", "json", expect_exit=0)
+    explicit = run("check", str(tmp_path), "--format", "json", expect_exit=0)
+    assert implicit.stdout == explicit.stdout
+    document = json.loads(implicit.stdout)
+    assert document["errors"] == [] and document["findings"] == []
+    assert (document["summary"]["files"], document["summary"]["routes"]) == (1, 2)  # /ping and /static
 
 
 def test_check_reports_unparsable_files_and_exits_1(tmp_path):
     write(tmp_path, {"good.py": "x = 1\n", "bad.py": "from flask import Flask\ndef f(:\n    pass\n"})
-    result = run(str(tmp_path))
-    assert result.returncode == 1
+    result = run(str(tmp_path), expect_exit=1)
     assert result.stdout.startswith("bad.py:2:")
     assert "syntax error" in result.stdout
-    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("0 findings (0 errors, 0 warnings, 0 notes) in 2 files, "
+                                                     "0 routes; 1 files not analysed")
 
 
 def test_files_that_cannot_affect_cors_are_parsed_only_with_no_prefilter(tmp_path):
     write(tmp_path, {"good.py": "x = 1\n", "bad.py": "def f(:\n    pass\n"})
-    assert run(str(tmp_path)).returncode == 0
-    result = run(str(tmp_path), "--no-prefilter")
-    assert result.returncode == 1 and result.stdout.startswith("bad.py:1:")
+    default = run(str(tmp_path), expect_exit=0)
+    assert "bad.py" not in default.stdout and "; 0 files not analysed" in default.stdout
+    result = run(str(tmp_path), "--no-prefilter", expect_exit=1)
+    assert result.stdout.startswith("bad.py:1:") and "; 1 files not analysed" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["does-not-exist/"], ["inventory", "nope/"], ["check", "--format", "xml", "."]])
-def test_usage_errors_exit_2(args, tmp_path):
-    result = run(*args, cwd=tmp_path)
-    assert result.returncode == 2
+USAGE = "Usage: cors-lint {0} [OPTIONS] {{paths}}... Try 'cors-lint {0} --help' for help."
+USAGE_ERRORS = {
+    # our own checks: one line naming what is wrong
+    "missing-path": (["does-not-exist/"], ["cors-lint: error: path does not exist: does-not-exist"]),
+    "inventory-missing-path": (["inventory", "nope/"], ["cors-lint: error: path does not exist: nope"]),
+    "unknown-environment": (["check", ".", "--env", "nope"],
+                            ["cors-lint: error: unknown environment 'nope' (the policy has: development, production, "
+                             "staging)"]),
+    "unknown-rule": (["rule", "CORS999"], ["cors-lint: error: unknown rule 'CORS999' (see `cors-lint rules`)"]),
+    "unknown-schema": (["schema", "nope"], ["cors-lint: error: no schema 'nope' (policy, findings, inventory)"]),
+    # Click's (its wording is Click's and Typer's): the command's usage line, then the option or argument at fault
+    "bad-choice": (["check", "--format", "xml", "."],
+                   [USAGE.format("check"), "Invalid value for '--format'", "'xml' is not one of 'json', 'text', "
+                    "'sarif', 'github', 'gitlab', 'junit'"]),
+    "unknown-option": (["check", ".", "--colour"], [USAGE.format("check"), "No such option: --colour"]),
+    "missing-argument": (["inventory"], [USAGE.format("inventory"), "Missing argument 'paths'"]),
+    "negative-jobs": (["check", ".", "--jobs", "-1"], [USAGE.format("check"), "Invalid value for '--jobs' / '-j'"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(USAGE_ERRORS))
+def test_usage_errors_exit_2_with_the_reason_on_stderr(name, tmp_path):
+    args, messages = USAGE_ERRORS[name]
+    write(tmp_path, {"app.py": "x = 1\n"})
+    result = run(*args, cwd=tmp_path, expect_exit=2)
+    assert result.stdout == ""  # errors never mix with a report that may be piped or parsed
+    for message in messages:
+        assert message in plain(result.stderr), result.stderr
+
+
+COMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report", "diff")
 
 
 def test_no_arguments_shows_help():
-    result = run()
-    assert "Usage" in result.stdout + result.stderr
+    # Click's no_args_is_help: the help on stdout, and the usage-error exit code
+    result = subprocess.run([sys.executable, "-m", "cors_lint"], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (2, ""), result.stderr
+    text = plain(result.stdout)
+    assert text.startswith("Usage: cors-lint [OPTIONS] COMMAND [ARGS]... Static, policy-as-code linter"), text
+    options, commands = text.split(" Commands ", 1)
+    assert "--version" in options and "--help" in options
+    assert set(SUBCOMMANDS) == set(COMMANDS)  # what `cors-lint PATH` must not mistake for a path
+    for name in COMMANDS:  # each command, followed by the start of its description
+        summary = " ".join(plain(typer.main.get_command(cli.app).commands[name].help).split()[:4])
+        assert f" {name} {summary}" in f" {commands}", (name, summary, commands)
+    assert "check Check Flask projects against the CORS policy" in commands
 
 
 def test_every_package_directory_is_declared_in_pyproject():
@@ -91,9 +133,9 @@ def test_every_package_directory_is_declared_in_pyproject():
 
 
 def test_named_files_agree_with_a_full_run_on_those_files():
-    full = json.loads(run(str(EXAMPLE), "--format", "json").stdout)["findings"]
+    full = json.loads(run(str(EXAMPLE), "--format", "json", expect_exit=1).stdout)["findings"]
     for changed in ("shop/admin.py", "shop/api/views.py", "shop/__init__.py"):
-        hook = json.loads(run(str(EXAMPLE / changed), "--format", "json").stdout)["findings"]
+        hook = json.loads(run(str(EXAMPLE / changed), "--format", "json", expect_exit=1).stdout)["findings"]
         assert hook == [f for f in full if f["file"] == changed]
         assert hook  # each of these files has findings of its own
 
@@ -101,8 +143,11 @@ def test_named_files_agree_with_a_full_run_on_those_files():
 def test_inventory_takes_the_same_analysis_options_as_check(tmp_path):
     write(tmp_path, {"app.py": "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n",
                      "bad.py": "def f(:\n"})
-    default = run("inventory", str(tmp_path), "--format", "json")
-    full = run("inventory", str(tmp_path), "--format", "json", "--no-prefilter", "--jobs", "2")
-    assert default.returncode == 0 and json.loads(default.stdout)["errors"] == []
-    assert full.returncode == 1 and [e["file"] for e in json.loads(full.stdout)["errors"]] == ["bad.py"]
-    assert json.loads(default.stdout)["routes"] == json.loads(full.stdout)["routes"]
+    default = run("inventory", str(tmp_path), "--format", "json", expect_exit=0)
+    full = run("inventory", str(tmp_path), "--format", "json", "--no-prefilter", "--jobs", "2", expect_exit=1)
+    assert json.loads(default.stdout)["errors"] == []
+    assert [e["file"] for e in json.loads(full.stdout)["errors"]] == ["bad.py"]
+    routes = json.loads(default.stdout)["routes"]
+    assert routes == json.loads(full.stdout)["routes"]
+    assert [(r["path"], [layer["source"]["kind"] for layer in r["cors"]]) for r in routes] == [
+        ("/static/<path:filename>", ["extension"])]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from helpers import run_cli
 
 
 def git(repo: Path, *args: str) -> str:
@@ -40,18 +41,19 @@ def test_diff_reports_widened_added_and_narrowed_routes(tmp_path):
         extra='@app.route("/export")\n@cross_origin()\ndef export(): return "x"'))
     git(repo, "commit", "-qam", "head")
 
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "cors_lint", "diff", *args], capture_output=True, text=True,
-                              cwd=repo)
+    def run(*args, expect_exit=0):
+        return run_cli("diff", *args, expect_exit=expect_exit, cwd=repo)
 
     result = run("HEAD~1..HEAD", "svc")
-    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# CORS changes in HEAD~1..HEAD\n")
     assert "## Routes that gained origins or credentials" in result.stdout
     assert ("- `/api/me` (app.py): https://app.example.com -> https://app.example.com, "
             "https://partner.example.org with credentials") in result.stdout
     assert "## New routes with CORS\n\n- `/export` (app.py): (no route) -> any origin" in result.stdout
-    assert run("HEAD~1..HEAD", "svc", "--fail-on-widening").returncode == 1
-    back = run("HEAD..HEAD~1", "svc").stdout
+    assert run("HEAD~1..HEAD", "svc", "--fail-on-widening", expect_exit=1).stdout == result.stdout
+    back = run("HEAD..HEAD~1", "svc", "--fail-on-widening").stdout  # narrowing only: exit 0
     assert "## Routes that lost origins or credentials" in back and "## Routes with CORS that were removed" in back
-    assert run("HEAD..HEAD", "svc").stdout.startswith("No route changed")
-    assert run("nope..HEAD", "svc").returncode == 2
+    assert "- `/export` (app.py): any origin -> (no route)" in back
+    assert run("HEAD..HEAD", "svc").stdout == "No route changed its CORS posture in HEAD..HEAD.\n"
+    bad = run("nope..HEAD", "svc", expect_exit=2)
+    assert bad.stdout == "" and bad.stderr.startswith("cors-lint: error: ") and "nope" in bad.stderr

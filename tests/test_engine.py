@@ -266,16 +266,70 @@ def test_environment_dependent_branch_uses_the_code_default_and_says_so(tmp_path
 
 def test_unknown_condition_marks_both_branches(tmp_path):
     doc = inventory_of(tmp_path, {"app.py": """
-        from flask import Flask
-        from flask_cors import CORS
-        app = Flask(__name__)
+        from flask import Flask, Blueprint
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__, static_folder=None)
         if app.debug:
-            CORS(app, origins="*")
-        @app.route("/x")
-        def x(): return "x"
+            CORS(app, origins="https://debug.example.com")
+            @app.route("/debug")
+            def debug(): return "d"
+        else:
+            CORS(app, origins="https://prod.example.com")
+            @app.route("/prod")
+            def prod(): return "p"
+        api = Blueprint("api", __name__)
+        if app.config["STAGING"]:
+            CORS(api, origins="https://staging.example.com")
+            @api.route("/staging")
+            @cross_origin(origins="https://staging-view.example.com")
+            def staging(): return "s"
+        elif app.config["QA"]:
+            CORS(api, origins="https://qa.example.com")
+            @api.route("/qa")
+            def qa(): return "q"
+        else:
+            CORS(api, origins="https://live.example.com")
+            @api.route("/live")
+            @cross_origin(origins="https://live-view.example.com")
+            def live(): return "l"
+        @api.route("/shared")
+        def shared(): return "x"
+        app.register_blueprint(api, url_prefix="/api")
+        @app.route("/always")
+        @cross_origin(origins="https://always.example.com")
+        def always(): return "a"
     """})
-    [layer] = route(doc, "/x")["cors"]
-    assert layer["condition"] == "app.debug"
+    debug, prod = "app.debug", "not (app.debug)"
+    staging, qa = 'app.config["STAGING"]', 'not (app.config["STAGING"]) and app.config["QA"]'
+    live = 'not (app.config["STAGING"]) and not (app.config["QA"])'
+    condition_of = {  # origin -> the condition of the branch that configures it (None: unconditional)
+        "https://debug.example.com": debug, "https://prod.example.com": prod,
+        "https://staging.example.com": staging, "https://staging-view.example.com": staging,
+        "https://qa.example.com": qa,
+        "https://live.example.com": live, "https://live-view.example.com": live,
+        "https://always.example.com": None,
+    }
+    # sites: every CORS() / cross_origin() call, in both branches, marked with its branch's condition
+    decorators = {"https://staging-view.example.com", "https://live-view.example.com", "https://always.example.com"}
+    assert sorted((s["options"]["origins"], s["kind"], s.get("condition")) for s in sites(doc)) == sorted(
+        (origin, "decorator" if origin in decorators else "extension", condition)
+        for origin, condition in condition_of.items())
+    # routes: those declared in a branch carry its condition, those after the if carry none
+    assert {r["path"]: r.get("condition") for r in doc["routes"]} == {
+        "/debug": debug, "/prod": prod, "/api/staging": staging, "/api/qa": qa, "/api/live": live,
+        "/api/shared": None, "/always": None}
+    # hooks: each CORS() hook reaches the routes as a layer that keeps the condition it was registered under
+    for r in doc["routes"]:
+        layers = {layer["options"]["origins"][0]: layer.get("condition") for layer in r["cors"]}
+        assert all(condition == condition_of[origin] for origin, condition in layers.items()), (r["path"], layers)
+    app_hooks = {"https://debug.example.com", "https://prod.example.com"}
+    blueprint_hooks = app_hooks | {"https://staging.example.com", "https://qa.example.com", "https://live.example.com"}
+    assert {layer["options"]["origins"][0] for layer in route(doc, "/debug")["cors"]} == app_hooks
+    assert {layer["options"]["origins"][0] for layer in route(doc, "/api/shared")["cors"]} == blueprint_hooks
+    [view] = route(doc, "/api/live")["cors"]  # the decorator is terminal: the extension hooks do not run
+    assert (view["source"]["kind"], view["condition"]) == ("decorator", live)
+    [always] = route(doc, "/always")["cors"]
+    assert always["options"]["origins"] == ["https://always.example.com"] and "condition" not in always
 
 
 # ---------------------------------------------------------------------------- routes

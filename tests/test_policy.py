@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from cors_lint.schemas import load as load_schema
+from helpers import run_cli
 
 from cors_lint.policy import PolicyError
 from cors_lint.policy.loader import discover, load
@@ -47,8 +47,9 @@ def test_broken_policy_names_file_line_and_path(name, tmp_path, monkeypatch):
 def test_broken_policy_exits_2_with_the_message(tmp_path):
     (tmp_path / "cors-policy.yaml").write_text("rules:\n  CORS007:\n    severity: fatal\n")
     (tmp_path / "app.py").write_text("x = 1\n")
-    result = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path)], capture_output=True, text=True)
-    assert result.returncode == 2
+    result = run_cli(str(tmp_path), expect_exit=2)
+    assert result.stdout == ""
+    assert result.stderr.startswith("cors-lint: policy error: ")
     assert "cors-policy.yaml:3: $.rules.CORS007.severity: 'fatal' is not one of" in result.stderr
 
 
@@ -86,9 +87,9 @@ def test_discovery_order(tmp_path):
 
 
 def test_schema_command_prints_the_policy_schema():
-    result = subprocess.run([sys.executable, "-m", "cors_lint", "schema"], capture_output=True, text=True)
-    assert result.returncode == 0
+    result = run_cli("schema", expect_exit=0)
     assert '"title": "cors-lint policy"' in result.stdout
+    assert json.loads(result.stdout) == load_schema("policy.schema.json")
 
 
 def test_the_readme_policy_example_is_a_valid_policy(tmp_path):
@@ -110,11 +111,11 @@ def test_init_writes_a_valid_starter_policy_from_the_project_and_never_overwrite
         "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
         "CORS(app, origins=['https://b.example.com', 'https://a.example.com', 'http://x.example.com'])\n")
 
-    def init(*args):
-        return subprocess.run([sys.executable, "-m", "cors_lint", "init", str(project), *args], capture_output=True,
-                              text=True)
+    def init(*args, expect_exit=0):
+        return run_cli("init", str(project), *args, expect_exit=expect_exit)
 
-    assert init().returncode == 0
+    wrote = f"wrote {project / 'cors-policy.yaml'}\nwrote {project / 'cors-policy.schema.json'}\n"
+    assert init().stdout == wrote
     policy = load(project / "cors-policy.yaml")
     allowed = policy.environments["production"]["allowed_origins"]
     assert {"exact": "https://a.example.com"} in allowed and {"exact": "https://b.example.com"} in allowed
@@ -122,10 +123,12 @@ def test_init_writes_a_valid_starter_policy_from_the_project_and_never_overwrite
     assert (project / "cors-policy.yaml").read_text().startswith("# yaml-language-server: $schema=./cors-policy.schema.json")
     assert (project / "cors-policy.schema.json").is_file()
     before = (project / "cors-policy.yaml").read_text()
-    refused = init()
-    assert refused.returncode == 2 and "--force" in refused.stderr
+    refused = init(expect_exit=2)
+    assert refused.stdout == ""
+    assert refused.stderr == f"cors-lint: error: {project / 'cors-policy.yaml'} exists; use --force to replace it\n"
     assert (project / "cors-policy.yaml").read_text() == before
-    assert init("--force").returncode == 0
+    assert init("--force").stdout == wrote
+    load(project / "cors-policy.yaml")
 
 
 def test_tool_cors_lint_table_sets_defaults_and_rejects_unknown_keys(tmp_path):
@@ -136,11 +139,11 @@ def test_tool_cors_lint_table_sets_defaults_and_rejects_unknown_keys(tmp_path):
         "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n")
     (tmp_path / "app.py").write_text(
         "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app, max_age=0)\n")
-    result = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path)], capture_output=True, text=True)
-    assert result.returncode == 0  # fail-on never
+    result = run_cli(str(tmp_path), expect_exit=0)  # fail-on never
     document = json.loads(result.stdout)  # format json
     assert document["policy"] == "strict"
     assert {f["file"] for f in document["findings"]} == {"app.py"}  # legacy/** excluded
     (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nfail_on = "never"\n')
-    bad = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path)], capture_output=True, text=True)
-    assert bad.returncode == 2 and "unknown key 'fail_on'" in bad.stderr
+    bad = run_cli(str(tmp_path), expect_exit=2)
+    assert bad.stdout == "" and bad.stderr.startswith("cors-lint: configuration error: ")
+    assert "unknown key 'fail_on'" in bad.stderr

@@ -9,6 +9,7 @@ its CORS config in a module the commit does not touch, which the hook must still
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,16 +78,21 @@ def test_commit_with_a_bad_app_is_blocked_and_the_fixed_one_passes(tmp_path):
     blocked = git(project, "commit", "-m", "add the app", check=False)
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, output
+    assert re.search(r"^cors-lint\.+Failed\n- hook id: cors-lint\n- exit code: 1$", output, re.M), output
     assert "app.py:6:1: CORS001" in output and "/me" in output
 
     (project / "app.py").write_text((project / "app.py").read_text().replace(
         "supports_credentials=CREDENTIALS", 'origins=["https://app.example.com"], supports_credentials=CREDENTIALS'))
     git(project, "add", "app.py")
     passed = git(project, "commit", "-m", "add the app", check=False)
-    assert passed.returncode == 0, passed.stdout + passed.stderr
+    output = passed.stdout + passed.stderr
+    assert passed.returncode == 0, output
+    assert re.search(r"^cors-lint\.+Passed$", output, re.M), output  # the hook ran (and was not skipped)
 
     (project / "cors-policy.yaml").write_text("rules:\n  CORS007:\n    severity: fatal\n")
     git(project, "add", "cors-policy.yaml")
     bad_policy = git(project, "commit", "-m", "policy", check=False)
-    assert bad_policy.returncode != 0
-    assert "cors-policy.yaml:3: $.rules.CORS007.severity" in bad_policy.stdout + bad_policy.stderr
+    output = bad_policy.stdout + bad_policy.stderr
+    assert bad_policy.returncode != 0, output
+    assert re.search(r"^cors-lint policy\.+Failed\n- hook id: cors-lint-policy\n- exit code: 1$", output, re.M), output
+    assert "cors-policy.yaml:3: $.rules.CORS007.severity" in output

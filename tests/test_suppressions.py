@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 
-from helpers import write
+from helpers import run_cli, write
 
 from cors_lint.check.checker import check_paths
 from cors_lint.policy.loader import load
@@ -75,9 +73,7 @@ def test_policy_suppressions_match_rule_path_and_route(tmp_path):
 
 def test_json_output_carries_suppressed_findings_with_their_justification(tmp_path):
     write(tmp_path, {"app.py": APP.format(above='# cors-lint: ignore[CORS007] reason="public status page"', same="")})
-    result = subprocess.run([sys.executable, "-m", "cors_lint", str(tmp_path), "--format", "json"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0
+    result = run_cli(str(tmp_path), "--format", "json", expect_exit=0)
     document = json.loads(result.stdout)
     assert document["findings"] == []
     assert document["suppressed"][0]["suppression"]["justification"] == "public status page"
@@ -89,20 +85,22 @@ def test_baseline_reports_only_new_findings_and_survives_moved_code(tmp_path):
     write(project, {"app.py": APP.format(above="", same="")})
     baseline = tmp_path / "cors-baseline.json"
 
-    def cli(*args):
-        return subprocess.run([sys.executable, "-m", "cors_lint", str(project), *args], capture_output=True, text=True)
+    def cli(*args, expect_exit):
+        return run_cli(str(project), *args, expect_exit=expect_exit)
 
-    assert cli("--write-baseline", str(baseline)).returncode == 0
+    written = cli("--write-baseline", str(baseline), expect_exit=0)
+    assert (written.stdout, written.stderr) == ("", f"cors-lint: wrote 1 findings to {baseline}\n")
     assert json.loads(baseline.read_text())["findings"][0]["rule_id"] == "CORS007"
-    assert cli("--baseline", str(baseline)).returncode == 0
+    known = cli("--baseline", str(baseline), expect_exit=0).stdout
+    assert known.startswith("0 findings (0 errors, 0 warnings, 0 notes, 1 in the baseline) in 1 files"), known
     moved = "import os\n\n\n" + textwrap.dedent(APP.format(above="", same=""))
     (project / "app.py").write_text(moved)
-    still = cli("--baseline", str(baseline), "--format", "json")
-    assert still.returncode == 0 and json.loads(still.stdout)["summary"]["baseline"] == 1
+    still = cli("--baseline", str(baseline), "--format", "json", expect_exit=0)
+    assert json.loads(still.stdout)["summary"]["baseline"] == 1 and json.loads(still.stdout)["findings"] == []
     (project / "app.py").write_text(moved.replace("CORS(app)", "CORS(app, supports_credentials=True)"))
-    new = cli("--baseline", str(baseline), "--format", "json")
-    assert new.returncode == 1
+    new = cli("--baseline", str(baseline), "--format", "json", expect_exit=1)
     assert [f["rule_id"] for f in json.loads(new.stdout)["findings"]] == ["CORS001"]
     baseline.write_text("{not json")
-    broken = cli("--baseline", str(baseline))
-    assert broken.returncode == 2 and "not a cors-lint baseline" in broken.stderr
+    broken = cli("--baseline", str(baseline), expect_exit=2)
+    assert broken.stdout == ""
+    assert broken.stderr.startswith(f"cors-lint: error: {baseline}:1: not a cors-lint baseline")

@@ -25,6 +25,33 @@ class Issue:
     severity: str | None = None  # overrides the rule's default
 
 
+Example = str | dict[str, str]  # app.py's source, or {file name: source} for a project
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example a rule must flag, and what its finding must say (Fixit's ``Invalid(code, expected_message=...)``).
+
+    tests/test_rules.py checks the example produces exactly one finding of the rule, with this effective
+    ``severity`` (after the issue's own override), a message containing every fragment of ``message`` (the
+    facts: attacker origin, route, offending value), and exactly these ``routes`` and ``attacker_origin``
+    (empty / None: the finding must name none)."""
+
+    code: Example
+    severity: str
+    message: tuple[str, ...]
+    routes: tuple[str, ...] = ()
+    attacker_origin: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+        if isinstance(self.message, str) or not self.message:  # a bare string would be checked letter by letter
+            raise ValueError("message must be a non-empty tuple of fragments, e.g. ('`https://evil.example`',)")
+        if isinstance(self.routes, str):
+            raise ValueError("routes must be a tuple of paths")
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -33,8 +60,8 @@ class Rule:
     summary: str
     doc: str  # ruff headings: What it does / Why is this bad? / Example / Use instead
     check: Callable[[RuleContext], Iterable[Issue]]
-    valid: tuple[str, ...] = ()
-    invalid: tuple[str, ...] = ()
+    valid: tuple[Example, ...] = ()  # must produce no finding of this rule
+    invalid: tuple[Invalid, ...] = ()  # must produce exactly the finding each describes
     environments: tuple[str, ...] = ()  # default scope; empty: every environment
     cwe: str = "CWE-942"
 
@@ -44,7 +71,7 @@ class RuleContext:
     document: dict[str, Any]
     environment: str = "production"
     settings: dict[str, Any] = field(default_factory=dict)  # the environment's policy settings
-    policy: Any = None  # cors_lint.policy.loader.Policy, for route requirements
+    policy: Any = None  # cors_lint.policy.loader.loader.Policy, for route requirements
 
     def requirement(self, route: dict[str, Any]) -> dict[str, Any]:
         """The policy's requirement for a route (``routes:`` in the policy), or {}."""

@@ -1,7 +1,7 @@
 """CORS014 blueprint-fallthrough."""
 
 from cors_lint.core.origins import accepted_attacker, accepts_any, is_regex
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def _leaks(blueprint_origins: list, app_origins: list) -> str | None:
@@ -59,7 +59,8 @@ Exclude the blueprint from the app-wide resources (`resources={r"/api/.*": {...}
 both the same origins.
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask, Blueprint
         from flask_cors import CORS
         admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -69,7 +70,9 @@ both the same origins.
         app = Flask(__name__)
         app.register_blueprint(admin)
         CORS(app)
-        ''',),
+        ''', severity="error", message=("`https://evil.example`", "app-wide CORS at app.py:9", "/admin/users"),
+            routes=("/admin/users",), attacker_origin="https://evil.example"),
+    ),
     valid=('''
         from flask import Flask, Blueprint
         from flask_cors import CORS

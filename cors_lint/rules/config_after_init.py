@@ -1,6 +1,6 @@
 """CORS011 config-after-init."""
 
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 
 def check(ctx: RuleContext):
@@ -40,7 +40,8 @@ CORS(app)
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
@@ -48,7 +49,8 @@ CORS(app)
         app.config.update(CORS_SUPPORTS_CREDENTIALS=True)
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("CORS_SUPPORTS_CREDENTIALS set after CORS(app) at app.py:4",)),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

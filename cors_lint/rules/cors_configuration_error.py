@@ -1,6 +1,6 @@
 """CORS020 cors-configuration-error."""
 
-from cors_lint.rules.base import Rule, RuleContext, layer_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 
 def check(ctx: RuleContext):
@@ -39,21 +39,28 @@ CORS(app, origins=["https://app.example.com"], supports_credentials=True)
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
         app = Flask(__name__)
         @app.route("/x")
         @cross_origin(supports_credentials=True, send_wildcard=True)
         def x(): return "x"
-        ''', '''
+        ''', severity="error",
+            message=("supports_credentials with the origin '*' and send_wildcard=True", "requests to /x fail"),
+            routes=("/x",)),
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, allow_headers=["X-(Custom"])
         @app.route("/x")
         def x(): return "x"
-        '''),
+        ''', severity="error",
+            message=("invalid regular expression in allow_headers: 'X-(Custom'", "the app fails to start"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import cross_origin

@@ -1,7 +1,7 @@
 """CORS001 credentials-with-any-origin."""
 
 from cors_lint.core.origins import ANY_ORIGIN, accepts_everything
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def check(ctx: RuleContext):
@@ -41,15 +41,16 @@ CORS(app, origins=["https://app.example.com"], supports_credentials=True)
 """,
     check=check,
     invalid=(
-        """
+        Invalid("""
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, supports_credentials=True)
         @app.route("/me")
         def me(): return "me"
-        """,
-        """
+        """, severity="error", message=("`https://evil.example`", "credentials are allowed", "/me"),
+            routes=("/me", "/static/<path:filename>"), attacker_origin="https://evil.example"),
+        Invalid("""
         from flask import Flask
         from flask_cors import cross_origin
         app = Flask(__name__)
@@ -57,7 +58,8 @@ CORS(app, origins=["https://app.example.com"], supports_credentials=True)
         @app.route("/me")
         @cross_origin(origins=["https://app.example.com", "*"])
         def me(): return "me"
-        """,
+        """, severity="error", message=("`https://evil.example`", "credentials are allowed", "/me"), routes=("/me",),
+            attacker_origin="https://evil.example"),
     ),
     valid=(
         """

@@ -1,6 +1,6 @@
 """CORS010 decorator-misuse."""
 
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 _PROBLEMS = (
     ("without parentheses", "error", "`@cross_origin` without parentheses replaces the view: every request to "
@@ -50,28 +50,32 @@ def x(): ...
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
         app = Flask(__name__)
         @cross_origin(origins="https://app.example.com")
         @app.route("/x")
         def x(): return "x"
-        ''', '''
+        ''', severity="warning", message=("above the route decorator", "`x`", "no effect")),
+        Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
         app = Flask(__name__)
         @app.route("/x")
         @cross_origin
         def x(): return "x"
-        ''', '''
+        ''', severity="error", message=("without parentheses", "`x`", "fails with 500")),
+        Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
         app = Flask(__name__)
         @app.route("/x")
         @cross_origin("https://app.example.com")
         def x(): return "x"
-        '''),
+        ''', severity="warning", message=("ignores positional arguments", "`x`", "default origins `*`")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import cross_origin

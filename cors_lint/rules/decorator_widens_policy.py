@@ -1,7 +1,7 @@
 """CORS009 decorator-widens-policy."""
 
 from cors_lint.core.origins import accepted_attacker, accepts_any
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def _extension_origins(ctx: RuleContext, app: str) -> list[tuple[dict, list]]:
@@ -64,7 +64,8 @@ def export(): ...
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS, cross_origin
         app = Flask(__name__)
@@ -72,7 +73,9 @@ def export(): ...
         @app.route("/export")
         @cross_origin()
         def export(): return "x"
-        ''',),
+        ''', severity="error", message=("`https://evil.example`", "/export", "CORS(app) at app.py:4"),
+            routes=("/export",), attacker_origin="https://evil.example"),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS, cross_origin

@@ -1,7 +1,7 @@
 """CORS003 escaped-literal-origin."""
 
 from cors_lint.core.origins import EVIL, escaped_literal
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of, show
 
 
 def check(ctx: RuleContext):
@@ -41,14 +41,17 @@ CORS(app, origins=["https://example.com"])
 """,
     check=check,
     invalid=(
-        r'''
+        Invalid(r'''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins=[r"https://example\.com"])
         @app.route("/x")
         def x(): return "x"
-        ''',
+        ''', severity="warning",
+            message=(r"`https://example\.com`", "`https://example.com.evil.example`",
+                     "write the literal `https://example.com`", "/x"),
+            routes=("/static/<path:filename>", "/x"), attacker_origin="https://example.com.evil.example"),
     ),
     valid=(
         r'''

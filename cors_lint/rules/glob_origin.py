@@ -3,7 +3,7 @@
 import re
 
 from cors_lint.core.origins import attacker_origins, compiled, is_regex
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 _GLOB = re.compile(r"(^|//|\.)\*[.:]|:\*$|^\*\.|\*$")
 
@@ -52,21 +52,26 @@ CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$", r"^http://localho
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins=["http://localhost:*"])
         @app.route("/x")
         def x(): return "x"
-        ''', '''
+        ''', severity="error", message=("`http://localhost:*`", "`http://localhost.evil.example`", "/x"),
+            routes=("/static/<path:filename>", "/x"), attacker_origin="http://localhost.evil.example"),
+        Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
         app = Flask(__name__)
         @app.route("/x")
         @cross_origin(origins="https://*.example.com")
         def x(): return "x"
-        '''),
+        ''', severity="error", message=("`https://*.example.com`", "`https://example.com.evil.example`", "/x"),
+            routes=("/x",), attacker_origin="https://example.com.evil.example"),
+    ),
     valid=(r'''
         from flask import Flask
         from flask_cors import CORS

@@ -1,7 +1,7 @@
 """CORS008 insecure-origin."""
 
 from cors_lint.core.origins import host_of, is_regex, pattern_text
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of, show
 
 _LOCAL = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1")
 
@@ -44,14 +44,26 @@ CORS(app, origins=["https://app.example.com", "http://localhost:3000"])
 Keep development origins in development configuration only.
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
-        CORS(app, origins=["https://app.example.com", "http://localhost:3000", "http://app.example.com"])
+        CORS(app, origins=["https://app.example.com", "http://localhost:3000"])
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("`http://localhost:3000`", "local development origin", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+        Invalid('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins=["https://app.example.com", "http://app.example.com"])
+        @app.route("/x")
+        def x(): return "x"
+        ''', severity="warning", message=("`http://app.example.com`", "plain-http", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

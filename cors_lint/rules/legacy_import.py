@@ -1,6 +1,6 @@
 """CORS022 legacy-import."""
 
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 
 def check(ctx: RuleContext):
@@ -34,12 +34,14 @@ from flask_cors import CORS
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask.ext.cors import CORS
         app = Flask(__name__)
         CORS(app, origins="https://app.example.com")
-        ''',),
+        ''', severity="warning", message=("flask.ext.cors", "import from flask_cors")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

@@ -1,7 +1,7 @@
 """CORS006 malformed-origin."""
 
 from cors_lint.core.origins import is_regex
-from cors_lint.rules.base import Rule, RuleContext, layer_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 
 def _problem(entry: str) -> str | None:
@@ -62,7 +62,8 @@ CORS(app, origins=[o.strip() for o in os.environ.get("ORIGINS", "...").split(","
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         import os
         from flask import Flask
         from flask_cors import CORS
@@ -70,14 +71,30 @@ CORS(app, origins=[o.strip() for o in os.environ.get("ORIGINS", "...").split(","
         CORS(app, origins=os.environ.get("ORIGINS", "https://a.example.com,https://b.example.com"))
         @app.route("/x")
         def x(): return "x"
-        ''', '''
+        ''', severity="warning",
+            message=("origins value `https://a.example.com,https://b.example.com`", "$ORIGINS", "contains a comma",
+                     "/x"),
+            routes=("/static/<path:filename>", "/x")),
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
-        CORS(app, origins=["https://a.example.com/"], allow_headers="Content-Type,Authorization")
+        CORS(app, origins=["https://a.example.com/"])
         @app.route("/x")
         def x(): return "x"
-        '''),
+        ''', severity="warning", message=("origins value `https://a.example.com/`", "ends with `/`", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+        Invalid('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins="https://a.example.com", allow_headers="Content-Type,Authorization")
+        @app.route("/x")
+        def x(): return "x"
+        ''', severity="warning",
+            message=("allow_headers value `Content-Type,Authorization`", "contains a comma", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         import os
         from flask import Flask

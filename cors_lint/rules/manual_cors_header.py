@@ -1,7 +1,7 @@
 """CORS017 manual-cors-header."""
 
 from cors_lint.core.origins import ANY_ORIGIN
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 
 def _routes_reached(ctx: RuleContext, site: dict) -> tuple[str, ...]:
@@ -66,7 +66,8 @@ CORS(app, origins=["https://app.example.com"], supports_credentials=True)
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask, request
         app = Flask(__name__)
         @app.after_request
@@ -74,7 +75,12 @@ CORS(app, origins=["https://app.example.com"], supports_credentials=True)
             resp.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin")
             resp.headers["Access-Control-Allow-Credentials"] = "true"
             return resp
-        ''',),
+        @app.route("/me")
+        def me(): return "me"
+        ''', severity="error",
+            message=("copies the request's Origin", "`https://evil.example`", "with credentials", "/me"),
+            routes=("/me", "/static/<path:filename>"), attacker_origin="https://evil.example"),
+    ),
     valid=('''
         from flask import Flask, request
         app = Flask(__name__)

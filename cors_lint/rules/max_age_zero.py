@@ -1,6 +1,6 @@
 """CORS023 max-age-zero."""
 
-from cors_lint.rules.base import Rule, RuleContext, layer_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 
 def check(ctx: RuleContext):
@@ -34,14 +34,16 @@ CORS(app, max_age=timedelta(0))
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins="https://app.example.com", max_age=0)
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="note", message=("max_age=0", "/x", "timedelta(0)"), routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         from datetime import timedelta
         from flask import Flask

@@ -1,6 +1,6 @@
 """CORS021 multiple-cors-calls."""
 
-from cors_lint.rules.base import Rule, RuleContext, layer_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 
 def check(ctx: RuleContext):
@@ -40,7 +40,8 @@ CORS(app)  # added later "for the health check"
 One `CORS(app, resources={...})` with a resource per route group.
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
@@ -48,7 +49,9 @@ One `CORS(app, resources={...})` with a resource per route group.
         CORS(app, origins="https://other.example.com")
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("2 CORS(app) calls", "(app.py:4, app.py:5)", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

@@ -1,7 +1,7 @@
 """CORS004 null-origin-allowed."""
 
 from cors_lint.core.origins import accepts, accepts_everything
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def check(ctx: RuleContext):
@@ -40,14 +40,17 @@ CORS(app, origins=["https://app.example.com"])
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins=("https://app.example.com", "null"))
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("the `null` origin", "/x"), routes=("/static/<path:filename>", "/x"),
+            attacker_origin="null"),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

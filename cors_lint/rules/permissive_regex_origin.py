@@ -1,7 +1,7 @@
 """CORS002 permissive-regex-origin."""
 
 from cors_lint.core.origins import accepts_everything, attacker_origins, escaped_literal, is_regex
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of, show
 
 
 def check(ctx: RuleContext):
@@ -56,15 +56,18 @@ CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$"], supports_credent
 """,
     check=check,
     invalid=(
-        r'''
+        Invalid(r'''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins=[r"https://.*\.example\.com"], supports_credentials=True)
         @app.route("/me")
         def me(): return "me"
-        ''',
-        r'''
+        ''', severity="error",
+            message=("`https://app.example.com.evil.example`", "with credentials", r"`https://.*\.example\.com`",
+                     "/me"),
+            routes=("/me", "/static/<path:filename>"), attacker_origin="https://app.example.com.evil.example"),
+        Invalid(r'''
         import re
         from flask import Flask
         from flask_cors import CORS
@@ -72,7 +75,10 @@ CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$"], supports_credent
         CORS(app, origins=re.compile(r"https://.*example\.com$"))
         @app.route("/me")
         def me(): return "me"
-        ''',
+        ''', severity="warning",
+            message=("`https://evilexample.com`", "without credentials", r"`re.compile('https://.*example\\.com$')`",
+                     "/me"),
+            routes=("/me", "/static/<path:filename>"), attacker_origin="https://evilexample.com"),
     ),
     valid=(
         r'''

@@ -4,7 +4,7 @@ import re
 
 from cors_lint.core import safe_regex
 from cors_lint.core.semantics import compile_pattern, probably_regex
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 
 def _patterns(value) -> list[str]:
@@ -68,14 +68,24 @@ CORS(app, resources={r"/api/.*": {"origins": "*"}})
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
-        CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}, r"/v2/.+": {}})
+        CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}})
         @app.route("/api/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("`/api/*`", "also matches `/api-internal`", "write `/api/.*`")),
+        Invalid('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, resources={r"/v2/.+": {"origins": "https://app.example.com"}})
+        @app.route("/v2/x")
+        def x(): return "x"
+        ''', severity="warning", message=("`/v2/.+`", "literal path")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

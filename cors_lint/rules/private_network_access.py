@@ -1,7 +1,7 @@
 """CORS013 private-network-access."""
 
 from cors_lint.core.origins import ANY_ORIGIN, accepts_everything
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def check(ctx: RuleContext):
@@ -42,14 +42,17 @@ CORS(app, allow_private_network=True)
 Leave `allow_private_network` at its default (False since 5.0.0) and pin `flask-cors>=6.0.1`.
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins="https://app.example.com", allow_private_network=True)
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("allow_private_network=True", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

@@ -4,7 +4,7 @@ from cors_lint.core.semantics import match_path, parse_resources, probably_regex
 from cors_lint.core.url_rules import sample_path
 from cors_lint.core.values import Regex, regex_flags
 from cors_lint.core.versions import DEFAULT, FlaskCorsVersion, parse_version
-from cors_lint.rules.base import Rule, RuleContext, layer_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 
 def _pattern(value):
@@ -91,7 +91,8 @@ CORS(app, resources={r"/api/v1/admin/.*": {"origins": "https://admin.example.com
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         import re
         from flask import Flask
         from flask_cors import CORS
@@ -100,7 +101,10 @@ CORS(app, resources={r"/api/v1/admin/.*": {"origins": "https://admin.example.com
                              r"/api/v1/admin/.*": {"origins": "https://admin.example.com"}})
         @app.route("/api/v1/admin/users")
         def users(): return "x"
-        ''', {"requirements.txt": "flask-cors==5.0.1\n", "app.py": '''
+        ''', severity="warning",
+            message=("the resource re.compile('/.*') (tried first)", "'/api/v1/admin/.*'", "/api/v1/admin/users"),
+            routes=("/api/v1/admin/users",)),
+        Invalid({"requirements.txt": "flask-cors==5.0.1\n", "app.py": '''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
@@ -108,7 +112,11 @@ CORS(app, resources={r"/api/v1/admin/.*": {"origins": "https://admin.example.com
                              r"/api/(v1|v2|v3|v4)/.*": {"origins": "*"}})
         @app.route("/api/v1/admin/users")
         def users(): return "x"
-        '''}),
+        '''}, severity="warning",
+            message=("flask-cors 5.0.1", "'/api/(v1|v2|v3|v4)/.*' (tried first)", "'/api/v1/admin/.*'",
+                     "/api/v1/admin/users"),
+            routes=("/api/v1/admin/users",)),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

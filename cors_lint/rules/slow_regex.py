@@ -2,7 +2,7 @@
 
 from cors_lint.core import safe_regex
 from cors_lint.core.origins import compiled, is_regex, pattern_text
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def check(ctx: RuleContext):
@@ -46,14 +46,17 @@ CORS(app, origins=[r"^https://[a-z0-9-]+\\.example\\.com$"])
 ```
 """,
     check=check,
-    invalid=(r'''
+    invalid=(
+        Invalid(r'''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins=[r"^https://([a-z0-9-]+)+\.example\.com$"])
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="error", message=(r"`^https://([a-z0-9-]+)+\.example\.com$`", "ReDoS", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=(r'''
         from flask import Flask
         from flask_cors import CORS

@@ -1,7 +1,7 @@
 """CORS018 string-boolean-option."""
 
 from cors_lint.core.semantics import BOOLEAN_OPTIONS, CONFIG_KEYS
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 _FALSY_LOOKING = {"false", "0", "no", "off", "n", "f", "none", "null", "disabled"}
 
@@ -46,7 +46,8 @@ app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", "fa
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         import os
         from flask import Flask
         from flask_cors import CORS
@@ -55,7 +56,8 @@ app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", "fa
         CORS(app, origins="https://app.example.com")
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="error", message=("`CORS_SUPPORTS_CREDENTIALS`", "'False'", "$CORS_CREDENTIALS", "means true")),
+    ),
     valid=('''
         import os
         from flask import Flask

@@ -1,6 +1,6 @@
 """CORS028-CORS030: problems with suppressions (reported by cors_lint.check.suppressions, not by a check)."""
 
-from cors_lint.rules.base import Rule, RuleContext
+from cors_lint.rules.base import Invalid, Rule, RuleContext
 
 _APP = '''
         from flask import Flask
@@ -40,7 +40,10 @@ CORS(app, origins="https://app.example.com")
 Delete the comment.
 """,
     check=check,
-    invalid=(_APP.format(comment='# cors-lint: ignore[CORS001] reason="no credentials here anyway"'),),
+    invalid=(
+        Invalid(_APP.format(comment='# cors-lint: ignore[CORS001] reason="no credentials here anyway"'),
+            severity="warning", message=("for CORS001", "matches no finding")),
+    ),
     valid=(_APP.format(comment='# cors-lint: ignore[CORS007] reason="public status page" ticket=SEC-1'),),
 )
 
@@ -69,8 +72,11 @@ and until when.
 ```
 """,
     check=check,
-    invalid=(_APP.format(comment="# cors-lint: ignore[CORS007]"),
-             _APP.format(comment='# cors-lint: ignore[CORS999] reason="typo"')),
+    invalid=(
+        Invalid(_APP.format(comment="# cors-lint: ignore[CORS007]"), severity="error", message=("has no reason",)),
+        Invalid(_APP.format(comment='# cors-lint: ignore[CORS999] reason="typo"'), severity="error",
+            message=("unknown rule 'CORS999'",)),
+    ),
     valid=(_APP.format(comment='# cors-lint: ignore[wildcard-origin] reason="public status page"'),),
 )
 
@@ -95,6 +101,9 @@ Expiry dates are how temporary exceptions stay temporary.
 Fix the finding, or renew the suppression after review with a new date.
 """,
     check=check,
-    invalid=(_APP.format(comment='# cors-lint: ignore[CORS007] reason="launch" expires=2020-01-31'),),
+    invalid=(
+        Invalid(_APP.format(comment='# cors-lint: ignore[CORS007] reason="launch" expires=2020-01-31'),
+            severity="error", message=("for CORS007", "expired on 2020-01-31")),
+    ),
     valid=(_APP.format(comment='# cors-lint: ignore[CORS007] reason="launch" expires=2999-01-31'),),
 )

@@ -3,7 +3,7 @@
 import difflib
 
 from cors_lint.core.semantics import CONFIG_KEYS, OPTION_NAMES
-from cors_lint.rules.base import Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 _RENAMES = {
     "origin": "origins", "allow_origins": "origins", "allowed_origins": "origins", "headers": "allow_headers",
@@ -75,16 +75,35 @@ entirely; the defaults (every origin, every header) apply instead of what was me
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
-        from flask_cors import CORS, cross_origin
+        from flask_cors import CORS
         app = Flask(__name__)
         app.config["CORS_HEADERS"] = "Content-Type"
         CORS(app, resources={r"/foo": {"origins": "https://app.example.com"}})
         @app.route("/foo")
-        @cross_origin(origin="localhost", headers=["Content-Type", "Authorization"])
         def foo(): return "foo"
-        ''',),
+        ''', severity="warning",
+            message=("`CORS_HEADERS` is not a flask-cors config key", "did you mean `CORS_ALLOW_HEADERS`?")),
+        Invalid('''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/foo")
+        @cross_origin(origin="https://app.example.com")
+        def foo(): return "foo"
+        ''', severity="warning",
+            message=("`origin` is not a flask-cors option", "did you mean `origins`?", "the default `*` applies")),
+        Invalid('''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/foo")
+        @cross_origin(origins="https://app.example.com", headers=["Content-Type", "Authorization"])
+        def foo(): return "foo"
+        ''', severity="warning", message=("`headers` is not a flask-cors option", "did you mean `allow_headers`?")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

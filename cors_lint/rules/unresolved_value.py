@@ -1,6 +1,6 @@
 """CORS027 unresolved-value."""
 
-from cors_lint.rules.base import Rule, RuleContext, layer_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 _MATTERS = ("origins", "supports_credentials", "allow_private_network")
 
@@ -45,7 +45,8 @@ CORS(app, origins=os.environ.get("ORIGINS", "https://app.example.com").split(","
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         from secrets_client import load_origins
@@ -53,7 +54,9 @@ CORS(app, origins=os.environ.get("ORIGINS", "https://app.example.com").split(","
         CORS(app, origins=load_origins(), supports_credentials=True)
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="note", message=("`origins`", "secrets_client.load_origins()", "/x"),
+            routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         import os
         from flask import Flask

@@ -1,7 +1,7 @@
 """CORS016 vary-header-disabled."""
 
 from cors_lint.core.origins import is_regex, is_wildcard
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def check(ctx: RuleContext):
@@ -40,14 +40,16 @@ CORS(app, origins=["https://a.example.com", "https://b.example.com"], vary_heade
 Leave `vary_header` at its default (True).
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app, origins=["https://a.example.com", "https://b.example.com"], vary_header=False)
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("vary_header=False", "/x"), routes=("/static/<path:filename>", "/x")),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

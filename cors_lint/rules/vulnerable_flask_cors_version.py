@@ -1,6 +1,6 @@
 """CORS019 vulnerable-flask-cors-version."""
 
-from cors_lint.rules.base import Issue, Rule, RuleContext
+from cors_lint.rules.base import Invalid, Issue, Rule, RuleContext
 
 # (first affected, last affected, advisory, what it means): flask-cors-semantics.md §8.1
 ADVISORIES = (
@@ -71,8 +71,12 @@ flask-cors>=6.0.4
 ```
 """,
     check=check,
-    invalid=({"requirements.txt": "flask==3.1.3\nflask-cors==4.0.1\n", "app.py": _APP},
-             {"poetry.lock": '[[package]]\nname = "flask-cors"\nversion = "5.0.1"\n', "app.py": _APP}),
+    invalid=(
+        Invalid({"requirements.txt": "flask==3.1.3\nflask-cors==4.0.1\n", "app.py": _APP}, severity="error",
+            message=("flask-cors 4.0.1", "CVE-2024-6221", "CVE-2024-6839", "CVE-2024-6844", "CVE-2024-6866")),
+        Invalid({"poetry.lock": '[[package]]\nname = "flask-cors"\nversion = "5.0.1"\n', "app.py": _APP},
+            severity="error", message=("flask-cors 5.0.1", "CVE-2024-6839", "CVE-2024-6844", "CVE-2024-6866")),
+    ),
     valid=({"requirements.txt": "flask-cors==6.0.5\n", "app.py": _APP},
            {"requirements.txt": "flask-cors>=4.0\n", "app.py": _APP}),
 )

@@ -1,7 +1,7 @@
 """CORS007 wildcard-origin."""
 
 from cors_lint.core.origins import ANY_ORIGIN, accepts_everything
-from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
 def check(ctx: RuleContext):
@@ -43,14 +43,17 @@ CORS(app, origins=["https://app.example.com"])
 ```
 """,
     check=check,
-    invalid=('''
+    invalid=(
+        Invalid('''
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
         CORS(app)
         @app.route("/x")
         def x(): return "x"
-        ''',),
+        ''', severity="warning", message=("every origin may read", "/x", "without credentials"),
+            routes=("/static/<path:filename>", "/x"), attacker_origin="https://evil.example"),
+    ),
     valid=('''
         from flask import Flask
         from flask_cors import CORS

@@ -9,12 +9,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+from helpers import run_cli
+
 EXAMPLE = Path(__file__).parent.parent.parent / "fixtures" / "example_app"
 
 
-def cors_lint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+def cors_lint(*args: str, expect_exit: int, to_file: bool = False,
+              cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, expect_exit=expect_exit, to_file=to_file, cwd=cwd, timeout=300)
 
 
 def test_scanned_code_with_side_effects_never_runs(tmp_path):
@@ -37,9 +39,13 @@ def test_scanned_code_with_side_effects_never_runs(tmp_path):
     """))
     (tmp_path / "conftest.py").write_text(f"open({str(marker)!r} + '.conftest', 'w')\n")
     (tmp_path / "setup.py").write_text(f"open({str(marker)!r} + '.setup', 'w')\n")
-    for command in (["check", str(tmp_path)], ["inventory", str(tmp_path)], ["report", str(tmp_path)]):
-        result = cors_lint(*command)
-        assert result.returncode in (0, 1), result.stderr
+    # the factory is analysed, not called: CORS(app) is seen (a warning, so check exits 1)
+    check = cors_lint("check", str(tmp_path), expect_exit=1).stdout
+    assert check.startswith("app.py:11:5: CORS007 "), check
+    inventory = cors_lint("inventory", str(tmp_path), expect_exit=0).stdout
+    assert "/static/<path:filename>  GET extension@app.py:11 | origins: *" in inventory, inventory
+    report = cors_lint("report", str(tmp_path), expect_exit=0).stdout
+    assert f"<title>CORS security review: {tmp_path.name}</title>" in report and "CORS007" in report
     # only cors-lint's own result cache was added
     assert sorted(p.name for p in tmp_path.iterdir()) == [".cors-lint-cache", "app.py", "conftest.py", "setup.py"]
 
@@ -49,8 +55,8 @@ def test_yaml_policy_with_python_tags_is_rejected(tmp_path):
     (tmp_path / "cors-policy.yaml").write_text(
         f"rules: !!python/object/apply:os.system ['touch {marker}']\n")
     (tmp_path / "app.py").write_text("x = 1\n")
-    result = cors_lint(str(tmp_path))
-    assert result.returncode == 2
+    result = cors_lint(str(tmp_path), expect_exit=2)
+    assert result.stdout == "" and result.stderr.startswith("cors-lint: policy error: ")
     assert "is not allowed (policies are plain data)" in result.stderr
     assert not marker.exists()
 
@@ -80,14 +86,28 @@ def test_output_is_byte_for_byte_deterministic(tmp_path):
     outputs = set()
     for _ in range(3):
         for fmt in ("json", "sarif", "text"):
-            outputs.add((fmt, cors_lint(str(EXAMPLE), "--format", fmt).stdout))
+            outputs.add((fmt, cors_lint(str(EXAMPLE), "--format", fmt, expect_exit=1).stdout))
     assert len(outputs) == 3
-    first = cors_lint("inventory", str(EXAMPLE), "--format", "json").stdout
-    assert all(cors_lint("inventory", str(EXAMPLE), "--format", "json").stdout == first for _ in range(2))
+    # ... and what was repeated is the real report: the same findings in each format
+    output = dict(outputs)
+    findings = json.loads(output["json"])["findings"]
+    assert len(findings) > 5 and {"CORS002", "CORS007", "CORS014", "CORS017"} <= {f["rule_id"] for f in findings}
+    keys = [(f["rule_id"], f["file"], f["line"]) for f in findings]
+    results = json.loads(output["sarif"])["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == keys
+    lines = output["text"].splitlines()
+    assert [(rule, *where.split(":")[:2]) for where, rule, _ in (line.split(" ", 2) for line in lines[:-1])] == [
+        (rule, file, str(line)) for rule, file, line in keys]
+    assert lines[-1].startswith(f"{len(findings)} findings (")
+    first = cors_lint("inventory", str(EXAMPLE), "--format", "json", expect_exit=0).stdout
+    assert "/api/widgets/embed" in {route["path"] for route in json.loads(first)["routes"]}
+    assert all(cors_lint("inventory", str(EXAMPLE), "--format", "json", expect_exit=0).stdout == first
+               for _ in range(2))
 
 
 def test_written_files_are_complete_or_absent(tmp_path):
     target = tmp_path / "report.json"
-    assert cors_lint(str(EXAMPLE), "--format", "json", "--output", str(target)).returncode == 1
-    json.loads(target.read_text())  # complete JSON
+    cors_lint(str(EXAMPLE), "--format", "json", "--output", str(target), expect_exit=1, to_file=True)
+    assert json.loads(target.read_text())["findings"]  # complete JSON, with the report in it
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

@@ -82,7 +82,8 @@ NEVER_RELEVANT = {"binary.py", "empty.py"}
 def check(directory: Path, *options: str) -> tuple[int, dict]:
     result = subprocess.run([sys.executable, "-m", "cors_lint", str(directory), "--format", "json", *options],
                             capture_output=True, text=True, timeout=300)
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 1), result.stderr  # callers check which; 2 would be a usage or internal error
     return result.returncode, json.loads(result.stdout)
 
 
@@ -115,6 +116,7 @@ def test_file_that_cannot_matter_is_not_parsed_by_default(name, tmp_path):
     (tmp_path / "app.py").write_text(APP)
     make(tmp_path, name)
     code, document = check(tmp_path)
+    assert code == 1  # the CORS001 finding
     assert document["errors"] == [] and [f["rule_id"] for f in document["findings"]] == ["CORS001"]
 
 
