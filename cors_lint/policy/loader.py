@@ -11,12 +11,14 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from cors_lint.core.globs import path_matches, route_matches
+from cors_lint.core.limits import POLICY_BYTES, POLICY_FILES, YAML_VALUES, Budget, InputError, read_bounded
 from cors_lint.core.store import read_document, write_document
 from cors_lint.policy import PolicyError
 from cors_lint.policy.settings import SettingsError, find
@@ -26,45 +28,76 @@ PRESETS = ("recommended", "strict")
 
 
 # ---------------------------------------------------------------------------- loading and merging
-def _validated(text: str, origin: str, memo: Path | None) -> dict[str, Any]:
+@dataclass
+class _Allowance:
+    """What one policy and everything it extends may use together (``core.limits``)."""
+
+    files: Budget = field(default_factory=lambda: Budget(POLICY_FILES))
+    bytes: Budget = field(default_factory=lambda: Budget(POLICY_BYTES))
+    values: Budget = field(default_factory=lambda: Budget(YAML_VALUES))
+
+
+def _validated(text: str, origin: str, memo: Path | None, allowance: _Allowance) -> dict[str, Any]:
     """The policy document in ``text``, parsed and validated; with ``memo`` (a cache directory),
-    a text validated before is read back from there instead."""
+    a text validated before is read back from there instead (spending the values it held, so a
+    cached policy is bounded exactly like a parsed one)."""
     if memo is not None:
         key = hashlib.sha256(f"{origin}\n{text}".encode()).hexdigest()
         stored = read_document(memo / "policies" / f"{key}.json")
-        if stored is not None and isinstance(stored.get("data"), dict):
+        if (stored is not None and isinstance(stored.get("data"), dict) and isinstance(stored.get("values"), int)
+                and 0 <= stored["values"] <= allowance.values.left):
+            allowance.values.left -= stored["values"]
             return stored["data"]
     # the stage's boundary: YAML, jsonschema and the rule catalogue load only when a policy text
     # is parsed, so a run whose policy and result are cached needs none of them
     from cors_lint.policy import document
 
-    data, lines = document.load_yaml(text, origin)
+    before = allowance.values.left
+    data, lines = document.load_yaml(text, origin, allowance.values)
     if not isinstance(data, dict):
         raise PolicyError(f"{origin}:1: $: the policy must be a mapping")
     document.validate(data, lines, origin)
     if memo is not None and json.loads(json.dumps(data)) == data:  # only what JSON gives back unchanged
-        write_document(memo / "policies" / f"{key}.json", {"data": data})
+        write_document(memo / "policies" / f"{key}.json", {"data": data, "values": before - allowance.values.left})
     return data
 
 
-def _read_policy(source: str, base: Path | None, chain: tuple[str, ...], memo: Path | None = None) -> dict[str, Any]:
+def _read_policy(source: str, base: Path | None, chain: tuple[str, ...], memo: Path | None,
+                 allowance: _Allowance, parent: str = "") -> dict[str, Any]:
+    allowance.files.left -= 1
+    if allowance.files.left < 0:  # `extends` naming the same files over and over is a bomb too
+        raise PolicyError(f"{chain[-1]}:{_extends_line(parent)}: $.extends: more than {POLICY_FILES} policy files "
+                          f"to read ({' -> '.join(chain)} -> {source})")
     if source in PRESETS:
         text = resources.files("cors_lint.policy.presets").joinpath(f"{source}.yaml").read_text(encoding="utf-8")
-        origin, here = f"<preset {source}>", None
+        origin, here, size = f"<preset {source}>", None, len(text)
     else:
         path = (base / source) if base and not Path(source).is_absolute() else Path(source)
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = read_bounded(path, allowance.bytes.left, "policy")
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads it
+        except InputError as exc:
+            if allowance.bytes.left < allowance.bytes.limit:
+                raise PolicyError(f"{path}:1: policy too large: with the files extended before it, more than "
+                                  f"{POLICY_BYTES // 1024} KiB ({' -> '.join(chain + (str(path),))})") from None
+            raise PolicyError(str(exc)) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{source}: cannot read policy: {exc}") from None
-        origin, here = str(path), path.parent
+        origin, here, size = str(path), path.parent, len(raw)
+    allowance.bytes.left -= size
     if origin in chain:
         raise PolicyError(f"{origin}: extends itself through {' -> '.join(chain)}")
-    data = _validated(text, origin, memo)
+    data = _validated(text, origin, memo, allowance)
     merged: dict[str, Any] = {}
-    for parent in data.get("extends", []):
-        merged = _merge(merged, _read_policy(parent, here, chain + (origin,), memo))
+    for name in data.get("extends", []):
+        merged = _merge(merged, _read_policy(name, here, chain + (origin,), memo, allowance, text))
     return _merge(merged, {k: v for k, v in data.items() if k != "extends"})
+
+
+def _extends_line(text: str) -> int:
+    """The line of a top-level ``extends:`` key (1 when it is written some other way)."""
+    match = re.search(r"(?m)^extends[ \t]*:", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +191,7 @@ def load(source: str | Path, memo: Path | None = None) -> Policy:
     """A policy file (or a preset name), with everything it extends merged in. ``memo``: a cache
     directory where validated policy texts are kept."""
     text = str(source)
-    return build(_read_policy(text, None, (), memo), text)
+    return build(_read_policy(text, None, (), memo, _Allowance()), text)
 
 
 def discover(start: Path, memo: Path | None = None) -> Policy:
