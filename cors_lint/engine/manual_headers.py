@@ -2,59 +2,182 @@
 ``headers={...}`` on responses and ``(body, status, headers)`` tuples.
 
 Values copied from the request's ``Origin`` header are recognised when ``request`` is
-Flask's (resolved through the module's import bindings).
+Flask's (resolved through the module's import bindings), also through local variables
+(``origin = request.headers.get("Origin")``).
+
+A copy is often guarded: written only under ``if origin in ALLOWED:`` (or after ``if origin
+not in ALLOWED: return resp``, or as ``origin if origin in ALLOWED else ...``). The
+conditions of the write in its function are split into guards on the origin (``origin in X``,
+``X & {origin}``, ``origin == "..."``, ``origin.endswith(...)`` / ``startswith``, ``"x" in
+origin``, ``re.match/fullmatch/search(p, origin)``, ``p.match(origin)``, ``any(... for p in
+X)``, on the origin or on ``urlparse(origin).hostname``), each recorded with the list it checks
+(its code, where it is defined, its values or why they cannot be known, the environment
+variables they come from), and the other conditions (a settings switch), which become the
+site's ``condition``. A test on the origin that is none of those forms is an ``unknown`` guard.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import libcst as cst
 
+from cors_lint.core.values import Provenance, Regex, Unknown, to_json, unwrap
 from cors_lint.engine.app_objects import Site
 from cors_lint.engine.objects import Location
+from cors_lint.engine.walk import children
 
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
 _MAPPING_METHODS = frozenset({"extend", "update"})
+_SAME_ORIGIN_METHODS = frozenset({"lower", "casefold", "strip", "rstrip", "lstrip", "removesuffix"})
+_HOST_ATTRIBUTES = frozenset({"hostname", "netloc"})
+_URL_PARSERS = frozenset({"urlparse", "urlsplit"})
+_REGEX_FUNCTIONS = {"re.match": "match", "re.fullmatch": "fullmatch", "re.search": "search"}
+_EXIT_CALLS = frozenset({"abort", "flask.abort", "werkzeug.exceptions.abort"})
+MAX_DEPTH = 6
 
 
 def is_cors_header(value: Any) -> bool:
     return isinstance(value, str) and value.lower().startswith("access-control-")
 
 
-class ManualHeaderFinder(cst.CSTVisitor):
+Context = tuple[cst.BaseExpression, bool]  # a condition of the write, and whether it holds (True) or not
+
+
+@dataclass
+class Evaluation:
+    """How the finder asks the interpreter about values (the defaults know nothing).
+
+    ``value(node, local)``: the raw value of an expression (``FromEnv`` kept), ``local`` mapping
+    the function's local names to their last assignment (None: a parameter); ``definition(node)``:
+    where a module-level name, attribute or config key is defined; ``condition(node, holds, local)``: a
+    condition that does not involve the origin, as ``True``/``False`` when it is known statically,
+    else as a reviewer reads it; ``code(node)``: the source text; ``function(node)``: the
+    definition of a function of this module that ``node`` names."""
+
+    value: Callable[[cst.BaseExpression, dict], Any] = lambda node, local: Unknown("not evaluated")
+    definition: Callable[[cst.BaseExpression], Location | None] = lambda node: None
+    condition: Callable[[cst.BaseExpression, bool, dict], Any] = lambda node, holds, local: None
+    code: Callable[[cst.CSTNode], str] = lambda node: cst.Module([]).code_for_node(node)
+    function: Callable[[cst.BaseExpression], cst.FunctionDef | None] = lambda node: None
+    pinned: set[str] = field(default_factory=set)  # environment variables the policy gives a value
+
+
+class _Scope:
+    """One function being walked (or the module)."""
+
+    def __init__(self, node: cst.FunctionDef | None, ifs: int, blocks: int):
+        self.node = node
+        self.ifs = ifs  # where this scope's entries start on the finder's stacks
+        self.blocks = blocks
+        self.origin_names: dict[str, list[list[Context]]] = {}  # name -> alternatives (conditions) it was set under
+        self.local: dict[str, Any] = {}  # name -> its last assignment's value node (None: a parameter)
+        self.local_at: dict[str, cst.CSTNode] = {}  # name -> that assignment
+
+
+class ManualHeaderFinder:
     """Collects manual-header sites of one module.
 
     ``evaluate(node)`` evaluates an expression in the module's namespace (strings and
     constants); ``qualname(node)`` gives the library name a name or attribute is bound to
-    (e.g. ``flask.request``), or None.
+    (e.g. ``flask.request``), or None; ``evaluation`` answers the guard analysis.
     """
 
     def __init__(self, rel: str, positions, evaluate: Callable[[cst.BaseExpression], Any],
-                 qualname: Callable[[cst.BaseExpression], str | None]):
+                 qualname: Callable[[cst.BaseExpression], str | None], evaluation: Evaluation | None = None):
         self.rel = rel
         self.positions = positions
         self.evaluate = evaluate
         self.qualname = qualname
+        self.evaluation = evaluation or Evaluation()
         self.sites: list[Site] = []
         self.functions: list[cst.FunctionDef] = []
-        self.origin_names: list[set[str]] = [set()]
+        self.scopes: list[_Scope] = [_Scope(None, 0, 0)]
+        self.ifs: list[list[Any]] = []  # [If node, True (in its body) / False (in its else) / None (its test)]
+        self.blocks: list[list[cst.BaseExpression]] = [[]]  # per block: tests of early exits seen so far
+        self.inlining: set[int] = set()  # helper functions being read (see _inline)
+        self.loops: list[tuple[str, cst.BaseExpression]] = []  # enclosing `for name in iterable:`
 
     # -------------------------------------------------------------- context
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.append(node)
-        self.origin_names.append(set())
+        scope = _Scope(node, len(self.ifs), len(self.blocks))
+        params = node.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            scope.local[param.name.value] = None
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.local[star.name.value] = None
+        self.scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.pop()
-        self.origin_names.pop()
+        self.scopes.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):  # `for allowed in ALLOWED: if origin == allowed:`
+            self.loops.append((node.target.value, node.iter))
+
+    def leave_For(self, original_node: cst.For) -> None:
+        if isinstance(original_node.target, cst.Name):
+            self.loops.pop()
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.ifs and self.ifs[-1][0].orelse is node:  # `elif`: the previous test did not hold
+            self.ifs[-1][1] = False
+        self.ifs.append([node, None])
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self.ifs.pop()
+        if original_node.orelse is None and _exits(original_node.body, self.qualname):
+            self.blocks[-1].append(original_node.test)  # `if origin not in ALLOWED: return resp`
+
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        if self.ifs and self.ifs[-1][0].body is node:
+            self.ifs[-1][1] = True
+        self.blocks.append([])
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._enter_block(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.blocks.pop()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter_block(node)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self.blocks.pop()
+
+    def visit_Else(self, node: cst.Else) -> None:
+        if self.ifs and self.ifs[-1][0].orelse is node:
+            self.ifs[-1][1] = False
+
+    def contexts(self) -> list[Context]:
+        """The conditions under which the current statement runs, within its function."""
+        scope = self.scopes[-1]
+        found: list[Context] = [(node.test, holds) for node, holds in self.ifs[scope.ifs:] if holds is not None]
+        found += [(test, False) for block in self.blocks[scope.blocks:] for test in block]
+        return found
 
     # -------------------------------------------------------------- patterns
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self.reads_origin(node.value):
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self.origin_names[-1].add(target.target.value)
+        scope = self.scopes[-1]
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                name = target.target.value
+                if self.reads_origin(node.value):
+                    here = self.contexts()
+                    alternatives = [here + extra for extra in self.value_conditions(node.value)]
+                    if here:  # set only under a condition: the earlier value may still be there
+                        scope.origin_names.setdefault(name, []).extend(alternatives)
+                    else:
+                        scope.origin_names[name] = alternatives
+                elif not self.contexts():
+                    scope.origin_names.pop(name, None)
+                scope.local[name] = node.value
+                scope.local_at[name] = node
         for target in node.targets:
             subscript = target.target
             if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1:
@@ -63,6 +186,11 @@ class ManualHeaderFinder(cst.CSTVisitor):
                     key = self.evaluate(index.value)
                     if is_cors_header(key):
                         self.add(node, key, node.value, "assignment")
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self.scopes[-1].local[node.target.value] = node.value
+            self.scopes[-1].local_at[node.target.value] = node
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -108,21 +236,33 @@ class ManualHeaderFinder(cst.CSTVisitor):
     def is_request(self, node: cst.BaseExpression) -> bool:
         return self.qualname(node) == "flask.request"
 
+    def origin_alternatives(self, name: str) -> list[list[Context]] | None:
+        for scope in reversed(self.scopes):
+            if name in scope.origin_names:
+                return scope.origin_names[name]
+            if name in scope.local:
+                return None  # a local of another value shadows an outer origin variable
+        return None
+
     def reads_origin(self, node: cst.BaseExpression | None) -> bool:
         """``request.headers.get("Origin")``, ``request.headers["Origin"]``, ``request.origin``,
-        ``request.environ.get("HTTP_ORIGIN")`` (possibly inside ``x or y`` / f-strings)."""
+        ``request.environ.get("HTTP_ORIGIN")`` (possibly inside ``x or y`` / f-strings, or
+        lower-cased / stripped), and local variables set from one of them."""
         if node is None:
             return False
         if isinstance(node, cst.Name):
-            return any(node.value in names for names in self.origin_names)
+            return self.origin_alternatives(node.value) is not None
         if isinstance(node, cst.Attribute) and node.attr.value == "origin":
             return self.is_request(node.value)
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
-            holder = node.func.value
-            if node.args and isinstance(holder, cst.Attribute) and holder.attr.value in ("headers", "environ"):
-                key = self.evaluate(node.args[0].value)
-                return self.is_request(holder.value) and isinstance(key, str) and key.lower() in (
-                    "origin", "http_origin")
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            if node.func.attr.value in _SAME_ORIGIN_METHODS:
+                return self.reads_origin(node.func.value)
+            if node.func.attr.value == "get":
+                holder = node.func.value
+                if node.args and isinstance(holder, cst.Attribute) and holder.attr.value in ("headers", "environ"):
+                    key = self.evaluate(node.args[0].value)
+                    return self.is_request(holder.value) and isinstance(key, str) and key.lower() in (
+                        "origin", "http_origin")
         if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute):
             holder = node.value
             if holder.attr.value in ("headers", "environ") and len(node.slice) == 1:
@@ -142,18 +282,482 @@ class ManualHeaderFinder(cst.CSTVisitor):
             )
         return False
 
+    def value_conditions(self, node: cst.BaseExpression) -> list[list[Context]]:
+        """The alternative conditions under which a value is the origin: ``origin if origin in
+        ALLOWED else None`` is the origin only when the test holds; a variable, when it was set."""
+        if isinstance(node, cst.IfExp):
+            found: list[list[Context]] = []
+            if self.reads_origin(node.body):
+                found += [[(node.test, True)] + more for more in self.value_conditions(node.body)]
+            if self.reads_origin(node.orelse):
+                found += [[(node.test, False)] + more for more in self.value_conditions(node.orelse)]
+            return found or [[]]
+        if isinstance(node, cst.BooleanOperation):
+            found = [c for side in (node.left, node.right) if self.reads_origin(side)
+                     for c in self.value_conditions(side)]
+            return found or [[]]
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+                node.func.attr.value in _SAME_ORIGIN_METHODS:
+            return self.value_conditions(node.func.value)
+        if isinstance(node, cst.Name):
+            return self.origin_alternatives(node.value) or [[]]
+        return [[]]
+
     def add(self, node: cst.CSTNode, header: str, value_node: cst.BaseExpression | None, how: str) -> None:
         position = self.positions.get(node)
         location = Location(self.rel, *position) if position else Location(
             self.rel, 0, 0)
+        guards: list[dict[str, Any]] = []
+        flags: list[str] = []
         if value_node is None:
             value: Any = None
         elif self.reads_origin(value_node):
             value = {"reflects_request_origin": True}
+            here = self.contexts()
+            guards, flags = self.guards([here + extra for extra in self.value_conditions(value_node)])
         else:
             value = self.evaluate(value_node)
+            flags = self.guards([self.contexts()])[1]
         function = self.functions[-1] if self.functions else None
         target = function.name.value if function is not None else "<module>"
-        site = Site("manual-header", location, target, {"header": header, "value": value}, notes=[how])
+        site = Site("manual-header", location, target, {"header": header, "value": value}, notes=[how],
+                    condition=" and ".join(flags) or None)
         site.function_node = function
+        site.guards = guards
+        site.otherwise = self.otherwise(value_node) if guards else []
         self.sites.append(site)
+
+    def otherwise(self, node: cst.BaseExpression | None) -> list[Any]:
+        """What ``origin if <check> else "null"`` sends when the check fails (known values only)."""
+        found: list[Any] = []
+        if isinstance(node, cst.IfExp):
+            for branch in (node.body, node.orelse):
+                if isinstance(branch, cst.IfExp):
+                    found += self.otherwise(branch)
+                elif not self.reads_origin(branch):
+                    value = self.evaluate(branch)
+                    if isinstance(value, (str, type(None))):
+                        found.append(value)
+        return found
+
+    # -------------------------------------------------------------- guards
+    def guards(self, alternatives: list[list[Context]]) -> tuple[list[dict[str, Any]], list[str]]:
+        """What restricts the copied origin (a conjunction of guards; [] when nothing does) and the
+        conditions that do not involve it. Several alternatives (the value is the origin in more
+        than one way) restrict it only if each does."""
+        analysed = [self._conjunction([item for test, holds in contexts for item in _literals(test, holds)])
+                    for contexts in alternatives]
+        analysed = [a for a in analysed if a is not None]  # alternatives that can never happen
+        flags = list(dict.fromkeys(flag for _, found in analysed for flag in found))
+        if not analysed or any(not guards for guards, _ in analysed):
+            return [], flags
+        if len(analysed) == 1:
+            return analysed[0][0], flags
+        return [{"kind": "any", "code": " or ".join(_code_of(g) for g, _ in analysed),
+                 "of": [guards for guards, _ in analysed]}], flags
+
+    def _conjunction(self, items: list[Any]) -> tuple[list[dict[str, Any]], list[str]] | None:
+        """Guards and flags of ``a and b and ...``; None when one part is statically false."""
+        guards: list[dict[str, Any]] = []
+        flags: list[str] = []
+        for item in items:
+            if isinstance(item, _Or):
+                branches = [self._conjunction(branch) for branch in item.branches]
+                branches = [b for b in branches if b is not None]
+                if not branches:
+                    return None
+                open_ = [b for b in branches if not b[0]]  # branches in which any origin passes
+                if not open_:
+                    guards.append(branches[0][0][0] if len(branches) == 1 and len(branches[0][0]) == 1 else
+                                  {"kind": "any", "code": self.evaluation.code(item.node),
+                                   "of": [b[0] for b in branches]})
+                elif all(b[1] for b in open_):  # any origin passes when one of these conditions holds
+                    texts = [" and ".join(b[1]) for b in open_]
+                    flags.append(texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts))
+                continue
+            kind, found = self._atom(item.node, item.holds)
+            if kind == "false":
+                return None
+            if kind == "guard" and all((g["kind"], g["code"]) != (found["kind"], found["code"]) for g in guards):
+                guards.append(found)
+            elif kind == "flag" and found not in flags:
+                flags.append(found)
+        return guards, flags
+
+    def _atom(self, node: cst.BaseExpression, holds: bool) -> tuple[str, Any]:
+        """("guard", guard) | ("none", None): tests the origin without restricting it |
+        ("flag", text) | ("true"/"false", None): a condition known statically."""
+        if not self._mentions_origin(node):
+            found = self.evaluation.condition(node, holds, self._locals())
+            if found is True or found is False:
+                return ("true" if found else "false"), None
+            return ("flag", found) if isinstance(found, str) else ("none", None)
+        guard = self._guard(node, holds)
+        if guard is not None and guard["kind"] == "none":
+            return "none", None  # a helper that lets every origin through
+        if guard is not None:
+            return "guard", guard
+        if self._is_presence_test(node):
+            return "none", None  # `if origin:`, `origin is not None`, `origin not in BLOCKED`: every origin passes
+        if not holds and (isinstance(node, cst.Comparison) or self._guard(node, True) is not None):
+            return "none", None  # a block-list (`if origin.endswith(".bad.example"): return`): every other origin passes
+        code = self.evaluation.code(node)
+        return "guard", {"kind": "unknown", "code": code if holds else f"not ({code})"}
+
+    def _is_presence_test(self, node: cst.BaseExpression) -> bool:
+        """``origin``, ``origin is not None``, ``origin != "null"``, ``origin not in BLOCKED``,
+        ``len(origin) > 0``: tests that let (almost) every origin through."""
+        if self._subject(node) is not None or self._length_of_origin(node):
+            return True
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+            target = node.comparisons[0]
+            sides = (node.left, target.comparator)
+            if any(self._subject(side) or self._length_of_origin(side) for side in sides):
+                return isinstance(target.operator, (cst.Is, cst.IsNot, cst.NotEqual, cst.NotIn, cst.GreaterThan,
+                                                    cst.GreaterThanEqual, cst.LessThan, cst.LessThanEqual))
+        return False
+
+    def _length_of_origin(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("len", "bool") \
+            and len(node.args) == 1 and self._subject(node.args[0].value) is not None
+
+    def _guard(self, node: cst.BaseExpression, holds: bool, loop: tuple[str, cst.BaseExpression] | None = None
+               ) -> dict[str, Any] | None:
+        code = self.evaluation.code(node)
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+            target = node.comparisons[0]
+            operator, right = target.operator, target.comparator
+            positive = {cst.In: True, cst.NotIn: False, cst.Equal: True, cst.NotEqual: False}.get(type(operator))
+            if positive is None or positive != holds:
+                return None
+            if not positive:  # `if origin not in ALLOWED: return`: what lets the origin through
+                word = "in" if isinstance(operator, cst.NotIn) else "=="
+                code = f"{self.evaluation.code(node.left)} {word} {self.evaluation.code(right)}"
+            subject = self._subject(node.left)
+            if isinstance(operator, (cst.In, cst.NotIn)):
+                if subject is not None and not self._mentions_origin(right):
+                    return self._listed("membership", code, right, subject, loop)
+                if subject is None and self._subject(right) is not None and not self._mentions_origin(node.left):
+                    return self._listed("contains", code, node.left, self._subject(right), loop)
+                return None
+            other = right if subject is not None else node.left
+            subject = subject or self._subject(right)
+            if subject is None or self._mentions_origin(other):
+                return None
+            return self._listed("equals", code, other, subject, loop)
+        if not holds:
+            return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitAnd):
+            for mine, theirs in ((node.left, node.right), (node.right, node.left)):
+                if self._origin_set(mine) and not self._mentions_origin(theirs):
+                    return self._listed("membership", code, theirs, "origin", loop)
+            return None
+        if not isinstance(node, cst.Call):
+            return None
+        func = node.func
+        args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        if isinstance(func, cst.Attribute) and func.attr.value in ("endswith", "startswith") and args:
+            subject = self._subject(func.value)
+            if subject is None or self._mentions_origin(args[0]):
+                return None
+            kind = "suffix" if func.attr.value == "endswith" else "prefix"
+            return self._listed(kind, code, args[0], subject, loop)
+        if isinstance(func, cst.Attribute) and func.attr.value == "intersection" and args:
+            if self._origin_set(func.value) and not self._mentions_origin(args[0]):
+                return self._listed("membership", code, args[0], "origin", loop)
+            if self._origin_set(args[0]) and not self._mentions_origin(func.value):
+                return self._listed("membership", code, func.value, "origin", loop)
+            return None
+        method = _REGEX_FUNCTIONS.get(self.qualname(func) or self.evaluation.code(func)) \
+            if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if method is not None and len(args) >= 2:
+            subject = self._subject(args[1])
+            if subject is None or self._mentions_origin(args[0]):
+                return None
+            flags = args[2] if len(args) > 2 else next((a.value for a in node.args if a.keyword is not None
+                                                       and a.keyword.value == "flags"), None)
+            return self._listed("regex", code, args[0], subject, loop, method=method, flags=flags)
+        if isinstance(func, cst.Attribute) and func.attr.value in ("match", "fullmatch", "search") and args:
+            subject = self._subject(args[0])
+            if subject is None or self._mentions_origin(func.value):
+                return None
+            return self._listed("regex", code, func.value, subject, loop, method=func.attr.value)
+        if isinstance(func, cst.Name) and func.value == "any" and len(args) == 1 and loop is None:
+            generator = args[0]
+            if isinstance(generator, (cst.GeneratorExp, cst.ListComp)):
+                clause = generator.for_in
+                if clause.inner_for_in is None and not clause.ifs and isinstance(clause.target, cst.Name) \
+                        and not self._mentions_origin(clause.iter):
+                    inner = self._guard(generator.elt, True, (clause.target.value, clause.iter))
+                    if inner is not None:
+                        inner["code"] = code
+                        return inner
+        if loop is None and any(self._subject(arg) is not None for arg in args):
+            return self._inline(node, holds, code)
+        return None
+
+    def _inline(self, node: cst.Call, holds: bool, code: str) -> dict[str, Any] | None:
+        """``is_allowed(origin)`` with ``def is_allowed(o): return o in ALLOWED`` in this module:
+        the check its return expression makes, on the parameter the origin is passed as."""
+        function = self.evaluation.function(node.func)
+        if function is None or id(function) in self.inlining or len(self.inlining) >= MAX_DEPTH:
+            return None
+        returned = _returned_expression(function)
+        params = [p.name.value for p in (*function.params.posonly_params, *function.params.params)]
+        if returned is None or any(arg.keyword is not None or arg.star for arg in node.args):
+            return None
+        scope = _Scope(function, len(self.ifs), len(self.blocks))
+        scope.local = {name: None for name in params}
+        for name, arg in zip(params, node.args):
+            if self._subject(arg.value) == "origin":
+                scope.origin_names[name] = [[]]
+        self.inlining.add(id(function))
+        self.scopes.append(scope)
+        try:
+            analysed = self._conjunction(_literals(returned, holds))
+        finally:
+            self.scopes.pop()
+            self.inlining.discard(id(function))
+        if analysed is None or analysed[1]:
+            return None  # never true, or true under conditions of its own: not read here
+        guards = analysed[0]
+        if not guards:
+            return {"kind": "none", "code": code}
+        inner = " and ".join(str(g.get("code")) for g in guards)
+        if len(guards) == 1:
+            return {**guards[0], "code": f"{code}, which returns {inner}"}
+        return {"kind": "any", "code": f"{code}, which returns {inner}", "of": [guards]}
+
+    def _origin_set(self, node: cst.BaseExpression) -> bool:
+        """``{origin}``, ``set([origin])``, ``set((origin,))``, ``frozenset(...)``."""
+        if isinstance(node, cst.Set) and len(node.elements) == 1:
+            return self._subject(node.elements[0].value) == "origin"
+        if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == 1:  # `.intersection([origin])`
+            return self._subject(node.elements[0].value) == "origin"
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("set", "frozenset") \
+                and len(node.args) == 1 and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+            elements = node.args[0].value.elements
+            return len(elements) == 1 and self._subject(elements[0].value) == "origin"
+        return False
+
+    def _subject(self, node: cst.BaseExpression) -> str | None:
+        """"origin" for the request's Origin (also lower-cased or stripped), "host" for
+        ``urlparse(origin).hostname`` / ``.netloc``, else None."""
+        for _ in range(MAX_DEPTH):
+            if self.reads_origin(node) and not isinstance(node, (cst.BooleanOperation, cst.IfExp)):
+                return "origin"
+            if isinstance(node, cst.Attribute) and node.attr.value in (*_HOST_ATTRIBUTES, "scheme"):
+                parsed = self._follow(node.value)
+                if isinstance(parsed, cst.Call) and parsed.args:
+                    parser = parsed.func
+                    name = parser.attr.value if isinstance(parser, cst.Attribute) else getattr(parser, "value", "")
+                    if name in _URL_PARSERS and self._subject(parsed.args[0].value) == "origin":
+                        return "scheme" if node.attr.value == "scheme" else "host"
+                return None
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+                    node.func.attr.value in _SAME_ORIGIN_METHODS:
+                node = node.func.value
+                continue
+            if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or) and \
+                    isinstance(node.right, (cst.SimpleString, cst.Name)) and not self._mentions_origin(node.right):
+                node = node.left  # `urlparse(origin).hostname or ""`
+                continue
+            if isinstance(node, cst.Name):
+                assigned = self._local_value(node.value)
+                if assigned is None:
+                    return None
+                node = assigned
+                continue
+            return None
+        return None
+
+    def _local_value(self, name: str) -> cst.BaseExpression | None:
+        for scope in reversed(self.scopes):
+            if name in scope.local:
+                return scope.local[name]
+        return None
+
+    def _follow(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """A local variable's assigned value (``parsed = urlparse(origin)``), else the node."""
+        for _ in range(MAX_DEPTH):
+            if not isinstance(node, cst.Name):
+                return node
+            assigned = self._local_value(node.value)
+            if assigned is None:
+                return node
+            node = assigned
+        return node
+
+    def _mentions_origin(self, node: cst.CSTNode) -> bool:
+        """Does the expression involve the Origin (directly or through local variables)?"""
+        stack: list[tuple[cst.CSTNode, int]] = [(node, 0)]
+        seen: set[int] = set()
+        while stack:
+            current, depth = stack.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if isinstance(current, cst.BaseExpression) and (self.reads_origin(current) or self._subject(current)):
+                return True
+            if isinstance(current, cst.Name) and depth < MAX_DEPTH:
+                assigned = self._local_value(current.value)
+                if assigned is not None:
+                    stack.append((assigned, depth + 1))
+            if isinstance(current, cst.Attribute):
+                stack.append((current.value, depth))  # not the attribute's name
+            else:
+                stack.extend((child, depth) for child in children(current))
+        return False
+
+    # -------------------------------------------------------------- the lists guards check
+    def _listed(self, kind: str, code: str, node: cst.BaseExpression, subject: str,
+                loop: tuple[str, cst.BaseExpression] | None, method: str | None = None,
+                flags: cst.BaseExpression | None = None) -> dict[str, Any]:
+        """A guard: the list (or value) it checks, where that comes from, and its values."""
+        if loop is None and isinstance(node, cst.Name):
+            loop = next(((name, iterable) for name, iterable in reversed(self.loops) if name == node.value), None)
+        listed = loop[1] if loop is not None and isinstance(node, cst.Name) and node.value == loop[0] else node
+        local = self._locals()
+        raw = self.evaluation.value(listed, local)
+        provenance = Provenance()
+        plain = unwrap(raw, provenance)
+        guard: dict[str, Any] = {"kind": kind, "code": code, "list": self.evaluation.code(listed), "subject": subject}
+        if method is not None:
+            guard["method"] = method
+        where = self._where(listed)
+        assigned = self._local_value(listed.value) if isinstance(listed, cst.Name) and self._is_local(listed) else None
+        if assigned is not None:  # `allowed = current_app.config["CORS_ORIGINS"]`: where that comes from
+            guard["from"] = self.evaluation.code(assigned)
+            where = self.evaluation.definition(assigned) or where
+        if where is not None:
+            guard["defined_at"] = {"file": where.file, "line": where.line}
+        iterated = loop is not None and listed is not node
+        single = kind in ("equals", "contains", "regex") and not iterated or \
+            kind in ("suffix", "prefix") and not isinstance(plain, (tuple, list, set, frozenset)) and not iterated
+        if isinstance(plain, Unknown):
+            guard["values"] = {"unknown": plain.reason}
+        else:
+            if kind == "membership" or iterated:
+                container = {list: "list", tuple: "tuple", set: "set", frozenset: "set", dict: "dict",
+                             str: "str"}.get(type(plain), "other")
+                guard["container"] = container
+                values = [plain] if container == "str" else list(plain) if container != "other" else [plain]
+            else:
+                values = [plain] if single else list(plain)
+            if isinstance(plain, (set, frozenset, dict)):
+                values = sorted(values, key=repr)
+            guard["values"] = [to_json(v) for v in values]
+        if kind == "regex":
+            flag_value = self.evaluation.value(flags, local) if flags is not None else 0
+            flag_value = unwrap(flag_value)
+            guard["flags"] = to_json(Regex("", flag_value))["flags"] if isinstance(flag_value, int) else \
+                {"unknown": f"`{self.evaluation.code(flags)}`"}
+        variables = sorted(provenance.env | set(_env_in(raw)))
+        if variables:
+            guard["env"] = variables
+            if not any(var in self.evaluation.pinned for var in variables):
+                guard["env_only"] = _empty(plain)
+        return guard
+
+    def _is_local(self, node: cst.Name) -> bool:
+        return any(node.value in scope.local for scope in self.scopes[1:])
+
+    def _locals(self) -> dict[str, Any]:
+        local: dict[str, Any] = {}
+        for scope in self.scopes[1:]:
+            local.update(scope.local)
+        return local
+
+    def _where(self, node: cst.BaseExpression) -> Location | None:
+        if isinstance(node, cst.Name):
+            for scope in reversed(self.scopes[1:]):
+                if node.value in scope.local_at:
+                    position = self.positions.get(scope.local_at[node.value])
+                    return Location(self.rel, *position) if position else None
+                if node.value in scope.local:
+                    return None  # a parameter
+        return self.evaluation.definition(node)
+
+
+@dataclass
+class _Literal:
+    node: cst.BaseExpression
+    holds: bool
+
+
+@dataclass
+class _Or:
+    """``a or b`` that holds (or ``a and b`` that does not): one of the branches holds."""
+
+    node: cst.BaseExpression
+    holds: bool
+    branches: list[list[Any]]
+
+
+def _literals(node: cst.BaseExpression, holds: bool) -> list[Any]:
+    """A condition as a conjunction of simple tests (``not`` pushed inwards)."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        return _literals(node.expression, not holds)
+    if isinstance(node, cst.BooleanOperation):
+        is_and = isinstance(node.operator, cst.And)
+        if is_and == holds:
+            return _literals(node.left, holds) + _literals(node.right, holds)
+        return [_Or(node, holds, [_literals(node.left, holds), _literals(node.right, holds)])]
+    return [_Literal(node, holds)]
+
+
+def _exits(body: cst.BaseSuite, qualname: Callable[[cst.BaseExpression], str | None]) -> bool:
+    """Does a block end by leaving (``return``, ``raise``, ``continue``, ``break``, ``abort(...)``)?"""
+    statements = body.body
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        if not last.body:
+            return False
+        last = last.body[-1]
+    if isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break)):
+        return True
+    if isinstance(last, cst.Expr) and isinstance(last.value, cst.Call):
+        func = last.value.func
+        return (isinstance(func, cst.Name) and func.value == "abort") or qualname(func) in _EXIT_CALLS
+    return False
+
+
+def _returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None:
+    """The expression of a function whose body is ``return <expression>`` (a docstring aside)."""
+    body = function.body
+    statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
+    if statements and isinstance(statements[0], cst.SimpleStatementLine) and \
+            isinstance(statements[0].body[0], cst.Expr) and isinstance(statements[0].body[0].value, cst.SimpleString):
+        statements = statements[1:]
+    if len(statements) != 1:
+        return None
+    line = statements[0]
+    smalls = line.body if isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+    if len(smalls) == 1 and isinstance(smalls[0], cst.Return) and smalls[0].value is not None:
+        return smalls[0].value
+    return None
+
+
+def _code_of(guards: list[dict[str, Any]]) -> str:
+    return " and ".join(str(g.get("code", "")) for g in guards)
+
+
+def _env_in(value: Any) -> list[str]:
+    found: list[str] = []
+    provenance = Provenance()
+    unwrap(value, provenance)
+    found.extend(provenance.env)
+    return found
+
+
+def _empty(plain: Any) -> bool:
+    """No allow-list in the code: unknown, None, empty, or only empty strings."""
+    if isinstance(plain, Unknown) or plain is None:
+        return True
+    if isinstance(plain, str):
+        return not plain.strip()
+    if isinstance(plain, (list, tuple, set, frozenset, dict)):
+        return all(isinstance(v, str) and not v.strip() for v in plain)
+    return False

@@ -17,29 +17,73 @@ def _patterns(value) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-def _problem(pattern: str) -> tuple[str, str] | None:
-    if probably_regex(pattern):
-        match = re.fullmatch(r"(/.*[^./])/\*", pattern)
-        if match:
-            example = match.group(1) + "-internal"
-            compiled = compile_pattern(pattern, ignore_case=False)
-            if compiled is not None and safe_regex.match(compiled, example):
-                return example, f"`{pattern}` means `{match.group(1)}` followed by any number of `/`, so it " \
-                                f"also matches `{example}`; write `{match.group(1)}/.*`"
+def _prefix(pattern: str) -> str | None:
+    """``/api`` for ``r"/api/*"`` (a regex ending in ``/*``: "/api followed by any number of /")."""
+    if not probably_regex(pattern):
         return None
-    if any(c in pattern for c in ".+|{"):
-        return pattern, f"`{pattern}` has no regex character flask-cors recognises (`* \\ ] ? $ ^ [ ( )`), so it " \
-                        "is a literal path that only matches itself"
+    match = re.fullmatch(r"(/.*[^./])/\*", pattern)
+    if not match:
+        return None
+    compiled = compile_pattern(pattern, ignore_case=False)
+    example = match.group(1) + "-internal"
+    return match.group(1) if compiled is not None and safe_regex.match(compiled, example) else None
+
+
+def _literal_problem(pattern: str) -> str | None:
+    if not probably_regex(pattern) and any(c in pattern for c in ".+|{"):
+        return f"`{pattern}` has no regex character flask-cors recognises (`* \\ ] ? $ ^ [ ( )`), so it " \
+               "is a literal path that only matches itself"
     return None
+
+
+def _under(prefix: str):
+    """What the pattern was meant for: the prefix itself and the paths below it."""
+    try:
+        return re.compile(f"(?:{prefix})(?:/|$)").match
+    except re.error:
+        return lambda path: path == prefix or path.startswith(prefix + "/")
+
+
+def _matched_by_accident(ctx: RuleContext, site: dict, pattern: str, prefix: str) -> tuple[str, ...]:
+    """Routes that exist and that this site's resource ``pattern`` applies to (the first match in
+    flask-cors's order, as the inventory's layers say) although they are not under ``prefix``."""
+    place = (site["file"], site["line"])
+    intended = _under(prefix)
+    found = set()
+    for route, layer in ctx.layers():
+        if not isinstance(route["path"], str) or layer.get("resource") != pattern:
+            continue
+        source = layer.get("source") if isinstance(layer.get("source"), dict) else {}
+        sources = layer.get("config_sources") if isinstance(layer.get("config_sources"), dict) else {}
+        from_config = sources.get("resources") if isinstance(sources.get("resources"), dict) else {}
+        if (source.get("file"), source.get("line")) != place and \
+                (from_config.get("file"), from_config.get("line")) != place:
+            continue
+        if not intended(route["path"]):
+            found.add(route["path"])
+    return tuple(sorted(found))
 
 
 def check(ctx: RuleContext):
     for site in ctx.sites("extension", "init_app", "config"):
         value = site["options"].get("resources", site["options"].get("CORS_RESOURCES"))
         for pattern in _patterns(value):
-            problem = _problem(pattern)
-            if problem:
-                yield site_issue(site, problem[1], key=(pattern,))
+            literal = _literal_problem(pattern)
+            if literal:
+                yield site_issue(site, literal, key=(pattern,))
+                continue
+            prefix = _prefix(pattern)
+            if prefix is None:
+                continue
+            meaning = f"`{pattern}` means `{prefix}` followed by any number of `/`"
+            accidental = _matched_by_accident(ctx, site, pattern, prefix)
+            if accidental:
+                yield site_issue(site, f"{meaning}, so it also applies to {{routes}}, not under `{prefix}/`; "
+                                       f"write `{prefix}/.*`", key=(pattern,), routes=accidental)
+            else:
+                yield site_issue(site, f"{meaning}: no route matches it by accident today, but a future "
+                                       f"`{prefix}-internal` or `{prefix}keys` would; write `{prefix}/.*`",
+                                 key=(pattern,), severity="note")
 
 
 RULE = Rule(
@@ -50,9 +94,11 @@ RULE = Rule(
     doc="""
 ## What it does
 Finds resource patterns such as `r"/api/*"`, which flask-cors matches with `re.match` as
-"`/api` followed by any number of `/`" (so `/apiary` and `/api-internal` match), and patterns
+"`/api` followed by any number of `/`" (so `/apikeys` and `/api-internal` match), and patterns
 such as `r"/api/.+"` that contain no character flask-cors treats as regex, so they are
-compared as literal paths.
+compared as literal paths. A `/api/*` pattern is a warning when a route of the app is matched
+by accident (the finding names it), otherwise a note: it is the pattern flask-cors's own README
+teaches, and harmless until such a route is added.
 
 ## Why is this bad?
 The CORS policy meant for `/api/...` applies to unrelated routes, or never applies at all.
@@ -73,10 +119,21 @@ CORS(app, resources={r"/api/.*": {"origins": "*"}})
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
+        CORS(app, resources={r"/api/*": {"origins": "*"}})
+        @app.route("/api/x")
+        def x(): return "x"
+        @app.route("/apikeys")
+        def keys(): return "keys"
+        ''', severity="warning", message=("`/api/*`", "also applies to /apikeys", "write `/api/.*`"),
+            routes=("/apikeys",)),
+        Invalid('''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
         CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}})
         @app.route("/api/x")
         def x(): return "x"
-        ''', severity="warning", message=("`/api/*`", "also matches `/api-internal`", "write `/api/.*`")),
+        ''', severity="note", message=("`/api/*`", "no route matches it by accident", "write `/api/.*`")),
         Invalid('''
         from flask import Flask
         from flask_cors import CORS

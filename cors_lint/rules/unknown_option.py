@@ -40,9 +40,12 @@ def check(ctx: RuleContext):
                 fix += " Without `origins` the default `*` applies: every origin is accepted"
             yield site_issue(site, f"`{name}`{where} is not a flask-cors option and is ignored{fix}",
                              key=(name, where))
+    reads = ctx.document.get("config_reads")
+    read = {entry.get("key") for entry in reads if isinstance(entry, dict) and isinstance(entry.get("key"), str)} \
+        if isinstance(reads, list) else set()  # the project's own settings
     for site in ctx.sites("config"):
         for key in site["options"]:
-            if key.startswith("CORS_") and key not in CONFIG_KEYS:
+            if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_KEYS and key not in read:
                 lowered = key.removeprefix("CORS_").lower()
                 hint = _suggest(lowered, OPTION_NAMES)
                 fix = f"; did you mean `CORS_{hint.upper()}`?" if hint else ""
@@ -58,6 +61,9 @@ RULE = Rule(
 ## What it does
 Finds keyword arguments, per-resource keys and `CORS_*` config keys that are not among
 flask-cors's 13 options: `origin=`, `headers=`, `support_credentials=`, `CORS_HEADERS`...
+A `CORS_*` key that the project's own code reads (`app.config["CORS_ALLOWED_ORIGINS"]`,
+`current_app.config.get(...)`, `settings.CORS_X`; not `os.getenv`) is the project's own
+setting and is not reported.
 
 ## Why is this bad?
 flask-cors logs a warning for unknown kwargs at most, and ignores unknown config keys
@@ -112,5 +118,13 @@ entirely; the defaults (every origin, every header) apply instead of what was me
         CORS(app, origins="https://app.example.com")
         @app.route("/foo")
         def foo(): return "foo"
-        ''',),
+        ''', '''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        app.config["CORS_ALLOWED_ORIGINS"] = ["https://app.example.com"]
+        CORS(app, origins=app.config["CORS_ALLOWED_ORIGINS"])
+        @app.route("/foo")
+        def foo(): return "foo"
+        '''),
 )
