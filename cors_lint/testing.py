@@ -26,4 +26,7 @@ def findings_for(example: str | dict[str, str], policy: Policy | None = None,
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-        return check_paths([root], policy or load("recommended"), environment).findings
+        result = check_paths([root], policy or load("recommended"), environment)
+        if result.failures:  # a rule that raised: the example's findings are incomplete
+            raise AssertionError(result.failures[0].traceback)
+        return result.findings

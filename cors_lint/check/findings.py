@@ -25,6 +25,7 @@ class Finding:
     attacker_origin: str | None
     fingerprint: str
     identity: tuple[Any, ...] = ()  # (rule, place, key): the same issue seen from another environment
+    condition: str | None = None  # the finding holds only when this does (code under `if` on a flag)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -39,7 +40,12 @@ class Finding:
             "routes": list(self.routes),
             "attacker_origin": self.attacker_origin,
             "fingerprint": self.fingerprint,
+            **({"condition": self.condition} if self.condition else {}),
         }
+
+    def with_condition(self) -> str:
+        """The message, and the condition it holds under (for text formats)."""
+        return f"{self.message} (only if {self.condition})" if self.condition else self.message
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule_id, self.environment, self.message)
@@ -50,6 +56,18 @@ def describe_routes(routes: tuple[str, ...], limit: int = 3) -> str:
         return "no route"
     shown = ", ".join(routes[:limit])
     return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more"
+
+
+def _common_condition(issues: list[Issue]) -> str | None:
+    """A finding is conditional only if every issue behind it is; several conditions: any of them."""
+    conditions = [issue.condition for issue in issues]
+    if not conditions or any(c is None for c in conditions):
+        return None
+    conjuncts = {tuple(dict.fromkeys(c.split(" and "))) for c in conditions}
+    # `A or (B and A)` is `A`: keep the conditions no other one implies
+    weakest = sorted(c for c in conjuncts if not any(set(other) < set(c) for other in conjuncts))
+    texts = [" and ".join(c) for c in weakest]
+    return texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts)
 
 
 def fingerprint(rule_id: str, environment: str, file: str, key: tuple[Any, ...]) -> str:
@@ -73,5 +91,5 @@ def group(rule: Rule, issues: list[Issue], override: str | None, environment: st
         text = message.replace("{routes}", describe_routes(routes))
         findings.append(Finding(rule.id, rule.name, level, text, file, line, column, environment, routes, attacker,
                                 fingerprint(rule.id, environment, file, key or (message,)),
-                                (rule.id, file, line, column, key or (message,))))
+                                (rule.id, file, line, column, key or (message,)), _common_condition(same)))
     return findings

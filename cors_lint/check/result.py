@@ -30,8 +30,35 @@ class RunSummary:
 
     @classmethod
     def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
-        return cls(inventory.root, inventory.version, inventory.files, len(inventory.routes), list(inventory.errors),
+        return cls(inventory.root, inventory.version, inventory.files, inventory.listed_route_count, list(inventory.errors),
                    inventory.comment_files, consulted)
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """A rule that raised while judging one environment's inventory: an internal error (exit 2).
+
+    The other rules' findings are reported all the same (and the failed rule's issues found
+    before it raised); ``file``/``line`` name what the rule was judging when the traceback's
+    frames show it (a site, layer or route being processed), else None."""
+
+    rule_id: str
+    rule_name: str
+    environment: str
+    error: str  # "TypeError: unhashable type: 'dict'"
+    file: str | None = None
+    line: int | None = None
+    traceback: str = ""  # printed with --verbose; kept in the cache so a cached run can print it too
+
+    def describe(self) -> str:
+        where = f" while judging {self.file}:{self.line}" if self.file is not None else ""
+        return (f"rule {self.rule_id} ({self.rule_name}) failed in environment {self.environment}{where}: "
+                f"{self.error}; its findings may be incomplete")
+
+    def as_json(self) -> dict[str, Any]:
+        """The report's form (the traceback is for --verbose, not for reports)."""
+        return {"rule_id": self.rule_id, "rule_name": self.rule_name, "environment": self.environment,
+                "file": self.file, "line": self.line, "message": self.describe()}
 
 
 @dataclass
@@ -42,6 +69,7 @@ class CheckResult:
     suppressed: list[tuple[Finding, Any]] = field(default_factory=list)  # (finding, Suppression)
     baselined: list[Finding] = field(default_factory=list)  # known findings hidden by --baseline
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # per environment: its part of the model
+    failures: list[RuleFailure] = field(default_factory=list)  # rules that raised (internal errors, exit 2)
 
 
 def result_to_json(result: CheckResult) -> dict[str, Any]:
@@ -52,6 +80,7 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
         "suppressed": [[f.as_json(), asdict(s)] for f, s in result.suppressed],
         "environments": list(result.environments),
         "documents": result.documents,
+        "failures": [asdict(f) for f in result.failures],  # a failed rule fails the same way until the code changes
         "summary": {"root": str(summary.root), "version": [list(summary.version.version), summary.version.source],
                     "files": summary.files, "route_count": summary.route_count,
                     "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
@@ -69,7 +98,8 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
                          frozenset(summary["consulted"]))
         suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
         return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
-                           suppressed, documents=document["documents"])
+                           suppressed, documents=document["documents"],
+                           failures=[RuleFailure(**f) for f in document["failures"]])
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 

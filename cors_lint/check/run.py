@@ -3,11 +3,13 @@ environment's part of the inventory; then apply suppressions."""
 
 from __future__ import annotations
 
-from typing import Any
+import traceback
+from types import TracebackType
+from typing import Any, Sequence
 
 from cors_lint.check import suppressions
 from cors_lint.check.findings import Finding, group
-from cors_lint.check.result import CheckResult, RunSummary
+from cors_lint.check.result import CheckResult, RuleFailure, RunSummary
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.core.values import Assumptions
 from cors_lint.engine.analysis import analyze
@@ -20,7 +22,9 @@ from cors_lint.rules.base import Issue, RuleContext
 
 def assumptions_for(policy: Policy, environment: str) -> Assumptions:
     settings = policy.environments.get(environment, {})
-    return Assumptions(tuple(sorted(settings.get("env", {}).items())), settings.get("debug"))
+    env = settings.get("env", {})
+    return Assumptions(tuple(sorted((var, value) for var, value in env.items() if value is not None)),
+                       settings.get("debug"), tuple(sorted(var for var, value in env.items() if value is None)))
 
 
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
@@ -45,24 +49,32 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
     seen: set[tuple[Any, ...]] = set()
     selected = [environment] if environment else order
     restricted = {}
+    failures: list[RuleFailure] = []
     for name in selected:
         document = restricted[name] = restrict(documents[name], policy, name, attribution)
-        current = run_rules(document, policy, name)
+        failed: list[RuleFailure] = []
+        current = run_rules(document, policy, name, failed)
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
+        failures += [f for f in failed if _same_failure(f) not in {_same_failure(g) for g in failures}]
     summary = RunSummary.of(first, frozenset(consulted))
-    active, suppressed, problems = _suppress(findings, policy, summary, inline_suppressions)
+    active, suppressed, problems = _suppress(findings, policy, summary, inline_suppressions, failures)
     return CheckResult(sorted(active + problems, key=Finding.sort_key), summary, selected, suppressed,
-                       documents=restricted)
+                       documents=restricted, failures=failures)
 
 
-def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, inline: bool):
+def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, inline: bool,
+              failures: Sequence[RuleFailure] = ()):
     entries = suppressions.policy_suppressions(policy.data, policy.source)
     if inline:
         files = set(inventory.comment_files) | {f.file for f in findings}
         entries += suppressions.inline_suppressions(inventory.root, files)
     known = {rule.id: rule.name for rule in active_rules(policy)}
     known.update({name: rule_id for rule_id, name in list(known.items())})
+    failed = {name for f in failures for name in (f.rule_id, f.rule_name)}
+    for entry in entries:  # whether a failed rule's suppression is used cannot be known: never "unused"
+        if failed & set(entry.rules):
+            entry.used = True
     return suppressions.apply(findings, entries, known)
 
 
@@ -106,7 +118,13 @@ def restrict(document: dict[str, Any], policy: Policy, environment: str, attribu
 
 
 
-def run_rules(document: dict[str, Any], policy: Policy, environment: str) -> list[Finding]:
+def run_rules(document: dict[str, Any], policy: Policy, environment: str,
+              failures: list[RuleFailure] | None = None) -> list[Finding]:
+    """The findings of every active rule (built-in and the policy's custom rules) on one environment.
+
+    Each rule runs in an error envelope: one that raises is appended to ``failures`` (named,
+    with what it was judging and the traceback) and the others still run; the issues it
+    yielded before raising are kept. Without a ``failures`` list the exception propagates."""
     settings = policy.environments.get(environment, {})
 
     context = RuleContext(document, environment, settings, policy)
@@ -118,9 +136,61 @@ def run_rules(document: dict[str, Any], policy: Policy, environment: str) -> lis
         scope = setting.environments if setting.environments is not None else rule.environments
         if scope and environment not in scope:
             continue
-        issues = [issue for issue in rule.check(context) if _in_scope(issue, setting.paths, setting.exclude)]
-        findings.extend(group(rule, issues, setting.severity, environment))
+        issues: list[Issue] = []
+        try:
+            for issue in rule.check(context):
+                if _in_scope(issue, setting.paths, setting.exclude):
+                    issues.append(issue)
+            findings.extend(group(rule, issues, setting.severity, environment))
+        except Exception as exc:  # the envelope: a rule never takes the run down
+            if failures is None:
+                raise
+            failures.append(_failure(rule, environment, exc))
+            try:
+                findings.extend(group(rule, issues, setting.severity, environment))
+            except Exception:  # noqa: S110 - the failure is reported; these issues cannot be
+                pass
     return findings
+
+
+def _failure(rule: Any, environment: str, exc: Exception) -> RuleFailure:
+    file, line = _judged(exc.__traceback__)
+    return RuleFailure(rule.id, rule.name, environment, f"{type(exc).__name__}: {exc}", file, line,
+                       "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
+_JUDGED = ("site", "layer", "route")  # the locals rules name what they are judging
+
+
+def _judged(tb: TracebackType | None) -> tuple[str | None, int | None]:
+    """The place the rule was judging when it raised: the innermost frame's ``site``, ``layer``
+    (its source) or ``route`` local; else any inventory element (a dict with a file and a line)."""
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for names in (_JUDGED, None):
+        for frame in reversed(frames):
+            local = frame.f_locals
+            for value in ([local.get(name) for name in names] if names else list(local.values())):
+                place = _place(value)
+                if place is not None:
+                    return place
+    return None, None
+
+
+def _place(value: Any) -> tuple[str, int] | None:
+    if not isinstance(value, dict):
+        return None
+    where = value.get("source") if isinstance(value.get("source"), dict) else value
+    if isinstance(where.get("file"), str) and isinstance(where.get("line"), int):
+        return where["file"], where["line"]
+    return None
+
+
+def _same_failure(failure: RuleFailure) -> tuple[Any, ...]:
+    """A failure seen again in another environment (the same document): reported once, in the first."""
+    return failure.rule_id, failure.error, failure.file, failure.line
 
 
 def _in_scope(issue: Issue, paths: tuple[str, ...], exclude: tuple[str, ...]) -> bool:

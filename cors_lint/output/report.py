@@ -17,7 +17,8 @@ def summary(result: CheckResult) -> dict[str, Any]:
     inventory = result.inventory
     return {"files": inventory.files, "routes": inventory.route_count, "findings": len(result.findings),
             "by_severity": counts, "errors": len(inventory.errors), "environments": list(result.environments),
-            "suppressed": len(result.suppressed), "baseline": len(result.baselined)}
+            "suppressed": len(result.suppressed), "baseline": len(result.baselined),
+            "internal_errors": len(result.failures)}
 
 
 def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
@@ -30,6 +31,7 @@ def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
         "suppressed": [{**finding.as_json(), "suppression": suppression.as_json()}
                        for finding, suppression in result.suppressed],
         "errors": [error.as_json() for error in result.inventory.errors],
+        "internal_errors": [failure.as_json() for failure in result.failures],
         "summary": summary(result),
     }
 
@@ -38,10 +40,13 @@ def check_text(result: CheckResult, policy: Policy) -> str:
     lines = []
     for finding in result.findings:
         environment = f" [{finding.environment}]" if len(result.environments) > 1 else ""
-        lines.append(f"{finding.file}:{finding.line}:{finding.column + 1}: {finding.rule_id} {finding.message}"
+        lines.append(f"{finding.file}:{finding.line}:{finding.column + 1}: {finding.rule_id} {finding.with_condition()}"
                      f"{environment}")
     for error in result.inventory.errors:
         lines.append(f"{error.file}:{error.line or 1}:{error.column or 1}: cannot analyse: {error.message}")
+    for failure in result.failures:
+        where = f"{failure.file}:{failure.line or 1}:1" if failure.file is not None else str(result.inventory.root)
+        lines.append(f"{where}: internal error: {failure.describe()} (rerun with --verbose for the traceback)")
     counts = summary(result)
     by = counts["by_severity"]
     hidden = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
@@ -49,10 +54,17 @@ def check_text(result: CheckResult, policy: Policy) -> str:
     lines.append(f"{counts['findings']} findings ({by['error']} errors, {by['warning']} warnings, {by['note']} notes"
                  f"{hidden}) in {counts['files']} files, {counts['routes']} routes; {counts['errors']} files not "
                  f"analysed; policy {policy.source}")
+    if result.failures:
+        count = len(result.failures)
+        lines[-1] += f"; {count} rule{'s' if count > 1 else ''} failed (internal error)"
     return "\n".join(lines) + "\n"
 
 
 def exit_code(result: CheckResult, fail_on: str) -> int:
+    """2 when a rule failed (whatever ``fail_on`` says: its findings may be missing), else 1 for
+    findings at ``fail_on`` or above or files not analysed, else 0."""
+    if result.failures:
+        return 2
     threshold = _RANK[fail_on]
     failing = any(_RANK[f.severity] >= threshold for f in result.findings)
     return 1 if failing or result.inventory.errors else 0

@@ -124,7 +124,7 @@ def markdown(review: Review) -> str:
         out.append("No findings.")
     for f in review.findings:
         out += [f"### {f['rule_id']} {f['rule_name']} ({f['severity']}, {f['environment']})", "",
-                f"`{f['file']}:{f['line']}`: {f['message']}", ""]
+                f"`{f['file']}:{f['line']}`: {f['message']}", *_condition_markdown(f), ""]
         if f["attacker_origin"]:
             out += [f"Attacker origin: `{f['attacker_origin']}`", ""]
         if f["routes"]:
@@ -183,7 +183,8 @@ def html_page(review: Review) -> str:
     for f in review.findings:
         parts.append(f"<div class=\"finding {_e(f['severity'])}\"><p><span class=\"badge\">{_e(f['severity'])}</span> "
                      f"<strong>{_e(f['rule_id'])} {_e(f['rule_name'])}</strong> in {_e(f['environment'])} at "
-                     f"<code>{_e(f['file'])}:{_e(f['line'])}</code></p><p>{_e(f['message'])}</p>")
+                     f"<code>{_e(f['file'])}:{_e(f['line'])}</code></p><p>{_e(f['message'])}</p>"
+                     + (f"<p class=\"condition\">Only if {_e(f['condition'])}.</p>" if f.get("condition") else ""))
         if f["attacker_origin"]:
             parts.append(f"<p>Attacker origin: <code class=\"attacker\">{_e(f['attacker_origin'])}</code></p>")
         if f["routes"]:
@@ -204,3 +205,7 @@ def html_page(review: Review) -> str:
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _condition_markdown(finding: dict[str, Any]) -> list[str]:
+    return [f"Only if {finding['condition']}."] if finding.get("condition") else []

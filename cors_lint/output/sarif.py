@@ -6,7 +6,7 @@ from typing import Any
 
 from cors_lint import __version__
 from cors_lint.check.findings import Finding
-from cors_lint.check.result import CheckResult
+from cors_lint.check.result import CheckResult, RuleFailure
 from cors_lint.policy.custom_rules import active_rules
 from cors_lint.policy.loader import Policy
 
@@ -40,7 +40,7 @@ def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[s
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": finding.with_condition()},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(finding.line, 1), "startColumn": finding.column + 1},
@@ -52,10 +52,28 @@ def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[s
         result["ruleIndex"] = index[finding.rule_id]
     if finding.attacker_origin:
         result["properties"]["attackerOrigin"] = finding.attacker_origin
+    if finding.condition:
+        result["properties"]["condition"] = finding.condition
     if suppression is not None:
         result["suppressions"] = [{"kind": suppression.kind, "status": "accepted",
                                    "justification": suppression.reason or ""}]
     return result
+
+
+def _failure(failure: RuleFailure, index: dict[str, int]) -> dict[str, Any]:
+    """A rule that raised: an error notification associated with the rule (its results may be missing)."""
+    kind, _, message = failure.error.partition(": ")
+    notification: dict[str, Any] = {
+        "level": "error", "message": {"text": f"internal error: {failure.describe()}"},
+        "descriptor": {"id": "internal-error"}, "associatedRule": {"id": failure.rule_id},
+        "exception": {"kind": kind, "message": message}, "properties": {"environment": failure.environment}}
+    if failure.rule_id in index:
+        notification["associatedRule"]["index"] = index[failure.rule_id]
+    if failure.file is not None:
+        notification["locations"] = [{"physicalLocation": {
+            "artifactLocation": {"uri": failure.file, "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(failure.line or 1, 1)}}}]
+    return notification
 
 
 def render(result: CheckResult, policy: Policy) -> dict[str, Any]:
@@ -64,6 +82,7 @@ def render(result: CheckResult, policy: Policy) -> dict[str, Any]:
     notifications = [{"level": "error", "message": {"text": f"{e.file}: {e.message}"},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.file, "uriBaseId": "%SRCROOT%"}}}]}
                      for e in result.inventory.errors]
+    notifications += [_failure(failure, index) for failure in result.failures]
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -73,7 +92,7 @@ def render(result: CheckResult, policy: Policy) -> dict[str, Any]:
                                 "rules": [_rule(rule) for rule in rules]}},
             "automationDetails": {"id": f"cors-lint/{'+'.join(result.environments)}/"},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": result.inventory.root.as_uri() + "/"}},
-            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+            "invocations": [{"executionSuccessful": not result.failures, "toolExecutionNotifications": notifications}],
             "results": [_result(f, index) for f in result.findings]
             + [_result(f, index, s) for f, s in result.suppressed],
         }],

@@ -19,7 +19,10 @@ def _resources(site_options: dict):
     if isinstance(value, dict):
         return {key: opts for key, opts in value.items()}
     if isinstance(value, list) and value and all(isinstance(i, list) and len(i) == 2 for i in value):
-        return {_pattern(key): opts for key, opts in value}
+        patterns = [_pattern(key) for key, _ in value]
+        if any(isinstance(pattern, (dict, list)) for pattern in patterns):
+            return None  # a pattern that cannot be known ({"unknown": ...}): the order they are tried in neither
+        return {pattern: opts for pattern, (_, opts) in zip(patterns, value)}
     return None
 
 

@@ -7,7 +7,8 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        for entry in origins_of(layer) + (layer["options"].get("allow_headers") or []):
+        headers = layer["options"].get("allow_headers")
+        for entry in origins_of(layer) + (headers if isinstance(headers, list) else []):  # not {"unknown": ...}
             if not is_regex(entry):
                 continue
             pattern = compiled(entry)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from appgen import generate_project  # noqa: E402
-from oracle import compare_app, load_app, write_project  # noqa: E402
+from oracle import ENVIRONMENT_VARIABLES, RUNTIME, compare_app, load_app, write_project  # noqa: E402
 
 from cors_lint.check.checker import check_paths  # noqa: E402
 from cors_lint.engine.analysis import analyze  # noqa: E402
@@ -42,12 +42,12 @@ TOKENS = ["(", ")", "[", "]", "{", "}", ":", ",", "CORS(", "app", "@", "def", "l
 def test_generated_projects_analyse_deterministically_and_match_flask_cors(seed, tmp_path_factory):
     directory = tmp_path_factory.mktemp("fuzz")
     write_project(directory, generate_project(seed))
-    first = json.dumps(inventory_json(analyze([directory], flask_cors.__version__)))
-    second = json.dumps(inventory_json(analyze([directory], flask_cors.__version__)))
+    first = json.dumps(inventory_json(analyze([directory], flask_cors.__version__, RUNTIME)))
+    second = json.dumps(inventory_json(analyze([directory], flask_cors.__version__, RUNTIME)))
     assert first == second
     document = json.loads(first)
     assert document["errors"] == []
-    for var in ("GEN_ORIGIN", "GEN_LIST", "GEN_UNSET", "GEN_MODE", "GEN_CONF"):
+    for var in ENVIRONMENT_VARIABLES:
         os.environ.pop(var, None)
     problems = compare_app(load_app(directory), document)
     assert not problems, problems[:3]
@@ -89,5 +89,6 @@ def test_mutated_example_never_crashes_the_linter(mutation, tmp_path_factory):
     inventory = inventory_json(analyze([project]))
     assert all(error["kind"] in ("syntax", "encoding", "empty") for error in inventory["errors"]), inventory["errors"]
     result = check_paths([project], load("recommended"))
+    assert not result.failures, [failure.traceback for failure in result.failures]  # no rule raised
     assert json.dumps([f.as_json() for f in result.findings]) == json.dumps(
         [f.as_json() for f in check_paths([project], load("recommended")).findings])
