@@ -1,6 +1,8 @@
 """The result cache: an unchanged project is re-checked at about the cost of stat()-ing its files.
 
-Two stores under ``<project>/.cors-lint-cache/``:
+Two stores under ``<project>/.cors-lint-cache/`` (or, with ``--cache-dir`` /
+``$CORS_LINT_CACHE_DIR``, under a folder of the project's in that directory: see
+``checker.cache_directory``):
 
 * ``files.json``, a stat memo: for each file, its (size, mtime, ctime, inode) when it was last
   read, its content hash and its prefilter verdict. A file is re-read when any of those
@@ -15,9 +17,12 @@ Two stores under ``<project>/.cors-lint-cache/``:
 
 Every write is atomic (temporary file + rename), so concurrent runs see a whole entry or
 none; an entry that cannot be read, does not parse or fails its checksum is ignored and
-overwritten. The checksum is an HMAC with a key kept outside the project, so entries that
-arrive with the code being checked (a pull request committing a forged clean result) are
-never trusted. A cache directory that cannot be written is silently not used.
+overwritten. The checksum is an HMAC with a key kept outside the project (this machine's, or
+one derived from ``$CORS_LINT_CACHE_KEY``, a secret the CI runners that share a restored cache
+share), so entries that arrive with the code being checked (a pull request committing a forged
+clean result) are never trusted. A cache directory that cannot be written is silently not used.
+At most ``MAX_RESULTS`` results are kept (the oldest go): a CI cache saved after every commit
+does not grow without bound.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from cors_lint.engine.project import FileError, SourceFile, Verdict, read, verdi
 
 FORMAT = 1
 RACY_WINDOW_NS = 2_000_000_000
+MAX_RESULTS = 64
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class ResultCache:
         if any(not digest for digest in dependencies.values()):
             return  # an unreadable file the result depends on: nothing to compare with next time
         write_document(self.directory / "results" / f"{key}.json", {"dependencies": dependencies, "result": result})
+        _prune(self.directory / "results", MAX_RESULTS)
 
     def save(self) -> None:
         if self._memo_changed:
@@ -128,4 +135,18 @@ class ResultCache:
                           for directory, files in directories.items() if isinstance(files, dict)}
 
 
-
+def _prune(directory: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently written results (a concurrent run may remove
+    the same ones, or read one as it goes: it then reads as absent)."""
+    try:
+        entries = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(directory)
+                   if entry.name.endswith(".json")]
+    except OSError:
+        return
+    if len(entries) <= keep:
+        return
+    for _, path in sorted(entries)[:-keep]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

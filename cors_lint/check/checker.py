@@ -7,6 +7,7 @@ interpreter and the rule catalogue) is imported only on a cache miss.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import date
@@ -14,23 +15,47 @@ from pathlib import Path
 
 from cors_lint.check import cache as caching
 from cors_lint.check.result import CheckResult, result_from_json, result_to_json
-from cors_lint.core.store import CACHE_DIR_NAME
+from cors_lint.core.store import CACHE_DIR_NAME, shared_key_problem
 from cors_lint.engine.pins import pin_files
 from cors_lint.engine.project import Survey, project_root, survey
 from cors_lint.policy.loader import Policy
+
+CACHE_DIR_VARIABLE = "CORS_LINT_CACHE_DIR"
+
+
+def cache_directory(start: Path, configured: Path | None = None) -> Path:
+    """Where the cache of the project holding ``start`` lives.
+
+    By default ``<project>/.cors-lint-cache/``. With ``--cache-dir DIR`` (``configured``) or
+    ``$CORS_LINT_CACHE_DIR``, a directory of its own under DIR, named after the project's path,
+    and the project's own ``.cors-lint-cache/`` is neither read nor written: DIR can live outside
+    the checkout, where a CI cache action saves and restores it. The place comes from the command
+    line or the environment only, never from a file of the project under review. Either way an
+    entry is used only when it verifies with the signing key (``core.store``)."""
+    root = project_root(start)
+    chosen = configured if configured is not None else (os.environ.get(CACHE_DIR_VARIABLE) or None)
+    if chosen is None:
+        return root / CACHE_DIR_NAME
+    base = Path(chosen).expanduser().absolute()
+    tag = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return base / f"{root.name or 'root'}-{tag}" / CACHE_DIR_NAME
 
 
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
                 flask_cors_version: str | None = None, inline_suppressions: bool = True,
                 exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
-                workers: int = 0) -> CheckResult:
-    """Check a project; with ``cache``, reuse the stored result of an identical earlier run."""
+                workers: int = 0, cache_dir: Path | None = None) -> CheckResult:
+    """Check a project; with ``cache``, reuse the stored result of an identical earlier run (kept
+    in ``cache_directory(root, cache_dir)``)."""
     files = survey(paths, exclude)
     if not cache:
         return _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
+    problem = shared_key_problem()
+    if problem is not None:  # a $CORS_LINT_CACHE_KEY too short to be a key: exit 2, nothing read or written
+        raise ValueError(problem)
     root, index = files.root, files.index
     pins = pin_files(root)
-    store = caching.ResultCache(project_root(root) / CACHE_DIR_NAME)
+    store = caching.ResultCache(cache_directory(root, cache_dir))
     states = store.snapshot(index + [f for f in pins if f.rel not in {s.rel for s in index}])
     files.verdicts = {rel: state.verdict for rel, state in states.items()}
     # today's date: suppressions expire
@@ -64,7 +89,7 @@ def _suppression_files(result: CheckResult) -> set[str]:
 def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
                   flask_cors_version: str | None = None, inline_suppressions: bool = True,
                   exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
-                workers: int = 0) -> CheckResult:
+                  workers: int = 0, cache_dir: Path | None = None) -> CheckResult:
     """``check_paths`` for what a user names on the command line.
 
     Files named one by one (as pre-commit passes them) are checked in the context of their
@@ -75,11 +100,11 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
     if changed is None:
         return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude,
-                           demand_driven, cache, workers)
+                           demand_driven, cache, workers, cache_dir)
     roots = {project_root(f) for f in changed}
     root = Path(os.path.commonpath([str(r) for r in roots]))
     result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude,
-                         demand_driven, cache, workers)
+                         demand_driven, cache, workers, cache_dir)
     if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
         return result
     wanted = set(changed)

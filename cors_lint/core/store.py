@@ -1,9 +1,10 @@
 """Signed documents in a cache directory (``.cors-lint-cache/``): the result cache and the policy
 memo store their entries here.
 
-Every write is atomic. Each entry carries an HMAC made with a key kept outside the project,
-so an entry that arrives with the code being checked (a committed, forged clean result) does
-not verify and is ignored; a missing, corrupt or foreign entry reads as absent.
+Every write is atomic. Each entry carries an HMAC made with a key kept outside the project
+(a random key of this machine, or one derived from ``$CORS_LINT_CACHE_KEY``, a CI secret), so
+an entry that arrives with the code being checked (a committed, forged clean result) does not
+verify and is ignored; a missing, corrupt or foreign entry reads as absent.
 """
 
 from __future__ import annotations
@@ -18,20 +19,30 @@ from typing import Any
 
 from cors_lint import __version__
 from cors_lint.core.files import write_atomic
+from cors_lint.core.limits import CACHE_ENTRY_BYTES, read_bounded
 
 CACHE_DIR_NAME = ".cors-lint-cache"
 
+_HEADER_BYTES = 1024  # the envelope line: {"tool": ..., "checksum": ...} is about 120 bytes
+
+
 def read_document(path: Path) -> dict[str, Any] | None:
-    """A stored document, or None when it is missing, unreadable, corrupt or from another tool."""
+    """A stored document, or None when it is missing, unreadable, corrupt, from another tool or
+    larger than ``CACHE_ENTRY_BYTES`` (a planted ``.cors-lint-cache/`` can hold anything: its
+    size is checked before it is read, its envelope and checksum before its body is parsed)."""
     try:
-        header, _, body = path.read_bytes().partition(b"\n")
-        envelope = json.loads(header)
-        if envelope.get("tool") != tool_fingerprint() or not hmac.compare_digest(str(envelope.get("checksum")),
-                                                                               _checksum(body)):
+        data = read_bounded(path, CACHE_ENTRY_BYTES, "cache entry")  # (FIFOs refused: never blocks)
+        header_end = data.find(b"\n", 0, _HEADER_BYTES)
+        if header_end < 0:
             return None
-        document = json.loads(body)
+        envelope = json.loads(data[:header_end])
+        if not isinstance(envelope, dict) or envelope.get("tool") != tool_fingerprint():
+            return None
+        if not hmac.compare_digest(str(envelope.get("checksum")), _checksum(memoryview(data)[header_end + 1:])):
+            return None
+        document = json.loads(data[header_end + 1:])
         return document if isinstance(document, dict) else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # InputError is a ValueError
         return None
 
 
@@ -66,20 +77,49 @@ def _prepare(directory: Path) -> None:
                  durable=False)
 
 
-def _checksum(body: bytes) -> str:
+def _checksum(body: bytes | memoryview) -> str:
     """An HMAC with this machine's cache key: an entry that came with the code under review (a
     committed ``.cors-lint-cache/`` forging a clean result) does not verify and is ignored."""
     return hmac.new(_machine_key(), body, hashlib.sha256).hexdigest()
 
 
+KEY_VARIABLE = "CORS_LINT_CACHE_KEY"
+MIN_KEY_CHARACTERS = 32  # `openssl rand -hex 32` gives 64
+
 _KEY: bytes | None = None
 
 
+def shared_key_problem() -> str | None:
+    """Why ``$CORS_LINT_CACHE_KEY`` cannot sign the cache, or None when it can or is not set.
+
+    Empty counts as not set: a pull request from a fork sees its CI secret as an empty string,
+    and such a run must neither fail nor reuse anything. A key that is set but short is refused
+    (the command exits 2) rather than used: a guessable key would let a pull request sign a
+    forged clean result."""
+    secret = os.environ.get(KEY_VARIABLE, "").strip()
+    if secret and len(secret) < MIN_KEY_CHARACTERS:
+        return (f"${KEY_VARIABLE} has {len(secret)} characters, fewer than the {MIN_KEY_CHARACTERS} a cache "
+                f"signing key needs (make one with `openssl rand -hex 32`; unset it, or pass --no-cache, to run "
+                f"without a shared cache)")
+    return None
+
+
 def _machine_key() -> bytes:
-    """A random key kept outside any project (``$XDG_CACHE_HOME/cors-lint/key``, mode 0600); when
-    it cannot be stored, a key for this process only (the cache then lasts one run)."""
+    """The key that signs and verifies cache entries; never one the code under review can know.
+
+    With ``$CORS_LINT_CACHE_KEY`` set (a CI secret shared by the runners that restore the cache),
+    a key derived from it, held in memory only. Otherwise a random key kept outside any project
+    (``$XDG_CACHE_HOME/cors-lint/key``, mode 0600), so on a fresh CI runner nothing restored is
+    trusted; when it cannot be stored, a key for this process only (the cache then lasts one run)."""
     global _KEY
     if _KEY is None:
+        secret = os.environ.get(KEY_VARIABLE, "").strip()
+        if secret:
+            # a short key is refused before any entry is read (checker / cli); should one still
+            # get here, nothing is signed with it: a random key that verifies nothing stored
+            _KEY = (secrets.token_bytes(32) if shared_key_problem() is not None
+                    else hmac.new(secret.encode("utf-8", "surrogateescape"), b"cors-lint cache signing key v1", hashlib.sha256).digest())
+            return _KEY
         try:
             home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cors-lint"
         except (RuntimeError, KeyError):  # no home directory at all
@@ -108,15 +148,17 @@ _TOOL: str | None = None
 
 
 def tool_fingerprint() -> str:
-    """The version plus the size and mtime of the package's own files: a changed cors-lint
-    (an upgrade, or an edit in a development checkout) never reads an older tool's results."""
+    """The version plus the content of the package's own files: a changed cors-lint (an upgrade,
+    or an edit in a development checkout) never reads an older tool's results, and the same
+    release installed afresh (a CI runner: pip gives every file the install time as mtime) reads
+    the results a CI cache restores. Hashing ~0.8 MB costs ~3 ms."""
     global _TOOL
     if _TOOL is None:
         package = Path(__file__).parents[1]  # the whole cors_lint package
         parts = [__version__]
         for path in sorted(package.rglob("*")):
             if path.suffix in (".py", ".yaml", ".json") and "__pycache__" not in path.parts:
-                info = path.stat()
-                parts.append(f"{path.relative_to(package).as_posix()}:{info.st_size}:{info.st_mtime_ns}")
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                parts.append(f"{path.relative_to(package).as_posix()}:{digest}")
         _TOOL = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
     return _TOOL
