@@ -81,12 +81,13 @@ JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", min=0, help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
 
 
-def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0):
+def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0,
+             assumptions=None):
     from cors_lint.engine.analysis import analyze
     from cors_lint.engine.project import UsageError
 
     try:
-        return analyze(paths, flask_cors_version, demand_driven=demand_driven, workers=workers)
+        return analyze(paths, flask_cors_version, assumptions, demand_driven=demand_driven, workers=workers)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -115,6 +116,11 @@ def check(
                                                            "to a baseline file and exit 0.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache "
                                            "(.cors-lint-cache/ in the project).")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option(
+        "--cache-dir", envvar="CORS_LINT_CACHE_DIR", show_envvar=True,
+        help="Keep the cache under this directory (one folder per project) instead of .cors-lint-cache/ in the "
+             "project, e.g. outside the checkout for a CI cache action. Entries are signed: with "
+             "$CORS_LINT_CACHE_KEY (a CI secret, 32+ characters) runners that share it reuse each other's.")] = None,
     no_prefilter: NoPrefilterOption = False,
     jobs: JobsOption = 0,
 ) -> None:
@@ -124,7 +130,14 @@ def check(
     settings = _settings(paths)
     output_format = output_format or CheckFormat(settings.format or "text")
     fail_on = fail_on or Severity(settings.fail_on or "warning")
-    policy = _policy(policy_file, paths, cache=not no_cache)
+    if not no_cache:
+        from cors_lint.core.store import shared_key_problem
+
+        problem = shared_key_problem()  # refused before any cache entry (the policy memo's too) is read
+        if problem is not None:
+            typer.echo(f"cors-lint: error: {problem}", err=True)
+            raise typer.Exit(2)
+    policy = _policy(policy_file, paths, cache=not no_cache, cache_dir=cache_dir)
     if environment is not None and environment not in policy.environments:
         typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
                    f"{', '.join(sorted(policy.environments))})", err=True)
@@ -135,7 +148,8 @@ def check(
     try:
         result = check_targets(paths, policy, environment, flask_cors_version,
                                inline_suppressions=not no_inline_suppressions, exclude=settings.exclude,
-                               demand_driven=not no_prefilter, cache=not no_cache, workers=jobs)
+                               demand_driven=not no_prefilter, cache=not no_cache, workers=jobs,
+                               cache_dir=cache_dir)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -144,7 +158,7 @@ def check(
     if write_baseline is not None:
         baselines.write(write_baseline, result.findings)
         typer.echo(f"cors-lint: wrote {len(result.findings)} findings to {write_baseline}", err=True)
-        raise typer.Exit(0)
+        raise typer.Exit(_rule_failures(result))  # a rule that raised: the baseline may lack its findings
     if baseline is not None:
         try:
             result.findings, result.baselined = baselines.split(result.findings, baselines.read(baseline))
@@ -152,7 +166,19 @@ def check(
             typer.echo(f"cors-lint: error: {exc}", err=True)
             raise typer.Exit(2) from None
     _emit(render_check(result, policy, output_format.value), output)
+    _rule_failures(result)
     raise typer.Exit(exit_code(result, fail_on.value))
+
+
+def _rule_failures(result) -> int:
+    """Print the rules that raised (the other rules' findings were reported) on stderr, with their
+    tracebacks under --verbose; 2 when one did, else 0."""
+    for failure in result.failures:
+        if _verbose:
+            typer.echo(failure.traceback.rstrip("\n"), err=True)
+        hint = "" if _verbose else " (rerun with --verbose for the traceback)"
+        typer.echo(f"cors-lint: internal error: {failure.describe()}{hint}", err=True)
+    return 2 if result.failures else 0
 
 
 def render_check(result, policy, output_format: str) -> str:
@@ -196,7 +222,7 @@ def _settings(paths: list[Path]):
         raise typer.Exit(2) from None
 
 
-def _policy(policy_file: Path | None, paths: list[Path], cache: bool = False):
+def _policy(policy_file: Path | None, paths: list[Path], cache: bool = False, cache_dir: Path | None = None):
     """The policy to check against; with ``cache``, a policy validated before is read from the
     project's cache directory (no YAML parsing, no schema validation)."""
     from cors_lint.policy import PolicyError
@@ -205,10 +231,9 @@ def _policy(policy_file: Path | None, paths: list[Path], cache: bool = False):
     start = paths[0] if paths else Path(".")
     memo = None
     if cache and start.exists():
-        from cors_lint.core.store import CACHE_DIR_NAME
-        from cors_lint.engine.project import project_root
+        from cors_lint.check.checker import cache_directory
 
-        memo = project_root(start) / CACHE_DIR_NAME
+        memo = cache_directory(start, cache_dir)
     try:
         return load(policy_file, memo) if policy_file is not None else discover(start, memo)
     except PolicyError as exc:
@@ -266,6 +291,7 @@ def report(
     built = review.build(result, policy)
     text = review.html_page(built) if output_format is ReportFormat.html else review.markdown(built)
     _emit(text, output)
+    raise typer.Exit(_rule_failures(result))
 
 
 @app.command("diff")
@@ -350,11 +376,25 @@ def inventory(
     flask_cors_version: VersionOption = None,
     no_prefilter: NoPrefilterOption = False,
     jobs: JobsOption = 0,
+    environment: Annotated[Optional[str], typer.Option(
+        "--env", help="Analyse with a policy environment's assumptions (its `env:` values and `debug`); "
+                      "default: none, so flags from the environment are followed both ways.")] = None,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
     from cors_lint.engine.inventory import dumps, inventory_json, inventory_text
 
-    result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs)
+    assumptions = None
+    if environment is not None:
+        from cors_lint.check.run import assumptions_for
+
+        policy = _policy(None, list(paths))
+        if environment not in policy.environments:
+            typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
+                       f"{', '.join(sorted(policy.environments))})", err=True)
+            raise typer.Exit(2)
+        assumptions = assumptions_for(policy, environment)
+    result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs,
+                      assumptions=assumptions)
     if output_format is InventoryFormat.json:
         typer.echo(dumps(inventory_json(result)), nl=False)
     else:
@@ -372,9 +412,13 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return ["check", *argv]
 
 
+_verbose = False  # --verbose: print tracebacks (of the run, or of a rule that raised)
+
+
 def main(argv: list[str] | None = None) -> None:
+    global _verbose
     args = _with_default_command(list(sys.argv[1:] if argv is None else argv))
-    verbose = "--verbose" in args
+    verbose = _verbose = "--verbose" in args
     args = [a for a in args if a != "--verbose"]
     try:
         app(args=args, prog_name="cors-lint", standalone_mode=True)

@@ -150,4 +150,5 @@ def test_inventory_takes_the_same_analysis_options_as_check(tmp_path):
     routes = json.loads(default.stdout)["routes"]
     assert routes == json.loads(full.stdout)["routes"]
     assert [(r["path"], [layer["source"]["kind"] for layer in r["cors"]]) for r in routes] == [
-        ("/static/<path:filename>", ["extension"])]
+        ("/static/<path:filename>", ["extension"]),
+        ({"unlisted": "/*", "reason": "no route of this app was found"}, ["extension"])]

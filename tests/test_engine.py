@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from helpers import inventory_of, route, sites
+from helpers import inventory_of, route, sites, write
+
+from cors_lint.engine.analysis import analyze
+from cors_lint.engine.inventory import inventory_json
 
 
 # ---------------------------------------------------------------------------- recognition
@@ -246,22 +249,54 @@ def test_what_cannot_be_known_is_an_explicit_unknown(tmp_path):
     assert any(reason.startswith("origins:") for reason in options["unknown"])
 
 
-def test_environment_dependent_branch_uses_the_code_default_and_says_so(tmp_path):
-    doc = inventory_of(tmp_path, {"app.py": """
-        import os
-        from flask import Flask
-        from flask_cors import CORS
-        app = Flask(__name__)
-        if os.getenv("APP_ENV", "production") == "production":
-            CORS(app, origins="https://prod.example.com")
-        else:
-            CORS(app, origins="*")
-        @app.route("/x")
-        def x(): return "x"
-    """})
-    [layer] = route(doc, "/x")["cors"]
-    assert layer["options"]["origins"] == ["https://prod.example.com"]
-    assert "APP_ENV" in layer["condition"]
+ENV_BRANCHES = """
+    import os
+    from flask import Flask
+    from flask_cors import CORS
+    app = Flask(__name__)
+    if os.getenv("APP_ENV", "production") == "production":
+        CORS(app, origins="https://prod.example.com")
+    else:
+        CORS(app, origins="*")
+    if os.environ.get("ENABLE_CORS"):
+        CORS(app, supports_credentials=True, resources=r"/me")
+    if not os.environ.get("STRICT"):
+        CORS(app, origins="https://lax.example.com", resources=r"/lax")
+    @app.route("/x")
+    def x(): return "x"
+    @app.route("/me")
+    def me(): return "me"
+    @app.route("/lax")
+    def lax(): return "lax"
+"""
+
+
+def test_a_flag_from_the_environment_is_followed_both_ways_and_named(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": ENV_BRANCHES})
+    by_origin = {tuple(layer["options"]["origins"]): layer["condition"] for layer in route(doc, "/x")["cors"]}
+    assert by_origin == {
+        ("https://prod.example.com",):
+            '`os.getenv("APP_ENV", "production") == "production"` is true ($APP_ENV from the environment)',
+        ("*",): '`os.getenv("APP_ENV", "production") == "production"` is false ($APP_ENV from the environment)',
+    }
+    assert [layer["condition"] for layer in route(doc, "/me")["cors"] if layer["options"]["supports_credentials"]] \
+        == ["$ENABLE_CORS is set"]
+    assert [layer["condition"] for layer in route(doc, "/lax")["cors"]
+            if layer["options"]["origins"] == ["https://lax.example.com"]] == ["$STRICT is not set"]
+
+
+def test_a_flag_the_environment_pins_takes_one_branch(tmp_path):
+    from cors_lint.core.values import Assumptions
+
+    write(tmp_path, {"app.py": ENV_BRANCHES})
+    pinned = Assumptions(env=(("APP_ENV", "staging"), ("ENABLE_CORS", "1")), unset=("STRICT",))
+    doc = inventory_json(analyze([tmp_path], assumptions=pinned))
+    [layer] = [layer for layer in route(doc, "/x")["cors"]]
+    assert layer["options"]["origins"] == ["*"] and "APP_ENV" in layer["condition"]
+    assert [layer.get("condition") for layer in route(doc, "/me")["cors"]
+            if layer["options"]["supports_credentials"]] == [
+        '`os.environ.get("ENABLE_CORS")` is True with $ENABLE_CORS as the environment assumes']
+    assert any(layer["options"]["origins"] == ["https://lax.example.com"] for layer in route(doc, "/lax")["cors"])
 
 
 def test_unknown_condition_marks_both_branches(tmp_path):
@@ -466,7 +501,9 @@ def test_scanned_code_is_never_executed(tmp_path):
         sys.exit(3)
     """})
     assert not marker.exists()
-    assert len(doc["routes"]) == 1  # the static route: analysis went on past sys.exit()
+    # the static route, and the app's CORS judged for the routes it may have: analysis went on past sys.exit()
+    assert [r["path"] for r in doc["routes"]] == [
+        "/static/<path:filename>", {"unlisted": "/*", "reason": "no route of this app was found"}]
 
 
 def test_output_is_deterministic(tmp_path):

@@ -35,6 +35,15 @@ class TimeDelta:
 
 
 @dataclass(frozen=True)
+class Unlisted:
+    """The path of the routes of an app that cors-lint cannot list, which a resource pattern
+    (``/api/*``) may match: CORS that applies to them is judged all the same."""
+
+    pattern: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class FromEnv:
     """A value read from an environment variable; ``value`` is the fallback written in the code."""
 
@@ -133,6 +142,8 @@ def to_json(value: Any) -> Any:
         return {"regex": value.pattern, "flags": regex_flag_names(value.flags)}
     if isinstance(value, TimeDelta):
         return {"timedelta_seconds": value.seconds}
+    if isinstance(value, Unlisted):
+        return {"unlisted": value.pattern, "reason": value.reason}
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     if isinstance(value, (set, frozenset)):
@@ -152,6 +163,11 @@ class Assumptions:
 
     env: tuple[tuple[str, str], ...] = ()
     debug: bool | None = None
+    unset: tuple[str, ...] = ()  # variables assumed absent: the code's fallback applies, on one branch only
 
     def value(self, var: str) -> str | None:
         return dict(self.env).get(var)
+
+    def pins(self, var: str) -> bool:
+        """Is the variable's value fixed by the assumptions (set to a value, or known to be unset)?"""
+        return var in dict(self.env) or var in self.unset

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cors_lint.core.semantics import CONFIG_KEYS
-from cors_lint.core.values import strip_env
+from cors_lint.core.values import Unknown, strip_env, unwrap
 from cors_lint.engine.objects import ClassObj, FunctionObj, Location
 
 _sequence = itertools.count()
@@ -92,6 +92,8 @@ class RouteDecl:
     location: Location
     condition: str | None = None
     view_attrs: dict[str, Any] | None = None  # the view's attributes when an app route was added
+    # app.config["PROVIDE_AUTOMATIC_OPTIONS"] when an app route was added (a 1-tuple)
+    automatic_options: tuple[Any] | None = None
 
 
 @dataclass(eq=False)
@@ -106,6 +108,9 @@ class AppObj:
     static_url_path: Any = "/static"
     extra_config: dict[str, Any] = field(default_factory=dict)
     config_classes: list[str] = field(default_factory=list)  # names given to app.config.from_object
+    # why some of the app's routes cannot be listed (an extension cors-lint does not model, an app
+    # object it cannot see), and where
+    unlisted: list[tuple[str, Location]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -117,6 +122,9 @@ class BlueprintObj:
     routes: list[RouteDecl] = field(default_factory=list)
     hooks: list[Any] = field(default_factory=list)
     children: list[tuple[Any, dict[str, Any], Location]] = field(default_factory=list)
+    # what extensions recorded with ``Blueprint.record``, run when the blueprint (or a parent) is
+    # registered on an app: (library, callback(app, call)); each library's model runs its own
+    deferred: list[tuple[str, Any]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -160,6 +168,64 @@ class ClassView:
 
     cls: ClassObj
     name: Any
+    # the class's MRO when as_view ran: project classes, and the library classes' known attributes
+    # (``models.flask_views.linearize``); None: look through the project classes only
+    mro: list[Any] | None = None
+
+
+@dataclass(eq=False)
+class LibraryDecorator:
+    """What a library's decorator factory returns (``@blp.route(...)``, ``@app.input(...)``):
+    ``apply(engine, value, node, frame)`` does what the library does to the decorated value and
+    returns what the name is bound to."""
+
+    apply: Any
+    name: str = ""
+
+
+@dataclass(eq=False)
+class ErrorRouter:
+    """An extension's error router, patched over ``app.handle_exception`` / ``handle_user_exception``
+    (Flask-RESTful's and Flask-RESTX's ``Api``): it answers the errors of its own endpoints itself
+    and passes the others on. ``installed`` maps each app (by id) to the statement clock when it
+    was patched in: flask-cors's exception wrappers installed before it never see those errors."""
+
+    library: str
+    installed: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ResourceView:
+    """A view class as an API framework registers it (Flask-RESTful / Flask-RESTX ``Api``):
+    ``view`` (``cls.as_view(endpoint)``, the class's own ``decorators`` inside) wrapped by the
+    framework's output function, then by ``decorators`` (the Api's, a namespace's; innermost
+    first). Each request runs the method it dispatches to through the class's
+    ``method_decorators``; errors of the view are answered by ``error_router``."""
+
+    view: ClassView
+    decorators: list[Any] = field(default_factory=list)
+    error_router: ErrorRouter | None = None
+    library: str = ""
+
+
+@dataclass(eq=False)
+class ErrorView:
+    """A view that answers every request with an HTTP error (Flask-RESTX's API root aborts with
+    404): its responses are error responses, whatever the request."""
+
+    name: str
+    reason: str
+
+
+@dataclass(eq=False)
+class PrefixedRule:
+    """A rule an extension completes when its blueprint is registered (Flask-RESTful and
+    Flask-RESTX patch ``BlueprintSetupState.add_url_rule``): ``build(url_prefix)`` gives the path
+    (parts concatenated as they are), and the endpoint is named after the blueprint object's own
+    name, not the name it is registered under nor its parents'."""
+
+    build: Any  # Callable[[str | None], Any]
+    text: str = ""  # the rule as written, for messages
 
 
 @dataclass(eq=False)
@@ -194,6 +260,10 @@ def view_name(view: Any) -> str | None:
         return view_name(view.inner)  # update_wrapper keeps the name
     if isinstance(view, ClassView):
         return view.name if isinstance(view.name, str) else None
+    if isinstance(view, ResourceView):
+        return view_name(view.view)
+    if isinstance(view, ErrorView):
+        return view.name
     return None
 
 
@@ -204,3 +274,59 @@ def view_attributes(view: Any) -> dict[str, Any]:
     if isinstance(view, CrossOriginView):
         return view.attrs
     return {}
+
+
+# ---------------------------------------------------------------------------- view classes
+METHOD_VIEW = "flask.views.MethodView"
+MISSING = object()  # an attribute no class in the MRO defines
+
+
+@dataclass(eq=False)
+class LibraryClass:
+    """A library class in a view class's MRO: what it defines (the registry's ``class_attributes``),
+    or None when no model says."""
+
+    qualname: str
+    attributes: dict[str, Any] | None
+
+
+def lookup(mro: list[Any], name: str) -> Any:
+    """``getattr(cls, name)`` along an MRO (``ClassObj`` and ``LibraryClass`` entries): the value,
+    ``MISSING``, or Unknown when a class on the way is one cors-lint cannot see."""
+    for klass in mro:
+        if isinstance(klass, ClassObj):
+            if name in klass.namespace:
+                return unwrap(klass.namespace[name])
+        elif klass.attributes is None:
+            return Unknown(f"{name} may come from {klass.qualname.strip('<>')}, which cors-lint does not model")
+        elif name in klass.attributes and name != "__bases__":
+            return klass.attributes[name]
+    return MISSING
+
+
+def class_lookup(cls: ClassObj, name: str, mro: list[Any] | None = None) -> Any:
+    """``getattr(cls, name)``: along ``mro`` when known (``ClassView.mro``), else through the
+    project classes only (library bases taken to define nothing)."""
+    if mro is None:
+        mro = []
+        pending: list[Any] = [cls]
+        while pending:
+            klass = strip_env(pending.pop(0))
+            if isinstance(klass, ClassObj) and klass not in mro:
+                mro.append(klass)
+                pending.extend(klass.bases)
+    return lookup(mro, name)
+
+
+def is_method_view(mro: list[Any]) -> bool:
+    return any(isinstance(k, LibraryClass) and k.qualname == METHOD_VIEW for k in mro)
+
+
+@dataclass(eq=False)
+class ConfigDecoratedView:
+    """A view that wraps itself, on each request, in the decorators listed in ``app.config[key]``
+    (APIFlask's spec and docs views: ``SPEC_DECORATORS``...): Flask sees a plain function (no
+    ``required_methods``), and the decorators are the config's when the app serves."""
+
+    name: str
+    key: str

@@ -3,31 +3,39 @@ models, find hand-written headers, and resolve every app's routes into an ``Inve
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from typing import Any
 
 import libcst as cst
 
-from cors_lint.core.values import Assumptions, Unknown, strip_env
-from cors_lint.core.versions import FlaskCorsVersion
+from cors_lint.core.values import Assumptions, Unknown, env_vars, strip_env, unwrap
+from cors_lint.core.versions import FlaskCorsVersion, parse_version
 from cors_lint.engine.app_objects import Site
-from cors_lint.engine.interpreter import Interpreter
+from cors_lint.engine.config_reads import ConfigRead, ConfigReadFinder
+from cors_lint.engine.entry_points import declared_entry_points
+from cors_lint.engine.interpreter import Interpreter, flag_conditions
 from cors_lint.engine.inventory import Inventory, route_json
-from cors_lint.engine.manual_headers import ManualHeaderFinder
+from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
 from cors_lint.engine.models import REGISTRY
-from cors_lint.engine.objects import LibSymbol
-from cors_lint.engine.project import ParseMemo, Scan, Survey
+from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.engine.project import FileError, ParseMemo, Scan, SourceFile, Survey
 from cors_lint.engine.resolve import Route, resolve_app
-from cors_lint.engine.scopes import Frame
-from cors_lint.engine.walk import walk
+from cors_lint.engine.scopes import Frame, ModuleState
+from cors_lint.engine.walk import children, walk
 
 
 def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions: Assumptions | None,
             demand_driven: bool, workers: int, parse_memo: ParseMemo | None) -> Inventory:
     interpreter = Interpreter(files.root, files.files, REGISTRY, files.index, assumptions, demand_driven, workers,
                               parse_memo)
-    interpreter.errors.extend(scanned.problems)
-    interpreter.run(scanned.entries)
+    copied = _in_library_copies(interpreter, [source for source, _ in scanned.entries], scanned.problems)
+    interpreter.errors.extend(problem for problem in scanned.problems if problem.file not in copied)
+    interpreter.run([entry for entry in scanned.entries if entry[0].rel not in copied],
+                    declared_entry_points(files.root))
+    version = _version_of_copy(interpreter, version)
     manual_sites = _manual_header_sites(interpreter)
+    config_reads = _config_reads(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
     apps = interpreter.apps
     routes: list[Route] = []
@@ -38,7 +46,37 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
     return Inventory(root=files.root, version=version, files=len(files.files), apps=apps, sites=sites,
                      routes=routes, errors=errors, env_reads=frozenset(interpreter.env_reads),
                      file_paths=tuple(source.rel for source in files.files),
-                     consulted=frozenset(interpreter.consulted), comment_files=frozenset(scanned.comment_files))
+                     consulted=frozenset(interpreter.consulted), comment_files=frozenset(scanned.comment_files),
+                     config_reads=tuple(config_reads))
+
+
+def _in_library_copies(interpreter: Interpreter, entries: list[SourceFile], problems: list[FileError]) -> set[str]:
+    """The files (relative paths) that belong to a copy of a modelled library in the tree (a
+    vendored ``libs/flask_cors/``): imports reach the library itself, and its own code is never
+    run, reported or searched for sites."""
+    by_rel = {source.rel: source for source in interpreter.files}
+    candidates = entries + [by_rel[problem.file] for problem in problems if problem.file in by_rel]
+    return {source.rel for source in candidates
+            if any(REGISTRY.library_copy(name, source.fspath, source.is_package, interpreter.copies_seen)
+                   for name in source.module_names)}
+
+
+def _version_of_copy(interpreter: Interpreter, version: FlaskCorsVersion) -> FlaskCorsVersion:
+    """The project's imports reach a copy of flask-cors in the tree: its own files say which
+    version runs (a pin in requirements.txt does not; ``--flask-cors-version`` still wins)."""
+    if version.source == "--flask-cors-version":
+        return version
+    for copy in sorted(interpreter.library_copies.values(), key=lambda c: c.path):
+        if copy.package != "flask_cors" or not copy.version or not copy.version_file:
+            continue
+        try:
+            number = parse_version(copy.version)
+        except ValueError:
+            continue
+        rel = os.path.relpath(copy.version_file, interpreter.root).replace(os.sep, "/")
+        interpreter.consulted.add(rel)
+        return FlaskCorsVersion(number, f"{rel}:{copy.version_line}")
+    return version
 
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
@@ -63,7 +101,11 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
                 value = interpreter.eval(node, frame)
             return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
 
-        finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname)
+        questions = _Questions(interpreter, state)
+        evaluation = Evaluation(value=questions.value, definition=questions.definition,
+                                condition=questions.condition, code=interpreter.code,
+                                function=questions.function, pinned=set(interpreter.pinned_env))
+        finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname, evaluation)
         walk(parsed.module, finder)
         for site in finder.sites:
             node = getattr(site, "function_node", None)
@@ -71,6 +113,258 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
                 function.attrs.setdefault("manual_headers", []).append(site)
         sites.extend(finder.sites)
     return sites
+
+
+class _Questions:
+    """What the manual-header finder asks about one module (see ``manual_headers.Evaluation``):
+    values are evaluated without loading lazy modules, and whatever the evaluation records (a
+    project function it follows may build an app or a site) is undone."""
+
+    def __init__(self, interpreter: Interpreter, state: ModuleState):
+        self.interpreter = interpreter
+        self.state = state
+
+    @contextmanager
+    def _aside(self):
+        """Lazy modules may load (they change nothing but their own namespace: see project.py)."""
+        engine = self.interpreter
+        kept = (len(engine.sites), len(engine.apps), len(engine.errors))
+        try:
+            yield
+        finally:
+            del engine.sites[kept[0]:], engine.apps[kept[1]:], engine.errors[kept[2]:]
+
+    def _eval(self, node: cst.BaseExpression, local: dict[str, Any]) -> Any:
+        with self._aside():
+            try:
+                return self.interpreter.eval(node, Frame(self.state, local))
+            except Exception as exc:  # a question about a value never stops the analysis
+                return Unknown(f"`{self.interpreter.code(node)}` cannot be evaluated ({type(exc).__name__})")
+
+    def value(self, node: cst.BaseExpression, local: dict[str, Any]) -> Any:
+        """The value of ``node`` with the function's locals (their last assignments, evaluated
+        as needed); a config key read at request time (``current_app.config["X"]``) is the
+        value the project's apps give it, when they agree."""
+        bound: dict[str, Any] = {}
+
+        def fill(expression: cst.BaseExpression, depth: int) -> None:
+            for name in _names_in(expression):
+                if name in local and name not in bound:
+                    bound[name] = Unknown(f"`{name}` is a parameter" if local[name] is None else
+                                          f"`{name}` is set from itself")
+                    if local[name] is not None and depth < MAX_LOCAL_DEPTH:
+                        fill(local[name], depth + 1)
+                        bound[name] = self._with_config(local[name], dict(bound))
+
+        fill(node, 0)
+        return self._with_config(node, bound)
+
+    def _with_config(self, node: cst.BaseExpression, bound: dict[str, Any]) -> Any:
+        result = self._eval(node, bound)
+        if isinstance(strip_env(result), Unknown):
+            key = _config_key(node, lambda key_node: strip_env(self._eval(key_node, bound)))
+            found = self._config_value(key) if key is not None else None
+            if found is not None:
+                return found
+        return result
+
+    def _config_value(self, key: str) -> Any:
+        values = [app.config.values[key][0] for app in self.interpreter.apps if key in app.config.values]
+        distinct = {repr(unwrap(value)) for value in values}
+        return values[0] if len(distinct) == 1 else None
+
+    def definition(self, node: cst.BaseExpression) -> Location | None:
+        """Where a module-level name, a module's or a class's attribute, or a config key is set."""
+        if isinstance(node, cst.Name):
+            return _binding(self.interpreter, self.state, node.value, 0)
+        key = _config_key(node, lambda key_node: strip_env(self._eval(key_node, {})))
+        if key is not None:
+            for app in self.interpreter.apps:
+                entry = app.config.values.get(key)
+                if entry is not None and entry[1] is not None:
+                    return entry[1].location
+            return _config_assignment(self.interpreter, key)
+        if isinstance(node, cst.Attribute):
+            owner = strip_env(self._eval(node.value, {}))
+            if isinstance(owner, ModuleState):
+                return _binding(self.interpreter, owner, node.attr.value, 0)
+            if isinstance(owner, InstanceObj):
+                owner = owner.cls
+            if isinstance(owner, ClassObj):
+                for klass in self.interpreter.mro(owner):
+                    found = _class_binding(klass, node.attr.value)
+                    if found is not None:
+                        return found
+        return None
+
+    def function(self, node: cst.BaseExpression) -> cst.FunctionDef | None:
+        """A function of this module that ``node`` names (its names resolve in this module)."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        value = strip_env(self._eval(node, {}))
+        return value.node if isinstance(value, FunctionObj) and value.module is self.state else None
+
+    def condition(self, node: cst.BaseExpression, holds: bool, local: dict[str, Any]) -> Any:
+        """A condition that does not involve the origin: True/False when it is known, else how a
+        reviewer reads it (a flag from the environment: ``$ENABLE_CORS is set``)."""
+        raw = self.value(node, local)
+        test = self.interpreter.truth(raw)
+        plain = strip_env(test)
+        if isinstance(plain, Unknown):
+            code = self.interpreter.code(node)
+            return code if holds else f"not ({code})"
+        variables = sorted(set(env_vars(test)) | set(env_vars(raw)))
+        if variables and not any(var in self.interpreter.pinned_env for var in variables):
+            return flag_conditions(node, raw, variables, self.interpreter.code)[0 if holds else 1]
+        return bool(plain) == holds
+
+
+MAX_LOCAL_DEPTH = 6
+
+
+def _names_in(node: cst.CSTNode) -> list[str]:
+    """The variables an expression reads (not attribute or keyword names)."""
+    found: list[str] = []
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            found.append(current.value)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        elif isinstance(current, cst.Arg):
+            stack.append(current.value)
+        else:
+            stack.extend(children(current))
+    return found
+
+
+def _config_key(node: cst.BaseExpression, evaluate) -> str | None:
+    """``<x>.config["KEY"]`` / ``<x>.config.get("KEY", ...)``: the key."""
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute) and node.value.attr.value == "config" \
+            and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        key = evaluate(node.slice[0].slice.value)
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
+            and isinstance(node.func.value, cst.Attribute) and node.func.value.attr.value == "config" and node.args:
+        key = evaluate(node.args[0].value)
+    else:
+        return None
+    return key if isinstance(key, str) else None
+
+
+def _top_level(body) -> list[cst.CSTNode]:
+    """A module's statements, with those in top-level ``if`` / ``try`` / ``with`` blocks."""
+    found: list[cst.CSTNode] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            found.extend(statement.body)
+        elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+            found.extend(_top_level(statement.body.body) if isinstance(statement.body, cst.IndentedBlock) else [])
+            orelse = getattr(statement, "orelse", None)
+            if isinstance(orelse, cst.Else) and isinstance(orelse.body, cst.IndentedBlock):
+                found.extend(_top_level(orelse.body.body))
+            found.append(statement)
+        else:
+            found.append(statement)
+    return found
+
+
+def _assigns(statement: cst.CSTNode, name: str) -> bool:
+    if isinstance(statement, cst.Assign):
+        return any(isinstance(t.target, cst.Name) and t.target.value == name for t in statement.targets)
+    if isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+        return isinstance(statement.target, cst.Name) and statement.target.value == name
+    if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+        return statement.name.value == name
+    return False
+
+
+def _config_assignment(interpreter: Interpreter, key: str) -> Location | None:
+    """The first ``<x>.config["KEY"] = ...`` in the analysed modules (keys other than CORS_* make
+    no config site)."""
+    for rel in sorted(interpreter.parsed):
+        parsed = interpreter.parsed[rel]
+        if key.encode() not in parsed.data:
+            continue
+        stack: list[cst.CSTNode] = [parsed.module]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Assign):
+                for target in current.targets:
+                    found = _config_key(target.target, lambda n: n.evaluated_value if isinstance(n, cst.SimpleString)
+                                        else None)
+                    if found == key:
+                        position = parsed.positions.get(current)
+                        return Location(rel, *position) if position else None
+            stack.extend(reversed(children(current)))
+    return None
+
+
+def _binding(interpreter: Interpreter, state: ModuleState, name: str, depth: int) -> Location | None:
+    """Where a module binds ``name``: its last assignment, or (through ``from m import name``)
+    where the imported module does."""
+    if depth > 5 or not interpreter.force(state):
+        return None
+    parsed = state.parsed
+    if parsed is None:
+        return None
+    found: Location | None = None
+    for statement in _top_level(parsed.module.body):
+        if _assigns(statement, name):
+            position = parsed.positions.get(statement)
+            found = Location(state.source.rel, *position) if position else found
+        elif isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
+            for alias in statement.names:
+                bound = alias.asname.name if alias.asname else alias.name
+                if isinstance(bound, cst.Name) and bound.value == name and isinstance(alias.name, cst.Name):
+                    base = interpreter.resolve_from_base(statement, Frame(state))
+                    module = interpreter.modules.get(base) if base else None
+                    position = parsed.positions.get(statement)
+                    found = (_binding(interpreter, module, alias.name.value, depth + 1)
+                             if isinstance(module, ModuleState) else None) or \
+                        (Location(state.source.rel, *position) if position else found)
+    return found
+
+
+def _class_binding(cls: ClassObj, name: str) -> Location | None:
+    module = cls.module
+    parsed = getattr(module, "parsed", None)
+    if cls.node is None or parsed is None or not isinstance(cls.node.body, cst.IndentedBlock):
+        return None
+    for statement in _top_level(cls.node.body.body):
+        if _assigns(statement, name):
+            position = parsed.positions.get(statement)
+            return Location(module.source.rel, *position) if position else None
+    return None
+
+
+def _config_reads(interpreter: Interpreter) -> list[ConfigRead]:
+    """The CORS_* config keys the project's own code reads, in every module analysed."""
+    reads: list[ConfigRead] = []
+    for rel in sorted(interpreter.parsed):
+        parsed = interpreter.parsed[rel]
+        if b"CORS_" not in parsed.data:
+            continue
+        state = next((m for m in interpreter.modules.values() if m.source.rel == rel), None)
+        if state is None:
+            continue
+        frame = Frame(state)
+
+        def evaluate(node: cst.BaseExpression, frame=frame) -> Any:
+            with interpreter.peek():
+                return strip_env(interpreter.eval(node, frame))
+
+        def qualname(node: cst.BaseExpression, frame=frame) -> str | None:
+            if not isinstance(node, (cst.Name, cst.Attribute)):
+                return None
+            with interpreter.peek():
+                value = interpreter.eval(node, frame)
+            return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
+
+        finder = ConfigReadFinder(rel, parsed.positions, evaluate, qualname)
+        walk(parsed.module, finder)
+        reads.extend(finder.reads)
+    return reads
 
 
 def _dedupe_sites(sites: list[Site]) -> list[Site]:

@@ -59,7 +59,7 @@ def lifted(fn, *args: Any) -> Any:
     plain = [strip_env(a) for a in args]
     for value in plain:
         if isinstance(value, Unknown):
-            return value
+            return rewrap(value, *args)  # an unknown value read from $VAR still names $VAR
         if not isinstance(value, PLAIN):
             return Unknown("operation on a non-literal value")
     try:
@@ -197,6 +197,10 @@ class ExpressionEvaluator:
             handler = self.registry.truth.get(self.canonical(plain.qualname))
             if handler is not None:
                 return handler(negate)
+            return Unknown(f"`{plain.qualname}` cannot be known statically")
+        if isinstance(plain, BoundMethod) and plain.function is None and type(plain.obj) in self.registry.object_types:
+            # `app.testing`: an attribute of a library object, not known to be a method
+            return Unknown(f"attribute .{plain.name} of a library object cannot be known statically")
         return not negate
 
     def _eval_BooleanOperation(self, node: cst.BooleanOperation, frame) -> Any:
@@ -354,8 +358,8 @@ class ExpressionEvaluator:
         if isinstance(plain, dict) and name in {"get", "keys", "values", "items", "copy"}:
             return BoundMethod(obj, name)
         if isinstance(plain, Unknown):
-            return plain
-        return Unknown(f"attribute .{name} cannot be evaluated statically")
+            return rewrap(plain, obj)  # `os.environ[X].split`: still read from $X
+        return rewrap(Unknown(f"attribute .{name} cannot be evaluated statically"), obj)
 
     def class_attribute(self, cls: ClassObj, name: str) -> Any:
         for klass in self.mro(cls):

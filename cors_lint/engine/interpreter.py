@@ -14,23 +14,28 @@ branch, and what happens there is marked with the condition.
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
 
 from cors_lint.core.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
+from cors_lint.engine.entry_points import EntryPoint
 from cors_lint.engine.expressions import ExpressionEvaluator, lifted, rewrap
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
-from cors_lint.engine.project import FileError, ParseMemo, SourceFile, has_effects, read
+from cors_lint.engine.project import FileError, ParseMemo, SourceFile, has_effects, installed_module, read
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
 from cors_lint.engine.walk import children
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
+MAX_APPS_PER_CONFIGURATOR = 8  # an uncalled function that configures an app runs once per app, up to this many
+MAIN_GUARD_CONDITION = 'the module runs as a script (`__name__ == "__main__"`)'
 
 
 class _Return(Exception):
@@ -54,11 +59,21 @@ class Interpreter(ExpressionEvaluator):
         self.parse_memo = parse_memo if parse_memo is not None else ParseMemo()
         self.assumptions = assumptions or Assumptions()
         self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
+        self.pinned_env: set[str] = set()  # variables whose value the environment's assumptions fix
+        self.function_facts: dict[int, tuple[cst.CSTNode, FunctionFacts]] = {}
+        self.module_mentions: dict[str, bool] = {}  # see mentions_entry_names
+        self.suffixes: dict[str, set[SourceFile]] | None = None  # see by_suffix
         self.files = files
         self.by_name: dict[str, SourceFile] = {}
-        for source in files + (index or []):
+        # the scanned folder's own __init__.py (the root is a package) names the package only when no
+        # file claims that name as a module beside the app: `python app.py` imports `blast.py` as `blast`
+        sources = files + (index or [])
+        for source in sorted(sources, key=lambda s: s.rel == "__init__.py"):
             for name in source.module_names:
                 self.by_name.setdefault(name, source)
+        self.copies_seen: dict[str, Any] = {}  # path -> the library copy it is, or None (see import_module)
+        self.installed_seen: dict[str, Any] = {}  # directory -> holds installed packages (see import_module)
+        self.library_copies: dict[str, Any] = {}  # the copies that imports reached, by path
         self.modules: dict[str, ModuleState] = {}
         self.errors: list[FileError] = []
         self.parsed: dict[str, ParsedModule] = {}
@@ -76,14 +91,20 @@ class Interpreter(ExpressionEvaluator):
         self.app_class_names: set[str] = {name.rpartition(".")[2] for name in registry.application_classes}
 
     # ---------------------------------------------------------------- modules
-    def run(self, entries: list[tuple[SourceFile, bytes]]) -> None:
+    def run(self, entries: list[tuple[SourceFile, bytes]], commands: list[EntryPoint] = ()) -> None:
         """Execute the entry points (files that can matter on its own, with their bytes) in path
-        order, as Python would on import; other modules run when an entry point imports them."""
+        order, as Python would on import; other modules run when an entry point imports them.
+        Then what starts an app without importing it: the functions the packaging files declare
+        as commands, app factories nothing calls, and functions that configure an app that
+        nothing calls (each over-approximated: a security check must see what may run)."""
         self.source_bytes.update((source.rel, data) for source, data in entries)
         self.preparse(entries)
         for source, _ in entries:
             self.load_source(source)
+        self.run_commands(commands)
         self.run_uncalled_factories()
+        self.run_uncalled_configurators()
+        self.run_uncalled_with_effects()
 
     def preparse(self, entries: list[tuple[SourceFile, bytes]]) -> None:
         """Parse the entry points in worker processes when there are enough of them."""
@@ -124,7 +145,16 @@ class Interpreter(ExpressionEvaluator):
         return self.parse_memo[key]
 
     def load_source(self, source: SourceFile) -> ModuleState:
+        """An entry point, imported as Python imports ``a.b.c``: its parent packages first (their
+        ``__init__`` may import it, and see its names, before anything else does)."""
         name = source.module_names[0] if source.module_names else source.rel
+        if "." in name and self.by_name.get(name) is source:
+            parents = name.split(".")[:-1]
+            for index in range(len(parents)):
+                parent = ".".join(parents[: index + 1])
+                state = self.import_module(parent) if parent in self.by_name else None
+                if isinstance(state, ModuleState):
+                    self.force(state)
         return self.load_module(name, source)
 
     def load_module(self, name: str, source: SourceFile, lazy: bool = False) -> ModuleState:
@@ -176,13 +206,37 @@ class Interpreter(ExpressionEvaluator):
         return state
 
     def import_module(self, name: str) -> ModuleState | LibSymbol:
-        source = self.by_name.get(name)
+        source = self.by_name.get(name) or installed_module(self.root, name, self.installed_seen) \
+            or self.by_suffix(name)
         if source is None:
             return LibSymbol(name)
+        copy = self.registry.library_copy(source.library or name, source.fspath, source.is_package, self.copies_seen)
+        if copy is not None:  # a copy of a modelled library in the tree (vendored) is that library
+            self.library_copies[copy[1].path] = copy[1]
+            return LibSymbol(copy[0])
+        if source.library is not None:  # installed into the tree (`pip install --target`): a library
+            return LibSymbol(source.library)
         known = self.modules.get(name)
         if known is not None and known.source is source:
             return known
         return self.load_module(name, source, lazy=self.demand_driven and not self.needs_eager_run(source))
+
+    def by_suffix(self, name: str) -> SourceFile | None:
+        """A project module an absolute import reaches through ``sys.path`` (a launcher that adds its
+        package folder, a ``src/`` layout): the one file whose dotted path ends with the name. Not
+        for the standard library or the libraries the registry models."""
+        root = name.partition(".")[0]
+        if root in sys.stdlib_module_names or root in self.registry.library_roots:
+            return None
+        if self.suffixes is None:
+            self.suffixes = {}
+            for source in self.by_name.values():
+                for dotted in source.module_names:
+                    parts = dotted.split(".")
+                    for start in range(1, len(parts)):
+                        self.suffixes.setdefault(".".join(parts[start:]), set()).add(source)
+        found = self.suffixes.get(name, set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def needs_eager_run(self, source: SourceFile) -> bool:
         self.consulted.add(source.rel)
@@ -201,10 +255,8 @@ class Interpreter(ExpressionEvaluator):
             return Unknown(f"{module.name}.{name} is not loaded")
         if name in module.namespace:
             return self.resolve_lazy(module.namespace[name])
-        if module.source.is_package:
-            submodule = self.import_module(f"{module.name}.{name}")
-            if isinstance(submodule, ModuleState):
-                return submodule
+        if module.source.is_package and f"{module.name}.{name}" in self.by_name:
+            return self.import_module(f"{module.name}.{name}")
         if module.status == "running":
             return Unknown(f"{module.name}.{name} is not defined yet (circular import)")
         return Unknown(f"{module.name}.{name} is not defined statically")
@@ -366,16 +418,26 @@ class Interpreter(ExpressionEvaluator):
         self.bind_target(small.target, value, frame)
 
     def _exec_If(self, node: cst.If, frame: Frame) -> None:
-        test = self.truth(self.eval(node.test, frame))
-        plain = strip_env(test)
         orelse = node.orelse
+        if _is_main_guard(node.test):  # a CLI or server entry: run it, as the script would
+            self.exec_block(node.body.body, frame.under(MAIN_GUARD_CONDITION))
+            if isinstance(orelse, cst.If):
+                self._exec_If(orelse, frame)
+            elif orelse is not None:
+                self.exec_block(orelse.body.body, frame)  # what an import runs
+            return
+        raw = self.eval(node.test, frame)
+        test = self.truth(raw)
+        plain = strip_env(test)
+        variables = sorted(set(env_vars(test)))
         if isinstance(plain, Unknown):
             condition = self.code(node.test)
-            self.exec_block(node.body.body, frame.under(condition))
-            if isinstance(orelse, cst.If):
-                self._exec_If(orelse, frame.under(f"not ({condition})"))
-            elif orelse is not None:
-                self.exec_block(orelse.body.body, frame.under(f"not ({condition})"))
+            self._exec_both(node, frame, condition, f"not ({condition})")
+            return
+        if variables and not any(var in self.pinned_env for var in variables):
+            # a flag read from the environment that the policy does not pin: deployments set it
+            # either way, so both branches run, each under the flag's condition
+            self._exec_both(node, frame, *flag_conditions(node.test, raw, variables, self.code))
             return
         branch_frame = frame
         if isinstance(test, FromEnv):
@@ -387,9 +449,16 @@ class Interpreter(ExpressionEvaluator):
         elif orelse is not None:
             self.exec_block(orelse.body.body, branch_frame)
 
+    def _exec_both(self, node: cst.If, frame: Frame, condition: str, negation: str) -> None:
+        self.exec_block(node.body.body, frame.under(condition))
+        if isinstance(node.orelse, cst.If):
+            self._exec_If(node.orelse, frame.under(negation))
+        elif node.orelse is not None:
+            self.exec_block(node.orelse.body.body, frame.under(negation))
+
     def env_condition(self, test: cst.BaseExpression, value: Any, truth: bool) -> str:
-        variables = ", ".join(sorted(set(env_vars(value))))
-        return f"`{self.code(test)}` is {truth} with the code's default for {variables}"
+        variables = ", ".join(f"${var}" for var in sorted(set(env_vars(value))))
+        return f"`{self.code(test)}` is {truth} with {variables} as the environment assumes"
 
     def _exec_For(self, node: cst.For, frame: Frame) -> None:
         iterable = self.eval(node.iter, frame)
@@ -454,6 +523,7 @@ class Interpreter(ExpressionEvaluator):
         self.bind(node.name.value, value, frame)
 
     def _exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> None:
+        decorators = [self.eval(d.decorator, frame) for d in node.decorators]  # evaluated before the body, as Python does
         bases = [self.eval(arg.value, frame) for arg in node.bases if arg.keyword is None]
         cls = ClassObj(node=node, name=node.name.value, namespace={}, bases=bases, module=frame.module)
         body_frame = Frame(frame.module, cls.namespace, frame.conditions, frame.function, set(), [], frame.depth,
@@ -469,7 +539,10 @@ class Interpreter(ExpressionEvaluator):
         for value in cls.namespace.values():
             if isinstance(value, FunctionObj):
                 self.classes[id(value)] = cls
-        self.bind(node.name.value, cls, frame)
+        value: Any = cls
+        for decorator, decorator_node in zip(reversed(decorators), reversed(node.decorators)):
+            value = self.apply_decorator(decorator, value, decorator_node, frame)  # `@ns.route("/x")` on a view
+        self.bind(node.name.value, value, frame)
 
     # ---------------------------------------------------------------- imports
     def exec_import(self, node: cst.Import, frame: Frame) -> None:
@@ -515,7 +588,7 @@ class Interpreter(ExpressionEvaluator):
             elif isinstance(module, ModuleState):
                 value = self.module_attribute(module, name)
             else:
-                value = LibSymbol(f"{base}.{name}")
+                value = self.import_module(f"{module.qualname}.{name}")  # a name, or a submodule
             bound = alias.asname.name if alias.asname else alias.name
             self.bind_target(bound, value, frame)
 
@@ -543,6 +616,8 @@ class Interpreter(ExpressionEvaluator):
             handler = self.registry.function(func.qualname)
             name = self.canonical(func.qualname)
             if handler is None:
+                for hook in self.registry.unmodelled_call_hooks:  # e.g. an extension that may add routes
+                    hook(Call(self, args, kwargs, node, frame, unknown_star, name))
                 return Unknown(f"call to {name}() cannot be evaluated statically")
             return handler(Call(self, args, kwargs, node, frame, unknown_star, name))
         if isinstance(func, BoundMethod):
@@ -555,7 +630,7 @@ class Interpreter(ExpressionEvaluator):
             return self.instantiate(func, args, kwargs, node, frame, unknown_star)
         if type(func) in self.registry.decorator_types and len(args) == 1:  # `route(...)(view)`
             return self.apply_decorator(func, args[0], node, frame)
-        return Unknown(f"call `{self.code(node.func)}(...)` cannot be evaluated statically")
+        return rewrap(Unknown(f"call `{self.code(node.func)}(...)` cannot be evaluated statically"), func)
 
     def instantiate(self, cls: ClassObj, args, kwargs, node, frame: Frame, unknown_star: list[str]) -> Any:
         """A project class: a library's constructor when it subclasses one that the registry
@@ -645,6 +720,81 @@ class Interpreter(ExpressionEvaluator):
             return _single(body_frame.returns + [None], function.name)
         return None
 
+    def run_commands(self, commands: list[EntryPoint]) -> None:
+        """Console scripts (``[project.scripts] serve = "pkg.cli:main"``): run each function as
+        its command would, with its parameters at their defaults."""
+        for command in commands:
+            if command.module not in self.by_name:
+                continue
+            module = self.import_module(command.module)
+            if not isinstance(module, ModuleState) or not self.force(module):
+                continue
+            target: Any = module
+            for part in command.attribute.split("."):
+                target = self.module_attribute(target, part) if isinstance(target, ModuleState) else \
+                    self.get_attribute(target, part)
+            if isinstance(target, FunctionObj) and not target.called:
+                frame = Frame(target.module).under(f"the command `{command.name}` ({command.declared_in}) runs")
+                self.call_function(target, [], {}, frame)
+
+    def run_uncalled_configurators(self) -> None:
+        """Functions that take an app and configure it (``def standalone(app): api.init_app(app)``)
+        but that nothing in the tree calls: a plugin loader or a server entry calls them, so they
+        run once for each app the project builds, under a condition that says so."""
+        apps = self.apps[:MAX_APPS_PER_CONFIGURATOR]
+        for function in list(self.functions):
+            if function.called or function.registered_as_route or not apps:
+                continue
+            parameter = _first_required_parameter(function.node)
+            if parameter is None or not self.mentions_entry_names(function) or not self._configures(function, parameter):
+                continue
+            for app in apps:
+                frame = Frame(function.module).under(
+                    f"`{function.name}({parameter})` is called with this app (nothing in the project calls it)")
+                self.call_function(function, [app], {}, frame)
+
+    def run_uncalled_with_effects(self) -> None:
+        """Other functions nothing in the tree calls whose code registers routes, hooks or CORS (a
+        CLI handler wired through argparse, a plugin's setup hook): they may run, so they run once,
+        with their parameters unknown, under a condition that says so. Test code is left out."""
+        for function in list(self.functions):
+            if function.called or function.registered_as_route or function.module.parsed is None:
+                continue
+            if _is_test_module(function.module.source.rel):
+                continue
+            if not self.mentions_entry_names(function) or not (self.facts(function).called & self.registry.effect_names):
+                continue
+            frame = Frame(function.module).under(f"`{function.name}()` runs (nothing in the project calls it)")
+            self.call_function(function, [], {}, frame)
+
+    def _configures(self, function: FunctionObj, parameter: str) -> bool:
+        """Does the function configure its parameter: call one of the registry's entry names on it
+        (``app.register_blueprint(...)``) or with it (``CORS(app)``, ``api.init_app(app)``), or
+        touch its ``config``?"""
+        facts = self.facts(function)
+        entries = self.registry.effect_names
+        return (any(owner == parameter and name in entries for owner, name in facts.method_calls)
+                or any(argument == parameter and name in entries for name, argument in facts.calls_with)
+                or (parameter, "config") in facts.attributes)
+
+    def mentions_entry_names(self, function: FunctionObj) -> bool:
+        """A cheap first look: does the function's module call any of the registry's entry names?"""
+        parsed = function.module.parsed
+        if parsed is None:
+            return False
+        known = self.module_mentions.get(parsed.source.rel)
+        if known is None:
+            known = self.module_mentions[parsed.source.rel] = any(
+                f"{name}(".encode() in parsed.data for name in self.registry.effect_names)
+        return known
+
+    def facts(self, function: FunctionObj) -> FunctionFacts:
+        """What a function's body calls and uses, from one walk of its tree (kept per function)."""
+        known = self.function_facts.get(id(function.node))
+        if known is None or known[0] is not function.node:
+            known = self.function_facts[id(function.node)] = (function.node, FunctionFacts.of(function.node))
+        return known[1]
+
     def run_uncalled_factories(self) -> None:
         """App factories (``def create_app(): app = Flask(...)``) that nothing in the tree calls.
 
@@ -670,9 +820,8 @@ class Interpreter(ExpressionEvaluator):
         data = function.module.parsed.data if function.module.parsed else b""
         if not any(name.encode() in data for name in self.app_class_names):
             return False  # cheap: the module never names an app class
-        code = function.module.parsed.function_code(function.node)
-        if not any(name in code for name in self.app_class_names):
-            return False  # nor does the function
+        if not (self.facts(function).called & self.app_class_names):
+            return False  # nor does the function call one
         with self.peek():
             return self._constructs_application(function)
 
@@ -698,11 +847,92 @@ class Interpreter(ExpressionEvaluator):
         return False
 
 
+def flag_conditions(test: cst.BaseExpression, raw: Any, variables: list[str], code) -> tuple[str, str]:
+    """How a reviewer reads both sides of a test on the environment: ``$ENABLE_CORS is set`` /
+    ``$ENABLE_CORS is not set`` for a value read as is, else the test's code and its variables."""
+    names = " / ".join(f"${var}" for var in variables)
+    node, negated = test, False
+    while isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        node, negated = node.expression, not negated
+    read_as_is = isinstance(node, (cst.Call, cst.Subscript)) if negated else isinstance(strip_env(raw), (str, type(None)))
+    if not read_as_is:
+        return (f"`{code(test)}` is true ({names} from the environment)",
+                f"`{code(test)}` is false ({names} from the environment)")
+    is_set, is_not_set = f"{names} is set", f"{names} is not set"
+    return (is_not_set, is_set) if negated else (is_set, is_not_set)
+
+
+def _is_test_module(rel: str) -> bool:
+    parts = rel.split("/")
+    name = parts[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or \
+        any(part in ("tests", "test") for part in parts[:-1])
+
+
+def _first_required_parameter(node: cst.FunctionDef) -> str | None:
+    """The name of a function's only required positional parameter, if it has exactly one."""
+    params = list(node.params.posonly_params) + list(node.params.params)
+    required = [p for p in params if p.default is None]
+    if len(required) != 1 or params[0] is not required[0]:
+        return None
+    return required[0].name.value
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = (test.left, target.comparator)
+    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
+    strings = [s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
 def _dotted(node: cst.BaseExpression) -> str:
     """``a.b.c`` of an import statement's name, without generating code."""
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return node.value if isinstance(node, cst.Name) else cst.Module([]).code_for_node(node).replace(" ", "")
+
+
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    """Names a function body (not its nested functions or classes) calls, names whose attributes it
+    uses, and names it passes as arguments: enough to decide, without evaluating it, whether it
+    may build or configure an app."""
+
+    called: frozenset[str]  # the last part of each callee: `Flask`, `register_blueprint`
+    method_calls: frozenset[tuple[str, str]]  # (name, method) for `name.method(...)`
+    calls_with: frozenset[tuple[str, str]]  # (callee's last part, name) for `callee(..., name, ...)`
+    attributes: frozenset[tuple[str, str]]  # (name, attribute) for `name.attribute`
+
+    @classmethod
+    def of(cls, node: cst.FunctionDef) -> FunctionFacts:
+        called, method_calls, calls_with, attributes = set(), set(), set(), set()
+        stack: list[cst.CSTNode] = [node.body]
+        while stack:  # exact type tests: isinstance() on libcst's abstract node classes is slow
+            current = stack.pop()
+            kind = type(current)
+            if kind in _NESTED_SCOPES:
+                continue
+            if kind is cst.Call:
+                func = current.func
+                name = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
+                if name is not None:
+                    called.add(name)
+                    calls_with.update((name, arg.value.value) for arg in current.args if type(arg.value) is cst.Name)
+                if type(func) is cst.Attribute and type(func.value) is cst.Name:
+                    method_calls.add((func.value.value, func.attr.value))
+            elif kind is cst.Attribute and type(current.value) is cst.Name:
+                attributes.add((current.value.value, current.attr.value))
+            stack.extend(children(current))
+        return cls(frozenset(called), frozenset(method_calls), frozenset(calls_with), frozenset(attributes))
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cors_lint import __version__
-from cors_lint.core.values import Provenance, Unknown, to_json, unwrap
+from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
 from cors_lint.core.versions import FlaskCorsVersion
 from cors_lint.engine.app_objects import AppObj, Site
 from cors_lint.engine.project import FileError
@@ -35,6 +35,12 @@ class Inventory:
     file_paths: tuple[str, ...] = ()  # the analysed files, relative to root
     consulted: frozenset[str] = frozenset()  # the files read beyond the prefilter (parsed or import-checked)
     comment_files: frozenset[str] = frozenset()  # the files that mention cors-lint (suppression comments)
+    config_reads: tuple[Any, ...] = ()  # config_reads.ConfigRead: the CORS_* keys the project's code reads
+
+    @property
+    def listed_route_count(self) -> int:
+        """Routes of the apps' url_maps (not the stand-ins for routes that could not be listed)."""
+        return sum(1 for route in self.routes if not isinstance(route.path, Unlisted))
 
 
 def site_json(site: Site) -> dict[str, Any]:
@@ -58,6 +64,11 @@ def site_json(site: Site) -> dict[str, Any]:
         data["notes"] = list(site.notes)
     if site.condition:
         data["condition"] = site.condition
+    guards = getattr(site, "guards", None)  # manual headers: what restricts a copied Origin
+    if guards:
+        data["guards"] = guards
+    if getattr(site, "otherwise", None):
+        data["otherwise"] = [to_json(value) for value in site.otherwise]
     after = getattr(site, "after_cors_init", None)
     if after is not None:
         data["after_cors_init"] = {"file": after.file, "line": after.line}
@@ -135,7 +146,14 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
         "sites": [site_json(site) for site in inventory.sites],
         "routes": routes,
         "errors": [error.as_json() for error in inventory.errors],
+        **_config_reads_json(inventory),
     }
+
+
+def _config_reads_json(inventory: Inventory) -> dict[str, Any]:
+    """``config_reads``: where the project's own code reads CORS_* config keys (left out when none)."""
+    reads = {(r.key, r.location.file, r.location.line, r.location.column): r.as_json() for r in inventory.config_reads}
+    return {"config_reads": [reads[place] for place in sorted(reads)]} if reads else {}
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -179,6 +197,12 @@ def _methods_text(route: Route) -> str:
     return ",".join(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or "-"
 
 
+def _path_text(route: Route) -> str:
+    if isinstance(route.path, Unlisted):
+        return f"[not listed] {route.path.pattern}"
+    return str(to_json(route.path))
+
+
 def inventory_text(inventory: Inventory) -> str:
     lines: list[str] = []
     by_app: dict[str, list[Route]] = {}
@@ -189,11 +213,11 @@ def inventory_text(inventory: Inventory) -> str:
     for app_id in sorted(by_app):
         lines.append(f"app {names[app_id]} ({app_id})")
         routes = sorted(by_app[app_id], key=lambda r: (str(to_json(r.path)), str(to_json(r.endpoint))))
-        width = max(len(str(to_json(r.path))) for r in routes)
+        width = max(len(_path_text(r)) for r in routes)
         method_width = max(len(_methods_text(r)) for r in routes)
         indent = " " * (width + method_width + 5)
         for route in routes:
-            path = str(to_json(route.path))
+            path = _path_text(route)
             head = f"  {path:<{width}}  {_methods_text(route):<{method_width}}"
             if not route.layers:
                 lines.append(f"{head} no CORS")
@@ -203,9 +227,11 @@ def inventory_text(inventory: Inventory) -> str:
                 lines.append(f"{indent} ! {route.error}")
             for note in sorted(set(route.notes)):
                 lines.append(f"{indent} note: {note}")
+            if isinstance(route.path, Unlisted):
+                lines.append(f"{indent} note: stands for the routes cors-lint could not list: {route.path.reason}")
         lines.append("")
     lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
-    lines.append(f"{len(inventory.routes)} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
+    lines.append(f"{inventory.listed_route_count} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
                  f"{inventory.files} files, {len(inventory.errors)} files not analysed")
     for error in inventory.errors:
         lines.append(f"error: {error.file}: {error.message}")

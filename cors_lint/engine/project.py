@@ -43,6 +43,7 @@ class SourceFile:
     rel: str  # posix path relative to the scanned root
     is_package: bool
     packages: _PackageNames | None = field(default=None, compare=False, repr=False)
+    library: str | None = None  # installed into the tree (see installed_module): its name as a library
 
     @property
     def path(self) -> Path:
@@ -96,9 +97,14 @@ FLASK_API_MARKERS = (
     b"CORS(", b"cross_origin", b".route(", b"add_url_rule", b"register_blueprint", b"url_map", b"view_functions",
     b"before_request", b"after_request", b"teardown_request", b"errorhandler", b"register_error_handler",
     b"init_app",
+    b"add_resource(", b"add_namespace(",  # Flask-RESTful / Flask-RESTX registrations on an Api made elsewhere
 )
+# route shortcuts with a literal rule (`@app.get("/x")`, `@bp.post('/y')`: Flask >= 2, APIFlask,
+# flask-smorest), spelled so that `dict.get(...)` does not match
+ROUTE_SHORTCUT_MARKERS = tuple(f".{verb}({quote}/".encode() for verb in ("get", "post", "put", "patch", "delete")
+                               for quote in "\"'")
 ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-control-", b"CCESS-CONTROL-",
-                 *FLASK_API_MARKERS)
+                 *FLASK_API_MARKERS, *ROUTE_SHORTCUT_MARKERS)
 
 # Bytes through which a module's top-level code could change what an entry point built
 # (load config, reach modules or attributes by computed names) when it is imported. Imported
@@ -180,10 +186,49 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
 def _walk(directory: str) -> list[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
+        if dirpath != directory and any(d.endswith(".dist-info") for d in dirnames):
+            dirnames[:] = []  # installed packages vendored into the tree (`pip install --target libs/`): libraries
+            continue
         dirnames[:] = sorted(d for d in dirnames
                              if d not in EXCLUDED_DIRS and not d.endswith(".egg-info") and not d.startswith("."))
         found.extend(os.path.join(dirpath, name) for name in sorted(filenames) if name.endswith(".py"))
     return found
+
+
+def installed_module(root: Path | str, name: str, memo: dict[str, bool | None]) -> SourceFile | None:
+    """A module of a package installed into the tree (``pip install --target libs``: a directory
+    holding ``*.dist-info``, which ``_walk`` leaves out): ``libs.flask_cors.core`` is the file
+    ``libs/flask_cors/core.py``, and the library's module ``flask_cors.core``. ``memo`` keeps
+    what each directory is (a few stats per distinct import, however many files the tree has)."""
+    parts = name.split(".")
+    base = str(root)
+    for index in range(1, len(parts)):
+        base = os.path.join(base, parts[index - 1])
+        if base not in memo:  # None: not a directory; False: one without installed packages
+            memo[base] = any(entry.endswith(".dist-info") for entry in _listdir(base)) if os.path.isdir(base) \
+                else None
+        if memo[base] is None:
+            return None
+        if not memo[base]:
+            continue
+        inner = parts[index:]
+        path = os.path.join(base, *inner)
+        if os.path.isfile(os.path.join(path, "__init__.py")):
+            fspath, is_package = os.path.join(path, "__init__.py"), True
+        elif os.path.isfile(path + ".py"):
+            fspath, is_package = path + ".py", False
+        else:
+            return None
+        rel = os.path.relpath(fspath, str(root)).replace(os.sep, "/")
+        return SourceFile(fspath, rel, is_package, library=".".join(inner))
+    return None
+
+
+def _listdir(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
 
 
 def _source_file(path: str, root: Path, packages: _PackageNames) -> SourceFile:

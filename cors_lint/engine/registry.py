@@ -15,7 +15,9 @@ decorators below; ``cors_lint.engine.models`` lists the models in use.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -42,6 +44,18 @@ class Call:
 
 
 Handler = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class LibraryCopy:
+    """A copy of a modelled library found in the scanned tree (vendored), which imports reach
+    instead of the installed library."""
+
+    package: str  # the library's top-level package
+    path: str  # the copy's directory (or module without .py)
+    version: str | None = None  # the version its own files declare
+    version_file: str | None = None  # where it is declared (a path)
+    version_line: int = 1
 
 
 @dataclass
@@ -71,6 +85,19 @@ class Model:
     bind_hooks: dict[type, Handler] = field(default_factory=dict)  # `name = obj`: hook(obj, name)
     with_targets: set[type] = field(default_factory=set)  # `with obj as x` binds obj itself
     class_hooks: list[Handler] = field(default_factory=list)  # hook(engine, cls) after a class body ran
+    unmodelled_call_hooks: list[Handler] = field(default_factory=list)  # hook(call) for a library name no model has
+    # names (last parts) whose calls register routes or configure CORS: a project function nothing
+    # calls that calls one of them may do so when something outside the tree calls it
+    entry_names: set[str] = field(default_factory=set)
+    # after another model's handler of obj.name(...) ran: observer(obj, name, call, result), for a library
+    # that reacts to it (e.g. an extension initialised on a blueprint learns when it is registered)
+    method_observers: dict[tuple[type, str], list[Handler]] = field(default_factory=dict)
+    # what library classes define, for lookups through project subclasses: qualname -> {attribute: value};
+    # "__bases__" lists the library classes it derives from, and a name it does not list it does not define
+    class_attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # copies of the library inside the scanned tree (vendored) are the library: top-level package ->
+    # recognise(path) -> LibraryCopy or None, ``path`` being the directory (or module, without .py) of that name
+    copies: dict[str, Handler] = field(default_factory=dict)
 
     # ------------------------------------------------------------ registration decorators
     def function(self, *qualnames: str, subclasses: bool = False) -> Callable[[Handler], Handler]:
@@ -94,6 +121,15 @@ class Model:
         def register(handler: Handler) -> Handler:
             self.attributes[(owner, name)] = handler
             return handler
+        return register
+
+    def observe(self, owner: type, *names: str) -> Callable[[Handler], Handler]:
+        """``observer(obj, name, call, result)`` runs after the handler of ``obj.name(...)`` (whichever
+        model registers it), with the call as that handler left it."""
+        def register(observer: Handler) -> Handler:
+            for name in names:
+                self.method_observers.setdefault((owner, name), []).append(observer)
+            return observer
         return register
 
     def decorator(self, key: type | str) -> Callable[[Handler], Handler]:
@@ -134,6 +170,10 @@ class Registry:
         self.bind_hooks: dict[type, Handler] = {}
         self.with_targets: set[type] = set()
         self.class_hooks: list[Handler] = []
+        self.unmodelled_call_hooks: list[Handler] = []
+        self.class_attributes: dict[str, dict[str, Any]] = {}
+        self.method_observers: dict[tuple[type, str], list[Handler]] = {}
+        self.copies: dict[str, Handler] = {}
         for model in models:
             for name in ("aliases", "star_exports", "constants", "functions", "function_prefixes",
                          "subclass_constructors", "methods",
@@ -149,9 +189,81 @@ class Registry:
             self.object_types |= model.object_types
             self.with_targets |= model.with_targets
             self.class_hooks.extend(model.class_hooks)
+            self.unmodelled_call_hooks.extend(model.unmodelled_call_hooks)
+            for key, observers in model.method_observers.items():
+                self.method_observers.setdefault(key, []).extend(observers)
+            clash = set(self.class_attributes) & set(model.class_attributes)
+            if clash:
+                raise ValueError(f"model {model.name} registers {sorted(clash)} again (class_attributes)")
+            self.class_attributes.update(model.class_attributes)
+            self.copies.update(model.copies)
+        self.inherit_registrations()
+
+    _BY_TYPE_AND_NAME = ("methods", "attributes", "attribute_setters", "decorator_methods", "method_observers")
+    _BY_TYPE = ("items", "item_setters", "decorator_types", "bind_hooks")
+
+    def inherit_registrations(self) -> None:
+        """What a model registers for a type answers for its subclasses too, as Python's attribute
+        lookup would (the nearest class in the MRO wins): a model whose objects extend another
+        model's (an app class derived from another library's app class) registers only what differs.
+        The subclasses are the types some model registers anything for."""
+        types = set(self.object_types) | set(self.with_targets)
+        for name in self._BY_TYPE_AND_NAME:
+            types |= {owner for owner, _ in getattr(self, name)}
+        for name in self._BY_TYPE:
+            types |= {key for key in getattr(self, name) if isinstance(key, type)}
+        for kind in types:
+            for base in kind.__mro__[1:]:
+                for name in self._BY_TYPE_AND_NAME:
+                    table = getattr(self, name)
+                    for (owner, member), handler in list(table.items()):
+                        if owner is base:
+                            table.setdefault((kind, member), handler)
+                for name in self._BY_TYPE:
+                    table = getattr(self, name)
+                    if base in table:
+                        table.setdefault(kind, table[base])
+                if base in self.object_types:
+                    self.object_types.add(kind)
+                if base in self.with_targets:
+                    self.with_targets.add(kind)
+
+    @cached_property
+    def library_roots(self) -> frozenset[str]:
+        """The top-level packages of the libraries the models know (``flask``, ``flask_cors``...)."""
+        names: set[str] = set()
+        for model in self.models:
+            for table in (model.functions, model.aliases, model.star_exports, model.constants, model.decorator_functions):
+                names |= {qualname.partition(".")[0] for qualname in table}
+        return frozenset(names)
+
+    @cached_property
+    def effect_names(self) -> frozenset[str]:
+        """The models' ``entry_names``: a project function that calls one of them may register
+        routes or configure CORS."""
+        return frozenset(name for model in self.models for name in model.entry_names)
 
     def canonical(self, qualname: str) -> str:
         return self.aliases.get(qualname, qualname)
+
+    def library_copy(self, name: str, fspath: str, is_package: bool,
+                     memo: dict[str, LibraryCopy | None]) -> tuple[str, LibraryCopy] | None:
+        """Is the project module ``name`` (the file ``fspath``) part of a copy of a modelled library
+        inside the tree (``libs/<library>/...``, vendored)? Then it is that library's module: its
+        name there (``libs.x.core`` -> ``x.core``) and the copy. ``memo`` keeps what each path is."""
+        parts = name.split(".")
+        if not self.copies or self.copies.keys().isdisjoint(parts):
+            return None
+        path = os.path.dirname(fspath) if is_package else os.path.splitext(fspath)[0]
+        for index in range(len(parts) - 1, -1, -1):  # the module itself, then the packages above it
+            recognise = self.copies.get(parts[index])
+            if recognise is not None:
+                if path not in memo:
+                    memo[path] = recognise(path)
+                if memo[path] is not None:
+                    return ".".join(parts[index:]), memo[path]
+            path = os.path.dirname(path)
+        return None
 
     def function(self, qualname: str) -> Handler | None:
         """The handler for calling a library name: its own, else its canonical name's, else one
@@ -164,7 +276,17 @@ class Registry:
 
     def method(self, obj: Any, name: str) -> Handler | None:
         kind = type(obj)
-        return self.methods.get((kind, name)) or self.methods.get((kind, None))
+        handler = self.methods.get((kind, name)) or self.methods.get((kind, None))
+        observers = self.method_observers.get((kind, name))
+        if handler is None or not observers:
+            return handler
+
+        def observed(owner: Any, member: str, call: Call) -> Any:
+            result = handler(owner, member, call)
+            for observer in observers:
+                observer(owner, member, call, result)
+            return result
+        return observed
 
     def decorator(self, decorator: Any, qualname: str | None = None) -> Handler | None:
         """The handler for ``@decorator``: by the decorator's type, or its library name."""

@@ -9,7 +9,7 @@ sent ``Access-Control-Allow-Origin``. Each hook applies the first resource that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cors_lint.core.semantics import (
@@ -25,20 +25,23 @@ from cors_lint.core.semantics import (
     probably_regex,
 )
 from cors_lint.core.url_rules import sample_path
-from cors_lint.core.values import Provenance, Regex, TimeDelta, Unknown, contains_unknown, strip_env, unwrap
+from cors_lint.core.values import Provenance, Regex, TimeDelta, Unknown, Unlisted, contains_unknown, strip_env, unwrap
 from cors_lint.core.versions import DEFAULT, FlaskCorsVersion
 from cors_lint.engine.app_objects import (
     AppObj,
     BlueprintObj,
     BrokenView,
     ClassView,
+    ConfigDecoratedView,
     CorsHook,
     CrossOriginFactory,
     CrossOriginView,
+    ErrorView,
     ManualHook,
+    ResourceView,
     Site,
 )
-from cors_lint.engine.objects import FunctionObj, Location
+from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
 from cors_lint.engine.routes import (
     RegisteredRule,
     class_attr,
@@ -183,22 +186,51 @@ def resolve_app(app: AppObj, version: FlaskCorsVersion = DEFAULT) -> list[Route]
     routes = []
     for entry in registered:
         routes.append(_resolve_route(app, entry, blueprints, version))
+    return routes + unlisted_routes(app, routes, version)
+
+
+def unlisted_routes(app: AppObj, listed: list[Route], version: FlaskCorsVersion) -> list[Route]:
+    """Routes cors-lint cannot list still get the app's CORS: one entry per resource pattern of
+    each app-wide ``CORS(app, ...)``, standing for the routes it may match. Used when something
+    registers routes the engine does not model, or when no route of the app was found at all."""
+    reasons = list(app.unlisted)
+    if not reasons and not any(route.endpoint != "static" for route in listed):
+        reasons.append(("no route of this app was found", app.location))
+    hooks = [hook for hook in app.hooks if isinstance(hook, CorsHook)]
+    if not reasons or not hooks:
+        return []
+    reason, where = reasons[0]
+    if len(reasons) > 1:
+        reason = f"{reason} (and {len(reasons) - 1} more)"
+    routes = []
+    for hook in hooks:
+        resources = parse_resources(strip_env(hook.options.get("resources", r"/*")), version)
+        if isinstance(resources, Unknown):
+            continue  # the resource is unknown: CORS027 reports that already, on the hook's listed routes
+        for pattern, resource_options in resources:
+            unknown = list(getattr(hook, "unknown_options", []))
+            layer = _resource_layer(hook, pattern, resource_options, unknown, "app", version)
+            layer.hook = hook
+            text = pattern.pattern if isinstance(pattern, Regex) else str(unwrap(pattern))
+            routes.append(Route(app=app, path=Unlisted(text, reason), endpoint=Unknown("not listed"), methods=[],
+                                location=where, blueprint=None, layers=[layer], condition=hook.site.condition))
     return routes
 
 
 def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, BlueprintObj],
                    version: FlaskCorsVersion) -> Route:
     decl = entry.decl
-    methods, provide_automatic = route_methods(decl, app)
+    methods, provide_automatic = route_methods(decl, app, entry.automatic_options)
     route = Route(app=app, path=entry.path, endpoint=entry.endpoint,
                   methods=methods if isinstance(methods, list) else [], location=decl.location,
                   blueprint=entry.blueprint_names[0] if entry.blueprint_names else None, layers=[],
-                  condition=decl.condition)
+                  condition=" and ".join(c for c in (entry.condition, decl.condition) if c) or None)
     if isinstance(methods, Unknown):
         route.notes.append(methods.reason)
     view = decl.view
     options_dispatched = isinstance(methods, list) and "OPTIONS" in methods and not provide_automatic
-    decorator = _decorator_layer(view, app, options_dispatched, route, version)
+    outer = _outer_preflight_layer(view, app, options_dispatched, route, version)
+    decorator = _decorator_layer(view, app, options_dispatched and outer is None, route, version)
     has_options = isinstance(methods, list) and "OPTIONS" in methods
     scopes: list[tuple[str, list[Any]]] = [(name, blueprints[name].hooks) for name in entry.blueprint_names
                                            if name in blueprints]
@@ -217,13 +249,24 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
             chain.append(layer)
     if decorator is not None:
         route.layers.append(decorator)
-    decorator_answers_everything = decorator is not None and decorator.terminal and decorator.preflight
+        if outer is not None:  # preflights: an outer cross_origin; other requests: the innermost
+            route.layers.append(outer)
+    decorator_answers_everything = decorator is not None and decorator.terminal and (
+        decorator.preflight or outer is not None)
     normal_chain = [] if decorator_answers_everything else chain
     route.layers.extend(normal_chain)
     # HTTP errors (abort(), a missing static file) skip the decorator; flask-cors's wrapped error
     # handlers apply the app hooks first, in registration order
     app_chain = [layer for layer in chain if layer.scope == "app"]
     intercepting = [layer for layer in reversed(app_chain) if _intercepts(layer.hook)]
+    router = getattr(view, "error_router", None)
+    if router is not None and id(app) in router.installed:
+        # an extension's error router answers this view's errors: flask-cors's exception wrappers
+        # installed before it never see them (those installed after it still do)
+        intercepting = [layer for layer in intercepting if layer.hook.seq > router.installed[id(app)]]
+    if isinstance(view, (ResourceView, ErrorView)):
+        route.layers = framework_layers(view, app, route, methods, provide_automatic, chain, intercepting, version)
+        normal_chain = route.layers
     http_error = _unique(intercepting + chain)
     if [id(x) for x in http_error] != [id(x) for x in normal_chain]:
         route.http_error_layers = http_error
@@ -239,6 +282,165 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
         route.notes.append("view is wrapped by decorators cors-lint does not model: "
                            + ", ".join(view.attrs["unknown_decorators"]))
     return route
+
+
+# ---------------------------------------------------------------------------- views of API frameworks
+def framework_layers(view: ResourceView | ErrorView, app: AppObj, route: Route, methods: Any, provide: bool,
+                     chain: list[Layer], intercepting: list[Layer], version: FlaskCorsVersion) -> list[Layer]:
+    """The layers of a view an API framework registered (``ResourceView``), or of one that always
+    answers an HTTP error (``ErrorView``).
+
+    What answers a request: for OPTIONS requests Flask answers (when ``provide``), else the
+    outermost ``cross_origin`` wrapper whose ``automatic_options`` is true; past those, the
+    resource dispatches to its method through ``method_decorators`` (a ``cross_origin`` applied
+    first to the bound method raises AttributeError, as it sets attributes on it), and the
+    innermost ``cross_origin`` the request went through sets the headers. A request that fails
+    (an HTTP error, a missing ``options()``, that AttributeError) gets the error-path layers:
+    the flask-cors exception wrappers that see it, then the ``after_request`` chain."""
+    errors = _unique(intercepting + chain)
+    has_options = isinstance(methods, list) and "OPTIONS" in methods
+    if isinstance(view, ErrorView):
+        route.notes.append(view.reason)
+        simple: Any = "error"
+        preflight: Any = "chain" if provide or not has_options else "error"
+    else:
+        verbs = sorted(set(methods) - {"HEAD", "OPTIONS"}) if isinstance(methods, list) else []
+        verb = "GET" if "GET" in verbs else (verbs[0] if verbs else "GET")
+        outcomes = {method: _resource_outcome(view, method, route) for method in verbs or [verb]}
+        simple = outcomes[verb]
+        differing = sorted(m for m, outcome in outcomes.items() if outcome is not simple and outcome != simple)
+        if differing:
+            route.notes.append(f"method_decorators differ by method: the layers are those of {verb} requests; "
+                               f"{', '.join(differing)} requests are answered differently")
+        preflight = "chain" if provide or not has_options else _resource_preflight(view, app, route, version)
+        if simple == "error":
+            route.error = ("requests other than preflights fail with 500: cross_origin in method_decorators is "
+                           "applied to the bound method, on which it cannot set attributes (AttributeError)")
+        _note_wrappers(view, route)
+    if isinstance(simple, CrossOriginFactory):
+        if preflight is simple:
+            return [_factory_layer(simple, app, True, route, version)]
+        layers = [_factory_layer(simple, app, False, route, version)]
+        if isinstance(preflight, CrossOriginFactory):
+            return layers + [_factory_layer(preflight, app, True, route, version)]
+        return layers + (errors if preflight == "error" else chain)
+    if simple == "error":
+        if preflight == "error":
+            return errors
+        # every request but a preflight fails: the exception wrappers come first, for them only
+        _note_unshown_preflight(preflight, route)
+        return [replace(layer, preflight=False) for layer in intercepting] + chain
+    _note_unshown_preflight(preflight, route)
+    return chain
+
+
+def _note_unshown_preflight(preflight: Any, route: Route) -> None:
+    """Preflights answered otherwise than the layers can say (rare combinations)."""
+    if isinstance(preflight, CrossOriginFactory):
+        route.notes.append(f"preflight requests are answered by the cross_origin at "
+                           f"{preflight.site.location.file}:{preflight.site.location.line}")
+    elif preflight == "error":
+        route.notes.append("preflight requests fail with 500 (the view has no options()): they get the headers of "
+                           "an error response")
+
+
+def _resource_outcome(view: ResourceView, method: str, route: Route) -> Any:
+    """What answers a non-OPTIONS request: the innermost ``cross_origin`` it goes through, "chain"
+    (none: the after_request hooks), or "error" (the request fails)."""
+    cls, mro = view.view.cls, view.view.mro
+    method_decorators = _method_decorators(cls, mro, method, route)
+    if method_decorators == "error":
+        return "error"
+    passed = _outer_cross_origins(view) + [d for d in reversed(method_decorators) if isinstance(d, CrossOriginFactory)]
+    return passed[-1] if passed else "chain"
+
+
+def _resource_preflight(view: ResourceView, app: AppObj, route: Route, version: FlaskCorsVersion) -> Any:
+    """What answers an OPTIONS request that Flask sends to the view."""
+    passed = []
+    for factory in _outer_cross_origins(view):
+        automatic = effective_options(decorator_options(factory, app)[0], version)[0].get("automatic_options")
+        if automatic is not False:  # true (or unknown: taken as the default, and shown as unknown)
+            return factory
+        passed.append(factory)
+    cls, mro = view.view.cls, view.view.mro
+    if not isinstance(class_attr(cls, "options", mro), FunctionObj):
+        return "error"  # dispatch_request asserts the method exists: 500
+    method_decorators = _method_decorators(cls, mro, "OPTIONS", route)
+    if method_decorators == "error":
+        return "error"
+    passed += [d for d in reversed(method_decorators) if isinstance(d, CrossOriginFactory)]
+    return passed[-1] if passed else "chain"
+
+
+def _outer_cross_origins(view: ResourceView) -> list[CrossOriginFactory]:
+    """The ``cross_origin`` wrappers outside the dispatch, outermost first: the framework's
+    (the last applied is outermost), then the class's ``decorators``."""
+    outer = [d for d in reversed(view.decorators) if isinstance(d, CrossOriginFactory)]
+    return outer + list(reversed(class_cross_origins(view.view.cls, view.view.mro)))
+
+
+def _method_decorators(cls: Any, mro: Any, method: str, route: Route) -> Any:
+    """The ``method_decorators`` that wrap the method of a request (innermost first), or "error"
+    when applying them raises (``cross_origin`` sets attributes on what it decorates: on the bound
+    method itself that is an AttributeError, unless ``automatic_options=False``)."""
+    found = class_attr(cls, "method_decorators", mro) if isinstance(cls, ClassObj) else None
+    found = strip_env(found)
+    if isinstance(found, dict):
+        found = strip_env(found.get(method.lower(), []))
+    if found is None:
+        return []
+    if not isinstance(found, (list, tuple)):
+        route.notes.append("method_decorators cannot be known statically")
+        return []
+    decorators = [strip_env(d) for d in found]
+    first = decorators[0] if decorators else None
+    if isinstance(first, CrossOriginFactory) and truthy(first.kwargs.get("automatic_options", True)) is not False:
+        return "error"
+    return decorators
+
+
+def _note_wrappers(view: ResourceView, route: Route) -> None:
+    cls, mro = view.view.cls, view.view.mro
+    method_decorators = strip_env(class_attr(cls, "method_decorators", mro)) if isinstance(cls, ClassObj) else None
+    if isinstance(method_decorators, dict):
+        method_decorators = [d for ds in method_decorators.values() if isinstance(ds, (list, tuple)) for d in ds]
+    others = [d for d in list(view.decorators) + list(method_decorators or []) if not isinstance(d, CrossOriginFactory)]
+    if others:
+        route.notes.append("view is wrapped by decorators cors-lint does not model: "
+                           + ", ".join(sorted({_decorator_label(d) for d in others})))
+
+
+def _decorator_label(value: Any) -> str:
+    value = strip_env(value)
+    if isinstance(value, (FunctionObj, ClassObj)):
+        return value.name
+    if isinstance(value, LibSymbol):
+        return value.qualname
+    if isinstance(value, BoundMethod):
+        return f".{value.name}"
+    if isinstance(value, Unknown):
+        return f"<{value.reason}>"
+    return f"<{type(value).__name__}>"
+
+
+def _factory_layer(factory: CrossOriginFactory, app: AppObj, preflight: bool, route: Route,
+                   version: FlaskCorsVersion) -> Layer:
+    """The terminal layer of one ``cross_origin``: its options resolved on each request."""
+    raw, sources = decorator_options(factory, app)
+    options, env, unknown = effective_options(raw, version)
+    if "**" in factory.site.options:
+        unknown.append("options passed with ** cannot be known")
+    if app.config.unknown_sources:
+        unknown.extend(f"app.config: {reason}" for reason in app.config.unknown_sources)
+    layer = Layer(kind="decorator", source=factory.site.location, terminal=True, preflight=preflight,
+                  options=options, env=env, unknown=unknown, condition=factory.site.condition, config_sources=sources)
+    layer.error = options_error(options, version)
+    layer.note = invalid_regex_note(options, version)
+    if layer.error:
+        layer.terminal = False
+        route.error = f"the view answers 500: cross_origin raises {layer.error}"
+    return layer
 
 
 def _intercepts(hook: CorsHook) -> bool:
@@ -271,6 +473,45 @@ def _note_manual_hook(hook: ManualHook, route: Route) -> None:
                            "sets Access-Control-* headers")
 
 
+def _config_cross_origin(view: ConfigDecoratedView, app: AppObj, route: Route) -> CrossOriginFactory | None:
+    """The ``cross_origin`` among the decorators ``app.config[view.key]`` lists when the app serves
+    (applied in order: the first is the innermost, the one that sets the headers)."""
+    entry = app.config.values.get(view.key)
+    decorators = strip_env(entry[0]) if entry is not None else None
+    if decorators is None and app.config.unknown_sources:
+        decorators = Unknown(f"app.config: {app.config.unknown_sources[0]}")
+    if isinstance(decorators, Unknown):
+        route.notes.append(f"the view applies the decorators of app.config[{view.key!r}], which cannot be known "
+                           f"({decorators.reason}): a cross_origin there would answer its requests")
+        return None
+    if not isinstance(decorators, (list, tuple)):
+        return None
+    factories = [d for d in (strip_env(d) for d in decorators) if isinstance(d, CrossOriginFactory)]
+    return factories[0] if factories else None
+
+
+def _outer_preflight_layer(view: Any, app: AppObj, options_dispatched: bool, route: Route,
+                           version: FlaskCorsVersion) -> Layer | None:
+    """Nested ``cross_origin`` (stacked on a function, or several in a view class's ``decorators``):
+    a preflight Flask sends to the view is answered by the outermost one whose ``automatic_options``
+    is true, without calling what it wraps; other requests by the innermost one. The layer of that
+    outer decorator, when it is not the innermost."""
+    if not options_dispatched:
+        return None
+    chain: list[CrossOriginFactory] = []  # outermost first
+    if isinstance(view, CrossOriginView):
+        while isinstance(view, CrossOriginView):
+            chain.append(view.factory)
+            view = view.inner
+    elif isinstance(view, ClassView):
+        chain = list(reversed(class_cross_origins(view.cls, view.mro)))  # as_view applies them in order
+    for factory in chain[:-1]:
+        automatic = effective_options(decorator_options(factory, app)[0], version)[0].get("automatic_options")
+        if automatic is not False:  # true (or unknown: taken as the default, and shown as unknown)
+            return _factory_layer(factory, app, True, route, version)
+    return None
+
+
 def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Route,
                      version: FlaskCorsVersion) -> Layer | None:
     factory: CrossOriginFactory | None = None
@@ -279,11 +520,13 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
             view = view.inner  # nested decorators: the innermost one sets the headers
         factory = view.factory
     elif isinstance(view, ClassView):
-        factories = class_cross_origins(view.cls)
+        factories = class_cross_origins(view.cls, view.mro)
         factory = factories[0] if factories else None
     elif isinstance(view, BrokenView):
         route.error = view.reason
         return None
+    elif isinstance(view, ConfigDecoratedView):
+        factory = _config_cross_origin(view, app, route)
     if factory is None:
         return None
     raw, sources = decorator_options(factory, app)
@@ -294,7 +537,8 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
     layer = Layer(kind="decorator", source=factory.site.location, terminal=True, preflight=options_dispatched,
                   options=options, env=env, unknown=unknown, condition=factory.site.condition, config_sources=sources)
     if options_dispatched and options.get("automatic_options") is False:
-        if isinstance(view, ClassView) and is_method_view(view.cls) and class_attr(view.cls, "options") is None:
+        if (isinstance(view, ClassView) and is_method_view(view.cls, view.mro)
+                and class_attr(view.cls, "options", view.mro) is None):
             layer.preflight = False
             route.notes.append("OPTIONS requests reach the MethodView, which has no options(): they fail with 500 "
                                "and get no headers from the decorator")
@@ -345,23 +589,30 @@ def _match_resource(hook: CorsHook, path: Any, scope: str, version: FlaskCorsVer
                          unknown=unknown + more + [matched.reason], condition=site.condition)
         if not matched:
             continue
-        raw = dict(hook.options)
-        resource_options = strip_env(resource_options)
-        error = None
-        if isinstance(resource_options, dict):
-            raw.update(resource_options)
-        elif isinstance(resource_options, Unknown):
-            unknown.append(f"resource options: {resource_options.reason}")
-        else:
-            error = "ValueError: resource options must be a dict"
-        options, env, more = effective_options(raw, version)
-        layer = Layer("extension", site.location, False, True, options, env, resource=pattern, scope=scope,
-                      unknown=unknown + more, condition=site.condition)
-        layer.resource_options = resource_options
-        layer.error = error or options_error(options, version)
-        layer.note = invalid_regex_note(options, version)
-        return layer
+        return _resource_layer(hook, pattern, resource_options, unknown, scope, version)
     return None
+
+
+def _resource_layer(hook: CorsHook, pattern: Any, resource_options: Any, unknown: list[str], scope: str,
+                    version: FlaskCorsVersion) -> Layer:
+    """The layer of a hook for requests its resource ``pattern`` matched."""
+    site: Site = hook.site
+    raw = dict(hook.options)
+    resource_options = strip_env(resource_options)
+    error = None
+    if isinstance(resource_options, dict):
+        raw.update(resource_options)
+    elif isinstance(resource_options, Unknown):
+        unknown.append(f"resource options: {resource_options.reason}")
+    else:
+        error = "ValueError: resource options must be a dict"
+    options, env, more = effective_options(raw, version)
+    layer = Layer("extension", site.location, False, True, options, env, resource=pattern, scope=scope,
+                  unknown=unknown + more, condition=site.condition)
+    layer.resource_options = resource_options
+    layer.error = error or options_error(options, version)
+    layer.note = invalid_regex_note(options, version)
+    return layer
 
 
 def resource_is_regex(pattern: Any) -> bool:

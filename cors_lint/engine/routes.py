@@ -12,15 +12,20 @@ from typing import Any
 
 from cors_lint.core.values import Unknown, unwrap
 from cors_lint.engine.app_objects import (
+    MISSING,
     AppObj,
     BlueprintObj,
     ClassView,
     CrossOriginFactory,
+    PrefixedRule,
+    ResourceView,
     RouteDecl,
+    class_lookup,
     view_attributes,
     view_name,
 )
-from cors_lint.engine.objects import ClassObj, FunctionObj, LibSymbol
+from cors_lint.engine.app_objects import is_method_view as mro_is_method_view
+from cors_lint.engine.objects import ClassObj, LibSymbol
 
 
 # ---------------------------------------------------------------------------- expansion
@@ -31,6 +36,16 @@ class RegisteredRule:
     endpoint: Any
     blueprint_names: list[str]  # request.blueprints: innermost first
     owner: Any
+    condition: str | None = None  # the blueprint was registered under this condition (a flag, a __main__ block)
+    # app.config["PROVIDE_AUTOMATIC_OPTIONS"] when Flask added the rule (a 1-tuple); None: the final config
+    automatic_options: tuple[Any] | None = None
+
+
+# the key under which a register_blueprint entry's options carry the condition it ran under
+REGISTERED_UNDER = "__registered_under__"
+# ... and app.config["PROVIDE_AUTOMATIC_OPTIONS"] at that moment (a 1-tuple): Flask reads it as it adds each rule
+AUTOMATIC_OPTIONS_AT = "__provide_automatic_options__"
+CONSTRUCTION_AUTOMATIC_OPTIONS = (True,)  # Flask's default, as the constructor adds the static rule
 
 
 def expand_routes(app: AppObj) -> tuple[list[RegisteredRule], dict[str, BlueprintObj]]:
@@ -40,10 +55,11 @@ def expand_routes(app: AppObj) -> tuple[list[RegisteredRule], dict[str, Blueprin
     static = app.static_url_path
     if isinstance(static, str):
         decl = RouteDecl(f"{static}/<path:filename>", "static", None, ["GET"], None, app.location)
-        registered.append(RegisteredRule(decl, decl.rule, "static", [], app))
+        registered.append(RegisteredRule(decl, decl.rule, "static", [], app,
+                                         automatic_options=CONSTRUCTION_AUTOMATIC_OPTIONS))
     for decl in app.routes:
         endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
-        registered.append(RegisteredRule(decl, decl.rule, endpoint, [], app))
+        registered.append(RegisteredRule(decl, decl.rule, endpoint, [], app, automatic_options=decl.automatic_options))
     for blueprint, options, _location in app.blueprints:
         _register_blueprint(blueprint, dict(options), registered, names, depth=0)
     return registered, names
@@ -53,6 +69,8 @@ def _register_blueprint(bp: Any, options: dict[str, Any], out: list[RegisteredRu
                         depth: int) -> None:
     if not isinstance(bp, BlueprintObj) or depth > 20:
         return
+    condition = options.pop(REGISTERED_UNDER, None)
+    automatic = options.pop(AUTOMATIC_OPTIONS_AT, None)
     name_prefix = options.get("name_prefix", "")
     self_name = options.get("name", bp.name)
     if not isinstance(self_name, str):
@@ -73,9 +91,12 @@ def _register_blueprint(bp: Any, options: dict[str, Any], out: list[RegisteredRu
         endpoint = decl.endpoint if decl.endpoint is not None else _endpoint_of(decl.view)
         rules.append((decl.rule, endpoint, decl))
     for rule, endpoint, decl in rules:
+        if isinstance(rule, PrefixedRule):  # completed by the extension that patched the setup state
+            out.append(_prefixed_rule(bp, rule, url_prefix, endpoint, decl, condition))
+            continue
         path = _join_prefix(url_prefix, rule)
         full_endpoint = f"{name}.{endpoint}" if isinstance(endpoint, str) else endpoint
-        out.append(RegisteredRule(decl, path, full_endpoint, chain, bp))
+        out.append(RegisteredRule(decl, path, full_endpoint, chain, bp, condition, automatic))
     for child, child_options, _location in bp.children:
         child_options = dict(child_options)
         child_prefix = child_options.get("url_prefix")
@@ -88,7 +109,24 @@ def _register_blueprint(bp: Any, options: dict[str, Any], out: list[RegisteredRu
         elif url_prefix is not None:
             child_options["url_prefix"] = url_prefix
         child_options["name_prefix"] = name
+        under = " and ".join(c for c in (condition, child_options.get(REGISTERED_UNDER)) if c)
+        if under:
+            child_options[REGISTERED_UNDER] = under
+        if automatic is not None:
+            child_options[AUTOMATIC_OPTIONS_AT] = automatic
         _register_blueprint(child, child_options, out, names, depth + 1)
+
+
+def _prefixed_rule(bp: BlueprintObj, rule: PrefixedRule, url_prefix: Any, endpoint: Any, decl: RouteDecl,
+                   condition: str | None) -> RegisteredRule:
+    """A ``PrefixedRule``: its own path, and an endpoint (and so ``request.blueprints``) named after
+    the blueprint object's own name."""
+    own = bp.name if isinstance(bp.name, str) else None
+    if own is None or not isinstance(endpoint, str):
+        full_endpoint: Any = Unknown("endpoint of a blueprint whose name cannot be known statically")
+    else:
+        full_endpoint = f"{own}.{endpoint}"
+    return RegisteredRule(decl, rule.build(url_prefix), full_endpoint, [own] if own else [], bp, condition)
 
 
 def _join_prefix(url_prefix: Any, rule: Any) -> Any:
@@ -112,14 +150,20 @@ def _endpoint_of(view: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------- methods
-def route_methods(decl: RouteDecl, app: AppObj) -> tuple[list[str] | Unknown, bool]:
+def route_methods(decl: RouteDecl, app: AppObj, automatic_options: tuple[Any] | None = None
+                  ) -> tuple[list[str] | Unknown, bool]:
     """Flask's ``add_url_rule``: the rule's methods and ``provide_automatic_options``."""
     view = decl.view
+    wrappers: list[Any] = []
+    if isinstance(view, ResourceView):  # its wrappers copy the view's attributes (functools.wraps)
+        view, wrappers = view.view, view.decorators
     methods = decl.methods
     if methods is None and isinstance(view, ClassView):
-        methods = _class_methods(view.cls)
+        methods = _class_methods(view.cls, view.mro)
     if methods is None:
         methods = ["GET"]
+    if isinstance(methods, Unknown):
+        return methods, False
     if isinstance(methods, str) or not isinstance(methods, (list, tuple, set, frozenset)):
         return Unknown("route methods cannot be known statically"), False
     if not all(isinstance(m, str) for m in methods):
@@ -134,11 +178,20 @@ def route_methods(decl: RouteDecl, app: AppObj) -> tuple[list[str] | Unknown, bo
         # as_view() overwrites what the decorators set with the class attribute
         provide = decl.provide_automatic_options
         if provide is None:
-            provide = class_attr(view.cls, "provide_automatic_options")
-        if any(truthy(f.kwargs.get("automatic_options", True)) is not False for f in class_cross_origins(view.cls)):
+            provide = class_attr(view.cls, "provide_automatic_options", view.mro)
+        if isinstance(provide, Unknown):
+            return Unknown(f"provide_automatic_options of the view class: {provide.reason}"), False
+        if any(truthy(f.kwargs.get("automatic_options", True)) is not False
+               for f in class_cross_origins(view.cls, view.mro)):
             required.add("OPTIONS")
+    for wrapper in wrappers:  # cross_origin(...) around the view: OPTIONS requests are sent to the view
+        if isinstance(wrapper, CrossOriginFactory) and truthy(wrapper.kwargs.get("automatic_options", True)) is not False:
+            required.add("OPTIONS")
+            if decl.provide_automatic_options is None:
+                provide = False
     if provide is None:
-        automatic = app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0]
+        automatic = automatic_options[0] if automatic_options is not None else \
+            app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0]
         if "OPTIONS" not in method_set and truthy(unwrap(automatic)) is not False:
             provide = True
             required.add("OPTIONS")
@@ -161,30 +214,22 @@ def truthy(value: Any) -> bool | None:
     return bool(value)
 
 
-def _class_methods(cls: ClassObj) -> list[str] | None:
-    explicit = class_attr(cls, "methods")
-    if explicit is not None:
-        return explicit
-    found = [name.upper() for name in ("get", "post", "head", "options", "delete", "put", "trace", "patch")
-             if isinstance(class_attr(cls, name), FunctionObj)]
-    return found or None
+def _class_methods(cls: ClassObj, mro: list[Any] | None = None) -> Any:
+    """``view.methods`` as ``as_view`` sets it: the class attribute (for a MethodView, what
+    ``__init_subclass__`` computed: see ``models.flask_views``); None when it is not set."""
+    return class_attr(cls, "methods", mro)
 
 
-def class_attr(cls: ClassObj, name: str) -> Any:
-    seen = set()
-    pending = [cls]
-    while pending:
-        klass = pending.pop(0)
-        if id(klass) in seen or not isinstance(klass, ClassObj):
-            continue
-        seen.add(id(klass))
-        if name in klass.namespace:
-            return unwrap(klass.namespace[name])
-        pending.extend(klass.bases)
-    return None
+def class_attr(cls: ClassObj, name: str, mro: list[Any] | None = None) -> Any:
+    """``getattr(cls, name, None)`` along the class's MRO (``mro`` from ``as_view``, else the
+    project classes only); Unknown when a class on the way is one cors-lint cannot see."""
+    found = class_lookup(cls, name, mro)
+    return None if found is MISSING else found
 
 
-def is_method_view(cls: ClassObj) -> bool:
+def is_method_view(cls: ClassObj, mro: list[Any] | None = None) -> bool:
+    if mro is not None:
+        return mro_is_method_view(mro)
     seen = set()
     pending: list[Any] = [cls]
     while pending:
@@ -200,8 +245,8 @@ def is_method_view(cls: ClassObj) -> bool:
     return False
 
 
-def class_cross_origins(cls: ClassObj) -> list[CrossOriginFactory]:
-    decorators = class_attr(cls, "decorators")
+def class_cross_origins(cls: ClassObj, mro: list[Any] | None = None) -> list[CrossOriginFactory]:
+    decorators = class_attr(cls, "decorators", mro)
     if not isinstance(decorators, (list, tuple)):
         return []
     return [d for d in decorators if isinstance(d, CrossOriginFactory)]

@@ -23,6 +23,7 @@ class Issue:
     key: tuple[Any, ...] = ()  # what the issue is about, for grouping and fingerprints
     attacker_origin: str | None = None
     severity: str | None = None  # overrides the rule's default
+    condition: str | None = None  # when the code behind it runs only under a condition (`$ENABLE_CORS is set`)
 
 
 Example = str | dict[str, str]  # app.py's source, or {file name: source} for a project
@@ -98,17 +99,31 @@ def layer_issue(route: dict[str, Any], layer: dict[str, Any], message: str, key:
     source = layer.get("config_sources", {}).get(option) if option else None
     source = source or layer["source"]
     return Issue(source["file"], source["line"], source.get("column", 0), message, (route_label(route),), key,
-                 attacker, severity)
+                 attacker, severity, joined_condition(route.get("condition"), layer.get("condition")))
 
 
 def site_issue(site: dict[str, Any], message: str, key: tuple[Any, ...] = (), routes: tuple[str, ...] = (),
                attacker: str | None = None, severity: str | None = None) -> Issue:
-    return Issue(site["file"], site["line"], site["column"], message, routes, key, attacker, severity)
+    return Issue(site["file"], site["line"], site["column"], message, routes, key, attacker, severity,
+                 site.get("condition"))
+
+
+def joined_condition(*conditions: str | None) -> str | None:
+    """Conditions that all hold (each once, in order), or None when there is none."""
+    unique = list(dict.fromkeys(c for c in conditions if c))
+    return " and ".join(unique) or None
 
 
 def route_label(route: dict[str, Any]) -> str:
     path = route["path"]
+    if isinstance(path, dict) and "unlisted" in path:
+        return f"routes matching `{path['unlisted']}` that cors-lint could not list ({path['reason']})"
     return path if isinstance(path, str) else "<unknown path>"
+
+
+def is_listed(route: dict[str, Any]) -> bool:
+    """A route of the app's url_map (not the stand-in for routes cors-lint could not list)."""
+    return not (isinstance(route["path"], dict) and "unlisted" in route["path"])
 
 
 def origins_of(layer: dict[str, Any]) -> list[Any]:

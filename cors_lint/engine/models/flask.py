@@ -15,6 +15,7 @@ from cors_lint.engine.app_objects import (
     ConfigHolder,
     ConfigObj,
     CrossOriginView,
+    LibraryDecorator,
     ManualHook,
     RouteDecl,
     RouteDecorator,
@@ -22,6 +23,7 @@ from cors_lint.engine.app_objects import (
 )
 from cors_lint.engine.objects import BoundMethod, FunctionObj
 from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.routes import AUTOMATIC_OPTIONS_AT, REGISTERED_UNDER
 
 MODEL = Model("flask")
 MODEL.aliases.update({
@@ -35,6 +37,7 @@ MODEL.star_exports["flask"] = (
     "session", "redirect", "url_for", "render_template", "send_file", "send_from_directory", "after_this_request",
     "stream_with_context")
 MODEL.application_classes.add("flask.Flask")  # a function that builds one is an app factory: it runs
+MODEL.entry_names |= {"Flask", "Blueprint", "route", "add_url_rule", "register_blueprint", "after_request"}
 MODEL.object_types |= {AppObj, BlueprintObj}
 MODEL.with_targets.add(AppObj)
 _VERBS = {"get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch": "PATCH"}
@@ -55,10 +58,11 @@ def target_name(obj: Any, engine=None, node: cst.CSTNode | None = None) -> str:
 
 # ---------------------------------------------------------------------------- constructors
 @MODEL.function("flask.Flask", subclasses=True)
-def create_app(call: Call) -> AppObj:
+def create_app(call: Call, kind: type[AppObj] = AppObj) -> AppObj:
+    """``Flask(...)``; ``kind``: the object for a library's subclass of Flask (its model passes it)."""
     kwargs = call.kwargs
     location = call.location
-    app = AppObj(id=f"{location.file}:{location.line}", name="", location=location)
+    app = kind(id=f"{location.file}:{location.line}", name="", location=location)
     static_folder = strip_env(kwargs.get("static_folder", "static"))
     static_url_path = strip_env(kwargs.get("static_url_path"))
     if static_folder is None:
@@ -76,10 +80,11 @@ def create_app(call: Call) -> AppObj:
 
 
 @MODEL.function("flask.Blueprint", subclasses=True)
-def create_blueprint(call: Call) -> BlueprintObj:
+def create_blueprint(call: Call, kind: type[BlueprintObj] = BlueprintObj) -> BlueprintObj:
+    """``Blueprint(...)``; ``kind``: the object for a library's subclass of Blueprint."""
     args, kwargs = call.args, call.kwargs
     name = args[0] if args else kwargs.get("name", Unknown("blueprint name"))
-    bp = BlueprintObj(name=strip_env(name), location=call.location)
+    bp = kind(name=strip_env(name), location=call.location)
     prefix = args[5] if len(args) > 5 else kwargs.get("url_prefix")
     bp.url_prefix = strip_env(prefix)
     static_folder = strip_env(args[2] if len(args) > 2 else kwargs.get("static_folder"))
@@ -116,6 +121,7 @@ def app_config(engine, app: AppObj) -> ConfigObj:
 def app_debug(engine, app: AppObj) -> Any:
     engine.env_reads.add("app.debug")
     if engine.assumptions.debug is not None:
+        engine.pinned_env.add("FLASK_DEBUG")
         return FromEnv("FLASK_DEBUG", engine.assumptions.debug)
     return Unknown("app.debug depends on how the app is run")
 
@@ -163,7 +169,14 @@ def register_blueprint(owner, name: str, call: Call) -> None:
     kwargs = call.kwargs
     blueprint = strip_env(call.args[0]) if call.args else strip_env(kwargs.pop("blueprint", None))
     options = {k: strip_env(v) for k, v in kwargs.items()}
+    if call.frame.conditions:
+        options[REGISTERED_UNDER] = " and ".join(call.frame.conditions)
+    if isinstance(owner, AppObj):
+        options[AUTOMATIC_OPTIONS_AT] = automatic_options_now(owner)
     entry = (blueprint, options, call.location)
+    if not isinstance(blueprint, BlueprintObj) and isinstance(owner, AppObj):
+        code = call.engine.code(call.node.args[0].value) if call.node.args else "a blueprint"
+        owner.unlisted.append((f"the blueprint `{code}` is one cors-lint cannot see", call.location))
     (owner.blueprints if isinstance(owner, AppObj) else owner.children).append(entry)
     return None
 
@@ -182,6 +195,11 @@ def other_method(owner, name: str, call: Call) -> Unknown:
     return Unknown(f".{name}() of a Flask object")
 
 
+def automatic_options_now(app: AppObj) -> tuple[Any]:
+    """``app.config["PROVIDE_AUTOMATIC_OPTIONS"]`` now: Flask reads it as it adds each rule."""
+    return (app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0],)
+
+
 def register_route(owner, rule, endpoint, view, methods, pao, options, location, frame) -> None:
     plain_view = strip_env(view)
     if isinstance(plain_view, FunctionObj):
@@ -197,6 +215,7 @@ def register_route(owner, rule, endpoint, view, methods, pao, options, location,
                             location=location, condition=" and ".join(frame.conditions) or None)
     if isinstance(owner, AppObj):
         declaration.view_attrs = dict(view_attributes(plain_view))  # blueprints add their rules later
+        declaration.automatic_options = automatic_options_now(owner)
     owner.routes.append(declaration)
 
 
@@ -210,6 +229,12 @@ def apply_route(engine, decorator: RouteDecorator, value: Any, node, frame) -> A
     return value
 
 
+@MODEL.decorator(LibraryDecorator)
+def apply_library_decorator(engine, decorator: LibraryDecorator, value: Any, node, frame) -> Any:
+    """A decorator a library model built (``@blp.route(...)``, ``@app.input(...)``): it says what it does."""
+    return decorator.apply(engine, value, node, frame)
+
+
 def apply_after_request(engine, decorator: BoundMethod, value: Any, node, frame) -> Any:
     decorator.obj.hooks.append(ManualHook(value, engine.location(node, frame)))
     return value
@@ -217,3 +242,27 @@ def apply_after_request(engine, decorator: BoundMethod, value: Any, node, frame)
 
 MODEL.decorator_methods[(AppObj, "after_request")] = apply_after_request
 MODEL.decorator_methods[(BlueprintObj, "after_request")] = apply_after_request
+
+
+# ---------------------------------------------------------------------------- extensions that add routes
+# Libraries that register routes on an app they are given. While one has no model of its own,
+# an app passed to it has routes cors-lint cannot list (and its CORS is judged for them anyway).
+ROUTE_REGISTERING_LIBRARIES = frozenset({
+    "flask_restful", "flask_restx", "flask_restplus", "flask_smorest", "apiflask", "flask_appbuilder", "connexion",
+    "flask_admin", "flasgger", "flask_graphql", "graphql_server", "strawberry", "flask_openapi3", "spectree",
+    "dash", "flask_jsonrpc", "flask_potion", "eve", "flask_apispec", "flask_rebar", "flask_classful",
+    "flask_restless", "flask_swagger_ui", "flask_pydantic_spec", "flask_rest_jsonapi", "flask_graphql_auth",
+})
+
+
+def unmodelled_extension(call: Call) -> None:
+    library = call.qualname.split(".", 1)[0]
+    if library not in ROUTE_REGISTERING_LIBRARIES:
+        return
+    for value in [*call.args, *call.kwargs.values()]:
+        app = strip_env(value)
+        if isinstance(app, AppObj):
+            app.unlisted.append((f"`{call.qualname}` adds routes cors-lint does not model", call.location))
+
+
+MODEL.unmodelled_call_hooks.append(unmodelled_extension)

@@ -55,6 +55,8 @@ def config_method(engine, app: AppObj, name: str, args, kwargs, node, frame) -> 
         return app.config.values.get(key, (None, None))[0]
     if name == "get" and args:
         entry = app.config.values.get(strip_env(args[0]))
+        if entry is None and app.config.unknown_sources:  # from_pyfile / from_prefixed_env may have set it
+            return Unknown(f"app.config.get({strip_env(args[0])!r}) may come from {app.config.unknown_sources[0]}")
         return entry[0] if entry else (args[1] if len(args) > 1 else None)
     if name in ("from_pyfile", "from_envvar", "from_file", "from_prefixed_env"):
         config_unknown(engine, app, f"app.config.{name}(...) loads values cors-lint cannot see", node, frame)

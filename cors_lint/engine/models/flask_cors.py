@@ -3,6 +3,8 @@ and without parentheses), and the old ``flask.ext.cors`` import path."""
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
 import libcst as cst
@@ -24,7 +26,8 @@ from cors_lint.engine.app_objects import (
 from cors_lint.engine.models.flask import target_name
 from cors_lint.engine.models.sites import add_site
 from cors_lint.engine.objects import FunctionObj
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.project import FileError, read_path
+from cors_lint.engine.registry import Call, LibraryCopy, Model
 
 MODEL = Model("flask_cors")
 MODEL.aliases.update({
@@ -35,6 +38,7 @@ MODEL.aliases.update({
 })
 MODEL.star_exports.update({"flask_cors": ("CORS", "cross_origin"), "flask.ext.cors": ("CORS", "cross_origin")})
 MODEL.object_types.add(CorsObj)
+MODEL.entry_names |= {"CORS", "cross_origin", "init_app"}
 LEGACY_IMPORT_NOTE = "imported from flask.ext.cors, which fails to import on Flask >= 1.0"
 
 
@@ -62,7 +66,7 @@ def create_cors(call: Call) -> CorsObj:
         return cors
     site = add_site(engine, "extension", node, frame, target_name(app, engine, _first_arg(node)), options, notes)
     cors.site = site
-    cors_init_app(cors, app, {}, site)
+    cors_init_app(cors, _applied_to(engine, app, site), {}, site)
     return cors
 
 
@@ -73,9 +77,23 @@ def init_app(cors: CorsObj, name: str, call: Call) -> None:
     options = _with_star_options(call)
     site = add_site(engine, "init_app", node, frame, target_name(app, engine, _first_arg(node)), options)
     site.notes.append(f"CORS object created at {cors.location.file}:{cors.location.line}")
-    cors_init_app(cors, app, {k: v for k, v in options.items() if k != "**"}, site)
+    cors_init_app(cors, _applied_to(engine, app, site), {k: v for k, v in options.items() if k != "**"}, site)
     if "**" in options:
         site.notes.append("options passed with ** cannot be known")
+
+
+def _applied_to(engine, target: Any, site: Site) -> Any:
+    """What CORS is applied to. An app cors-lint cannot see (built by a third-party factory, a
+    library's subclass, a value it cannot evaluate) still gets the CORS: a stand-in app whose
+    routes cannot be listed, so that what applies to them is judged all the same."""
+    if isinstance(strip_env(target), (AppObj, BlueprintObj)):
+        return target
+    stand_in = AppObj(id=f"{site.location.file}:{site.location.line}", name=site.target, location=site.location)
+    stand_in.static_url_path = None
+    stand_in.unlisted.append((f"CORS is applied to `{site.target}`, an app cors-lint cannot see", site.location))
+    site.notes.append("the object CORS is applied to cannot be identified statically: its routes cannot be listed")
+    engine.apps.append(stand_in)
+    return stand_in
 
 
 def cors_init_app(cors: CorsObj, target: Any, init_kwargs: dict[str, Any], site: Site) -> None:
@@ -153,6 +171,72 @@ def _legacy(handler):
 
 MODEL.functions["flask.ext.cors.CORS"] = _legacy(create_cors)
 MODEL.functions["flask.ext.cors.cross_origin"] = _legacy(create_cross_origin)
+
+
+# ---------------------------------------------------------------------------- a vendored copy
+_COPY_MODULES = ("__init__.py", "core.py", "decorator.py", "extension.py")  # flask-cors's layout since 2.0
+_VERSION = re.compile(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)
+_DIST_INFO = re.compile(r"(?i)^flask[-_.]cors-(\d+(?:\.\d+)*)\.(?:dist|egg)-info$")
+_METADATA_VERSION = re.compile(r"^Version:\s*(\S+)", re.MULTILINE)
+
+
+def vendored_copy(path: str) -> LibraryCopy | None:
+    """Is ``path`` (a directory, or a module without ``.py``, named ``flask_cors``) a copy of
+    flask-cors in the tree (``libs/flask_cors/``, or a 1.x ``flask_cors.py``)? Imports that reach
+    it get flask-cors itself, at the version its own files declare: ``version.py`` or
+    ``__init__.py``'s ``__version__``, else the ``flask_cors-X.dist-info`` beside it
+    (``pip install --target``); 6.0.3+ reads its version from installed metadata only."""
+    if os.path.isdir(path):
+        if not all(os.path.isfile(os.path.join(path, name)) for name in _COPY_MODULES):
+            return None
+        declaring = [os.path.join(path, "version.py"), os.path.join(path, "__init__.py")]
+    else:
+        data = read_path(path + ".py", path)
+        if isinstance(data, FileError) or b"def cross_origin" not in data or b"class CORS" not in data:
+            return None
+        declaring = [path + ".py"]
+    for candidate in declaring:
+        data = read_path(candidate, candidate) if os.path.isfile(candidate) else b""
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+        match = _VERSION.search(text)
+        if match and re.match(r"\d", match.group(1)):
+            return LibraryCopy("flask_cors", path, match.group(1), candidate, text.count("\n", 0, match.start()) + 1)
+    from_metadata = _from_installed_metadata(path)
+    parent = os.path.dirname(path)
+    try:
+        siblings = sorted(os.listdir(parent))
+    except OSError:
+        siblings = []
+    for name in siblings:
+        match = _DIST_INFO.match(name)
+        if match:
+            metadata = os.path.join(parent, name, "METADATA")
+            data = read_path(metadata, metadata) if os.path.isfile(metadata) else b""
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+            found = _METADATA_VERSION.search(text)
+            if found:
+                return LibraryCopy("flask_cors", path, found.group(1), metadata, text.count("\n", 0, found.start()) + 1)
+            return LibraryCopy("flask_cors", path, match.group(1), os.path.join(parent, name))
+    return from_metadata or LibraryCopy("flask_cors", path)
+
+
+def _from_installed_metadata(path: str) -> LibraryCopy | None:
+    """6.0.3+ asks ``importlib.metadata`` for its version, which answers for whatever is installed,
+    not for the copy; its code tells: 6.0.4 added the error for invalid regexes (6.0.4 and 6.0.5
+    behave alike), so 6.0.5 with it and 6.0.3 without."""
+    init = os.path.join(path, "__init__.py")
+    data = read_path(init, init) if os.path.isfile(init) else b""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+    match = re.search(r"^\s*__version__\s*=\s*version\(", text, re.MULTILINE)
+    if not match or "importlib.metadata" not in text:
+        return None
+    core = os.path.join(path, "core.py")
+    code = read_path(core, core) if os.path.isfile(core) else b""
+    raises = isinstance(code, bytes) and b"Invalid regular expression in Flask-CORS" in code
+    return LibraryCopy("flask_cors", path, "6.0.5" if raises else "6.0.3", init, text.count("\n", 0, match.start()) + 1)
+
+
+MODEL.copies["flask_cors"] = vendored_copy
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -5,9 +5,12 @@ function they wrap."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from typing import Any
 
 from cors_lint.core.values import FromEnv, Regex, TimeDelta, Unknown, strip_env
+from cors_lint.engine.expressions import PLAIN as PLAIN_VALUES
 from cors_lint.engine.expressions import lifted
 from cors_lint.engine.objects import FunctionObj
 from cors_lint.engine.registry import Call, Model
@@ -37,6 +40,8 @@ def env_value(engine, var: str, default: Any) -> FromEnv:
     """An environment variable: the environment's assumed value, else the code's default."""
     engine.env_reads.add(var)
     assumed = engine.assumptions.value(var)
+    if engine.assumptions.pins(var):
+        engine.pinned_env.add(var)
     return FromEnv(var, assumed if assumed is not None else default)
 
 
@@ -103,6 +108,47 @@ def type_checking(negate: bool) -> bool:
 
 
 MODEL.truth.update({"typing.TYPE_CHECKING": type_checking, "typing_extensions.TYPE_CHECKING": type_checking})
+
+
+# ---------------------------------------------------------------------------- copies
+@MODEL.function("copy.copy", "copy.deepcopy")
+def copy_value(call: Call) -> Any:
+    """A copy of a value, or of an object a model created (``copy.deepcopy(blueprint)``): its
+    lists and dicts are copied too, so what is added to the copy stays on the copy."""
+    original = strip_env(call.args[0]) if call.args else None
+    if isinstance(original, PLAIN_VALUES):
+        return lifted(copy.deepcopy, call.args[0])
+    if dataclasses.is_dataclass(original) and not isinstance(original, type) and \
+            type(original) in call.engine.registry.object_types:
+        clone = copy.copy(original)
+        for item in dataclasses.fields(clone):
+            value = getattr(clone, item.name)
+            if isinstance(value, (list, dict, set)):
+                setattr(clone, item.name, copy.copy(value))
+        return clone
+    return Unknown("copy of a value that cannot be known")
+
+
+# ---------------------------------------------------------------------------- importing by name
+@MODEL.function("importlib.import_module", "werkzeug.utils.import_string")
+def import_by_name(call: Call) -> Any:
+    """``importlib.import_module("pkg.views")`` (also relative, with ``package=``): a project module
+    imported by a name the code can list (a literal, a loop over a list) runs like an import."""
+    engine, args, kwargs = call.engine, call.args, call.kwargs
+    name = strip_env(args[0]) if args else strip_env(kwargs.get("name", kwargs.get("import_name")))
+    package = strip_env(args[1]) if len(args) > 1 else strip_env(kwargs.get("package"))
+    if not isinstance(name, str):
+        return Unknown("import of a module whose name cannot be known")
+    if name.startswith("."):
+        if not isinstance(package, str):
+            return Unknown(f"relative import of {name!r} without a known package")
+        level = len(name) - len(name.lstrip("."))
+        base = package.split(".")[: len(package.split(".")) - (level - 1)]
+        name = ".".join([*base, name.lstrip(".")]) if name.lstrip(".") else ".".join(base)
+    if call.qualname == "werkzeug.utils.import_string" and ":" in name:
+        module, _, attribute = name.partition(":")
+        return engine.get_attribute(engine.import_dotted(module.split(".")), attribute)
+    return engine.import_dotted(name.split("."))
 
 
 # ---------------------------------------------------------------------------- builtins

@@ -1,0 +1,128 @@
+"""CORS that applies to routes cors-lint cannot list is judged anyway (issue 12, point 4)."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import inventory_of, run_cli, write
+
+APPBUILDER = """
+    from flask import Flask
+    from flask_appbuilder import AppBuilder
+    from flask_cors import CORS
+    app = Flask(__name__, static_folder=None)
+    CORS(app, resources={r"/api/*": {"supports_credentials": True}, r"/public/*": {"origins": "*"}})
+    appbuilder = AppBuilder(app)
+    appbuilder.add_view(SomeView, "Things")
+"""
+
+
+def findings(directory, *options: str, expect: int = 1) -> list[dict]:
+    return json.loads(run_cli(str(directory), "--format", "json", "--no-cache", *options,
+                              expect_exit=expect).stdout)["findings"]
+
+
+def test_an_unmodelled_extension_leaves_routes_unlisted_and_their_cors_is_judged(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": APPBUILDER})
+    unlisted = [r for r in doc["routes"] if isinstance(r["path"], dict)]
+    assert [r["path"] for r in unlisted] == [
+        {"unlisted": pattern, "reason": "`flask_appbuilder.AppBuilder` adds routes cors-lint does not model"}
+        for pattern in ("/api/*", "/public/*")]
+    assert [r["line"] for r in unlisted] == [6, 6]  # where the extension got the app
+    [credentials] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS001"]
+    assert credentials["routes"] == ["routes matching `/api/*` that cors-lint could not list (`flask_appbuilder."
+                                     "AppBuilder` adds routes cors-lint does not model)"]
+    assert credentials["line"] == 5 and "cors-lint could not list" in credentials["message"]
+
+
+def test_cors_on_an_app_made_where_the_engine_cannot_look_is_judged(tmp_path):
+    write(tmp_path, {"app.py": """
+        import connexion
+        from flask_cors import CORS
+        application = connexion.FlaskApp(__name__)
+        application.add_api("openapi.yaml")
+        CORS(application.app, supports_credentials=True)
+    """})
+    [finding] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS001"]
+    assert finding["routes"] == ["routes matching `/*` that cors-lint could not list (CORS is applied to "
+                                 "`application.app`, an app cors-lint cannot see)"]
+
+
+def test_a_blueprint_the_engine_cannot_see_leaves_routes_unlisted(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from flask_swagger_ui import get_swaggerui_blueprint
+        app = Flask(__name__, static_folder=None)
+        CORS(app, origins="*", supports_credentials=True)
+        app.register_blueprint(get_swaggerui_blueprint("/docs", "/spec.json"))
+        @app.route("/me")
+        def me(): return "me"
+    """})
+    assert [r["path"] for r in doc["routes"]] == [
+        "/me", {"unlisted": "/*", "reason": "the blueprint `get_swaggerui_blueprint(\"/docs\", \"/spec.json\")` "
+                                          "is one cors-lint cannot see"}]
+
+
+def test_an_app_with_no_route_found_is_still_judged(tmp_path):
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__, static_folder=None)
+        CORS(app, supports_credentials=True)
+    """})
+    [finding] = findings(tmp_path)
+    assert finding["rule_id"] == "CORS001"
+    assert finding["routes"] == ["routes matching `/*` that cors-lint could not list (no route of this app was found)"]
+
+
+def test_listed_routes_alone_are_not_doubled_by_stand_ins(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__, static_folder=None)
+        CORS(app, supports_credentials=True, origins=["https://app.example.com"])
+        @app.route("/me")
+        def me(): return "me"
+    """})
+    assert [r["path"] for r in doc["routes"]] == ["/me"]
+
+
+def test_origins_only_from_the_environment_with_credentials_name_the_variable(tmp_path):
+    write(tmp_path, {"app.py": """
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__, static_folder=None)
+        CORS(app, origins=os.environ["ALLOWED_ORIGINS"].split(","), supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+    """})
+    [finding] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS032"]
+    assert finding["severity"] == "warning" and finding["environment"] == "production"
+    assert "$ALLOWED_ORIGINS" in finding["message"] and finding["routes"] == ["/me"]
+
+
+def test_an_api_only_flask_restx_app_with_credentials_gets_cors001_naming_its_routes(tmp_path):
+    """The issue's silent pass: `Flask(static_folder=None)`, `CORS(app, supports_credentials=True)` and
+    routes from Flask-RESTX only. The routes come from the Flask-RESTX model; they are the real ones."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from flask_restx import Api, Resource
+        app = Flask(__name__, static_folder=None)
+        CORS(app, supports_credentials=True)
+        api = Api(app, prefix="/api")
+        @api.route("/me")
+        class Me(Resource):
+            def get(self):
+                return {"me": 1}
+    """})
+    [finding] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS001"]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("restx_only_app", tmp_path / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    real = sorted(rule.rule for rule in module.app.url_map.iter_rules())
+    assert "/api/me" in real and finding["routes"] == real  # every route the running app has, named
