@@ -4,12 +4,16 @@ By default only files that pass the byte prefilter are entry points, and importe
 that cannot have effects are parsed when a name in them is first used. The full analysis
 (``demand_driven=False``, ``--no-prefilter``) parses every file and runs each as an entry
 point. Inventories, findings and errors must be identical, on the fixtures, on generated
-projects mixed with ordinary code, and on import shapes chosen to stress laziness.
+projects mixed with ordinary code (among them projects that use the API frameworks, with a
+console-script entry, a WSGI file, an uncalled configurator and a flag read from the
+environment added), and on import shapes chosen to stress laziness and reachability.
 """
 
 from __future__ import annotations
 
+import importlib
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -68,9 +72,7 @@ def test_fixtures(tmp_path):
         assert_same(copy)
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_generated_projects_mixed_with_ordinary_code(seed, tmp_path):
-    files = generate_project(seed)
+def mixed_with_ordinary_code(files: dict[str, str]) -> dict[str, str]:
     for index in range(40):
         files[f"lib/part{index // 10}/mod{index}.py"] = ORDINARY.format(index=index)
     for package in {f"lib/part{index // 10}" for index in range(40)} | {"lib"}:
@@ -78,10 +80,67 @@ def test_generated_projects_mixed_with_ordinary_code(seed, tmp_path):
     # the app module also reaches into the ordinary code, as real apps do
     app_module = next(name for name, text in files.items() if "flask_cors" in text)
     files[app_module] += "\nfrom lib.part1.mod12 import load_12\nfrom lib.part2 import mod25\nCACHED = load_12()\n"
-    write(tmp_path, files)
-    assert_same(tmp_path)
-    consulted = analyze([tmp_path]).consulted
+    return files
+
+
+def assert_same_and_lib_untouched(root: Path) -> None:
+    assert_same(root)
+    consulted = analyze([root]).consulted
     assert not any(rel.startswith("lib/part3/") for rel in consulted), "the prefilter let unrelated code in"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_generated_projects_mixed_with_ordinary_code(seed, tmp_path):
+    write(tmp_path, mixed_with_ordinary_code(generate_project(seed)))
+    assert_same_and_lib_untouched(tmp_path)
+
+
+def uses_frameworks(files: dict[str, str]) -> bool:
+    return any(name.startswith(("apis/", "plugins/")) or name == "views/pluggable.py" or "APIFlask(" in text
+               for name, text in files.items())
+
+
+# generated projects that use the API frameworks (beyond the 30 above, about a third of which do)
+FRAMEWORK_SEEDS = [seed for seed in range(30, 200) if uses_frameworks(generate_project(seed))][:12]
+# what may run besides the import of main.py: a console script and a WSGI file without any
+# Flask marker, and a configurator that nothing calls, behind a flag read from the environment
+ENTRIES = {
+    "pyproject.toml": """
+        [project]
+        name = "generated"
+        [project.scripts]
+        generated-serve = "cli:main"
+    """,
+    "cli.py": """
+        import sys
+        def main():
+            from main import app
+            app.run(port=int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    """,
+    "wsgi.py": """
+        from main import app as application
+        if __name__ == "__main__":
+            application.run()
+    """,
+    "standalone.py": """
+        import os
+        from flask_cors import CORS
+        def standalone(app):
+            if os.environ.get("ENABLE_CORS"):
+                CORS(app, supports_credentials=True, origins=os.environ["ALLOWED_ORIGINS"].split(","))
+    """,
+}
+
+
+@pytest.mark.parametrize("seed", FRAMEWORK_SEEDS)
+def test_framework_projects_with_entries_mixed_with_ordinary_code(seed, tmp_path):
+    files = mixed_with_ordinary_code(generate_project(seed))
+    files.update({name: textwrap.dedent(text) for name, text in ENTRIES.items()})
+    write(tmp_path, files)
+    assert_same_and_lib_untouched(tmp_path)
+    document = inventory_json(analyze([tmp_path]))
+    conditions = {layer.get("condition") for route in document["routes"] for layer in route["cors"]}
+    assert any("standalone(app)" in str(condition) for condition in conditions), "the configurator was not applied"
 
 
 LAZY_SHAPES = {
@@ -164,3 +223,210 @@ def test_lazy_import_shapes(tmp_path):
     assert {"/api/items", "/api/more", "/api/deep", "/api/late"} <= routes
     consulted = analyze([tmp_path]).consulted
     assert "shop/typing_only.py" not in consulted and "tools/unused.py" not in consulted
+
+
+# Framework apps split over modules, and what may run besides the import of the package: a
+# console script, a `__main__` block, a configurator nothing calls, plugins imported by name, a
+# flag read from the environment. The package's own import is checked against the real app.
+FRAMEWORK_SHAPES = {
+    "pyproject.toml": """
+        [project]
+        name = "shop"
+        [project.scripts]
+        shop-serve = "shop.cli:main"
+    """,
+    # the app: Flask-RESTful and Flask-RESTX Apis made here, flask-smorest's Api made elsewhere
+    "shop/__init__.py": """
+        import importlib
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        from flask_restful import Api
+        from flask_restx import Api as RestxApi
+        from shop.extensions import smorest_api
+        from shop.resources import Items, Item
+        from shop.namespaces import pets
+        from shop.blueprints import orders
+        app = Flask(__name__, static_folder=None)
+        app.config.update(API_TITLE="Shop", API_VERSION="1", OPENAPI_VERSION="3.0.2")
+        if os.environ.get("ENABLE_CORS"):
+            CORS(app, supports_credentials=True)
+        else:
+            CORS(app, resources={r"/api/*": {"origins": "https://shop.example.com"}})
+        rest_api = Api(app, prefix="/api/v1")
+        rest_api.add_resource(Items, "/items", "/things")
+        rest_api.add_resource(Item, "/items/<int:item_id>")
+        restx = RestxApi(app, prefix="/api/v2", doc="/api/docs")
+        restx.add_namespace(pets, path="/animals")
+        smorest_api.init_app(app)
+        smorest_api.register_blueprint(orders, url_prefix="/api/orders")
+        PLUGINS = ["shop.plugins.alpha", "shop.plugins.beta"]
+        for name in PLUGINS:
+            importlib.import_module(name).setup(app)
+        import shop.late  # noqa: E402,F401  these register on the app and its Apis, importing no Flask
+        import shop.more  # noqa: E402,F401
+        import shop.quick  # noqa: E402,F401
+        if __name__ == "__main__":
+            @app.route("/debug")
+            def debug(): return "debug"
+            app.run(debug=True)
+    """,
+    "shop/extensions.py": """
+        from flask_smorest import Api
+        smorest_api = Api()
+    """,
+    "shop/resources.py": """
+        from flask_restful import Resource
+        from flask_cors import cross_origin
+        class Items(Resource):
+            decorators = [cross_origin(origins="https://admin.example.com")]
+            def get(self): return []
+            def post(self): return {}
+        class Item(Resource):
+            method_decorators = [cross_origin(origins="https://x.example.com", automatic_options=False)]
+            def get(self, item_id): return {}
+        class Late(Resource):
+            def delete(self): return "", 204
+    """,
+    "shop/namespaces.py": """
+        from flask_restx import Namespace, Resource
+        pets = Namespace("pets")
+        extra = Namespace("extra", path="/extra")
+        @pets.route("/", "/all")
+        class Pets(Resource):
+            def get(self): return []
+        @extra.route("/<string:name>")
+        class Extra(Resource):
+            def put(self, name): return {}
+    """,
+    "shop/blueprints.py": """
+        from flask.views import MethodView
+        from flask_smorest import Blueprint
+        orders = Blueprint("orders", __name__, url_prefix="/orders")
+        @orders.route("/")
+        class Orders(MethodView):
+            def get(self): return []
+            def post(self): return {}
+        @orders.get("/<int:order_id>")
+        def order(order_id): return {}
+    """,
+    # registrations on objects made elsewhere, in modules without a Flask import (one marker each)
+    "shop/late.py": """
+        from shop import rest_api
+        from shop.resources import Late
+        rest_api.add_resource(Late, "/late")
+    """,
+    "shop/more.py": """
+        from shop import restx
+        from shop.namespaces import extra
+        restx.add_namespace(extra)
+    """,
+    "shop/quick.py": """
+        from shop import app
+        @app.get("/quick")
+        def quick(): return "q"
+    """,
+    "shop/plugins/__init__.py": "",
+    "shop/plugins/alpha.py": """
+        from flask import Blueprint
+        bp = Blueprint("alpha", __name__, url_prefix="/alpha")
+        @bp.route("/ping")
+        def ping(): return "pong"
+        def setup(app):
+            app.register_blueprint(bp)
+    """,
+    "shop/plugins/beta.py": """
+        from shop.helpers import mount
+        def setup(app):
+            mount(app, "/beta")
+    """,
+    "shop/helpers.py": """
+        def mount(app, path):
+            app.add_url_rule(path, "beta", lambda: "beta")
+    """,
+    # the console script: no Flask import, a second app made by an APIFlask factory
+    "shop/cli.py": """
+        import sys
+        from shop.admin import create_admin
+        from shop.wiring import install
+        def main():
+            admin = create_admin()
+            install(admin)
+            admin.run(port=int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    """,
+    "shop/admin.py": """
+        from apiflask import APIFlask
+        from flask_cors import CORS
+        def create_admin():
+            admin = APIFlask("admin", docs_path="/admin/docs")
+            CORS(admin, origins=["https://admin.example.com"], supports_credentials=True)
+            return admin
+    """,
+    "shop/admin_views.py": """
+        from apiflask import APIBlueprint
+        board = APIBlueprint("board", __name__, url_prefix="/board")
+        @board.get("/stats")
+        def stats(): return {}
+    """,
+    # configures an app; nothing calls standalone(): it is applied to every app, once
+    "shop/wiring.py": """
+        from shop.admin_views import board
+        from shop.extensions import smorest_api
+        def install(app):
+            app.register_blueprint(board)
+        def standalone(app):
+            from shop.blueprints import orders
+            smorest_api.init_app(app)
+            smorest_api.register_blueprint(orders, name="standalone_orders")
+    """,
+}
+
+
+def test_framework_shapes(tmp_path):
+    write(tmp_path, {name: textwrap.dedent(text) for name, text in FRAMEWORK_SHAPES.items()})
+    assert_same(tmp_path)
+    document = inventory_json(analyze([tmp_path]))
+    listed = {(route["path"], route.get("condition", "")) for route in document["routes"]}
+    script, standalone = "the command `shop-serve` (pyproject.toml) runs", "`standalone(app)` is called with"
+    assert {("/api/v1/late", ""), ("/api/v2/extra/<string:name>", ""), ("/quick", ""), ("/beta", ""),
+            ("/debug", 'the module runs as a script (`__name__ == "__main__"`)'),
+            ("/board/stats", script), ("/openapi.json", script)} <= listed
+    assert any(path == "/orders/" and condition.startswith(standalone) for path, condition in listed)
+    flag = {layer.get("condition") for route in document["routes"] if route["path"] == "/api/v1/items"
+            for layer in route["cors"]}
+    assert {"$ENABLE_CORS is set", "$ENABLE_CORS is not set"} <= flag, flag
+    # what the package's import registers is what the real app serves
+    [app_id] = [app["id"] for app in document["apps"] if app["file"] == "shop/__init__.py"]
+    predicted = sorted((r["path"], r["endpoint"], r["methods"]) for r in document["routes"]
+                       if r["app"] == app_id and "condition" not in r)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        app = importlib.import_module("shop").app
+        real = sorted((rule.rule, rule.endpoint, sorted(rule.methods)) for rule in app.url_map.iter_rules())
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n == "shop" or n.startswith("shop.")]:
+            del sys.modules[name]
+    assert predicted == real
+
+
+def test_a_main_block_in_a_module_without_markers(tmp_path):
+    """A script whose only effect is its `__main__` block is an entry point (the prefilter's main-guard marker)."""
+    write(tmp_path, {
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            app = Flask(__name__, static_folder=None)
+            @app.route("/x")
+            def x(): return "x"
+            def standalone(app):
+                CORS(app, supports_credentials=True)
+        """,
+        "run.py": """
+            from app import app, standalone
+            if __name__ == "__main__":
+                standalone(app)
+                app.run()
+        """,
+    })
+    assert_same(tmp_path)
