@@ -314,3 +314,22 @@ def test_a_policy_that_pins_the_flag_unset_takes_the_other_branch(tmp_path):
     pinned = inventory_json(analyze([tmp_path], assumptions=Assumptions(env=(("ENABLE_CORS", "1"),))))
     [layer] = route(pinned, "/me")["cors"]
     assert layer["options"]["supports_credentials"] is True and "as the environment assumes" in layer["condition"]
+
+
+def test_a_loop_in_a_function_run_as_an_entry_keeps_every_item(tmp_path):
+    """The whole body of a command runs under its condition: rebinding a loop variable there is not a
+    branch (it used to turn every item after the first into an unknown)."""
+    doc = inventory_of(tmp_path, {
+        "pyproject.toml": '[project]\nname = "svc"\n[project.scripts]\nsvc-serve = "svc.cli:main"\n',
+        "svc/__init__.py": "",
+        "svc/cli.py": """
+            from flask import Flask
+            def view(): return "x"
+            def main():
+                app = Flask("svc", static_folder=None)
+                for rule in ["/c", "/d", "/e"]:
+                    app.add_url_rule(rule, rule, view)
+                app.run()
+        """,
+    })
+    assert paths(doc) == ["/c", "/d", "/e"]

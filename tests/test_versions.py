@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from appgen import generate_project
-from oracle import write_project
+from oracle import RUNTIME, write_project
 from test_ground_truth import CASES, HEAD
 
 from cors_lint.engine.analysis import analyze
@@ -74,11 +74,11 @@ def _projects(tmp_path: Path, version: str) -> list[dict]:
         project = tmp_path / name
         write_project(project, {"main.py": source})
         cases.append({"project": str(project), "module": "main",
-                      "inventory": inventory_json(analyze([project], version))})
+                      "inventory": inventory_json(analyze([project], version, RUNTIME))})
     for seed in range(40):
         project = tmp_path / f"generated_{seed}"
         write_project(project, generate_project(seed))
-        document = inventory_json(analyze([project], version))
+        document = inventory_json(analyze([project], version, RUNTIME))
         layers = [layer for route in document["routes"] for layer in route["cors"]]
         if any("note" in layer for layer in layers):
             continue  # the engine itself says these raise on this release, request by request

@@ -290,7 +290,7 @@ class Interpreter(ExpressionEvaluator):
         return Unknown(f"name `{name}` is not defined statically")
 
     def bind(self, name: str, value: Any, frame: Frame) -> None:
-        if frame.conditions:
+        if frame.branching:
             previous = self.lookup(name, frame)
             if not isinstance(previous, Unknown) and previous is not value and strip_env(previous) != strip_env(value):
                 value = self.merge_conditional(previous, value, frame)
@@ -392,12 +392,12 @@ class Interpreter(ExpressionEvaluator):
             self.exec_import_from(small, frame)
         elif isinstance(small, cst.Return):
             value = self.eval(small.value, frame) if small.value is not None else None
-            if frame.conditions:
+            if frame.branching:
                 frame.returns.append(value)
             else:
                 raise _Return(value)
         elif isinstance(small, cst.Raise):
-            if not frame.conditions:
+            if not frame.branching:
                 raise _Return(Unknown("the function raises"))
         elif isinstance(small, cst.Global):
             frame.globals_declared.update(name.name.value for name in small.names)
@@ -705,7 +705,8 @@ class Interpreter(ExpressionEvaluator):
             known = {p.name.value for p in positional} | {p.name.value for p in params.kwonly_params}
             local[params.star_kwarg.name.value] = {k: v for k, v in kwargs.items() if k not in known}
         module = function.module
-        body_frame = Frame(module, local, frame.conditions, function, set(), [], frame.depth + 1)
+        body_frame = Frame(module, local, frame.conditions, function, set(), [], frame.depth + 1,
+                           settled=len(frame.conditions))
         body = function.node.body
         try:
             if isinstance(body, cst.IndentedBlock):

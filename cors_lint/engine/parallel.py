@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from cors_lint.engine.parsing import ParsedModule, parse
+from cors_lint.engine.parsing import ParsedModule, parse, paused_gc
 from cors_lint.engine.project import FileError, SourceFile
 
 DEFAULT_MEMORY_BUDGET_MIB = 1024
@@ -72,8 +72,9 @@ def _run_pool(jobs: list[tuple[SourceFile, bytes]], workers: int, budget_mib: in
               results: dict[str, ParsedModule | FileError]) -> list[tuple[SourceFile, bytes]]:
     """Run jobs; return the ones whose worker died before answering."""
     unfinished = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=_context(),
-                             initializer=_start_worker, initargs=(budget_mib,)) as pool:
+    with paused_gc(), ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=_context(),
+                                          initializer=_start_worker, initargs=(budget_mib,)) as pool:
+        # (trees are unpickled here, node by node: no collection passes over them meanwhile)
         futures = [(job, pool.submit(_parse_job, job[0], job[1])) for job in jobs]
         for job, future in futures:
             try:

@@ -103,8 +103,10 @@ FLASK_API_MARKERS = (
 # flask-smorest), spelled so that `dict.get(...)` does not match
 ROUTE_SHORTCUT_MARKERS = tuple(f".{verb}({quote}/".encode() for verb in ("get", "post", "put", "patch", "delete")
                                for quote in "\"'")
+# a script's `if __name__ == "__main__":` block runs as an entry (it may start or configure an app)
+MAIN_GUARD_MARKERS = (b'__name__ == "__main__"', b"__name__ == '__main__'")
 ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-control-", b"CCESS-CONTROL-",
-                 *FLASK_API_MARKERS, *ROUTE_SHORTCUT_MARKERS)
+                 *FLASK_API_MARKERS, *ROUTE_SHORTCUT_MARKERS, *MAIN_GUARD_MARKERS)
 
 # Bytes through which a module's top-level code could change what an entry point built
 # (load config, reach modules or attributes by computed names) when it is imported. Imported

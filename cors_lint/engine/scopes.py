@@ -38,11 +38,19 @@ class Frame:
     returns: list[Any] = field(default_factory=list)
     depth: int = 0
     parent: Frame | None = None
+    # how many of ``conditions`` already held when this function started: the whole body runs
+    # under them, so its bindings and returns are definite there (only later ones are branches)
+    settled: int = 0
 
     def child(self) -> Frame:
         """A scope for a comprehension: reads fall back to this frame."""
-        return Frame(self.module, {}, self.conditions, self.function, set(), [], self.depth, self)
+        return Frame(self.module, {}, self.conditions, self.function, set(), [], self.depth, self, self.settled)
 
     def under(self, condition: str) -> Frame:
         return Frame(self.module, self.locals, self.conditions + (condition,), self.function,
-                     self.globals_declared, self.returns, self.depth, self.parent)
+                     self.globals_declared, self.returns, self.depth, self.parent, self.settled)
+
+    @property
+    def branching(self) -> bool:
+        """Does this code run on one branch of an ``if`` (or loop) inside the current function?"""
+        return len(self.conditions) > self.settled

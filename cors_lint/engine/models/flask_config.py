@@ -116,7 +116,7 @@ def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: s
     for key, value in mapping.items():
         if not isinstance(key, str):
             continue
-        if frame.conditions and key in app.config.values:
+        if frame.branching and key in app.config.values:
             previous = app.config.values[key][0]
             if strip_env(previous) != strip_env(value):
                 value = Unknown(f"{key} depends on `{' and '.join(frame.conditions)}`")
