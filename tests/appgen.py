@@ -5,7 +5,8 @@ differential test imports it for real. The forms combined are the ones cors-lint
 to model: aliases, factories, init_app across modules, blueprints (nested, prefixed in
 either place), resources in every shape, config in every form and order, decorators
 (bare, misplaced, automatic_options=False, on MethodView), constants imported from other
-modules, environment variables with defaults, re.compile and timedelta values.
+modules, environment variables with defaults, re.compile and timedelta values, and
+hand-written Access-Control-* headers (in views and in blueprint and app after_request hooks).
 """
 
 from __future__ import annotations
@@ -159,6 +160,7 @@ class ProjectGenerator:
         factory = self.rng.random() < 0.5
         app_module = self.module("factory/__init__" if factory else "appmod")
         self.app_body(app_module, blueprints, factory)
+        self.manual_headers(app_module, factory)
         main = self.module("main")
         if factory:
             main.imports.add("from factory import create_app")
@@ -169,6 +171,64 @@ class ProjectGenerator:
         files.setdefault("factory/__init__.py", "") if factory else None
         files["views/__init__.py"] = ""
         return files
+
+    # ------------------------------------------------------------ hand-written headers
+    # Drawn after everything else, so the rest of each project is what it was without them.
+    MANUAL_VIEWS = [
+        ["resp = make_response('ok')", "resp.headers['Access-Control-Allow-Origin'] = '*'", "return resp"],
+        ["return 'ok', 200, {'Access-Control-Expose-Headers': 'X-Legacy'}"],
+        ["return Response('ok', headers={'Access-Control-Allow-Origin': request.headers.get('Origin', '*')})"],
+        ["resp = make_response('ok')", "resp.headers.add('Access-Control-Allow-Credentials', 'true')", "return resp"],
+        ["resp = make_response('ok')", "resp.headers[ACAO] = request.origin or 'null'", "return resp"],
+        ["return make_response('ok', 200, [('Access-Control-Max-Age', '60')])"],
+    ]
+    MANUAL_HOOKS = [
+        "response.headers['Access-Control-Allow-Origin'] = request.headers.get('Origin', '*')",
+        "response.headers['Access-Control-Allow-Origin'] = 'https://legacy.example.com'",
+        "response.headers['Access-Control-Allow-Credentials'] = 'true'",
+        "response.headers['Access-Control-Expose-Headers'] = 'X-Legacy'",
+        "response.headers.set('Access-Control-Max-Age', '42')",
+        "response.headers.add(ACAO, '*')",
+    ]
+
+    def manual_headers(self, app_module: Module, factory: bool) -> None:
+        indent = "    " if factory else ""
+        tail = [app_module.body.pop()] if factory else []  # "return app"
+        if self.rng.random() < 0.3:
+            module = self.module("views/legacy")
+            module.imports.add("from flask import Blueprint, Response, make_response, request")
+            module.body += ["ACAO = 'Access-Control-Allow-Origin'",
+                            "legacy = Blueprint('legacy', __name__, url_prefix='/legacy')"]
+            if self.rng.random() < 0.4:
+                args = ", ".join(["legacy", *self.options(module, True, self.rng.randint(1, 2))])
+                module.body.append(f"{self.cors_name(module)}({args})")
+            if self.rng.random() < 0.5:
+                module.body += ["@legacy.after_request", "def legacy_headers(response):",
+                                f"    {self.rng.choice(self.MANUAL_HOOKS)}", "    return response"]
+            for _ in range(self.rng.randint(1, 3)):
+                self.view_counter += 1
+                name = f"legacy_view_{self.view_counter}"
+                module.body.append(f"@legacy.route('/{name}', methods=['GET', 'POST'])")
+                if self.rng.random() < 0.25:
+                    co = self.cross_origin_name(module)
+                    module.body.append(f"@{co}(origins='https://b.example.com')")
+                module.body.append(f"def {name}():")
+                module.body += [f"    {line}" for line in self.rng.choice(self.MANUAL_VIEWS)]
+            app_module.imports.add("from views.legacy import legacy")
+            app_module.body.append(f"{indent}app.register_blueprint(legacy)")
+        if self.rng.random() < 0.12:
+            app_module.imports.add("from flask import request")
+            # a module constant: a header name held in a local variable is not recognised (yet)
+            app_module.body.insert(0, "ACAO = 'Access-Control-Allow-Origin'")
+            hook = [f"{indent}@app.after_request",
+                    f"{indent}def app_headers(response):",
+                    f"{indent}    {self.rng.choice(self.MANUAL_HOOKS)}", f"{indent}    return response"]
+            if self.rng.random() < 0.5:  # registered before CORS(app): it runs after flask-cors's hooks
+                at = next(i for i, line in enumerate(app_module.body) if "app = Flask(" in line) + 1
+                app_module.body[at:at] = hook
+            else:
+                app_module.body += hook
+        app_module.body += tail
 
     def config_statements(self, module: Module, indent: str) -> list[str]:
         lines = []

@@ -5,6 +5,14 @@ The prediction feeds each inventory layer's options to flask-cors's own header f
 contract says flask-cors does: a terminal layer ends evaluation, a non-terminal one ends
 it only when it sent ``Access-Control-Allow-Origin``, and layers with ``preflight: false``
 do not run on OPTIONS requests.
+
+Which rule answers a request is Flask's (werkzeug's) choice, not the inventory's: rules with
+the same path are matched in registration order, which the inventory does not record, so each
+request is routed with the real ``url_map`` and compared with the inventory route of the rule
+that answers it. Hand-written ``Access-Control-*`` headers are not predicted by the inventory;
+on routes that have them, the headers flask-cors adds must still be the predicted ones, and
+every header flask-cors would not have sent must be named by one of the route's manual-header
+sites (with that site's value, where the value is a literal or the request's Origin).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +61,11 @@ def _to_flask_cors(value: Any) -> Any:
     return value
 
 
-def predict(route: dict[str, Any], method: str, headers: dict[str, str], http_error: bool = False
-            ) -> list[tuple[str, str]]:
+def predict(route: dict[str, Any], method: str, headers: dict[str, str], http_error: bool = False,
+            extensions: bool = True, cache: dict[int, Any] | None = None) -> list[tuple[str, str]]:
+    """The headers flask-cors adds; ``extensions=False``: as if a hand-written
+    ``Access-Control-Allow-Origin`` had made every extension hook skip the response.
+    ``cache`` keeps each layer's serialised options (by ``id``: only while the document lives)."""
     layers = route["cors"]
     if http_error:
         layers = route.get("cors_on_http_error", [layer for layer in layers if layer["source"]["kind"] != "decorator"])
@@ -62,11 +74,19 @@ def predict(route: dict[str, Any], method: str, headers: dict[str, str], http_er
     for layer in layers:
         if method == "OPTIONS" and not layer["preflight"]:
             continue
+        if not extensions and layer["source"]["kind"] == "extension":
+            continue
         if "error" in layer:
             continue
-        options = {name: _to_flask_cors(value) for name, value in layer["options"].items()}
         try:
-            result = get_cors_headers(serialize_options(options), Headers(headers), method)
+            if cache is None or id(layer) not in cache:
+                options = {name: _to_flask_cors(value) for name, value in layer["options"].items()}
+                serialized = serialize_options(options)
+                if cache is not None:
+                    cache[id(layer)] = serialized
+            else:
+                serialized = cache[id(layer)]
+            result = get_cors_headers(serialized, Headers(headers), method)
         except Exception as exc:  # this flask-cors raises on these options
             return [("<raises>", type(exc).__name__)]
         if layer["terminal"] or result.get(ACL_ORIGIN):
@@ -102,10 +122,17 @@ def write_project(directory: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
-def request_plan(methods: list[str]) -> list[tuple[str, dict[str, str]]]:
+def plan_methods(methods: list[str]) -> list[str]:
+    """The methods a route's simple requests may use, in the order the plan prefers them."""
+    actual = sorted(set(methods) - {"HEAD", "OPTIONS"})
+    return (["GET"] if "GET" in actual else []) + [m for m in actual if m != "GET"]
+
+
+def request_plan(methods: list[str], method: str | None = None) -> list[tuple[str, dict[str, str]]]:
     """The requests sent to each route: simple, no-Origin, preflights (incl. private network)."""
     actual = sorted(set(methods) - {"HEAD", "OPTIONS"})
-    method = "GET" if "GET" in actual else (actual[0] if actual else "GET")
+    if method is None:
+        method = "GET" if "GET" in actual else (actual[0] if actual else "GET")
     simple = bool(actual)  # an OPTIONS-only rule answers nothing else (other methods are routing 405s)
     plan: list[tuple[str, dict[str, str]]] = [(method, {})] if simple else []
     for origin in ORIGINS:
@@ -121,35 +148,134 @@ def request_plan(methods: list[str]) -> list[tuple[str, dict[str, str]]]:
     return plan
 
 
-def compare_app(app, document: dict[str, Any]) -> list[str]:
-    """Every difference between the real app and the inventory (empty when they agree)."""
+MANUAL_ACAO = "access-control-allow-origin"
+
+
+def manual_values(route: dict[str, Any], sites: dict[tuple[str, int, str], dict[str, Any]]
+                  ) -> dict[str, list[Any]]:
+    """The route's hand-written headers (lower-cased name -> the values its sites write)."""
+    values: dict[str, list[Any]] = {}
+    for entry in route.get("manual_headers", []):
+        site = sites.get((entry["file"], entry["line"], entry["header"]))
+        value = site["options"].get("value") if site else {"unknown": "no such site"}
+        values.setdefault(entry["header"].lower(), []).append(value)
+    return values
+
+
+def _is_literal(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _reflects(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("reflects_request_origin") is True
+
+
+def _written_by(value: Any, real: str, headers: dict[str, str]) -> bool:
+    """Could a manual-header site with this (inventory) value have written ``real``?"""
+    if _is_literal(value):
+        return real == str(value)
+    if _reflects(value):
+        # request.headers.get("Origin", fallback): the fallback is not in the inventory
+        return "Origin" not in headers or real == headers["Origin"]
+    return True  # unknown to the inventory: any value
+
+
+def agrees_with_manual(got: list[tuple[str, str]], flask_cors: list[tuple[str, str]],
+                       manual: dict[str, list[Any]], headers: dict[str, str]) -> bool:
+    """``got`` is what flask-cors sends (``flask_cors``) with the hand-written headers on top."""
+    def rest(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in items if k.lower() not in manual]
+
+    if rest(got) != rest(flask_cors):
+        return False
+    for header, written in manual.items():
+        real = [v for k, v in got if k.lower() == header]
+        sent = [v for k, v in flask_cors if k.lower() == header]
+        if sent and not real:  # a hand-written header replaces or adds, it never removes
+            return False
+        if len(real) > len(sent) + len(written):
+            return False
+        if any(v not in sent and not any(_written_by(w, v, headers) for w in written) for v in real):
+            return False
+    return True
+
+
+def compare_app(app, document: dict[str, Any], stats: Counter | None = None) -> list[str]:
+    """Every difference between the real app and the inventory (empty when they agree).
+
+    ``stats`` (if given) counts the routes: ``routes``, ``compared`` (at least one request
+    answered by the route), of those ``shared_path`` (and ``preflight_answered_by_another_rule``:
+    its own preflight behaviour is not exercised), ``manual_headers`` and
+    ``manual_either_order`` (a hand-written Access-Control-Allow-Origin: the hook order is not
+    in the inventory, so flask-cors's extension hooks may or may not have run) and
+    ``manual_unknown_value`` (a hand-written value the inventory does not know: any value is
+    accepted), ``manual_via_view`` / ``manual_via_after_request``, the routes not compared, as
+    ``skipped: <reason>``, and requests not compared, as ``requests not compared: <reason>``.
+    """
+    from werkzeug.exceptions import MethodNotAllowed
+    from werkzeug.routing import RequestRedirect
+
     from cors_lint.routes import sample_path
 
+    stats = stats if stats is not None else Counter()
     problems: list[str] = []
     real = {(rule.rule, rule.endpoint): sorted(rule.methods) for rule in app.url_map.iter_rules()}
     predicted = {(r["path"], r["endpoint"]): r for r in document["routes"]}
+    sites = {(s["file"], s["line"], s["options"].get("header")): s for s in document["sites"]
+             if s["kind"] == "manual-header"}
     if set(real) != set(predicted):
         problems.append(f"routes differ: only real {sorted(set(real) - set(predicted))}, "
                         f"only predicted {sorted(set(predicted) - set(real))}")
     paths = [rule for rule, _ in real]
     client = app.test_client()
+    adapter = app.url_map.bind("localhost")
+
+    routed: dict[tuple[str, str], tuple[str, str] | None] = {}
+    serialized: dict[int, Any] = {}
+
+    def answering(path: str, method: str) -> tuple[str, str] | None:
+        """The rule Flask routes this request to; None for a routing 405, or for a redirect to
+        the path with a slash (``/x`` lacks the method, ``/x/`` has it): only the app's hooks
+        see these, the same for every rule of the path."""
+        if (path, method) not in routed:
+            try:
+                rule, _ = adapter.match(path, method=method, return_rule=True)
+                routed[path, method] = rule.rule, rule.endpoint
+            except (MethodNotAllowed, RequestRedirect):
+                routed[path, method] = None
+        return routed[path, method]
+
     for key, methods in sorted(real.items()):
         route = predicted.get(key)
         if route is None:
             continue
+        stats["routes"] += 1
         if route["methods"] != methods:
             problems.append(f"{key}: methods {route['methods']} != real {methods}")
-        if paths.count(key[0]) > 1:
-            continue  # two rules share the path: requests reach only the first one
-        if route.get("manual_headers"):
-            continue  # hand-written headers are sites, not layers: nothing to predict from
-
         path = sample_path(key[0])
-        for method, headers in request_plan(methods):
+        shared = paths.count(key[0]) > 1
+        # rules sharing a path: send the simple requests with a method this rule answers
+        own = [m for m in plan_methods(methods) if answering(path, m) == key]
+        if not own and answering(path, "OPTIONS") not in (key, None):
+            stats["skipped: another rule with the same path answers every request"] += 1
+            continue
+        for entry in route.get("manual_headers", []):
+            if (entry["file"], entry["line"], entry["header"]) not in sites:
+                problems.append(f"{key}: manual header {entry} has no manual-header site")
+        answered = []  # the requests this rule answered (a routing 405 counts: nothing else did)
+        for method, headers in request_plan(methods, own[0] if own else None):
+            target = answering(path, method)
+            if target is None and method != "OPTIONS":
+                stats["requests not compared: redirected to the path with a slash"] += 1
+                continue  # the inventory has no layers for a routing redirect of a simple request
+            answered.append(target in (key, None))
+            answer = route if target is None else predicted.get(target)
+            if answer is None:
+                break  # reported above: the routes differ
             try:
                 response = client.open(path, method=method, headers=headers)
             except Exception as exc:  # older flask-cors lets some errors escape the app
-                layers = route["cors"] + route.get("cors_on_http_error", []) + route.get("preflight_cors", [])
+                layers = answer["cors"] + answer.get("cors_on_http_error", []) + answer.get("preflight_cors", [])
                 if not any("note" in layer or "error" in layer for layer in layers):
                     problems.append(f"{method} {path} {headers}: raised {exc!r}, the inventory predicts no error")
                 break
@@ -157,10 +283,37 @@ def compare_app(app, document: dict[str, Any]) -> list[str]:
             # no static files exist in generated projects: GET/HEAD there is a 404 (an HTTP error);
             # generated views named *_aborts call abort(403) (Flask answers OPTIONS itself unless
             # the rule sends OPTIONS to the view)
-            aborts = key[1].endswith("_aborts") and (method != "OPTIONS" or response.status_code == 403)
-            http_error = (key[1].endswith("static") and method != "OPTIONS") or aborts
-            expected = predict(route, method, headers, http_error)
-            if got != expected:
-                problems.append(f"{method} {path} {headers}: real {got} != predicted {expected}")
+            endpoint = answer["endpoint"]
+            aborts = endpoint.endswith("_aborts") and (method != "OPTIONS" or response.status_code == 403)
+            http_error = (endpoint.endswith("static") and method != "OPTIONS") or aborts
+            expected = predict(answer, method, headers, http_error, cache=serialized)
+            manual = manual_values(answer, sites)
+            if not manual:
+                agrees = got == expected
+            else:
+                # a hand-written Access-Control-Allow-Origin that runs before the extension hooks
+                # makes them skip the response; one that runs after them overwrites theirs
+                outcomes = [expected]
+                if MANUAL_ACAO in manual:
+                    outcomes.append(predict(answer, method, headers, http_error, extensions=False, cache=serialized))
+                agrees = any(agrees_with_manual(got, outcome, manual, headers) for outcome in outcomes)
+            if not agrees:
+                via = f" (answered by {target})" if target not in (key, None) else ""
+                hand = f", hand-written {manual}" if manual else ""
+                problems.append(f"{method} {path} {headers}{via}: real {got} != predicted {expected}{hand}")
                 break
+        if not any(answered):
+            stats["skipped: the requests sent went to another rule"] += 1
+            continue
+        stats["compared"] += 1
+        stats["shared_path"] += shared
+        stats["preflight_answered_by_another_rule"] += answering(path, "OPTIONS") not in (key, None)
+        if route.get("manual_headers"):
+            stats["manual_headers"] += 1
+            written = manual_values(route, sites)
+            stats["manual_either_order"] += MANUAL_ACAO in written
+            stats["manual_unknown_value"] += not all(_is_literal(v) or _reflects(v) for vs in written.values()
+                                                     for v in vs)
+            for via in {entry["via"] for entry in route["manual_headers"]}:
+                stats[f"manual_via_{via}"] += 1
     return problems
