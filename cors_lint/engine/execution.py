@@ -79,27 +79,40 @@ def _version_of_copy(interpreter: Interpreter, version: FlaskCorsVersion) -> Fla
     return version
 
 
-def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
-    sites: list[Site] = []
+def _modules_mentioning(interpreter: Interpreter, mentions):
+    """(path, parsed module, its module state) of the analysed modules whose bytes ``mentions``
+    accepts, in path order."""
     for rel in sorted(interpreter.parsed):
         parsed = interpreter.parsed[rel]
-        if b"access-control-" not in parsed.data.lower():
+        if not mentions(parsed.data):
             continue
         state = next((m for m in interpreter.modules.values() if m.source.rel == rel), None)
-        if state is None:
-            continue
+        if state is not None:
+            yield rel, parsed, state
+
+
+def _library_name_of(interpreter: Interpreter, frame: Frame):
+    """A function telling the canonical library name a name or attribute stands for, if any (a
+    look only: no lazy module is loaded)."""
+    def qualname(node: cst.BaseExpression) -> str | None:
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        with interpreter.peek():
+            value = interpreter.eval(node, frame)
+        return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
+    return qualname
+
+
+def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
+    sites: list[Site] = []
+    for rel, parsed, state in _modules_mentioning(interpreter, lambda data: b"access-control-" in data.lower()):
         frame = Frame(state)
 
         def evaluate(node: cst.BaseExpression, frame=frame) -> Any:
             value = strip_env(interpreter.eval(node, frame))
             return value if not isinstance(value, Unknown) else Unknown(f"`{interpreter.code(node)}`")
 
-        def qualname(node: cst.BaseExpression, frame=frame) -> str | None:
-            if not isinstance(node, (cst.Name, cst.Attribute)):
-                return None
-            with interpreter.peek():
-                value = interpreter.eval(node, frame)
-            return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
+        qualname = _library_name_of(interpreter, frame)
 
         questions = _Questions(interpreter, state)
         evaluation = Evaluation(value=questions.value, definition=questions.definition,
@@ -341,25 +354,14 @@ def _class_binding(cls: ClassObj, name: str) -> Location | None:
 def _config_reads(interpreter: Interpreter) -> list[ConfigRead]:
     """The CORS_* config keys the project's own code reads, in every module analysed."""
     reads: list[ConfigRead] = []
-    for rel in sorted(interpreter.parsed):
-        parsed = interpreter.parsed[rel]
-        if b"CORS_" not in parsed.data:
-            continue
-        state = next((m for m in interpreter.modules.values() if m.source.rel == rel), None)
-        if state is None:
-            continue
+    for rel, parsed, state in _modules_mentioning(interpreter, lambda data: b"CORS_" in data):
         frame = Frame(state)
 
         def evaluate(node: cst.BaseExpression, frame=frame) -> Any:
             with interpreter.peek():
                 return strip_env(interpreter.eval(node, frame))
 
-        def qualname(node: cst.BaseExpression, frame=frame) -> str | None:
-            if not isinstance(node, (cst.Name, cst.Attribute)):
-                return None
-            with interpreter.peek():
-                value = interpreter.eval(node, frame)
-            return interpreter.canonical(value.qualname) if isinstance(value, LibSymbol) else None
+        qualname = _library_name_of(interpreter, frame)
 
         finder = ConfigReadFinder(rel, parsed.positions, evaluate, qualname)
         walk(parsed.module, finder)
