@@ -126,3 +126,25 @@ def test_an_api_only_flask_restx_app_with_credentials_gets_cors001_naming_its_ro
     spec.loader.exec_module(module)
     real = sorted(rule.rule for rule in module.app.url_map.iter_rules())
     assert "/api/me" in real and finding["routes"] == real  # every route the running app has, named
+
+
+def test_blueprint_cors_over_routes_the_engine_cannot_list_is_judged(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask, Blueprint
+        from flask_cors import CORS
+        from flask_graphql import GraphQLView
+        app = Flask(__name__, static_folder=None)
+        api = Blueprint("api", __name__, url_prefix="/api")
+        CORS(api, supports_credentials=True)
+        GraphQLView.install(api)
+        app.register_blueprint(api)
+        @app.route("/health")
+        def health(): return "ok"
+    """})
+    [stand_in] = [r for r in doc["routes"] if isinstance(r["path"], dict)]
+    assert stand_in["blueprint"] == "api"
+    reason = "`flask_graphql.GraphQLView.install` adds routes cors-lint does not model"
+    assert stand_in["path"] == {"unlisted": "/*", "reason": reason}
+    assert stand_in["cors"][0]["options"]["supports_credentials"] is True
+    [finding] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS001"]
+    assert finding["routes"] == [f"routes matching `/*` that cors-lint could not list ({reason})"]

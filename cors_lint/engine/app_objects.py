@@ -125,6 +125,7 @@ class BlueprintObj:
     # what extensions recorded with ``Blueprint.record``, run when the blueprint (or a parent) is
     # registered on an app: (library, callback(app, call)); each library's model runs its own
     deferred: list[tuple[str, Any]] = field(default_factory=list)
+    unlisted: list[tuple[str, Location]] = field(default_factory=list)  # as AppObj.unlisted
 
 
 @dataclass(eq=False)

@@ -186,17 +186,25 @@ def resolve_app(app: AppObj, version: FlaskCorsVersion = DEFAULT) -> list[Route]
     routes = []
     for entry in registered:
         routes.append(_resolve_route(app, entry, blueprints, version))
-    return routes + unlisted_routes(app, routes, version)
+    stand_ins = unlisted_routes(app, app, routes, version)
+    for name, blueprint in sorted(blueprints.items()):
+        owned = [route for route, entry in zip(routes, registered) if name in entry.blueprint_names]  # and nested
+        stand_ins += unlisted_routes(app, blueprint, owned, version, name)
+    return routes + stand_ins
 
 
-def unlisted_routes(app: AppObj, listed: list[Route], version: FlaskCorsVersion) -> list[Route]:
-    """Routes cors-lint cannot list still get the app's CORS: one entry per resource pattern of
-    each app-wide ``CORS(app, ...)``, standing for the routes it may match. Used when something
-    registers routes the engine does not model, or when no route of the app was found at all."""
-    reasons = list(app.unlisted)
-    if not reasons and not any(route.endpoint != "static" for route in listed):
-        reasons.append(("no route of this app was found", app.location))
-    hooks = [hook for hook in app.hooks if isinstance(hook, CorsHook)]
+def unlisted_routes(app: AppObj, owner: AppObj | BlueprintObj, listed: list[Route], version: FlaskCorsVersion,
+                    blueprint: str | None = None) -> list[Route]:
+    """Routes cors-lint cannot list still get CORS: one entry per resource pattern of each
+    ``CORS(app, ...)`` (or ``CORS(blueprint, ...)``), standing for the routes it may match. Used
+    when something registers routes the engine does not model, or when no route of the app (of
+    the blueprint) was found at all."""
+    reasons = list(owner.unlisted)
+    if not reasons and not any(route.endpoint != "static" and not str(route.endpoint).endswith(".static")
+                               for route in listed):
+        what = f"blueprint `{blueprint}`" if blueprint else "this app"
+        reasons.append((f"no route of {what} was found", owner.location))
+    hooks = [hook for hook in owner.hooks if isinstance(hook, CorsHook)]
     if not reasons or not hooks:
         return []
     reason, where = reasons[0]
@@ -209,11 +217,11 @@ def unlisted_routes(app: AppObj, listed: list[Route], version: FlaskCorsVersion)
             continue  # the resource is unknown: CORS027 reports that already, on the hook's listed routes
         for pattern, resource_options in resources:
             unknown = list(getattr(hook, "unknown_options", []))
-            layer = _resource_layer(hook, pattern, resource_options, unknown, "app", version)
+            layer = _resource_layer(hook, pattern, resource_options, unknown, blueprint or "app", version)
             layer.hook = hook
             text = pattern.pattern if isinstance(pattern, Regex) else str(unwrap(pattern))
             routes.append(Route(app=app, path=Unlisted(text, reason), endpoint=Unknown("not listed"), methods=[],
-                                location=where, blueprint=None, layers=[layer], condition=hook.site.condition))
+                                location=where, blueprint=blueprint, layers=[layer], condition=hook.site.condition))
     return routes
 
 

@@ -260,9 +260,9 @@ def unmodelled_extension(call: Call) -> None:
     if library not in ROUTE_REGISTERING_LIBRARIES:
         return
     for value in [*call.args, *call.kwargs.values()]:
-        app = strip_env(value)
-        if isinstance(app, AppObj):
-            app.unlisted.append((f"`{call.qualname}` adds routes cors-lint does not model", call.location))
+        owner = strip_env(value)
+        if isinstance(owner, (AppObj, BlueprintObj)):
+            owner.unlisted.append((f"`{call.qualname}` adds routes cors-lint does not model", call.location))
 
 
 MODEL.unmodelled_call_hooks.append(unmodelled_extension)
