@@ -91,6 +91,12 @@ def _modules_mentioning(interpreter: Interpreter, mentions):
             yield rel, parsed, state
 
 
+def _may_read_cors_keys(data: bytes) -> bool:
+    """A key is read as `config["CORS_X"]`, `.get('CORS_X')`, `getattr(c, "CORS_X")` or
+    `Config.CORS_X`: a quote or a dot before it (a name such as `S3_NO_CORS_CONFIG` is not)."""
+    return b'"CORS_' in data or b"'CORS_" in data or b".CORS_" in data
+
+
 def _library_name_of(interpreter: Interpreter, frame: Frame):
     """A function telling the canonical library name a name or attribute stands for, if any (a
     look only: no lazy module is loaded)."""
@@ -354,7 +360,7 @@ def _class_binding(cls: ClassObj, name: str) -> Location | None:
 def _config_reads(interpreter: Interpreter) -> list[ConfigRead]:
     """The CORS_* config keys the project's own code reads, in every module analysed."""
     reads: list[ConfigRead] = []
-    for rel, parsed, state in _modules_mentioning(interpreter, lambda data: b"CORS_" in data):
+    for rel, parsed, state in _modules_mentioning(interpreter, _may_read_cors_keys):
         frame = Frame(state)
 
         def evaluate(node: cst.BaseExpression, frame=frame) -> Any:
