@@ -8,6 +8,7 @@ or internal error.
 from __future__ import annotations
 
 import enum
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -420,6 +421,10 @@ def main(argv: list[str] | None = None) -> None:
     args = _with_default_command(list(sys.argv[1:] if argv is None else argv))
     verbose = _verbose = "--verbose" in args
     args = [a for a in args if a != "--verbose"]
+    # A run builds large trees and keeps them to its end: the cyclic garbage collector would only
+    # re-scan them (about a fifth of a cold run on moto, for 1 MiB less peak memory). A command is
+    # one bounded run, so it runs without; the library API (analyze, check_paths) keeps the default.
+    gc.disable()
     try:
         app(args=args, prog_name="cors-lint", standalone_mode=True)
     except SystemExit:
