@@ -188,8 +188,8 @@ def resolve_app(app: AppObj, version: FlaskCorsVersion = DEFAULT) -> list[Route]
         routes.append(_resolve_route(app, entry, blueprints, version))
     stand_ins = unlisted_routes(app, app, routes, version)
     for name, blueprint in sorted(blueprints.items()):
-        owned = [route for route, entry in zip(routes, registered) if name in entry.blueprint_names]  # and nested
-        stand_ins += unlisted_routes(app, blueprint, owned, version, name)
+        if blueprint.unlisted:  # an extension cors-lint does not model added routes to it
+            stand_ins += unlisted_routes(app, blueprint, [], version, name)
     return routes + stand_ins
 
 
@@ -197,13 +197,11 @@ def unlisted_routes(app: AppObj, owner: AppObj | BlueprintObj, listed: list[Rout
                     blueprint: str | None = None) -> list[Route]:
     """Routes cors-lint cannot list still get CORS: one entry per resource pattern of each
     ``CORS(app, ...)`` (or ``CORS(blueprint, ...)``), standing for the routes it may match. Used
-    when something registers routes the engine does not model, or when no route of the app (of
-    the blueprint) was found at all."""
+    when something registers routes the engine does not model, or when no route of the app was
+    found at all."""
     reasons = list(owner.unlisted)
-    if not reasons and not any(route.endpoint != "static" and not str(route.endpoint).endswith(".static")
-                               for route in listed):
-        what = f"blueprint `{blueprint}`" if blueprint else "this app"
-        reasons.append((f"no route of {what} was found", owner.location))
+    if not reasons and blueprint is None and not any(route.endpoint != "static" for route in listed):
+        reasons.append(("no route of this app was found", owner.location))
     hooks = [hook for hook in owner.hooks if isinstance(hook, CorsHook)]
     if not reasons or not hooks:
         return []
