@@ -91,36 +91,6 @@ def _modules_mentioning(interpreter: Interpreter, mentions):
             yield rel, parsed, state
 
 
-def _statements_mentioning(parsed, marker: bytes) -> list[cst.CSTNode]:
-    """The module's statements whose text mentions ``marker`` (lower case), looking into class
-    bodies statement by statement: a finder needs to walk only those (one method of a 3,600-line
-    class, not the class). A statement's text runs from its start to the next one's."""
-    lines = parsed.data.lower().split(b"\n")
-    positions = parsed.positions
-    if not positions:
-        return [parsed.module]
-
-    def mentions(start: int, stop: int | None) -> bool:
-        return marker in b"\n".join(lines[start - 1:stop - 1 if stop else None])
-
-    def select(body, stop: int | None) -> list[cst.CSTNode]:
-        found = []
-        for index, statement in enumerate(body):
-            start = positions.get(statement, (None,))[0]
-            following = positions.get(body[index + 1], (None,))[0] if index + 1 < len(body) else stop
-            if start is None:
-                return [*found, *body[index:]]  # no position: keep the rest whole
-            if not mentions(start, following):
-                continue
-            if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
-                found += select(statement.body.body, following)
-            else:
-                found.append(statement)
-        return found
-
-    return select(parsed.module.body, None)
-
-
 def _may_read_cors_keys(data: bytes) -> bool:
     """A key is read as `config["CORS_X"]`, `.get('CORS_X')`, `getattr(c, "CORS_X")` or
     `Config.CORS_X`: a quote or a dot before it (a name such as `S3_NO_CORS_CONFIG` is not)."""
@@ -155,8 +125,7 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
                                 condition=questions.condition, code=interpreter.code,
                                 function=questions.function, pinned=set(interpreter.pinned_env))
         finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname, evaluation)
-        for statement in _statements_mentioning(parsed, b"access-control-"):
-            walk(statement, finder)
+        walk(parsed.module, finder)
         for site in finder.sites:
             node = getattr(site, "function_node", None)
             for function in interpreter.function_objects.get(id(node), []):
