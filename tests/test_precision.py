@@ -753,3 +753,20 @@ def test_the_example_app_keeps_its_findings_with_api_star_as_a_note():
     assert json.dumps(sorted(f.rule_id for f in found)) == json.dumps(sorted([
         "CORS019", "CORS012", "CORS002", "CORS007", "CORS013", "CORS015", "CORS011", "CORS006", "CORS013",
         "CORS014", "CORS007", "CORS009", "CORS013", "CORS010", "CORS017"]))
+
+
+def test_a_slow_header_regex_is_reported_where_it_is_written_not_at_the_origins(tmp_path):
+    """CORS031 places the finding at the option the pattern came from: here the decorator's
+    allow_headers, not the CORS_ORIGINS config line the layer's origins came from."""
+    from cors_lint.testing import findings_for
+
+    found = [f for f in findings_for("""
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__, static_folder=None)
+        app.config["CORS_ORIGINS"] = ["https://app.example.com"]
+        @app.route("/x")
+        @cross_origin(allow_headers=[r"^(a+)+$"])
+        def x(): return "x"
+    """) if f.rule_id == "CORS031"]
+    assert [(f.line, f.routes) for f in found] == [(6, ("/x",))]

@@ -8,7 +8,9 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
         headers = layer["options"].get("allow_headers")
-        for entry in origins_of(layer) + (headers if isinstance(headers, list) else []):  # not {"unknown": ...}
+        entries = [(entry, "origins") for entry in origins_of(layer)]
+        entries += [(entry, "allow_headers") for entry in (headers if isinstance(headers, list) else [])]
+        for entry, option in entries:  # (allow_headers may be {"unknown": ...})
             if not is_regex(entry):
                 continue
             pattern = compiled(entry)
@@ -16,7 +18,7 @@ def check(ctx: RuleContext):
             if (pattern is None and safe_regex.too_long(text)) or (pattern is not None and safe_regex.is_slow(pattern)):
                 yield layer_issue(route, layer, f"the regex `{text[:80]}` backtracks catastrophically or is too long: "
                                   "flask-cors runs it against the request's Origin or headers on every request to "
-                                  "{routes} (a ReDoS), and cors-lint cannot analyse it", key=(text,), option="origins")
+                                  "{routes} (a ReDoS), and cors-lint cannot analyse it", key=(text,), option=option)
 
 
 RULE = Rule(
