@@ -333,3 +333,16 @@ def test_a_loop_in_a_function_run_as_an_entry_keeps_every_item(tmp_path):
         """,
     })
     assert paths(doc) == ["/c", "/d", "/e"]
+
+
+def test_the_static_route_of_an_app_made_under_a_condition_carries_it(tmp_path):
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        if __name__ == "__main__":
+            app = Flask(__name__)
+            @app.route("/x")
+            def x(): return "x"
+    """})
+    conditions = {r["path"]: r.get("condition") for r in doc["routes"]}
+    assert conditions == {"/static/<path:filename>": 'the module runs as a script (`__name__ == "__main__"`)',
+                          "/x": 'the module runs as a script (`__name__ == "__main__"`)'}

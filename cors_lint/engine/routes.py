@@ -54,7 +54,8 @@ def expand_routes(app: AppObj) -> tuple[list[RegisteredRule], dict[str, Blueprin
     names: dict[str, BlueprintObj] = {}
     static = app.static_url_path
     if isinstance(static, str):
-        decl = RouteDecl(f"{static}/<path:filename>", "static", None, ["GET"], None, app.location)
+        decl = RouteDecl(f"{static}/<path:filename>", "static", None, ["GET"], None, app.location,
+                         condition=" and ".join(getattr(app, "conditions", ())) or None)  # as the app was made
         registered.append(RegisteredRule(decl, decl.rule, "static", [], app,
                                          automatic_options=CONSTRUCTION_AUTOMATIC_OPTIONS))
     for decl in app.routes:
