@@ -61,7 +61,7 @@ class Interpreter(ExpressionEvaluator):
         self.env_reads: set[str] = set()  # variables (and "app.debug") the code consulted
         self.pinned_env: set[str] = set()  # variables whose value the environment's assumptions fix
         self.function_facts: dict[int, tuple[cst.CSTNode, FunctionFacts]] = {}
-        self.module_mentions: dict[str, bool] = {}  # see mentions_entry_names
+        self.module_texts: dict[tuple[str, bytes], bool] = {}  # see module_contains
         self.suffixes: dict[str, set[SourceFile]] | None = None  # see by_suffix
         self.files = files
         self.by_name: dict[str, SourceFile] = {}
@@ -418,13 +418,9 @@ class Interpreter(ExpressionEvaluator):
         self.bind_target(small.target, value, frame)
 
     def _exec_If(self, node: cst.If, frame: Frame) -> None:
-        orelse = node.orelse
         if _is_main_guard(node.test):  # a CLI or server entry: run it, as the script would
             self.exec_block(node.body.body, frame.under(MAIN_GUARD_CONDITION))
-            if isinstance(orelse, cst.If):
-                self._exec_If(orelse, frame)
-            elif orelse is not None:
-                self.exec_block(orelse.body.body, frame)  # what an import runs
+            self._exec_else(node, frame)  # what an import runs
             return
         raw = self.eval(node.test, frame)
         test = self.truth(raw)
@@ -444,17 +440,19 @@ class Interpreter(ExpressionEvaluator):
             branch_frame = frame.under(self.env_condition(node.test, test, plain))
         if plain:
             self.exec_block(node.body.body, branch_frame)
-        elif isinstance(orelse, cst.If):
-            self._exec_If(orelse, branch_frame)
-        elif orelse is not None:
-            self.exec_block(orelse.body.body, branch_frame)
+        else:
+            self._exec_else(node, branch_frame)
 
     def _exec_both(self, node: cst.If, frame: Frame, condition: str, negation: str) -> None:
         self.exec_block(node.body.body, frame.under(condition))
+        self._exec_else(node, frame.under(negation))
+
+    def _exec_else(self, node: cst.If, frame: Frame) -> None:
+        """The ``elif`` / ``else`` of an ``if``, if it has one."""
         if isinstance(node.orelse, cst.If):
-            self._exec_If(node.orelse, frame.under(negation))
+            self._exec_If(node.orelse, frame)
         elif node.orelse is not None:
-            self.exec_block(node.orelse.body.body, frame.under(negation))
+            self.exec_block(node.orelse.body.body, frame)
 
     def env_condition(self, test: cst.BaseExpression, value: Any, truth: bool) -> str:
         variables = ", ".join(f"${var}" for var in sorted(set(env_vars(value))))
@@ -780,14 +778,18 @@ class Interpreter(ExpressionEvaluator):
 
     def mentions_entry_names(self, function: FunctionObj) -> bool:
         """A cheap first look: does the function's module call any of the registry's entry names?"""
+        return any(self.module_contains(function, f"{name}(".encode()) for name in self.registry.effect_names)
+
+    def module_contains(self, function: FunctionObj, text: bytes) -> bool:
+        """Does the text of the function's module contain ``text``? (Kept per module and text: the
+        uncalled-function passes ask it for every function of a module.)"""
         parsed = function.module.parsed
         if parsed is None:
             return False
-        known = self.module_mentions.get(parsed.source.rel)
-        if known is None:
-            known = self.module_mentions[parsed.source.rel] = any(
-                f"{name}(".encode() in parsed.data for name in self.registry.effect_names)
-        return known
+        key = (parsed.source.rel, text)
+        if key not in self.module_texts:
+            self.module_texts[key] = text in parsed.data
+        return self.module_texts[key]
 
     def facts(self, function: FunctionObj) -> FunctionFacts:
         """What a function's body calls and uses, from one walk of its tree (kept per function)."""
@@ -818,8 +820,7 @@ class Interpreter(ExpressionEvaluator):
     def creates_app(self, function: FunctionObj) -> bool:
         """Does the function construct an application (``Flask(...)`` or a subclass)? A look only:
         no lazy module is loaded."""
-        data = function.module.parsed.data if function.module.parsed else b""
-        if not any(name.encode() in data for name in self.app_class_names):
+        if not any(self.module_contains(function, name.encode()) for name in self.app_class_names):
             return False  # cheap: the module never names an app class
         if not (self.facts(function).called & self.app_class_names):
             return False  # nor does the function call one
@@ -839,7 +840,7 @@ class Interpreter(ExpressionEvaluator):
     def _constructs_application(self, function: FunctionObj) -> bool:
         frame = Frame(function.module)
         applications = self.registry.application_classes
-        for call in _calls_in(function.node):
+        for call in self.facts(function).calls:
             callee = self.eval(call.func, frame) if isinstance(call.func, (cst.Name, cst.Attribute)) else None
             if isinstance(callee, LibSymbol) and self.canonical(callee.qualname) in applications:
                 return True
@@ -909,6 +910,7 @@ class FunctionFacts:
     may build or configure an app."""
 
     called: frozenset[str]  # the last part of each callee: `Flask`, `register_blueprint`
+    calls: tuple[cst.Call, ...]  # the calls themselves
     method_calls: frozenset[tuple[str, str]]  # (name, method) for `name.method(...)`
     calls_with: frozenset[tuple[str, str]]  # (callee's last part, name) for `callee(..., name, ...)`
     attributes: frozenset[tuple[str, str]]  # (name, attribute) for `name.attribute`
@@ -916,6 +918,7 @@ class FunctionFacts:
     @classmethod
     def of(cls, node: cst.FunctionDef) -> FunctionFacts:
         called, method_calls, calls_with, attributes = set(), set(), set(), set()
+        calls: list[cst.Call] = []
         stack: list[cst.CSTNode] = [node.body]
         while stack:  # exact type tests: isinstance() on libcst's abstract node classes is slow
             current = stack.pop()
@@ -923,6 +926,7 @@ class FunctionFacts:
             if kind in _NESTED_SCOPES:
                 continue
             if kind is cst.Call:
+                calls.append(current)
                 func = current.func
                 name = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
                 if name is not None:
@@ -933,21 +937,8 @@ class FunctionFacts:
             elif kind is cst.Attribute and type(current.value) is cst.Name:
                 attributes.add((current.value.value, current.attr.value))
             stack.extend(children(current))
-        return cls(frozenset(called), frozenset(method_calls), frozenset(calls_with), frozenset(attributes))
-
-
-def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """The calls in a function body (not in nested functions or classes), in source order."""
-    found: list[cst.Call] = []
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Call):
-            found.append(current)
-        elif current is not node and isinstance(current, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        stack.extend(reversed(children(current)))
-    return found
+        return cls(frozenset(called), tuple(calls), frozenset(method_calls), frozenset(calls_with),
+                   frozenset(attributes))
 
 
 def _single(candidates: list[Any], name: str) -> Any:
