@@ -178,7 +178,8 @@ class Registry:
             for name in ("aliases", "star_exports", "constants", "functions", "function_prefixes",
                          "subclass_constructors", "methods",
                          "attributes", "attribute_setters", "items", "item_setters", "membership", "truth",
-                         "decorator_types", "decorator_functions", "decorator_methods", "bind_hooks"):
+                         "decorator_types", "decorator_functions", "decorator_methods", "bind_hooks",
+                         "class_attributes", "copies"):
                 mine, theirs = getattr(self, name), getattr(model, name)
                 clash = set(mine) & set(theirs)
                 if clash:
@@ -192,11 +193,6 @@ class Registry:
             self.unmodelled_call_hooks.extend(model.unmodelled_call_hooks)
             for key, observers in model.method_observers.items():
                 self.method_observers.setdefault(key, []).extend(observers)
-            clash = set(self.class_attributes) & set(model.class_attributes)
-            if clash:
-                raise ValueError(f"model {model.name} registers {sorted(clash)} again (class_attributes)")
-            self.class_attributes.update(model.class_attributes)
-            self.copies.update(model.copies)
         self.inherit_registrations()
 
     _BY_TYPE_AND_NAME = ("methods", "attributes", "attribute_setters", "decorator_methods", "method_observers")

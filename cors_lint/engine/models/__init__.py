@@ -7,9 +7,17 @@ tests that compare what the engine predicts with the real library.
 
 from __future__ import annotations
 
-from cors_lint.engine.models import flask, flask_config, flask_cors, flask_views, stdlib
-from cors_lint.engine.models import apiflask, flask_smorest
-from cors_lint.engine.models import flask_restful, flask_restx
+from cors_lint.engine.models import (
+    apiflask,
+    flask,
+    flask_config,
+    flask_cors,
+    flask_restful,
+    flask_restx,
+    flask_smorest,
+    flask_views,
+    stdlib,
+)
 from cors_lint.engine.registry import Registry
 
 MODELS = (stdlib.MODEL, flask.MODEL, flask_config.MODEL, flask_views.MODEL, flask_cors.MODEL)
