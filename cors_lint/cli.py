@@ -386,14 +386,12 @@ def inventory(
 
     assumptions = None
     if environment is not None:
-        from cors_lint.check.run import assumptions_for
-
         policy = _policy(None, list(paths))
         if environment not in policy.environments:
             typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
                        f"{', '.join(sorted(policy.environments))})", err=True)
             raise typer.Exit(2)
-        assumptions = assumptions_for(policy, environment)
+        assumptions = policy.assumptions(environment)
     result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs,
                       assumptions=assumptions)
     if output_format is InventoryFormat.json:

@@ -11,7 +11,6 @@ from cors_lint.check import suppressions
 from cors_lint.check.findings import Finding, group
 from cors_lint.check.result import CheckResult, RuleFailure, RunSummary
 from cors_lint.core.globs import path_matches, route_matches
-from cors_lint.core.values import Assumptions
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
 from cors_lint.engine.project import ParseMemo, Survey
@@ -20,25 +19,18 @@ from cors_lint.policy.loader import Policy
 from cors_lint.rules.base import Issue, RuleContext
 
 
-def assumptions_for(policy: Policy, environment: str) -> Assumptions:
-    settings = policy.environments.get(environment, {})
-    env = settings.get("env", {})
-    return Assumptions(tuple(sorted((var, value) for var, value in env.items() if value is not None)),
-                       settings.get("debug"), tuple(sorted(var for var, value in env.items() if value is None)))
-
-
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
            inline_suppressions: bool, demand_driven: bool, workers: int = 0) -> CheckResult:
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
     parse_memo = ParseMemo()  # each environment's analysis reuses the parsed files
-    first = analyze([files.root], flask_cors_version, assumptions_for(policy, order[0]), (), demand_driven, workers,
+    first = analyze([files.root], flask_cors_version, policy.assumptions(order[0]), (), demand_driven, workers,
                     parse_memo, files)
     consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     for name in order[1:]:
         if env_dependent:
-            other = analyze([files.root], flask_cors_version, assumptions_for(policy, name), (), demand_driven,
+            other = analyze([files.root], flask_cors_version, policy.assumptions(name), (), demand_driven,
                             workers, parse_memo, files)
             consulted |= other.consulted
             documents[name] = inventory_json(other)

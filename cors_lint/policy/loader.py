@@ -20,6 +20,7 @@ from typing import Any
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.core.limits import POLICY_BYTES, POLICY_FILES, YAML_VALUES, Budget, InputError, read_bounded
 from cors_lint.core.store import read_document, write_document
+from cors_lint.core.values import Assumptions
 from cors_lint.policy import PolicyError
 from cors_lint.policy.settings import SettingsError, find
 
@@ -142,6 +143,13 @@ class Policy:
 
     def rule_setting(self, rule_id: str) -> RuleSetting:
         return self.rules.get(rule_id, RuleSetting())
+
+    def assumptions(self, environment: str) -> Assumptions:
+        """What the analysis assumes in an environment: its ``env:`` values (null: unset) and ``debug``."""
+        settings = self.environments.get(environment, {})
+        env = settings.get("env", {})
+        return Assumptions(tuple(sorted((var, value) for var, value in env.items() if value is not None)),
+                           settings.get("debug"), tuple(sorted(var for var, value in env.items() if value is None)))
 
     def class_environments(self, config_classes: list[str]) -> set[str]:
         """Environments whose ``config_classes`` globs match a class the app loads."""
