@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -325,3 +326,29 @@ def compare_app(app, document: dict[str, Any], stats: Counter | None = None) -> 
 # them the same way, so that code under `if os.getenv(...)` is analysed on the branch that runs.
 ENVIRONMENT_VARIABLES = ("GEN_ORIGIN", "GEN_LIST", "GEN_UNSET", "GEN_MODE", "GEN_CONF")
 RUNTIME = Assumptions(unset=ENVIRONMENT_VARIABLES)
+
+
+def url_map_rules(app) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The app's url_map as sorted (rule, endpoint, methods): the form of ``inventory_rules``."""
+    return sorted((rule.rule, rule.endpoint, tuple(sorted(rule.methods))) for rule in app.url_map.iter_rules())
+
+
+def inventory_rules(routes) -> list[tuple[Any, Any, tuple[str, ...]]]:
+    """Inventory routes (a document's, or some of them) as sorted (path, endpoint, methods)."""
+    return sorted((r["path"], r["endpoint"], tuple(r["methods"])) for r in routes)
+
+
+def compare_apps(directory: Path, document: dict[str, Any]) -> list[str]:
+    """Every app the module ``main`` binds at its top level, imported for real, against its own
+    routes in the inventory."""
+    problems = []
+    names = sorted({a["name"] for a in document["apps"]})
+    assert names, document["apps"]
+    for name in names:
+        ids = {a["id"] for a in document["apps"] if a["name"] == name}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. flask-smorest on pagination without item_count
+            app = load_app(directory, attribute=name)
+        routes = [r for r in document["routes"] if r["app"] in ids]
+        problems += [f"{name}: {p}" for p in compare_app(app, {**document, "routes": routes})]
+    return problems

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from appgen import generate_project
 from helpers import write
+from oracle import inventory_rules, url_map_rules
 
 from cors_lint.check.checker import check_paths
 from cors_lint.engine.analysis import analyze
@@ -397,12 +398,11 @@ def test_framework_shapes(tmp_path):
     assert {"$ENABLE_CORS is set", "$ENABLE_CORS is not set"} <= flag, flag
     # what the package's import registers is what the real app serves
     [app_id] = [app["id"] for app in document["apps"] if app["file"] == "shop/__init__.py"]
-    predicted = sorted((r["path"], r["endpoint"], r["methods"]) for r in document["routes"]
-                       if r["app"] == app_id and "condition" not in r)
+    predicted = inventory_rules(r for r in document["routes"] if r["app"] == app_id and "condition" not in r)
     sys.path.insert(0, str(tmp_path))
     try:
         app = importlib.import_module("shop").app
-        real = sorted((rule.rule, rule.endpoint, sorted(rule.methods)) for rule in app.url_map.iter_rules())
+        real = url_map_rules(app)
     finally:
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n == "shop" or n.startswith("shop.")]:

@@ -12,7 +12,7 @@ import textwrap
 
 import flask_cors
 import pytest
-from oracle import compare_app, load_app, write_project
+from oracle import compare_app, compare_apps, load_app, write_project
 from test_framework_views import Generated
 
 from cors_lint.engine.analysis import analyze
@@ -253,19 +253,6 @@ PROJECTS = {
         """,
     },
 }
-
-
-def compare_apps(directory, document) -> list[str]:
-    """Every app the module binds at its top level, imported for real, against its own routes."""
-    problems = []
-    names = sorted({a["name"] for a in document["apps"]})
-    assert names, document["apps"]
-    for name in names:
-        ids = {a["id"] for a in document["apps"] if a["name"] == name}
-        app = load_app(directory, attribute=name)
-        routes = [r for r in document["routes"] if r["app"] in ids]
-        problems += [f"{name}: {p}" for p in compare_app(app, {**document, "routes": routes})]
-    return problems
 
 
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(PROJECTS))

@@ -15,7 +15,7 @@ import flask_cors
 import jsonschema
 import pytest
 from cors_lint.schemas import load
-from oracle import compare_app, load_app, write_project
+from oracle import compare_app, inventory_rules, load_app, write_project
 from restgen import generate
 
 from cors_lint.engine.analysis import analyze
@@ -223,10 +223,6 @@ def run_case(tmp_path, source: str, head: str = HEAD):
     return document
 
 
-def rules(document) -> set[tuple]:
-    return {(r["path"], r["endpoint"], tuple(r["methods"])) for r in document["routes"]}
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_restx_app(name, tmp_path):
     document = run_case(tmp_path, CASES[name])
@@ -296,7 +292,7 @@ def test_restx_app_factory_across_modules(tmp_path):
 
 def test_the_routes_restx_adds_by_itself(tmp_path):
     document = run_case(tmp_path, CASES["api_on_app_adds_specs_doc_root_and_static"])
-    assert {(path, endpoint) for path, endpoint, _ in rules(document)} == {
+    assert {(path, endpoint) for path, endpoint, _ in inventory_rules(document["routes"])} == {
         ("/static/<path:filename>", "static"), ("/swagger.json", "specs"), ("/", "doc"), ("/", "root"),
         ("/swaggerui/<path:filename>", "restx_doc.static"), ("/todos/", "todos_todo_list"),
         ("/todos/<int:todo_id>", "todos_todo"), ("/todos/item/<int:todo_id>", "todos_todo")}
@@ -314,9 +310,9 @@ def test_restplus_is_restx_under_its_old_name(name, tmp_path):
     ``restplus_doc``, and ``swagger.json`` keeps its name)."""
     restx = run_case(tmp_path / "restx", CASES[name])
     restplus = run_case(tmp_path / "restplus", CASES[name].replace("flask_restx", "flask_restplus"), RESTPLUS_HEAD)
-    expected = {(path.replace("openapi.json", "swagger.json"), endpoint.replace("restx_doc", "restplus_doc"), methods)
-                for path, endpoint, methods in rules(restx)}
-    assert rules(restplus) == expected
+    expected = sorted((path.replace("openapi.json", "swagger.json"), endpoint.replace("restx_doc", "restplus_doc"),
+                       methods) for path, endpoint, methods in inventory_rules(restx["routes"]))
+    assert inventory_rules(restplus["routes"]) == expected
     for route in restplus["routes"]:
         twin = next(r for r in restx["routes"] if r["endpoint"] == route["endpoint"].replace("restplus", "restx")
                     and r["path"] == route["path"].replace("swagger.json", "openapi.json") or r["path"] == route["path"]
@@ -335,7 +331,7 @@ def test_restplus_on_a_blueprint_registers_its_own_routes_at_registration(tmp_pa
         app.register_blueprint(bp)
     """
     document = run_case(tmp_path, source.replace("flask_restx", "flask_restplus"), RESTPLUS_HEAD)
-    assert {(path, endpoint) for path, endpoint, _ in rules(document)} == {
+    assert {(path, endpoint) for path, endpoint, _ in inventory_rules(document["routes"])} == {
         ("/static/<path:filename>", "static"), ("/api/swagger.json", "api.specs"), ("/api/docs", "api.doc"),
         ("/api/v1", "api.root"), ("/swaggerui/<path:filename>", "restplus_doc.static"),
         ("/api/v1/todos", "api.todo_list")}
