@@ -14,6 +14,7 @@ from cors_lint.core.versions import FlaskCorsVersion, parse_version
 from cors_lint.engine.app_objects import Site
 from cors_lint.engine.config_reads import ConfigRead, ConfigReadFinder
 from cors_lint.engine.entry_points import declared_entry_points
+from cors_lint.engine.header_names import TRIGGER, header_names, mentions, words_pattern
 from cors_lint.engine.interpreter import Interpreter, flag_conditions
 from cors_lint.engine.inventory import Inventory, route_json
 from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
@@ -111,7 +112,11 @@ def _library_name_of(interpreter: Interpreter, frame: Frame):
 
 def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
     sites: list[Site] = []
-    for rel, parsed, state in _modules_mentioning(interpreter, lambda data: b"access-control-" in data.lower()):
+    pattern = None
+    modules = list(_modules_mentioning(interpreter, lambda data: TRIGGER in data.lower()))
+    if modules:
+        pattern = words_pattern(header_names(interpreter.parsed[rel] for rel in sorted(interpreter.parsed)))
+    for rel, parsed, state in modules:
         frame = Frame(state)
 
         def evaluate(node: cst.BaseExpression, frame=frame) -> Any:
@@ -124,7 +129,11 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
         evaluation = Evaluation(value=questions.value, definition=questions.definition,
                                 condition=questions.condition, code=interpreter.code,
                                 function=questions.function, pinned=set(interpreter.pinned_env))
-        finder = ManualHeaderFinder(rel, parsed.positions, evaluate, qualname, evaluation)
+        def reads(node: cst.FunctionDef, parsed=parsed) -> bool:
+            text = parsed.function_text(node)
+            return text is None or mentions(text, pattern)
+
+        finder = ManualHeaderFinder(rel, parsed.lazy_positions, evaluate, qualname, evaluation, reads)
         walk(parsed.module, finder)
         for site in finder.sites:
             node = getattr(site, "function_node", None)
@@ -369,7 +378,7 @@ def _config_reads(interpreter: Interpreter) -> list[ConfigRead]:
 
         qualname = _library_name_of(interpreter, frame)
 
-        finder = ConfigReadFinder(rel, parsed.positions, evaluate, qualname)
+        finder = ConfigReadFinder(rel, parsed.lazy_positions, evaluate, qualname)
         walk(parsed.module, finder)
         reads.extend(finder.reads)
     return reads

@@ -109,6 +109,12 @@ class Interpreter(ExpressionEvaluator):
     def preparse(self, entries: list[tuple[SourceFile, bytes]]) -> None:
         """Parse the entry points in worker processes when there are enough of them."""
         entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
+        if self.parse_memo.trees is not None:  # kept from an earlier run: no need to parse
+            for source, data in entries:
+                kept = self.parse_memo.trees.load(source, data)
+                if kept is not None:
+                    self.parse_memo[(source.fspath, data)] = kept
+            entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
         if self.workers:
             workers = self.workers
         else:  # see parallel.AUTO_MIN_CORES: below it, shipping trees back costs more than it saves
@@ -141,7 +147,9 @@ class Interpreter(ExpressionEvaluator):
             return data
         key = (source.fspath, data)
         if key not in self.parse_memo:
-            self.parse_memo[key] = parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data)
+            kept = self.parse_memo.trees.load(source, data) if self.parse_memo.trees is not None else None
+            self.parse_memo[key] = kept or (parse_isolated(source, data) if len(data) >= ISOLATE_BYTES
+                                            else parse(source, data))
         return self.parse_memo[key]
 
     def load_source(self, source: SourceFile) -> ModuleState:
@@ -194,8 +202,11 @@ class Interpreter(ExpressionEvaluator):
             state.status = "done"
             return state
         state.status = "running"
+        frame = Frame(state)
         try:
-            self.exec_block(state.parsed.module.body, Frame(state))
+            for statement in state.parsed.module.body:
+                state.statement = statement
+                self.exec_statement(statement, frame)
         except _Return:
             pass
         except RecursionError:
@@ -203,6 +214,7 @@ class Interpreter(ExpressionEvaluator):
         except Exception as exc:  # the per-module envelope: one odd file never stops the run
             self.add_error(FileError(source.rel, "internal", f"analysis failed: {type(exc).__name__}: {exc}"))
         state.status = "done"
+        state.statement = None
         return state
 
     def import_module(self, name: str) -> ModuleState | LibSymbol:
@@ -262,8 +274,19 @@ class Interpreter(ExpressionEvaluator):
         return Unknown(f"{module.name}.{name} is not defined statically")
 
     def location(self, node: cst.CSTNode, frame: Frame) -> Location:
+        """Where a node of the frame's module starts. Positions are generated for the function
+        running, or the module statement running, when the node is in it; else for the module."""
         parsed = frame.module.parsed
-        position = parsed.positions.get(node) if parsed else None
+        if parsed is None:
+            return Location(frame.module.source.rel, 0, 0)
+        position = None
+        function = frame.function.node if frame.function is not None and frame.function.module is frame.module \
+            else None
+        for region in (function, frame.module.statement):
+            if region is not None and position is None:
+                position = parsed.positions_within(region).get(node)
+        if position is None:
+            position = parsed.positions.get(node)
         if position is None:
             return Location(frame.module.source.rel, 0, 0)
         return Location(frame.module.source.rel, *position)
@@ -745,7 +768,9 @@ class Interpreter(ExpressionEvaluator):
             if function.called or function.registered_as_route or not apps:
                 continue
             parameter = _first_required_parameter(function.node)
-            if parameter is None or not self.mentions_entry_names(function) or not self._configures(function, parameter):
+            if parameter is None or not self.mentions_entry_names(function) or \
+                    not self.function_mentions(function, self.registry.effect_names | {"config"}) or \
+                    not self._configures(function, parameter):
                 continue
             for app in apps:
                 frame = Frame(function.module).under(
@@ -761,7 +786,9 @@ class Interpreter(ExpressionEvaluator):
                 continue
             if _is_test_module(function.module.source.rel):
                 continue
-            if not self.mentions_entry_names(function) or not (self.facts(function).called & self.registry.effect_names):
+            if not self.mentions_entry_names(function) or \
+                    not self.function_mentions(function, self.registry.effect_names) or \
+                    not (self.facts(function).called & self.registry.effect_names):
                 continue
             frame = Frame(function.module).under(f"`{function.name}()` runs (nothing in the project calls it)")
             self.call_function(function, [], {}, frame)
@@ -779,6 +806,13 @@ class Interpreter(ExpressionEvaluator):
     def mentions_entry_names(self, function: FunctionObj) -> bool:
         """A cheap first look: does the function's module call any of the registry's entry names?"""
         return any(self.module_contains(function, f"{name}(".encode()) for name in self.registry.effect_names)
+
+    def function_mentions(self, function: FunctionObj, names) -> bool:
+        """Does the function's own text (decorators to last line) contain one of ``names``? True
+        when its text is not known. A cheap test before its tree is walked for facts."""
+        parsed = function.module.parsed
+        text = parsed.function_text(function.node) if parsed is not None else None
+        return text is None or any(name.encode() in text for name in names)
 
     def module_contains(self, function: FunctionObj, text: bytes) -> bool:
         """Does the text of the function's module contain ``text``? (Kept per module and text: the
@@ -822,6 +856,8 @@ class Interpreter(ExpressionEvaluator):
         no lazy module is loaded."""
         if not any(self.module_contains(function, name.encode()) for name in self.app_class_names):
             return False  # cheap: the module never names an app class
+        if not self.function_mentions(function, self.app_class_names):
+            return False  # nor does the function's text
         if not (self.facts(function).called & self.app_class_names):
             return False  # nor does the function call one
         with self.peek():

@@ -85,8 +85,10 @@ class ManualHeaderFinder:
     """
 
     def __init__(self, rel: str, positions, evaluate: Callable[[cst.BaseExpression], Any],
-                 qualname: Callable[[cst.BaseExpression], str | None], evaluation: Evaluation | None = None):
+                 qualname: Callable[[cst.BaseExpression], str | None], evaluation: Evaluation | None = None,
+                 reads: Callable[[cst.FunctionDef], bool] = lambda node: True):
         self.rel = rel
+        self.reads = reads  # False for a function that cannot write a header (see header_names)
         self.positions = positions
         self.evaluate = evaluate
         self.qualname = qualname
@@ -100,7 +102,7 @@ class ManualHeaderFinder:
         self.loops: list[tuple[str, cst.BaseExpression]] = []  # enclosing `for name in iterable:`
 
     # -------------------------------------------------------------- context
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
         self.functions.append(node)
         scope = _Scope(node, len(self.ifs), len(self.blocks))
         params = node.params
@@ -110,6 +112,7 @@ class ManualHeaderFinder:
             if isinstance(star, cst.Param):
                 scope.local[star.name.value] = None
         self.scopes.append(scope)
+        return None if self.reads(node) else False
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.functions.pop()
@@ -303,8 +306,12 @@ class ManualHeaderFinder:
             return self.origin_alternatives(node.value) or [[]]
         return [[]]
 
+    def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """Where a node of the function being read starts (``positions``: ``parsing.LazyPositions``)."""
+        return self.positions.get(node, within=self.functions[0] if self.functions else None)
+
     def add(self, node: cst.CSTNode, header: str, value_node: cst.BaseExpression | None, how: str) -> None:
-        position = self.positions.get(node)
+        position = self.position(node)
         location = Location(self.rel, *position) if position else Location(
             self.rel, 0, 0)
         guards: list[dict[str, Any]] = []
@@ -672,7 +679,7 @@ class ManualHeaderFinder:
         if isinstance(node, cst.Name):
             for scope in reversed(self.scopes[1:]):
                 if node.value in scope.local_at:
-                    position = self.positions.get(scope.local_at[node.value])
+                    position = self.position(scope.local_at[node.value])
                     return Location(self.rel, *position) if position else None
                 if node.value in scope.local:
                     return None  # a parameter

@@ -72,3 +72,16 @@ def start_positions(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
     state = _StartRecorder(default_indent=module.default_indent, default_newline=module.default_newline)
     module._codegen(state)
     return state.starts
+
+
+def region_positions(node: cst.CSTNode, module: cst.Module, start_line: int,
+                     indents: tuple[str, ...]) -> dict[cst.CSTNode, tuple[int, int]]:
+    """The same starts as ``start_positions`` gives, for the nodes of one statement only (a
+    module-level statement, or a function at any depth): its code is generated from
+    ``start_line`` (see ``spans.codegen_start_line``) with the indentation of the blocks it is
+    in, as the whole module's generation would reach it."""
+    state = _StartRecorder(default_indent=module.default_indent, default_newline=module.default_newline)
+    state.line = start_line
+    state.indent_tokens = list(indents)
+    node._codegen(state)
+    return state.starts

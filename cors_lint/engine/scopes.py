@@ -18,6 +18,7 @@ class ModuleState:
     parsed: ParsedModule | None
     namespace: dict[str, Any] = field(default_factory=dict)
     status: str = "new"  # new | lazy | running | done
+    statement: Any = None  # the statement of its body being run (see Interpreter.location)
 
 
 @dataclass(frozen=True)
