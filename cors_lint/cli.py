@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -435,3 +436,23 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"cors-lint: internal error: {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)",
                    err=True)
         raise SystemExit(2) from None
+
+
+def entry() -> None:
+    """The ``cors-lint`` command (and ``python -m cors_lint``): ``main``, then exit without
+    tearing the interpreter down. Freeing a run's trees object by object costs about a tenth
+    of a cold run on moto, and nothing is left to do: output is flushed, files written."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):  # SystemExit("message"): what Python does
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what Python's own exit would meet
+        code = code or 120
+    os._exit(code or 0)

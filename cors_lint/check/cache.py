@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cors_lint.core.store import read_document, tool_fingerprint, write_document
+from cors_lint.core.store import prune, read_document, tool_fingerprint, write_document
 from cors_lint.engine.project import FileError, SourceFile, Verdict, read, verdict_of
 
 FORMAT = 1
@@ -118,7 +118,7 @@ class ResultCache:
         if any(not digest for digest in dependencies.values()):
             return  # an unreadable file the result depends on: nothing to compare with next time
         write_document(self.directory / "results" / f"{key}.json", {"dependencies": dependencies, "result": result})
-        _prune(self.directory / "results", MAX_RESULTS)
+        prune(self.directory / "results", ".json", MAX_RESULTS)
 
     def save(self) -> None:
         if self._memo_changed:
@@ -134,19 +134,3 @@ class ResultCache:
                                       if isinstance(entry, list) and len(entry) == 8}
                           for directory, files in directories.items() if isinstance(files, dict)}
 
-
-def _prune(directory: Path, keep: int) -> None:
-    """Remove all but the ``keep`` most recently written results (a concurrent run may remove
-    the same ones, or read one as it goes: it then reads as absent)."""
-    try:
-        entries = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(directory)
-                   if entry.name.endswith(".json")]
-    except OSError:
-        return
-    if len(entries) <= keep:
-        return
-    for _, path in sorted(entries)[:-keep]:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass

@@ -49,13 +49,15 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     in ``cache_directory(root, cache_dir)``)."""
     files = survey(paths, exclude)
     if not cache:
-        return _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
+        return _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers,
+                      None)
     problem = shared_key_problem()
     if problem is not None:  # a $CORS_LINT_CACHE_KEY too short to be a key: exit 2, nothing read or written
         raise ValueError(problem)
     root, index = files.root, files.index
     pins = pin_files(root)
-    store = caching.ResultCache(cache_directory(root, cache_dir))
+    directory = cache_directory(root, cache_dir)
+    store = caching.ResultCache(directory)
     states = store.snapshot(index + [f for f in pins if f.rel not in {s.rel for s in index}])
     files.verdicts = {rel: state.verdict for rel, state in states.items()}
     # today's date: suppressions expire
@@ -65,7 +67,8 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     stored = store.lookup(key, states)
     result = result_from_json(stored) if stored is not None else None
     if result is None:
-        result = _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers)
+        result = _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers,
+                        directory)
         consulted = (set(result.inventory.consulted) | {f.rel for f in pins} | _suppression_files(result)
                      | {rel for rel, state in states.items() if state.verdict.comments})
         store.store(key, states, consulted, result_to_json(result))
@@ -74,11 +77,12 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
 
 
 def _check(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
-           inline_suppressions: bool, demand_driven: bool, workers: int) -> CheckResult:
+           inline_suppressions: bool, demand_driven: bool, workers: int, directory: Path | None) -> CheckResult:
+    """``directory``: the cache's, where parsed files are kept between runs (None: not kept)."""
     from cors_lint.check import run  # the stage boundary: the engine's heavy half and the rules load here
 
     return run.check_project(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven,
-                             workers)
+                             workers, directory)
 
 
 def _suppression_files(result: CheckResult) -> set[str]:

@@ -4,6 +4,7 @@ environment's part of the inventory; then apply suppressions."""
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Sequence
 
@@ -14,15 +15,19 @@ from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
 from cors_lint.engine.project import ParseMemo, Survey
+from cors_lint.engine.tree_cache import TreeCache
 from cors_lint.policy.custom_rules import active_rules
 from cors_lint.policy.loader import Policy
 from cors_lint.rules.base import Issue, RuleContext
 
 
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
-           inline_suppressions: bool, demand_driven: bool, workers: int = 0) -> CheckResult:
+                  inline_suppressions: bool, demand_driven: bool, workers: int = 0,
+                  cache_dir: Path | None = None) -> CheckResult:
+    """``cache_dir``: keep parsed files there between runs (``engine.tree_cache``)."""
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
-    parse_memo = ParseMemo()  # each environment's analysis reuses the parsed files
+    trees = TreeCache(cache_dir) if cache_dir is not None else None
+    parse_memo = ParseMemo(trees)  # each environment's analysis reuses the parsed files
     first = analyze([files.root], flask_cors_version, policy.assumptions(order[0]), (), demand_driven, workers,
                     parse_memo, files)
     consulted = set(first.consulted)
@@ -49,6 +54,8 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
         failures += [f for f in failed if _same_failure(f) not in {_same_failure(g) for g in failures}]
+    if trees is not None:
+        trees.save(list(parse_memo.values()))
     summary = RunSummary.of(first, frozenset(consulted))
     active, suppressed, problems = _suppress(findings, policy, summary, inline_suppressions, failures)
     return CheckResult(sorted(active + problems, key=Finding.sort_key), summary, selected, suppressed,

@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, durable: bool = True) -> None:
-    """Readers see the old file or the whole new one, never a half-written one.
+def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
+    """Readers see the old file or the whole new one, never a half-written one (``text`` is
+    written as UTF-8, ``bytes`` as they are).
 
     ``durable=False`` skips the fsync (for caches: losing one to a power cut is harmless)."""
     path = Path(path)
@@ -16,7 +17,8 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         os.chmod(temporary, _mode_for(path))
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(descriptor, "wb") if isinstance(text, bytes)
+              else os.fdopen(descriptor, "w", encoding="utf-8", newline="")) as handle:
             handle.write(text)
             handle.flush()
             if durable:

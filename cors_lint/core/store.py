@@ -30,6 +30,26 @@ def read_document(path: Path) -> dict[str, Any] | None:
     """A stored document, or None when it is missing, unreadable, corrupt, from another tool or
     larger than ``CACHE_ENTRY_BYTES`` (a planted ``.cors-lint-cache/`` can hold anything: its
     size is checked before it is read, its envelope and checksum before its body is parsed)."""
+    body = read_signed(path)
+    if body is None:
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def write_document(path: Path, document: dict[str, Any]) -> None:
+    """Store a document atomically under a cache directory (``<cache>/<kind>/<name>.json`` or
+    ``<cache>/<name>.json``); a directory that cannot be written is silently not used."""
+    write_signed(path, json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
+
+
+def read_signed(path: Path) -> bytes | None:
+    """The body of a signed entry, or None when it is missing, unreadable, larger than
+    ``CACHE_ENTRY_BYTES``, from another tool, or its checksum does not verify (nothing in the
+    body is looked at before that)."""
     try:
         data = read_bounded(path, CACHE_ENTRY_BYTES, "cache entry")  # (FIFOs refused: never blocks)
         header_end = data.find(b"\n", 0, _HEADER_BYTES)
@@ -38,23 +58,22 @@ def read_document(path: Path) -> dict[str, Any] | None:
         envelope = json.loads(data[:header_end])
         if not isinstance(envelope, dict) or envelope.get("tool") != tool_fingerprint():
             return None
-        if not hmac.compare_digest(str(envelope.get("checksum")), _checksum(memoryview(data)[header_end + 1:])):
+        body = data[header_end + 1:]
+        if not hmac.compare_digest(str(envelope.get("checksum")), _checksum(body)):
             return None
-        document = json.loads(data[header_end + 1:])
-        return document if isinstance(document, dict) else None
+        return body
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # InputError is a ValueError
         return None
 
 
-def write_document(path: Path, document: dict[str, Any]) -> None:
-    """Store a document atomically under a cache directory (``<cache>/<kind>/<name>.json`` or
-    ``<cache>/<name>.json``); a directory that cannot be written is silently not used."""
-    body = json.dumps(document, sort_keys=True, separators=(",", ":"))  # one line: no newline inside
-    envelope = json.dumps({"tool": tool_fingerprint(), "checksum": _checksum(body.encode())}) + "\n" + body
+def write_signed(path: Path, body: bytes) -> None:
+    """Store ``body`` atomically behind a one-line envelope (the tool and the body's checksum);
+    a directory that cannot be written is silently not used."""
+    envelope = json.dumps({"tool": tool_fingerprint(), "checksum": _checksum(body)}).encode() + b"\n"
     try:
         _prepare(_cache_root(path))
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, envelope, durable=False)
+        write_atomic(path, envelope + body, durable=False)
     except OSError:
         pass  # a read-only tree: run without a cache
 
@@ -162,3 +181,20 @@ def tool_fingerprint() -> str:
                 parts.append(f"{path.relative_to(package).as_posix()}:{digest}")
         _TOOL = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
     return _TOOL
+
+
+def prune(directory: Path, suffix: str, keep: int) -> None:
+    """Remove all but the ``keep`` most recently written (or touched) entries named ``*suffix``
+    (a concurrent run may remove the same ones, or read one as it goes: it then reads as absent)."""
+    try:
+        entries = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(directory)
+                   if entry.name.endswith(suffix)]
+    except OSError:
+        return
+    if len(entries) <= keep:
+        return
+    for _, path in sorted(entries)[:-keep]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

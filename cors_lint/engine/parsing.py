@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 import libcst as cst
 
-from cors_lint.engine.positions import start_positions
+from cors_lint.engine.positions import region_positions, start_positions
+from cors_lint.engine.spans import codegen_start_line, definitions, function_spans, python_ast, statement_lines
 from cors_lint.engine.project import BINARY_MESSAGE, FileError, SourceFile, read
 
 
@@ -21,7 +22,11 @@ class ParsedModule:
         self.module = module
         self.data = data
         self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
-        self._code: dict[cst.CSTNode, str] = {}
+        self._spans: dict[int, tuple[int, int]] | None | bool = False  # False: not computed yet
+        self._syntax: ast.Module | None | bool = False
+        self._region_positions: dict[cst.CSTNode, dict[cst.CSTNode, tuple[int, int]]] = {}
+        self._statement_lines: dict[int, int] | None | bool = False
+        self._def_indents: dict[int, tuple[str, ...]] | None = None
 
     @property
     def positions(self) -> dict[cst.CSTNode, tuple[int, int]]:
@@ -33,12 +38,97 @@ class ParsedModule:
                 self._positions = {}
         return self._positions
 
-    def function_code(self, node: cst.CSTNode) -> str:
-        """The source text of a function in this module (kept: the analyses of every environment ask)."""
-        if node not in self._code:
-            self._code[node] = cst.Module([]).code_for_node(node)
-        return self._code[node]
+    @property
+    def lazy_positions(self) -> LazyPositions:
+        """``positions`` for a finder that may never ask: computed on its first ``get``."""
+        return LazyPositions(self)
 
+    @property
+    def syntax(self) -> ast.Module | None:
+        """CPython's ``ast`` of the same bytes (None if it rejects them), kept once made."""
+        if self._syntax is False:
+            self._syntax = python_ast(self.data)
+        return self._syntax
+
+    def function_text(self, node: cst.FunctionDef) -> bytes | None:
+        """The bytes of a function of this module (decorators to last line), or None when they
+        are not known (see ``spans``): a caller must then assume they mention anything."""
+        if self._spans is False:
+            self._spans = function_spans(self.module, self.data, self.syntax)
+        span = self._spans.get(id(node)) if self._spans else None
+        return self.data[span[0]:span[1]] if span else None
+
+    # ------------------------------------------------------------ kept between runs (tree_cache)
+    @property
+    def has_positions(self) -> bool:
+        return self._positions is not None
+
+    @property
+    def has_spans(self) -> bool:
+        return self._spans not in (False, None)
+
+    def positions_within(self, region: cst.CSTNode | None) -> dict[cst.CSTNode, tuple[int, int]]:
+        """Positions of the nodes of ``region``, a statement of the module's body or a function
+        at any depth: generated for that region alone when its place is known and the whole
+        module's are not computed yet (else the whole module's)."""
+        if region is None or self._positions is not None:
+            return self.positions
+        if region not in self._region_positions:
+            place = self._place(region)
+            if place is None:
+                return self.positions
+            try:
+                self._region_positions[region] = region_positions(region, self.module, *place)
+            except RecursionError:
+                self._region_positions[region] = {}
+        return self._region_positions[region]
+
+    def _place(self, region: cst.CSTNode) -> tuple[int, tuple[str, ...]] | None:
+        """(the line its code generation starts on, the indentation it is in) of a region."""
+        if self._statement_lines is False:
+            self._statement_lines = statement_lines(self.module, self.syntax)
+        line = self._statement_lines.get(id(region)) if self._statement_lines else None
+        if line is not None:
+            return codegen_start_line(region, line), ()
+        if isinstance(region, cst.FunctionDef):
+            if self._spans is False:
+                self._spans = function_spans(self.module, self.data, self.syntax)
+            span = self._spans.get(id(region)) if self._spans else None
+            indents = self._indents().get(id(region))
+            if span is not None and indents is not None:
+                return codegen_start_line(region, span[2]), indents
+        return None
+
+    def _indents(self) -> dict[int, tuple[str, ...]]:
+        if self._def_indents is None:
+            self._def_indents = {id(node): indents for node, indents in definitions(self.module)}
+        return self._def_indents
+
+    def stored(self) -> tuple[cst.Module, dict[cst.CSTNode, tuple[int, int]] | None, list | None]:
+        """What ``tree_cache`` keeps: the tree, its positions if computed, its function spans in
+        definition order if computed (they are keyed by the nodes' ids, which a load changes)."""
+        spans = None
+        if self._spans not in (False, None):
+            spans = [self._spans[id(node)] for node, _ in definitions(self.module)]
+        return self.module, self._positions, spans
+
+    def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None) -> None:
+        self._positions = positions
+        if spans is not None:
+            self._spans = {id(node): tuple(span) for (node, _), span in zip(definitions(self.module), spans)}
+
+
+
+class LazyPositions:
+    __slots__ = ("parsed",)
+
+    def __init__(self, parsed: ParsedModule):
+        self.parsed = parsed
+
+    def get(self, node: cst.CSTNode, default: tuple[int, int] | None = None,
+            within: cst.CSTNode | None = None) -> tuple[int, int] | None:
+        """``within``: a region the node is in (see ``ParsedModule.positions_within``), if known."""
+        return self.parsed.positions_within(within).get(node, default)
 
 
 def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -> FileError:

@@ -355,4 +355,9 @@ BINARY_MESSAGE = "file contains NUL bytes (binary, not Python source)"
 
 class ParseMemo(dict):
     """Parsed files (``parsing.ParsedModule``) by (path, content), shared by the analyses of one
-    check, one per environment: libcst trees are immutable."""
+    check, one per environment: libcst trees are immutable. ``trees``: a ``tree_cache.TreeCache``
+    that keeps them between runs, or None."""
+
+    def __init__(self, trees=None):
+        super().__init__()
+        self.trees = trees

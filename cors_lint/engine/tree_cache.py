@@ -1,0 +1,92 @@
+"""Parsed files kept between runs, by content: after an edit, only the edited files are parsed.
+
+Parsing is most of what an analysis costs, and in pre-commit every run follows an edit, so a
+result cached for the whole project is rarely reused. Each parsed file is therefore kept on
+its own, under ``<cache>/trees/<content hash>.pickle``: its libcst tree, the start positions
+when the run computed them, and where its functions are (``spans``). Loading one costs about a
+fifth of parsing it. An entry is keyed by the file's bytes, libcst's and Python's versions (the
+envelope names cors-lint's own code), so it is right for any file with those bytes.
+
+Entries are signed like every cache entry (``core.store``): one that does not verify is never
+unpickled, and ``tree_pickle.loads`` only builds libcst's node classes and plain values, so
+even a verified entry cannot name other code to run. At most ``MAX_TREES`` entries are kept: the
+least recently used go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cors_lint.core.store import prune, read_signed, write_signed
+from cors_lint.engine.project import SourceFile
+from cors_lint.engine.tree_pickle import dumps, loads
+
+if TYPE_CHECKING:
+    from cors_lint.engine.parsing import ParsedModule
+
+MAX_TREES = 2048
+_FORMAT = 1
+
+
+def _parser_version() -> str:
+    try:
+        from libcst._version import __version__ as libcst_version
+    except ImportError:  # pragma: no cover - every release has it
+        libcst_version = "unknown"
+    return f"{_FORMAT}:{libcst_version}:{sys.version_info[:3]}"
+
+
+class TreeCache:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory) / "trees"
+        self.version = _parser_version()
+        self.loaded: dict[int, tuple[bool, bool]] = {}  # id(ParsedModule) -> its entry had (positions, spans)
+
+    def _path(self, data: bytes) -> Path:
+        digest = hashlib.blake2b(data, digest_size=20, person=b"cors-lint-tree")
+        digest.update(self.version.encode())
+        return self.directory / f"{digest.hexdigest()}.pickle"
+
+    def load(self, source: SourceFile, data: bytes) -> ParsedModule | None:
+        from cors_lint.engine.parsing import ParsedModule
+
+        path = self._path(data)
+        body = read_signed(path)
+        if body is None:
+            return None
+        try:
+            module, positions, spans = loads(body)
+        except Exception:  # a verified entry that still does not load (never expected): parse instead
+            return None
+        parsed = ParsedModule(source, module, data)
+        parsed.restore(positions, spans)
+        self.loaded[id(parsed)] = (positions is not None, spans is not None)
+        try:
+            os.utime(path)  # recently used: kept when the cache is pruned
+        except OSError:
+            pass
+        return parsed
+
+    def save(self, modules: list[ParsedModule]) -> None:
+        """Store the modules this run parsed, and those it computed more for (positions, spans);
+        ``modules``: what the parse memo holds (``FileError``s are not kept)."""
+        if not modules:
+            return
+        from cors_lint.engine.parsing import ParsedModule
+
+        wanted = [m for m in modules if isinstance(m, ParsedModule)
+                  and self.loaded.get(id(m)) != (m.has_positions, m.has_spans)]
+        if not wanted:
+            return
+        for parsed in wanted:
+            try:
+                body = dumps(parsed.stored())
+            except (RecursionError, pickle.PicklingError, MemoryError):
+                continue
+            write_signed(self._path(parsed.data), body)
+        prune(self.directory, ".pickle", MAX_TREES)

@@ -1,0 +1,209 @@
+"""Incremental analysis: parsed files are kept between runs by content (``engine.tree_cache``).
+
+Observed from outside, in real runs of the command: a probe counts the files libcst parses.
+After an edit only the edited files are parsed again, and the output is the same as a run
+without any cache, a run with parsing in worker processes and the reference analysis of every
+file, through edits, renames and deletions. A kept tree is never trusted when it does not
+verify, and even one that verifies cannot make the unpickler build anything but libcst nodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import write
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "example_app"
+PROBE = """
+import hashlib, sys
+import libcst
+parsed = []
+original = libcst.parse_module
+def counting(source, *args, **kwargs):
+    parsed.append(hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest())
+    return original(source, *args, **kwargs)
+libcst.parse_module = counting
+from cors_lint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+sys.stderr.write("\\nPARSED=%s EXIT=%s\\n" % (",".join(sorted(parsed)), code))
+"""
+
+
+def lint(project: Path, *options: str, env: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """(stdout, the hashes of the sources libcst parsed) of `cors-lint check PROJECT --format
+    json`, once it exited 1 with findings."""
+    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project), "--format", "json", *options],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    marker = result.stderr.strip().splitlines()[-1]
+    assert marker.startswith("PARSED=") and marker.endswith(" EXIT=1"), result.stderr
+    assert json.loads(result.stdout)["findings"], result.stdout
+    parsed = marker[len("PARSED="):].rsplit(" EXIT=", 1)[0]
+    return result.stdout, set(parsed.split(",")) - {""}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def reference(project: Path) -> str:
+    """The output without any cache, and of the reference analysis (every file parsed and run)."""
+    plain, _ = lint(project, "--no-cache")
+    assert lint(project, "--no-cache", "--no-prefilter")[0] == plain
+    return plain
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    copy = tmp_path / "example_app"
+    shutil.copytree(FIXTURE, copy, ignore=shutil.ignore_patterns(".cors-lint-cache"))
+    write(copy, {
+        "shop/headers.py": '''
+            ACAO = "Access-Control-Allow-Origin"
+            ''',
+        "shop/hooks.py": '''
+            from flask import request
+            from shop.headers import ACAO
+
+            def allow_partner(response):
+                response.headers["Access-Control-Max-Age"] = "600"
+                response.headers["Access-Control-Allow-Credentials"] = "true"
+                return response
+
+            def echo_origin(response):
+                response.headers[ACAO] = request.headers.get("Origin", "")
+                return response
+            ''',
+    })
+    init = copy / "shop" / "__init__.py"
+    init.write_text(init.read_text() + "\nfrom shop.hooks import allow_partner, echo_origin\n"
+                    "app.after_request(allow_partner)\napp.after_request(echo_origin)\n")
+    return copy
+
+
+def test_an_edit_parses_only_the_edited_file_and_the_output_is_unchanged(project):
+    expected = reference(project)
+    cold, parsed_cold = lint(project)
+    assert cold == expected and len(parsed_cold) >= 4
+    hooks = project / "shop" / "hooks.py"
+    hooks.write_text(hooks.read_text() + "\n\ndef unused():\n    return 1\n")
+    after, parsed_after = lint(project)
+    assert parsed_after == {digest(hooks)}
+    assert after == reference(project)
+    again, parsed_again = lint(project)  # the tree of the edited file is kept too
+    assert again == after and not parsed_again
+    assert (project / ".cors-lint-cache" / "trees").is_dir()
+
+
+def test_the_hand_written_header_named_by_an_imported_constant_is_found(project):
+    """``echo_origin`` writes the header through ``ACAO``, defined in another module: the
+    function does not mention `Access-Control-Allow-Origin` and is still read."""
+    output, _ = lint(project, "--no-cache")
+    findings = json.loads(output)["findings"]
+    hooks = [f for f in findings if f["file"] == "shop/hooks.py"]
+    assert any(f["rule_id"] == "CORS017" and f["line"] == 10 for f in hooks), hooks
+
+
+def edit_line(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+STEPS = [
+    ("edit the header-writing function", lambda p: edit_line(
+        p / "shop/hooks.py", 'request.headers.get("Origin", "")', '"https://partner.example"')),
+    ("shift every line of a module down", lambda p: (p / "shop/hooks.py").write_text(
+        "# a new first line\n\n" + (p / "shop/hooks.py").read_text())),
+    ("rename a module", lambda p: (
+        (p / "shop/headers.py").rename(p / "shop/names.py"),
+        edit_line(p / "shop/hooks.py", "from shop.headers import", "from shop.names import"))),
+    ("change the imported constant", lambda p: edit_line(
+        p / "shop/names.py", '"Access-Control-Allow-Origin"', '"Access-Control-Allow-Headers"')),
+    ("delete a module", lambda p: (
+        (p / "shop/names.py").unlink(),
+        edit_line(p / "shop/hooks.py", "from shop.names import ACAO", 'ACAO = "Access-Control-Allow-Origin"'))),
+    ("restore an earlier content", lambda p: edit_line(
+        p / "shop/hooks.py", '"https://partner.example"', 'request.headers.get("Origin", "")')),
+]
+
+
+def test_incremental_cached_parallel_and_full_analyses_agree_through_edits(project):
+    lint(project)
+    for step, change in STEPS:
+        change(project)
+        expected = reference(project)
+        incremental, _ = lint(project)
+        assert incremental == expected, step
+        assert lint(project)[0] == expected, step  # the whole result, cached
+        assert lint(project, "--no-cache", "--jobs", "2")[0] == expected, step
+
+
+def signed_entry(body: bytes, environment: dict[str, str]) -> bytes:
+    """A cache entry holding ``body``, signed as cors-lint signs under ``environment``'s key."""
+    program = ("import sys, json\nfrom cors_lint.core.store import _checksum, tool_fingerprint\n"
+               "body = sys.stdin.buffer.read()\n"
+               "sys.stdout.buffer.write(json.dumps({'tool': tool_fingerprint(), 'checksum': _checksum(body)}).encode()"
+               " + b'\\n' + body)")
+    return subprocess.run([sys.executable, "-c", program], input=body, capture_output=True, env=environment,
+                          check=True).stdout
+
+
+class Payload:
+    """Unpickling this runs code: it would create the file ``marker``."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("signed_with", ["the attacker's key", "the machine's own key"])
+def test_a_planted_tree_never_runs_code(project, tmp_path, signed_with):
+    """Every kept tree is replaced by a pickle that runs a command when loaded. Signed with a key
+    the attacker controls, it is not even unpickled; signed with the real key (a leaked key), the
+    unpickler refuses to build anything but libcst nodes. Either way the files are parsed again
+    and the output is the reference."""
+    home = tmp_path / "machine"
+    victim = {**os.environ, "XDG_CACHE_HOME": str(home)}
+    attacker = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "attacker")}
+    expected = reference(project)
+    _, parsed = lint(project, env=victim)
+    trees = sorted((project / ".cors-lint-cache" / "trees").glob("*.pickle"))
+    assert len(trees) == len(parsed) >= 4
+    marker = tmp_path / "pwned"
+    body = pickle.dumps((Payload(marker), None, None))
+    signer = victim if signed_with == "the machine's own key" else attacker
+    for tree in trees:
+        tree.write_bytes(signed_entry(body, signer))
+    shutil.rmtree(project / ".cors-lint-cache" / "results")  # not the whole result: the trees are read
+    output, parsed_again = lint(project, env=victim)
+    assert not marker.exists()
+    assert output == expected and parsed_again == parsed
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "empty"])
+def test_a_damaged_tree_is_parsed_again(project, damage):
+    expected = reference(project)
+    _, parsed = lint(project)
+    for tree in (project / ".cors-lint-cache" / "trees").glob("*.pickle"):
+        data = tree.read_bytes()
+        tree.write_bytes({"truncate": data[: len(data) // 2], "garble": data[:-40] + b"x" * 40, "empty": b""}[damage])
+    hooks = project / "shop" / "hooks.py"
+    hooks.write_text(hooks.read_text() + "\n# edited\n")  # a miss of the whole result: trees are read
+    output, parsed_again = lint(project)
+    assert output == reference(project) == expected
+    assert len(parsed_again) == len(parsed)
