@@ -1,7 +1,8 @@
 """libcst trees to bytes and back, quickly, and without running anything on the way back.
 
-A node is pickled as ``node(cls, (field values))``: about 3x faster than libcst's own
-``__getstate__`` (a dict per node, made through ``dataclasses.fields``), and a smaller pickle.
+A node is pickled as a call of a maker of its class with its field values: about 3x faster than
+libcst's own ``__getstate__`` (a dict per node, made through ``dataclasses.fields``), and a
+smaller pickle.
 ``loads`` builds libcst nodes and plain values only: its ``find_class`` refuses any other
 callable, so even bytes that verify (a cache entry, a worker's answer) cannot name code to run.
 libcst is imported on first use: a run with nothing to parse never loads it.
@@ -32,54 +33,74 @@ def _node_classes() -> dict[type, tuple[str, ...]]:
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if dataclasses.is_dataclass(cls):
+        # (libcst's add_slots replaces each class by a copy: the original, which has no
+        # instances, is still a subclass; only the class its module names is a node class)
+        if dataclasses.is_dataclass(cls) and getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls:
             found[cls] = tuple(field.name for field in dataclasses.fields(cls))
     return found
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
-_new = object.__new__
-_set = object.__setattr__
+_MAKERS: dict[str, type] = {}  # maker name -> its class
 
 
 def _fields() -> dict[type, tuple[str, ...]]:
     if not _FIELDS:
         _FIELDS.update(_node_classes())
+        _MAKERS.update({_maker_name(cls): cls for cls in _FIELDS})
     return _FIELDS
 
 
-def node(cls: type, values: tuple):
-    """A node from its class and field values (how ``_reducers`` pickle one)."""
-    made = _new(cls)
-    for name, value in zip(_FIELDS[cls], values):
-        _set(made, name, value)
+def _maker_name(cls: type) -> str:
+    return "make__" + cls.__module__.replace(".", "_") + "__" + cls.__qualname__.replace(".", "_")
+
+
+def _maker(cls: type):
+    """A function that builds a ``cls`` node from its field values, one ``object.__setattr__``
+    per field written out (about 40% faster to load than a loop over the fields); made on first
+    use and kept as an attribute of this module, where pickle finds it by name."""
+    name = _maker_name(cls)
+    made = globals().get(name)
+    if made is None:
+        fields = _fields()[cls]
+        params = ", ".join(f"v{index}" for index in range(len(fields)))
+        sets = "".join(f"    s(o, {field!r}, v{index})\n" for index, field in enumerate(fields))
+        namespace = {"n": object.__new__, "s": object.__setattr__, "cls": cls}
+        exec(f"def make({params}):\n    o = n(cls)\n{sets}    return o\n", namespace)  # field names only
+        made = namespace["make"]
+        made.__name__ = made.__qualname__ = name
+        made.__module__ = __name__
+        globals()[name] = made
     return made
 
 
-def _reducers() -> dict[type, object]:
-    """Pickle a node as ``node(cls, (field values))``: about 3x faster than libcst's own
-    ``__getstate__`` (a dict per node, made through ``dataclasses.fields``) and a smaller pickle."""
-    def reducer(cls: type, names: tuple[str, ...]):
-        if len(names) > 1:
-            values = operator.attrgetter(*names)
-        elif names:
-            values = lambda obj, name=names[0]: (getattr(obj, name),)  # noqa: E731
+class _Reducers(dict):
+    """``Pickler.dispatch_table``: a node pickles as ``make__<its class>(*field values)``."""
+
+    def __missing__(self, cls: type):
+        fields = _fields().get(cls)
+        if fields is None:
+            raise KeyError(cls)  # not a node: pickled as usual
+        maker = _maker(cls)
+        if len(fields) > 1:
+            values = operator.attrgetter(*fields)
+            reduce = lambda obj: (maker, values(obj))  # noqa: E731
+        elif fields:
+            reduce = lambda obj, field=fields[0]: (maker, (getattr(obj, field),))  # noqa: E731
         else:
-            values = lambda obj: ()  # noqa: E731
-        return lambda obj: (node, (cls, values(obj)))
-    if not _REDUCERS:
-        _REDUCERS.update({cls: reducer(cls, names) for cls, names in _fields().items()})
-    return _REDUCERS
+            reduce = lambda obj: (maker, ())  # noqa: E731
+        self[cls] = reduce
+        return reduce
 
 
-_REDUCERS: dict[type, object] = {}
+_REDUCERS = _Reducers()
 
 
 def dumps(value: object) -> bytes:
     """Pickle a value holding libcst trees (RecursionError: a tree nested too deeply)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _reducers()
+    pickler.dispatch_table = _REDUCERS
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
     try:
@@ -99,8 +120,10 @@ class _NodeUnpickler(pickle.Unpickler):
     """Builds libcst nodes and plain values only: ``find_class`` refuses any other callable."""
 
     def find_class(self, module: str, name: str):
-        if module == __name__ and name == "node":
-            return node
+        if module == __name__:
+            cls = _MAKERS.get(name) if _fields() else None
+            if cls is not None:
+                return _maker(cls)
         if module.startswith(_SAFE_MODULES) and isinstance(getattr(sys.modules.get(module), name, None), type):
             found = super().find_class(module, name)
             if found in _fields() or (isinstance(found, type) and issubclass(found, enum.Enum)):
