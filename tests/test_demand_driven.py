@@ -430,3 +430,16 @@ def test_a_main_block_in_a_module_without_markers(tmp_path):
         """,
     })
     assert_same(tmp_path)
+
+
+def test_the_grouped_prefilter_finds_exactly_the_entry_markers():
+    """``is_relevant`` searches the markers group by group under a shared substring: a file holding
+    any one marker is relevant, and one where every marker is broken in two is not."""
+    from cors_lint.engine.project import ENTRY_MARKERS, is_relevant
+
+    for marker in ENTRY_MARKERS:
+        assert is_relevant(b"x = 1\n" + marker + b"\n"), marker
+        for cut in range(1, len(marker)):
+            broken = marker[:cut] + b" # " + marker[cut:]
+            assert not is_relevant(b"x = 1\n" + broken + b"\n") or any(m in broken for m in ENTRY_MARKERS), \
+                (marker, cut)

@@ -16,6 +16,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,26 @@ def test_a_damaged_tree_is_parsed_again(project, damage):
     output, parsed_again = lint(project)
     assert output == reference(project) == expected
     assert len(parsed_again) == len(parsed)
+
+
+def test_the_number_of_kept_trees_is_bounded(tmp_path, monkeypatch):
+    """Each edit keeps a new tree: the least recently used go once there are more than MAX_TREES
+    (a tree loaded by a run counts as used)."""
+    from cors_lint.engine import tree_cache
+    from cors_lint.engine.parsing import parse
+    from cors_lint.engine.project import SourceFile
+
+    monkeypatch.setattr(tree_cache, "MAX_TREES", 3)
+    cache = tree_cache.TreeCache(tmp_path / "cache")
+    source = SourceFile(str(tmp_path / "m.py"), "m.py", False)
+    versions = [f"VALUE = {n}\n".encode() for n in range(5)]
+    for index, data in enumerate(versions):
+        time.sleep(0.05)  # file times are coarser than a save: keep the order visible
+        cache.save([parse(source, data)])
+        if index == 2:
+            time.sleep(0.05)
+            assert tree_cache.TreeCache(tmp_path / "cache").load(source, versions[0]) is not None  # used again
+    kept = sorted((tmp_path / "cache" / "trees").glob("*.pickle"))
+    assert len(kept) == 3
+    fresh = tree_cache.TreeCache(tmp_path / "cache")
+    assert [fresh.load(source, data) is not None for data in versions] == [True, False, False, True, True]

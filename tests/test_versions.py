@@ -112,3 +112,22 @@ def test_pins_are_read_from_requirements_and_locks(tmp_path):
     assert (detect(tmp_path).text, detect(tmp_path).source) == ("6.0.0", "poetry.lock:3")
     (tmp_path / "poetry.lock").unlink()
     assert detect(tmp_path).source.startswith("default")
+
+
+@pytest.mark.parametrize("where, found", [
+    ("libs/Flask_Cors-4.0.1.dist-info", "4.0.1"),
+    ("vendor/py/flask_cors-3.0.10.dist-info", "3.0.10"),
+    ("a/b/c/Flask-Cors-3.0.9.dist-info", None),  # three levels down: not read
+    ("libs/flask-cors-4.0.1.dist-info", None),  # not a spelling a wheel installs
+])
+def test_an_installed_dist_info_one_or_two_levels_down_gives_the_version(tmp_path, where, found):
+    from cors_lint.engine.pins import detect, pin_files
+
+    info = tmp_path / where
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: Flask-Cors\n")
+    (tmp_path / "unrelated" / "deeper").mkdir(parents=True)
+    version = detect(tmp_path)
+    assert (version.source == f"{where}" and ".".join(map(str, version.version)) == found) if found else \
+        version.source != where
+    assert [f.rel for f in pin_files(tmp_path)] == ([f"{where}/METADATA"] if found else [])

@@ -85,7 +85,7 @@ class ResultCache:
                 and known[4] - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_WINDOW_NS):
             return FileState(known[5], _verdict(known[6], known[7]))
         hashed_at = time.time_ns()
-        data = read(source)
+        data = read(source, info)
         if isinstance(data, FileError):
             return FileState("", _verdict("unreadable", False))
         verdict = verdict_of(data)

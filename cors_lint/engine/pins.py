@@ -7,6 +7,7 @@ ignored), and scanned with patterns that take linear time whatever they hold.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -40,8 +41,9 @@ _PIPFILE_VERSION = re.compile(r'(?i)"version"\s*:\s*"==(\d+(?:\.\d+)*)"')
 
 _PIN_FILES = ("requirements*.txt", "requirements/*.txt", "pyproject.toml", "Pipfile", "Pipfile.lock", "poetry.lock",
               "uv.lock", "setup.py", "setup.cfg")
-_VENDORED_DIST_INFO = tuple(f"{depth}{name}-*.dist-info/METADATA" for depth in ("*/", "*/*/")
-                            for name in ("Flask_Cors", "flask_cors", "Flask-Cors"))
+# flask-cors installed into the tree (`pip install --target libs`): `<dir>/Flask_Cors-6.0.1.dist-info/METADATA`
+# one or two directories below the root
+_VENDORED_DIST_INFO = re.compile(r"(?:Flask_Cors|flask_cors|Flask-Cors)-.*\.dist-info\Z")
 
 
 def pin_files(root: Path) -> list:
@@ -70,9 +72,28 @@ def detect(root: Path) -> FlaskCorsVersion:
 
 
 def _vendored_metadata(root: Path) -> list[Path]:
-    """The METADATA of flask-cors dist-info folders one or two levels below the root."""
-    found = [path for pattern in _VENDORED_DIST_INFO for path in root.glob(pattern) if path.is_file()]
+    """The METADATA of flask-cors dist-info folders one or two levels below the root (what
+    ``<root>/*/<name>-*.dist-info/METADATA`` and ``<root>/*/*/...`` match, with one listing per
+    directory: a glob of ``*/*/`` lists every directory of the tree's top two levels once per
+    pattern)."""
+    found: list[Path] = []
+    for first in _subdirectories(str(root)):
+        inside = _subdirectories(first)
+        for directory, names in [(first, inside), *((second, _subdirectories(second)) for second in inside)]:
+            for name in names:
+                name = os.path.basename(name)
+                if _VENDORED_DIST_INFO.match(name) and os.path.isfile(os.path.join(directory, name, "METADATA")):
+                    found.append(Path(directory, name, "METADATA"))
     return sorted(found)
+
+
+def _subdirectories(directory: str) -> list[str]:
+    """The directories in ``directory`` (what pathlib's ``*`` matches: hidden ones too)."""
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(entry.path for entry in entries if entry.is_dir())
+    except OSError:
+        return []
 
 
 def _exact_pin(path: Path, root: Path, allowance: Budget) -> FlaskCorsVersion | None:

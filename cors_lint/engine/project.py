@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from cors_lint.core.globs import path_matches
@@ -52,18 +52,24 @@ class SourceFile:
     @cached_property
     def module_names(self) -> tuple[str, ...]:
         """The dotted names the file can be imported as: from the ``__init__.py`` files above
-        it, and from its path below the root (computed only when the interpreter runs)."""
-        names = []
+        it, and from its path below the root (computed only when the interpreter runs; the
+        part each directory contributes is worked out once per directory)."""
         directory, name = os.path.split(self.fspath)
-        package_name = self.packages.module_name(directory, name) if self.packages else ""
-        if package_name:
-            names.append(package_name)
-        rel_parts = (self.rel[: -len(".py")] if self.rel.endswith(".py") else self.rel).split("/")
-        if self.is_package:
-            rel_parts = rel_parts[:-1]
-        rel_name = ".".join(rel_parts)
-        if rel_name and rel_name not in names and all(part.isidentifier() for part in rel_parts):
-            names.append(rel_name)
+        rel_directory = self.rel.rpartition("/")[0]
+        stem = "" if self.is_package else (name[: -len(".py")] if name.endswith(".py") else name)
+        if stem and not stem.isidentifier():
+            return ()
+        names = []
+        package = self.packages.dotted(directory) if self.packages else None
+        if package is not None:
+            package_name = f"{package}.{stem}" if package and stem else package or stem
+            if package_name:
+                names.append(package_name)
+        relative = _dotted_directory(rel_directory)
+        if relative is not None:
+            rel_name = f"{relative}.{stem}" if relative and stem else relative or stem
+            if rel_name and rel_name not in names:
+                names.append(rel_name)
         return tuple(names)
 
 
@@ -119,11 +125,30 @@ EFFECT_MARKERS = ENTRY_MARKERS + (
 )
 
 
+def _guarded(markers: tuple[bytes, ...]) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+    """The markers grouped under a shorter substring they share (``_GUARDS``, tried in order),
+    so that a file without the guard is searched once for the whole group: most files match
+    no marker, and each search reads the whole file."""
+    groups: dict[bytes, list[bytes]] = {}
+    for marker in markers:
+        guard = next((g for g in _GUARDS if g in marker), marker)
+        groups.setdefault(guard, []).append(marker)
+    return tuple((guard, tuple(members)) for guard, members in groups.items())
+
+
+_GUARDS = (b"Flask", b"CORS", b"ccess-", b"CCESS-", b"_request", b"rror", b"__main__", b'("/', b"('/", b"add_")
+_ENTRY_GROUPS = _guarded(ENTRY_MARKERS)
+
+
 def is_relevant(data: bytes) -> bool:
-    """A cheap byte-level test: can this file matter on its own (not only when imported)?"""
+    """A cheap byte-level test: can this file matter on its own (not only when imported)? (Any
+    of ``ENTRY_MARKERS``, searched group by group: see ``_guarded``.)"""
     if b"flask" in data and FLASK_IMPORT.search(data):
         return True
-    return any(marker in data for marker in ENTRY_MARKERS)
+    for guard, markers in _ENTRY_GROUPS:
+        if guard in data and (markers == (guard,) or any(marker in data for marker in markers)):
+            return True
+    return False
 
 
 def has_effects(data: bytes) -> bool:
@@ -239,16 +264,29 @@ def _source_file(path: str, root: Path, packages: _PackageNames) -> SourceFile:
     return SourceFile(fspath=path, rel=rel, is_package=path.endswith(os.sep + "__init__.py"), packages=packages)
 
 
+@lru_cache(maxsize=4096)
+def _dotted_directory(rel_directory: str) -> str | None:
+    """``a/b`` -> ``a.b`` ("" for the root), or None when a part is not an identifier."""
+    if not rel_directory:
+        return ""
+    parts = rel_directory.split("/")
+    return ".".join(parts) if all(part.isidentifier() for part in parts) else None
+
+
 class _PackageNames:
     """Dotted names from the ``__init__.py`` files above a file, one stat per directory."""
 
     def __init__(self) -> None:
         self._prefix: dict[str, tuple[str, ...]] = {}
+        self._dotted: dict[str, str | None] = {}
 
-    def module_name(self, directory: str, name: str) -> str:
-        prefix = self.package(directory)
-        parts = (*prefix, name[: -len(".py")] if name.endswith(".py") else name) if name != "__init__.py" else prefix
-        return ".".join(parts) if all(part.isidentifier() for part in parts) else ""
+    def dotted(self, directory: str) -> str | None:
+        """The package path of a directory as a dotted name ("" when it is not a package), or
+        None when a part of it is not an identifier."""
+        if directory not in self._dotted:
+            parts = self.package(directory)
+            self._dotted[directory] = ".".join(parts) if all(part.isidentifier() for part in parts) else None
+        return self._dotted[directory]
 
     def package(self, directory: str) -> tuple[str, ...]:
         """The package path of a directory: () when it has no ``__init__.py``."""
@@ -327,14 +365,15 @@ def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str
     return result
 
 
-def read(source: SourceFile) -> bytes | FileError:
-    return read_path(source.fspath, source.rel)
+def read(source: SourceFile, info: os.stat_result | None = None) -> bytes | FileError:
+    return read_path(source.fspath, source.rel, info)
 
 
-def read_path(path: str | Path, rel: str) -> bytes | FileError:
-    """The file's bytes, or why they cannot be had (never blocks: FIFOs and devices are refused)."""
+def read_path(path: str | Path, rel: str, info: os.stat_result | None = None) -> bytes | FileError:
+    """The file's bytes, or why they cannot be had (never blocks: FIFOs and devices are refused);
+    ``info``: its ``os.stat`` when the caller has just taken it."""
     try:
-        info = os.stat(path)
+        info = info or os.stat(path)
     except OSError as exc:
         return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode):
