@@ -27,7 +27,8 @@ from cors_lint.engine.expressions import ExpressionEvaluator, lifted, rewrap
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
-from cors_lint.engine.project import FileError, ParseMemo, SourceFile, has_effects, installed_module, read
+from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, module_index,
+                                     read)
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
 from cors_lint.engine.walk import children
@@ -64,13 +65,7 @@ class Interpreter(ExpressionEvaluator):
         self.module_texts: dict[tuple[str, bytes], bool] = {}  # see module_contains
         self.suffixes: dict[str, set[SourceFile]] | None = None  # see by_suffix
         self.files = files
-        self.by_name: dict[str, SourceFile] = {}
-        # the scanned folder's own __init__.py (the root is a package) names the package only when no
-        # file claims that name as a module beside the app: `python app.py` imports `blast.py` as `blast`
-        sources = files + (index or [])
-        for source in sorted(sources, key=lambda s: s.rel == "__init__.py"):
-            for name in source.module_names:
-                self.by_name.setdefault(name, source)
+        self.by_name = module_index(files, index)  # dotted name -> file
         self.copies_seen: dict[str, Any] = {}  # path -> the library copy it is, or None (see import_module)
         self.installed_seen: dict[str, Any] = {}  # directory -> holds installed packages (see import_module)
         self.library_copies: dict[str, Any] = {}  # the copies that imports reached, by path

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from cors_lint.core.globs import path_matches
@@ -49,11 +49,18 @@ class SourceFile:
     def path(self) -> Path:
         return Path(self.fspath)
 
-    @cached_property
+    @property
     def module_names(self) -> tuple[str, ...]:
         """The dotted names the file can be imported as: from the ``__init__.py`` files above
-        it, and from its path below the root (computed only when the interpreter runs; the
-        part each directory contributes is worked out once per directory)."""
+        it, and from its path below the root (computed only when the interpreter runs, then
+        kept; the part each directory contributes is worked out once per directory). (Not a
+        ``cached_property``: on Python 3.11 that takes a lock per file.)"""
+        names = self.__dict__.get("_module_names")
+        if names is None:
+            names = self.__dict__["_module_names"] = self._module_names()
+        return names
+
+    def _module_names(self) -> tuple[str, ...]:
         directory, name = os.path.split(self.fspath)
         rel_directory = self.rel.rpartition("/")[0]
         stem = "" if self.is_package else (name[: -len(".py")] if name.endswith(".py") else name)
@@ -202,7 +209,8 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
     if any(p.is_file() for p in paths):
         everything.update(dict.fromkeys(_walk(str(root))))
     packages = _PackageNames()
-    sources = {path: _source_file(path, root, packages) for path in everything}
+    base = str(root).rstrip(os.sep) + os.sep
+    sources = {path: _source_file(path, base, packages) for path in everything}
     files = sorted((sources[p] for p in named), key=lambda f: f.rel)
     if exclude:
         files = [f for f in files if not any(path_matches(f.rel, pattern) for pattern in exclude)]
@@ -258,10 +266,13 @@ def _listdir(directory: str) -> list[str]:
         return []
 
 
-def _source_file(path: str, root: Path, packages: _PackageNames) -> SourceFile:
-    base = str(root).rstrip(os.sep) + os.sep
+_PACKAGE_SUFFIX = os.sep + "__init__.py"
+
+
+def _source_file(path: str, base: str, packages: _PackageNames) -> SourceFile:
+    """``base``: the root's path with a trailing separator."""
     rel = path[len(base):].replace(os.sep, "/") if path.startswith(base) else Path(path).as_posix()
-    return SourceFile(fspath=path, rel=rel, is_package=path.endswith(os.sep + "__init__.py"), packages=packages)
+    return SourceFile(path, rel, path.endswith(_PACKAGE_SUFFIX), packages)
 
 
 @lru_cache(maxsize=4096)
@@ -271,6 +282,51 @@ def _dotted_directory(rel_directory: str) -> str | None:
         return ""
     parts = rel_directory.split("/")
     return ".".join(parts) if all(part.isidentifier() for part in parts) else None
+
+
+def module_index(files: list[SourceFile], index: list[SourceFile] | None = None) -> ModuleIndex:
+    return ModuleIndex(files, index)
+
+
+class ModuleIndex:
+    """Each dotted module name and the file it imports: ``files`` first, then the rest of
+    ``index``, in path order, the first file to claim a name keeps it. The scanned folder's own
+    ``__init__.py`` (the root is a package) claims the package's name last: `python app.py`
+    imports `blast.py` as `blast` when a file beside the app claims it.
+
+    Names are worked out on demand: a name's last part is its file's stem (or its package's
+    folder), so a lookup computes the names of those files only, not of the whole tree."""
+
+    def __init__(self, files: list[SourceFile], index: list[SourceFile] | None = None):
+        named = {id(source) for source in files}
+        ordered = files + [source for source in index or () if id(source) not in named]
+        self._ordered = [s for s in ordered if s.rel != "__init__.py"] + [s for s in ordered if s.rel == "__init__.py"]
+        self._by_last: dict[str, list[SourceFile]] = {}
+        for source in self._ordered:
+            directory, _, name = source.fspath.rpartition(os.sep)
+            last = directory.rpartition(os.sep)[2] if source.is_package else name[: -len(".py")]
+            self._by_last.setdefault(last, []).append(source)
+        self._found: dict[str, SourceFile | None] = {}
+        self._all: dict[str, SourceFile] | None = None
+
+    def get(self, name: str, default: SourceFile | None = None) -> SourceFile | None:
+        if name not in self._found:
+            candidates = self._by_last.get(name.rpartition(".")[2], ())
+            self._found[name] = next((source for source in candidates if name in source.module_names), None)
+        found = self._found[name]
+        return default if found is None else found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def values(self):
+        """Every file that keeps a name (all names are worked out)."""
+        if self._all is None:
+            self._all = {}
+            for source in self._ordered:
+                for name in source.module_names:
+                    self._all.setdefault(name, source)
+        return self._all.values()
 
 
 class _PackageNames:
