@@ -231,3 +231,24 @@ def test_the_number_of_kept_trees_is_bounded(tmp_path, monkeypatch):
     assert len(kept) == 3
     fresh = tree_cache.TreeCache(tmp_path / "cache")
     assert [fresh.load(source, data) is not None for data in versions] == [True, False, False, True, True]
+
+
+def test_the_bytes_kept_in_trees_are_bounded(tmp_path, monkeypatch):
+    from cors_lint.engine import tree_cache
+    from cors_lint.engine.parsing import parse
+    from cors_lint.engine.project import SourceFile
+
+    cache = tree_cache.TreeCache(tmp_path / "cache")
+    source = SourceFile(str(tmp_path / "m.py"), "m.py", False)
+    versions = [("VALUES = [" + ", ".join(str(n) for n in range(200 + index)) + "]\n").encode() for index in range(4)]
+    cache.save([parse(source, versions[0])])
+    size = next((tmp_path / "cache" / "trees").glob("*.pickle")).stat().st_size
+    monkeypatch.setattr(tree_cache, "MAX_TREE_BYTES", int(size * 2.5))
+    for data in versions[1:]:
+        time.sleep(0.05)
+        cache.save([parse(source, data)])
+    kept = list((tmp_path / "cache" / "trees").glob("*.pickle"))
+    assert len(kept) == 2 and sum(p.stat().st_size for p in kept) <= size * 2.5
+    fresh = tree_cache.TreeCache(tmp_path / "cache")
+    assert [fresh.load(source, data) is not None for data in versions] == [False, False, True, True]
+

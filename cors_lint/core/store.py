@@ -183,18 +183,23 @@ def tool_fingerprint() -> str:
     return _TOOL
 
 
-def prune(directory: Path, suffix: str, keep: int) -> None:
-    """Remove all but the ``keep`` most recently written (or touched) entries named ``*suffix``
-    (a concurrent run may remove the same ones, or read one as it goes: it then reads as absent)."""
+def prune(directory: Path, suffix: str, keep: int, max_bytes: int | None = None) -> None:
+    """Remove the least recently written (or touched) entries named ``*suffix`` until at most
+    ``keep`` remain, holding at most ``max_bytes`` together (a concurrent run may remove the same
+    ones, or read one as it goes: it then reads as absent)."""
     try:
-        entries = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(directory)
-                   if entry.name.endswith(suffix)]
+        with os.scandir(directory) as found:
+            entries = sorted((stat.st_mtime_ns, stat.st_size, entry.path) for entry in found
+                             if entry.name.endswith(suffix) for stat in (entry.stat(),))
     except OSError:
         return
-    if len(entries) <= keep:
-        return
-    for _, path in sorted(entries)[:-keep]:
+    total = sum(size for _, size, _ in entries)
+    count = len(entries)
+    for _, size, path in entries:
+        if count <= keep and (max_bytes is None or total <= max_bytes):
+            break
         try:
             os.unlink(path)
         except OSError:
             pass
+        count, total = count - 1, total - size

@@ -9,8 +9,8 @@ envelope names cors-lint's own code), so it is right for any file with those byt
 
 Entries are signed like every cache entry (``core.store``): one that does not verify is never
 unpickled, and ``tree_pickle.loads`` only builds libcst's node classes and plain values, so
-even a verified entry cannot name other code to run. At most ``MAX_TREES`` entries are kept: the
-least recently used go first.
+even a verified entry cannot name other code to run. At most ``MAX_TREES`` entries, of at most
+``MAX_TREE_BYTES`` together, are kept: the least recently used go first.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cors_lint.engine.parsing import ParsedModule
 
 MAX_TREES = 2048
+MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
 _FORMAT = 1
 
 
@@ -89,4 +90,4 @@ class TreeCache:
             except (RecursionError, pickle.PicklingError, MemoryError):
                 continue
             write_signed(self._path(parsed.data), body)
-        prune(self.directory, ".pickle", MAX_TREES)
+        prune(self.directory, ".pickle", MAX_TREES, MAX_TREE_BYTES)
