@@ -25,24 +25,44 @@ TRIGGER = b"access-control-"
 MAX_ROUNDS = 8  # chains of re-bindings longer than this are not followed (`A = B`, `B = C`, ...)
 
 
+Binding = tuple[tuple[str, ...], tuple[tuple[int, int], ...]]  # names bound, when one of these byte ranges mentions
+Summary = tuple[tuple[Binding, ...], tuple[tuple[str, str], ...]]  # bindings; (alias, name) of `from m import name`
+
+
+def summary(tree: ast.Module | None, data: bytes) -> Summary:
+    """What ``header_names`` needs of a module, from its ``ast`` once (``parsing.ParsedModule``
+    keeps it, and the tree cache with it): the bindings that other code can reach, each with
+    the byte ranges whose text decides, and the names ``from ... import`` binds."""
+    if tree is None:
+        return (), ()
+    lines = line_starts(data)
+    bindings: list[Binding] = []
+    imports: list[tuple[str, str]] = []
+    for nodes, bound in _bindings(tree.body, top=True):
+        if nodes is None:
+            imports.extend(bound)
+        else:
+            bindings.append((tuple(sorted(bound)), tuple(_span(lines, node) for node in nodes)))
+    return tuple(bindings), tuple(imports)
+
+
 def header_names(modules: Iterable) -> frozenset[str]:
     """The names that may hold a header name, over the given modules (``parsing.ParsedModule``:
-    their ``data`` and, made only for those that mention something, their ``syntax``)."""
+    their ``data`` and, made only for those that mention something, their ``header_summary``)."""
     modules = list(modules)
-    starts: dict[int, list[int]] = {}
     names: set[str] = set()
     for _ in range(MAX_ROUNDS):
         pattern = words_pattern(names)
         found = set(names)
-        for index, module in enumerate(modules):
+        for module in modules:
             data = module.data
-            if not mentions(data, pattern) or module.syntax is None:
+            if not mentions(data, pattern):
                 continue
-            lines = starts.setdefault(index, line_starts(data))
-            for nodes, bound in _bindings(module.syntax.body, top=True, known=names):
-                if not bound <= found and (nodes is None or
-                                           any(mentions(_text(data, lines, node), pattern) for node in nodes)):
-                    found |= bound
+            bindings, imports = module.header_summary
+            for bound, spans in bindings:
+                if not found.issuperset(bound) and any(mentions(data[start:end], pattern) for start, end in spans):
+                    found.update(bound)
+            found.update(alias for alias, name in imports if name in names)
         if found == names:
             break
         names = found
@@ -59,26 +79,24 @@ def mentions(text: bytes, pattern: re.Pattern[bytes] | None) -> bool:
     return TRIGGER in text.lower() or (pattern is not None and pattern.search(text) is not None)
 
 
-def _text(data: bytes, starts: list[int], node: ast.AST) -> bytes:
+def _span(starts: list[int], node: ast.AST) -> tuple[int, int]:
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
     last = node.end_lineno or node.lineno
-    return data[starts[first - 1]:starts[min(last, len(starts) - 1)]]
+    return starts[first - 1], starts[min(last, len(starts) - 1)]
 
 
-def _bindings(statements: list[ast.stmt], top: bool, known: set[str]
-              ) -> Iterator[tuple[list[ast.AST] | None, set[str]]]:
-    """(the nodes whose text decides (None: bound whatever the text), the names they bind that
-    other code can reach) in a block:
-    ``top`` when it runs at module or class level; ``known``: the names found so far."""
+def _bindings(statements: list[ast.stmt], top: bool) -> Iterator[tuple[list[ast.AST] | None, set]]:
+    """(the nodes whose text decides, the names they bind that other code can reach) in a block,
+    ``top`` when it runs at module or class level; (None, {(alias, name)}) for an import."""
     for statement in statements:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # its name, when it may return a header name (its callers need not be read: a
             # function that writes a header is read itself)
             yield _returns(statement.body), {statement.name}
-            yield from _bindings(statement.body, top=False, known=known)
+            yield from _bindings(statement.body, top=False)
             continue
         if isinstance(statement, ast.ClassDef):  # its attributes are followed, not its name
-            yield from _bindings(statement.body, top=top, known=known)
+            yield from _bindings(statement.body, top=top)
             continue
         bound: set[str] = set()
         if isinstance(statement, ast.Assign):
@@ -87,9 +105,7 @@ def _bindings(statements: list[ast.stmt], top: bool, known: set[str]
         elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
             bound |= _targets(statement.target, top)
         elif top and isinstance(statement, ast.ImportFrom):  # `from .http import ACAO as HEADER`
-            imported = {alias.asname or alias.name for alias in statement.names if alias.name in known}
-            if imported:
-                yield None, imported  # (no text to check: the imported name is known)
+            yield None, {(alias.asname or alias.name, alias.name) for alias in statement.names}
         elif isinstance(statement, (ast.For, ast.AsyncFor)):
             bound |= _targets(statement.target, top)
         elif isinstance(statement, (ast.With, ast.AsyncWith)):
@@ -101,11 +117,11 @@ def _bindings(statements: list[ast.stmt], top: bool, known: set[str]
         for name in ("body", "orelse", "finalbody"):
             block = getattr(statement, name, None)
             if isinstance(block, list):
-                yield from _bindings(block, top, known)
+                yield from _bindings(block, top)
         for handler in getattr(statement, "handlers", []) or []:
-            yield from _bindings(handler.body, top, known)
+            yield from _bindings(handler.body, top)
         for case in getattr(statement, "cases", []) or []:
-            yield from _bindings(case.body, top, known)
+            yield from _bindings(case.body, top)
 
 
 def _returns(statements: list[ast.stmt]) -> list[ast.AST]:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import libcst as cst
 
+from cors_lint.engine.header_names import Summary, summary
 from cors_lint.engine.positions import region_positions, start_positions
 from cors_lint.engine.spans import codegen_start_line, definitions, function_spans, python_ast, statement_lines
 from cors_lint.engine.project import BINARY_MESSAGE, FileError, SourceFile, read
@@ -25,6 +26,7 @@ class ParsedModule:
         self._spans: dict[int, tuple[int, int]] | None | bool = False  # False: not computed yet
         self._syntax: ast.Module | None | bool = False
         self._region_positions: dict[cst.CSTNode, dict[cst.CSTNode, tuple[int, int]]] = {}
+        self._header_summary: Summary | None = None
         self._statement_lines: dict[int, int] | None | bool = False
         self._def_indents: dict[int, tuple[str, ...]] | None = None
 
@@ -42,6 +44,13 @@ class ParsedModule:
     def lazy_positions(self) -> LazyPositions:
         """``positions`` for a finder that may never ask: computed on its first ``get``."""
         return LazyPositions(self)
+
+    @property
+    def header_summary(self) -> Summary:
+        """What ``header_names`` needs of this module (from its ``ast``, once; kept between runs)."""
+        if self._header_summary is None:
+            self._header_summary = summary(self.syntax, self.data)
+        return self._header_summary
 
     @property
     def syntax(self) -> ast.Module | None:
@@ -104,16 +113,23 @@ class ParsedModule:
             self._def_indents = {id(node): indents for node, indents in definitions(self.module)}
         return self._def_indents
 
-    def stored(self) -> tuple[cst.Module, dict[cst.CSTNode, tuple[int, int]] | None, list | None]:
-        """What ``tree_cache`` keeps: the tree, its positions if computed, its function spans in
-        definition order if computed (they are keyed by the nodes' ids, which a load changes)."""
+    @property
+    def has_header_summary(self) -> bool:
+        return self._header_summary is not None
+
+    def stored(self) -> tuple:
+        """What ``tree_cache`` keeps: the tree; its positions, its function spans in definition
+        order (they are keyed by the nodes' ids, which a load changes) and its ``header_summary``,
+        each when computed (else None)."""
         spans = None
         if self._spans not in (False, None):
             spans = [self._spans[id(node)] for node, _ in definitions(self.module)]
-        return self.module, self._positions, spans
+        return self.module, self._positions, spans, self._header_summary
 
-    def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None) -> None:
+    def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None,
+                header_summary: Summary | None = None) -> None:
         self._positions = positions
+        self._header_summary = header_summary
         if spans is not None:
             self._spans = {id(node): tuple(span) for (node, _), span in zip(definitions(self.module), spans)}
 

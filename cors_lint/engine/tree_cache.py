@@ -3,7 +3,8 @@
 Parsing is most of what an analysis costs, and in pre-commit every run follows an edit, so a
 result cached for the whole project is rarely reused. Each parsed file is therefore kept on
 its own, under ``<cache>/trees/<content hash>.pickle``: its libcst tree, the start positions
-when the run computed them, and where its functions are (``spans``). Loading one costs about a
+when the run computed them, where its functions are (``spans``) and what the search for
+hand-written headers needs of it (``header_names.summary``). Loading one costs about a
 fifth of parsing it. An entry is keyed by the file's bytes, libcst's and Python's versions (the
 envelope names cors-lint's own code), so it is right for any file with those bytes.
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 MAX_TREES = 2048
 MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _parser_version() -> str:
@@ -42,11 +43,17 @@ def _parser_version() -> str:
     return f"{_FORMAT}:{libcst_version}:{sys.version_info[:3]}"
 
 
+def _computed(parsed: ParsedModule) -> tuple[bool, ...]:
+    """What was computed for a module beyond its tree: a loaded entry is stored again when a run
+    computed more."""
+    return parsed.has_positions, parsed.has_spans, parsed.has_header_summary
+
+
 class TreeCache:
     def __init__(self, directory: Path):
         self.directory = Path(directory) / "trees"
         self.version = _parser_version()
-        self.loaded: dict[int, tuple[bool, bool]] = {}  # id(ParsedModule) -> its entry had (positions, spans)
+        self.loaded: dict[int, tuple[bool, ...]] = {}  # id(ParsedModule) -> what its entry held (see _computed)
 
     def _path(self, data: bytes) -> Path:
         digest = hashlib.blake2b(data, digest_size=20, person=b"cors-lint-tree")
@@ -61,12 +68,12 @@ class TreeCache:
         if body is None:
             return None
         try:
-            module, positions, spans = loads(body)
+            module, positions, spans, headers = loads(body)
         except Exception:  # a verified entry that still does not load (never expected): parse instead
             return None
         parsed = ParsedModule(source, module, data)
-        parsed.restore(positions, spans)
-        self.loaded[id(parsed)] = (positions is not None, spans is not None)
+        parsed.restore(positions, spans, headers)
+        self.loaded[id(parsed)] = _computed(parsed)
         try:
             os.utime(path)  # recently used: kept when the cache is pruned
         except OSError:
@@ -80,8 +87,7 @@ class TreeCache:
             return
         from cors_lint.engine.parsing import ParsedModule
 
-        wanted = [m for m in modules if isinstance(m, ParsedModule)
-                  and self.loaded.get(id(m)) != (m.has_positions, m.has_spans)]
+        wanted = [m for m in modules if isinstance(m, ParsedModule) and self.loaded.get(id(m)) != _computed(m)]
         if not wanted:
             return
         for parsed in wanted:
