@@ -237,9 +237,9 @@ def precommit_after_edit(tree: Path, edited: Path, runs: int) -> tuple[float, in
 
 
 def bench(name: str, tree: Path, one_file: Path, runs: int, semgrep_max_files: int,
-          edits: dict[str, tuple[Path, float]] | None = None, floor_target: bool = False,
+          edits: dict[str, tuple[Path, float | None]] | None = None, floor_target: bool = False,
           ruff_targets: bool = False) -> None:
-    """``edits``: pre-commit cases, label -> (file to edit, target seconds); ``floor_target``,
+    """``edits``: pre-commit cases, label -> (file to edit, target seconds or None); ``floor_target``,
     ``ruff_targets``: list the per-file (generated 100k) or ruff-ratio (moto) targets."""
     def clear_cache() -> None:
         shutil.rmtree(tree / CACHE, ignore_errors=True)
@@ -298,7 +298,10 @@ def bench(name: str, tree: Path, one_file: Path, runs: int, semgrep_max_files: i
                    "≤ 2x ruff cached", warm_ratio <= 2)
     for label, (_, goal) in edits.items():
         seconds = results[f"pre-commit after editing {label}"][0]
-        target(f"{name}: pre-commit after editing {label}", f"{seconds:.2f} s", f"≤ {goal} s", seconds <= goal)
+        if goal is None:  # measured for comparison: issue 13 sets these targets on moto's files
+            target(f"{name}: pre-commit after editing {label}", f"{seconds:.2f} s", "– (set for moto)", None)
+        else:
+            target(f"{name}: pre-commit after editing {label}", f"{seconds:.2f} s", f"≤ {goal} s", seconds <= goal)
     if "semgrep (flask-cors rule)" in results:
         print(f"semgrep / cors-lint cold: {results['semgrep (flask-cors rule)'][0] / cold:.1f}x")
 
@@ -407,9 +410,9 @@ def main() -> None:
         bench(f"apache-superset {SUPERSET_VERSION}", tree, one, args.runs, args.semgrep_max_files)
     if not args.skip_generated:
         tree = generated_tree(args.generated_files)
-        edits = {"a file outside the CORS slice (pkg1/mod1.py)": (tree / "pkg1" / "mod1.py", 0.15),
-                 "the app module (app.py)": (tree / "app.py", 0.4),
-                 "a module the app imports (pkg0/mod0.py)": (tree / "pkg0" / "mod0.py", 0.4)}
+        edits = {"a file outside the CORS slice (pkg1/mod1.py)": (tree / "pkg1" / "mod1.py", None),
+                 "the app module (app.py)": (tree / "app.py", None),
+                 "a module the app imports (pkg0/mod0.py)": (tree / "pkg0" / "mod0.py", None)}
         bench(f"generated tree ({args.generated_files} files)", tree, tree / "app.py", args.runs,
               args.semgrep_max_files, edits, floor_target=args.generated_files >= 100_000)
     counts = [int(n) for n in args.route_counts.split(",") if n.strip()]
