@@ -150,6 +150,8 @@ def test_incremental_cached_parallel_and_full_analyses_agree_through_edits(proje
         assert incremental == expected, step
         assert lint(project)[0] == expected, step  # the whole result, cached
         assert lint(project, "--no-cache", "--jobs", "2")[0] == expected, step
+        shutil.rmtree(project / ".cors-lint-cache" / "results")  # trees kept, parsed in workers if not
+        assert lint(project, "--jobs", "2")[0] == expected, step
 
 
 def signed_entry(body: bytes, environment: dict[str, str]) -> bytes:
