@@ -43,7 +43,7 @@ def read_document(path: Path) -> dict[str, Any] | None:
 def write_document(path: Path, document: dict[str, Any]) -> None:
     """Store a document atomically under a cache directory (``<cache>/<kind>/<name>.json`` or
     ``<cache>/<name>.json``); a directory that cannot be written is silently not used."""
-    write_signed(path, json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
+    write_signed(path, json.dumps(document, sort_keys=True, separators=(",", ":")).encode())  # one line
 
 
 def read_signed(path: Path) -> bytes | None:

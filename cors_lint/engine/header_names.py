@@ -19,7 +19,7 @@ import ast
 import re
 from typing import Iterable, Iterator
 
-from cors_lint.engine.spans import line_starts
+from cors_lint.engine.spans import ast_blocks, first_line, line_starts
 
 TRIGGER = b"access-control-"
 MAX_ROUNDS = 8  # chains of re-bindings longer than this are not followed (`A = B`, `B = C`, ...)
@@ -79,13 +79,13 @@ def mentions(text: bytes, pattern: re.Pattern[bytes] | None) -> bool:
     return TRIGGER in text.lower() or (pattern is not None and pattern.search(text) is not None)
 
 
-def _span(starts: list[int], node: ast.AST) -> tuple[int, int]:
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+def _span(starts: list[int], node: ast.stmt) -> tuple[int, int]:
+    first = first_line(node)
     last = node.end_lineno or node.lineno
     return starts[first - 1], starts[min(last, len(starts) - 1)]
 
 
-def _bindings(statements: list[ast.stmt], top: bool) -> Iterator[tuple[list[ast.AST] | None, set]]:
+def _bindings(statements: list[ast.stmt], top: bool) -> Iterator[tuple[list[ast.stmt] | None, set]]:
     """(the nodes whose text decides, the names they bind that other code can reach) in a block,
     ``top`` when it runs at module or class level; (None, {(alias, name)}) for an import."""
     for statement in statements:
@@ -114,17 +114,11 @@ def _bindings(statements: list[ast.stmt], top: bool) -> Iterator[tuple[list[ast.
                     bound |= _targets(item.optional_vars, top)
         if bound:
             yield [statement], bound
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(statement, name, None)
-            if isinstance(block, list):
-                yield from _bindings(block, top)
-        for handler in getattr(statement, "handlers", []) or []:
-            yield from _bindings(handler.body, top)
-        for case in getattr(statement, "cases", []) or []:
-            yield from _bindings(case.body, top)
+        for block in ast_blocks(statement):
+            yield from _bindings(block, top)
 
 
-def _returns(statements: list[ast.stmt]) -> list[ast.AST]:
+def _returns(statements: list[ast.stmt]) -> list[ast.stmt]:
     """The ``return`` statements of a function body (not of the functions nested in it)."""
     found: list[ast.AST] = []
     stack = list(statements)
@@ -132,12 +126,9 @@ def _returns(statements: list[ast.stmt]) -> list[ast.AST]:
         node = stack.pop()
         if isinstance(node, ast.Return):
             found.append(node)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) \
-                and isinstance(node, ast.stmt):
-            for name in ("body", "orelse", "finalbody"):
-                stack.extend(getattr(node, name, None) or [])
-            for part in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
-                stack.extend(part.body)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for block in ast_blocks(node):
+                stack.extend(block)
     return found
 
 

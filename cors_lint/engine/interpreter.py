@@ -104,12 +104,11 @@ class Interpreter(ExpressionEvaluator):
     def preparse(self, entries: list[tuple[SourceFile, bytes]]) -> None:
         """Parse the entry points in worker processes when there are enough of them."""
         entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
-        if self.parse_memo.trees is not None:  # kept from an earlier run: no need to parse
-            for source, data in entries:
-                kept = self.parse_memo.trees.load(source, data)
-                if kept is not None:
-                    self.parse_memo[(source.fspath, data)] = kept
-            entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
+        for source, data in entries:  # kept from an earlier run: no need to parse
+            kept = self.parse_memo.kept(source, data)
+            if kept is not None:
+                self.parse_memo[(source.fspath, data)] = kept
+        entries = [(source, data) for source, data in entries if (source.fspath, data) not in self.parse_memo]
         if self.workers:
             workers = self.workers
         else:  # see parallel.AUTO_MIN_CORES: below it, shipping trees back costs more than it saves
@@ -142,9 +141,8 @@ class Interpreter(ExpressionEvaluator):
             return data
         key = (source.fspath, data)
         if key not in self.parse_memo:
-            kept = self.parse_memo.trees.load(source, data) if self.parse_memo.trees is not None else None
-            self.parse_memo[key] = kept or (parse_isolated(source, data) if len(data) >= ISOLATE_BYTES
-                                            else parse(source, data))
+            self.parse_memo[key] = self.parse_memo.kept(source, data) or (
+                parse_isolated(source, data) if len(data) >= ISOLATE_BYTES else parse(source, data))
         return self.parse_memo[key]
 
     def load_source(self, source: SourceFile) -> ModuleState:

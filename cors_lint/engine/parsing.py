@@ -11,7 +11,7 @@ import libcst as cst
 
 from cors_lint.engine.header_names import Summary, summary
 from cors_lint.engine.positions import region_positions, start_positions
-from cors_lint.engine.spans import codegen_start_line, definitions, function_spans, python_ast, statement_lines
+from cors_lint.engine.spans import Span, codegen_start_line, definitions, function_spans, python_ast, statement_lines
 from cors_lint.engine.project import BINARY_MESSAGE, FileError, SourceFile, read
 
 
@@ -23,11 +23,12 @@ class ParsedModule:
         self.module = module
         self.data = data
         self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
-        self._spans: dict[int, tuple[int, int]] | None | bool = False  # False: not computed yet
+        self._spans: dict[int, Span] | None | bool = False  # False: not computed yet
         self._syntax: ast.Module | None | bool = False
         self._region_positions: dict[cst.CSTNode, dict[cst.CSTNode, tuple[int, int]]] = {}
         self._header_summary: Summary | None = None
         self._statement_lines: dict[int, int] | None | bool = False
+        self._defs: list[tuple[cst.FunctionDef, tuple[str, ...]]] | None = None
         self._def_indents: dict[int, tuple[str, ...]] | None = None
 
     @property
@@ -62,10 +63,19 @@ class ParsedModule:
     def function_text(self, node: cst.FunctionDef) -> bytes | None:
         """The bytes of a function of this module (decorators to last line), or None when they
         are not known (see ``spans``): a caller must then assume they mention anything."""
-        if self._spans is False:
-            self._spans = function_spans(self.module, self.data, self.syntax)
-        span = self._spans.get(id(node)) if self._spans else None
+        span = self._span(node)
         return self.data[span[0]:span[1]] if span else None
+
+    def _span(self, node: cst.FunctionDef) -> Span | None:
+        if self._spans is False:
+            self._spans = function_spans(self._definitions(), self.data, self.syntax)
+        return self._spans.get(id(node)) if self._spans else None
+
+    def _definitions(self) -> list[tuple[cst.FunctionDef, tuple[str, ...]]]:
+        """``spans.definitions`` of the module, made once."""
+        if self._defs is None:
+            self._defs = definitions(self.module)
+        return self._defs
 
     # ------------------------------------------------------------ kept between runs (tree_cache)
     @property
@@ -99,19 +109,12 @@ class ParsedModule:
         line = self._statement_lines.get(id(region)) if self._statement_lines else None
         if line is not None:
             return codegen_start_line(region, line), ()
-        if isinstance(region, cst.FunctionDef):
-            if self._spans is False:
-                self._spans = function_spans(self.module, self.data, self.syntax)
-            span = self._spans.get(id(region)) if self._spans else None
-            indents = self._indents().get(id(region))
-            if span is not None and indents is not None:
-                return codegen_start_line(region, span[2]), indents
-        return None
-
-    def _indents(self) -> dict[int, tuple[str, ...]]:
+        span = self._span(region) if isinstance(region, cst.FunctionDef) else None
+        if span is None:
+            return None
         if self._def_indents is None:
-            self._def_indents = {id(node): indents for node, indents in definitions(self.module)}
-        return self._def_indents
+            self._def_indents = {id(node): indents for node, indents in self._definitions()}
+        return codegen_start_line(region, span[2]), self._def_indents[id(region)]
 
     @property
     def has_header_summary(self) -> bool:
@@ -121,9 +124,7 @@ class ParsedModule:
         """What ``tree_cache`` keeps: the tree; its positions, its function spans in definition
         order (they are keyed by the nodes' ids, which a load changes) and its ``header_summary``,
         each when computed (else None)."""
-        spans = None
-        if self._spans not in (False, None):
-            spans = [self._spans[id(node)] for node, _ in definitions(self.module)]
+        spans = [self._spans[id(node)] for node, _ in self._definitions()] if self.has_spans else None
         return self.module, self._positions, spans, self._header_summary
 
     def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None,
@@ -131,7 +132,7 @@ class ParsedModule:
         self._positions = positions
         self._header_summary = header_summary
         if spans is not None:
-            self._spans = {id(node): tuple(span) for (node, _), span in zip(definitions(self.module), spans)}
+            self._spans = {id(node): tuple(span) for (node, _), span in zip(self._definitions(), spans)}
 
 
 

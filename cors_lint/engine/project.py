@@ -456,3 +456,7 @@ class ParseMemo(dict):
     def __init__(self, trees=None):
         super().__init__()
         self.trees = trees
+
+    def kept(self, source: SourceFile, data: bytes):
+        """The file's tree kept by an earlier run (``tree_cache``), or None."""
+        return self.trees.load(source, data) if self.trees is not None else None

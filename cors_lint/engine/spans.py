@@ -35,25 +35,30 @@ def python_ast(data: bytes) -> ast.Module | None:
 Span = tuple[int, int, int]  # (first byte, end byte, first line) of a function's text
 
 
-def function_spans(module: cst.Module, data: bytes, tree: ast.Module | None) -> dict[int, Span] | None:
+def function_spans(defs: list[tuple[cst.FunctionDef, tuple[str, ...]]], data: bytes,
+                   tree: ast.Module | None) -> dict[int, Span] | None:
     """``id(FunctionDef node) -> (start, end, line)``: the byte offsets of each function's text,
-    from its first decorator to its last line, and the line it starts on (``tree``: the bytes'
-    ``python_ast``); None when the two parsers disagree."""
+    from its first decorator to its last line, and the line it starts on (``defs``: the module's
+    ``definitions``, ``tree``: the bytes' ``python_ast``); None when the two parsers disagree."""
     if tree is None:
         return None
     found = list(_ast_defs(tree.body))
-    defs = definitions(module)
     if len(found) != len(defs):
         return None
     starts = line_starts(data)
     spans: dict[int, Span] = {}
     for (ours, _), theirs in zip(defs, found):
-        first = min([theirs.lineno] + [d.lineno for d in theirs.decorator_list])
+        first = first_line(theirs)
         last = theirs.end_lineno or theirs.lineno
         if ours.name.value != theirs.name or last >= len(starts):
             return None
         spans[id(ours)] = (starts[first - 1], starts[last], first)
     return spans
+
+
+def first_line(node: ast.stmt) -> int:
+    """The line a statement starts on in the source: its first decorator's, if it has any."""
+    return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", ())])
 
 
 def codegen_start_line(node: cst.BaseStatement, first_line: int) -> int:
@@ -77,8 +82,7 @@ def statement_lines(module: cst.Module, tree: ast.Module | None) -> dict[int, in
         count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
         if index + count > len(theirs):
             return None
-        first = theirs[index]
-        lines[id(statement)] = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])])
+        lines[id(statement)] = first_line(theirs[index])
         index += count
     return lines if index == len(theirs) else None
 
@@ -98,17 +102,21 @@ def _ast_defs(statements: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.Asyn
     for statement in statements:
         if isinstance(statement, _AST_DEFS):
             yield statement
-        for name in _AST_BLOCKS:
-            part = getattr(statement, name, None)
-            if part:
-                if name in ("handlers", "cases"):
-                    for item in part:
-                        yield from _ast_defs(item.body)
-                else:
-                    yield from _ast_defs(part)
+        for block in ast_blocks(statement):
+            yield from _ast_defs(block)
 
 
-_AST_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
+def ast_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists directly inside an ``ast`` statement, in source order: its body, the
+    ``except`` handlers' bodies, ``else``, ``finally`` and the ``case`` bodies."""
+    for name in ("body", "handlers", "orelse", "finalbody", "cases"):
+        part = getattr(statement, name, None)
+        if not isinstance(part, list):
+            continue
+        if name in ("handlers", "cases"):
+            yield from (item.body for item in part)
+        else:
+            yield part
 
 
 def definitions(module: cst.Module) -> list[tuple[cst.FunctionDef, tuple[str, ...]]]:
