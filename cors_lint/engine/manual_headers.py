@@ -166,34 +166,42 @@ class ManualHeaderFinder:
 
     # -------------------------------------------------------------- patterns
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigned(node, [target.target for target in node.targets], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """``origin: Optional[str] = request.headers.get("Origin")``: an assignment like any other."""
+        if node.value is not None:
+            self.assigned(node, [node.target], node.value)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        """``if (origin := request.headers.get("Origin")) in ALLOWED:``."""
+        self.assigned(node, [node.target], node.value)
+
+    def assigned(self, node: cst.CSTNode, targets: list[cst.BaseExpression], value: cst.BaseExpression) -> None:
+        """``targets = value``: a name may now hold the request's origin; ``headers[X] = value``
+        writes a header."""
         scope = self.scopes[-1]
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                name = target.target.value
-                if self.reads_origin(node.value):
+        for target in targets:
+            if isinstance(target, cst.Name):
+                name = target.value
+                if self.reads_origin(value):
                     here = self.contexts()
-                    alternatives = [here + extra for extra in self.value_conditions(node.value)]
+                    alternatives = [here + extra for extra in self.value_conditions(value)]
                     if here:  # set only under a condition: the earlier value may still be there
                         scope.origin_names.setdefault(name, []).extend(alternatives)
                     else:
                         scope.origin_names[name] = alternatives
                 elif not self.contexts():
                     scope.origin_names.pop(name, None)
-                scope.local[name] = node.value
+                scope.local[name] = value
                 scope.local_at[name] = node
-        for target in node.targets:
-            subscript = target.target
-            if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1:
-                index = subscript.slice[0].slice
+        for target in targets:
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+                index = target.slice[0].slice
                 if isinstance(index, cst.Index):
                     key = self.evaluate(index.value)
                     if is_cors_header(key):
-                        self.add(node, key, node.value, "assignment")
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self.scopes[-1].local[node.target.value] = node.value
-            self.scopes[-1].local_at[node.target.value] = node
+                        self.add(node, key, value, "assignment")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -551,6 +559,8 @@ class ManualHeaderFinder:
         """"origin" for the request's Origin (also lower-cased or stripped), "host" for
         ``urlparse(origin).hostname`` / ``.netloc``, else None."""
         for _ in range(MAX_DEPTH):
+            if isinstance(node, cst.NamedExpr):  # `(origin := request.origin)` is its value
+                node = node.value
             if self.reads_origin(node) and not isinstance(node, (cst.BooleanOperation, cst.IfExp)):
                 return "origin"
             if isinstance(node, cst.Attribute) and node.attr.value in (*_HOST_ATTRIBUTES, "scheme"):
@@ -705,6 +715,8 @@ def _literals(node: cst.BaseExpression, holds: bool) -> list[Any]:
     """A condition as a conjunction of simple tests (``not`` pushed inwards)."""
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
         return _literals(node.expression, not holds)
+    if isinstance(node, cst.NamedExpr):  # `if (origin := ...):` tests the value assigned
+        return _literals(node.value, holds)
     if isinstance(node, cst.BooleanOperation):
         is_and = isinstance(node.operator, cst.And)
         if is_and == holds:
