@@ -70,13 +70,12 @@ EXPECTED = {
     "dangling.py": ("unreadable", "No such file or directory"),
     "fifo.py": ("unreadable", "not a regular file"),
     "binary.py": ("encoding", "cannot decode source"),
-    "empty.py": ("empty", "empty file"),
 }
 
 
 # Files that cannot affect CORS (no Flask import, no CORS_ key, no Access-Control- header) and
 # that no entry point imports are not parsed by default, so they cannot be reported.
-NEVER_RELEVANT = {"binary.py", "empty.py"}
+NEVER_RELEVANT = {"binary.py"}
 
 
 def check(directory: Path, *options: str) -> tuple[int, dict]:
@@ -143,3 +142,23 @@ def test_all_hostile_files_together(tmp_path, options):
     found = {(f["rule_id"], f["file"], f["line"]) for f in document["findings"]}
     assert ("CORS001", "app.py", 4) in found
     assert ("CORS004", "bom_crlf.py", 4) in found  # BOM and CRLF: parsed, lines right
+
+
+def test_an_empty_module_and_templates_fail_nothing(tmp_path):
+    """An empty module is valid Python; a Jinja or cookiecutter template (template syntax in its
+    path or around the syntax error) is skipped with a note, not counted as unanalysable."""
+    (tmp_path / "main.py").write_text("from flask import Flask\nimport empty\napp = Flask(__name__)\n")
+    (tmp_path / "empty.py").write_text("")
+    (tmp_path / "{{cookiecutter.name}}").mkdir()
+    (tmp_path / "{{cookiecutter.name}}" / "app.py").write_text("from flask import Flask\napp = Flask(\n")
+    (tmp_path / "wsgi.py").write_text("from flask import Flask\n{% if cookiecutter.cors %}\nfrom flask_cors import CORS\n"
+                                       "{% endif %}\n")
+    (tmp_path / "broken.py").write_text("from flask import Flask\napp = Flask(\n")
+    code, document = check(tmp_path, "--no-prefilter")
+    assert code == 1  # broken.py alone
+    assert [e["file"] for e in document["errors"]] == ["broken.py"]
+    assert [(s["file"], s["kind"]) for s in document["skipped"]] == [("wsgi.py", "template"),
+                                                                   ("{{cookiecutter.name}}/app.py", "template")]
+    (tmp_path / "broken.py").unlink()
+    code, document = check(tmp_path, "--no-prefilter")
+    assert code == 0 and document["errors"] == []
