@@ -148,3 +148,50 @@ def test_blueprint_cors_over_routes_the_engine_cannot_list_is_judged(tmp_path):
     assert stand_in["cors"][0]["options"]["supports_credentials"] is True
     [finding] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS001"]
     assert finding["routes"] == [f"routes matching `/*` that cors-lint could not list ({reason})"]
+
+
+ENV_HELPER_PROJECT = {
+    "svc/__init__.py": "",
+    "svc/env.py": """
+        import os
+
+
+        def env_list(key, default=[]):
+            value = os.getenv(key, None)
+            if value is None:
+                return default
+            return value.split(";")
+    """,
+    "svc/config.py": """
+        from svc import env
+
+        CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS", [])
+    """,
+    "svc/app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+
+        from svc import config
+
+        app = Flask(__name__)
+        if config.CORS_ALLOWED_ORIGINS:
+            CORS(app, resources={r"/*": {"origins": config.CORS_ALLOWED_ORIGINS}}, supports_credentials=True)
+
+
+        @app.route("/user")
+        def user():
+            return {}
+    """,
+}
+
+
+def test_a_value_from_the_environment_through_a_helper_with_a_default_keeps_its_branch(tmp_path):
+    """A project helper returns ``os.getenv(key)`` or an empty default: the value is "unknown, from
+    $KEY", so the `if` on it runs the CORS call, under the variable's condition (the default alone
+    made the test false and the credentialed CORS vanished)."""
+    doc = inventory_of(tmp_path, ENV_HELPER_PROJECT)
+    [site] = [s for s in doc["sites"] if s["kind"] == "extension"]
+    assert site["options"]["supports_credentials"] is True
+    assert "$CORS_ALLOWED_ORIGINS" in site["condition"]
+    [from_env] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS032"]
+    assert "$CORS_ALLOWED_ORIGINS" in from_env["message"] and "/user" in from_env["routes"]

@@ -27,11 +27,14 @@ class RunSummary:
     errors: list[FileError]
     comment_files: frozenset[str]  # files that mention cors-lint (may hold suppression comments)
     consulted: frozenset[str]
+    notes: list[dict[str, Any]] = field(default_factory=list)  # where the analysis stopped following the code
+    skipped: list[FileError] = field(default_factory=list)  # templates, not Python: no error
 
     @classmethod
     def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
         return cls(inventory.root, inventory.version, inventory.files, inventory.listed_route_count, list(inventory.errors),
-                   inventory.comment_files, consulted)
+                   inventory.comment_files, consulted, [note.as_json() for note in inventory.analysis_notes],
+                   list(inventory.skipped))
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
         "summary": {"root": str(summary.root), "version": [list(summary.version.version), summary.version.source],
                     "files": summary.files, "route_count": summary.route_count,
                     "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
-                    "consulted": sorted(summary.consulted)},
+                    "consulted": sorted(summary.consulted), "notes": summary.notes,
+                    "skipped": [asdict(e) for e in summary.skipped]},
     }
 
 
@@ -95,7 +99,8 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
         version = FlaskCorsVersion(tuple(summary["version"][0]), summary["version"][1])
         run = RunSummary(Path(summary["root"]), version, summary["files"], summary["route_count"],
                          [FileError(**e) for e in summary["errors"]], frozenset(summary["comment_files"]),
-                         frozenset(summary["consulted"]))
+                         frozenset(summary["consulted"]), list(summary["notes"]),
+                         [FileError(**e) for e in summary["skipped"]])
         suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
         return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
                            suppressed, documents=document["documents"],

@@ -48,7 +48,10 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
                      routes=routes, errors=errors, env_reads=frozenset(interpreter.env_reads),
                      file_paths=tuple(source.rel for source in files.files),
                      consulted=frozenset(interpreter.consulted), comment_files=frozenset(scanned.comment_files),
-                     config_reads=tuple(config_reads))
+                     config_reads=tuple(config_reads),
+                     analysis_notes=tuple(sorted(interpreter.bounds.notes.values(),
+                                                 key=lambda n: (n.file, n.line, n.message))),
+                     steps=interpreter.bounds.steps)
 
 
 def _in_library_copies(interpreter: Interpreter, entries: list[SourceFile], problems: list[FileError]) -> set[str]:

@@ -34,7 +34,7 @@ _COMPARE = {
     cst.Is: operator.is_,
     cst.IsNot: operator.is_not,
 }
-_BINARY = {
+BINARY_OPERATORS = {
     cst.Add: operator.add,
     cst.Subtract: operator.sub,
     cst.Multiply: operator.mul,
@@ -71,13 +71,40 @@ def lifted(fn, *args: Any) -> Any:
     return rewrap(result, *args)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def is_text_data(value: Any, budget: int = MAX_SEQUENCE) -> bool:
+    """Is the value made of literals only (containers of str, numbers, None), so that turning it
+    into text (``str.format``, ``%``, ``join``) gives what Python would print? An object or an
+    unknown inside would print the engine's own representation (and a tree's repr is huge)."""
+    stack = [value]
+    while stack:
+        budget -= 1
+        current = stack.pop()
+        if budget < 0 or isinstance(current, FromEnv):
+            return False
+        if isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple, set, frozenset)):
+            stack.extend(current)
+        elif not isinstance(current, _SCALARS):
+            return False
+    return True
+
+
 class ExpressionEvaluator:
     """Mixin: needs ``registry``, ``lookup``, ``call`` and ``bind_target`` from the interpreter."""
 
     def code(self, node: cst.CSTNode) -> str:
-        text = cst.Module([]).code_for_node(node)
-        text = " ".join(text.split())
-        return text if len(text) <= 80 else text[:77] + "..."
+        """The node's source on one line, shortened (kept per node: conditions ask it again and again)."""
+        texts = self.__dict__.setdefault("_code_texts", {})
+        text = texts.get(node)
+        if text is None:
+            text = " ".join(cst.Module([]).code_for_node(node).split())
+            text = texts[node] = text if len(text) <= 80 else text[:77] + "..."
+        return text
 
     def eval(self, node: cst.BaseExpression, frame) -> Any:
         method = getattr(self, "_eval_" + type(node).__name__, None)
@@ -173,10 +200,14 @@ class ExpressionEvaluator:
 
     # operators
     def _eval_BinaryOperation(self, node: cst.BinaryOperation, frame) -> Any:
-        fn = _BINARY.get(type(node.operator))
+        fn = BINARY_OPERATORS.get(type(node.operator))
         if fn is None:
             return Unknown(f"`{self.code(node)}` cannot be evaluated statically")
-        return lifted(fn, self.eval(node.left, frame), self.eval(node.right, frame))
+        left, right = self.eval(node.left, frame), self.eval(node.right, frame)
+        if isinstance(node.operator, cst.Modulo) and isinstance(strip_env(left), str) and \
+                not is_text_data(strip_env(right)):
+            return rewrap(Unknown(f"`{self.code(node)}` formats a value that cannot be known"), left, right)
+        return lifted(fn, left, right)
 
     def _eval_UnaryOperation(self, node: cst.UnaryOperation, frame) -> Any:
         value = self.eval(node.expression, frame)

@@ -22,8 +22,9 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
+from cors_lint.engine.bounds import REPEAT_RUNS, Bounds, Summary, call_key
 from cors_lint.engine.entry_points import EntryPoint
-from cors_lint.engine.expressions import ExpressionEvaluator, lifted, rewrap
+from cors_lint.engine.expressions import BINARY_OPERATORS, PLAIN, ExpressionEvaluator, is_text_data, lifted, rewrap
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
@@ -77,7 +78,7 @@ class Interpreter(ExpressionEvaluator):
         self.apps: list = []  # what the models record: the apps built, the sites that configure CORS
         self.sites: list = []
         self.functions: list[FunctionObj] = []
-        self.notes: list[str] = []
+        self.bounds = Bounds()  # what keeps the interpretation finite (see engine.bounds)
         self.function_objects: dict[int, list[FunctionObj]] = {}
         self.methods: list[FunctionObj] = []
         self.classes: dict[int, ClassObj] = {}
@@ -95,6 +96,7 @@ class Interpreter(ExpressionEvaluator):
         self.source_bytes.update((source.rel, data) for source, data in entries)
         self.preparse(entries)
         for source, _ in entries:
+            self.bounds.begin_entry()
             self.load_source(source)
         self.run_commands(commands)
         self.run_uncalled_factories()
@@ -314,8 +316,10 @@ class Interpreter(ExpressionEvaluator):
             frame.locals[name] = value
         else:
             frame.module.namespace[name] = value
+            self.bounds.effects += 1
         hook = self.registry.bind_hooks.get(type(value))
         if hook is not None:
+            self.bounds.effects += 1
             hook(value, name)
 
     def merge_conditional(self, previous: Any, value: Any, frame: Frame) -> Any:
@@ -344,6 +348,7 @@ class Interpreter(ExpressionEvaluator):
             self.bind_target(target.value, Unknown("starred assignment"), frame)
 
     def assign_attribute(self, obj: Any, name: str, value: Any) -> None:
+        self.bounds.effects += 1
         if isinstance(obj, ClassObj):
             obj.namespace[name] = value
         elif isinstance(obj, ModuleState) and self.force(obj):
@@ -357,6 +362,7 @@ class Interpreter(ExpressionEvaluator):
 
     def assign_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:
         container = self.eval(target.value, frame)
+        self.bounds.effects += 1
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
             return
         key = self.eval(target.slice[0].slice.value, frame)
@@ -379,6 +385,7 @@ class Interpreter(ExpressionEvaluator):
             self.exec_statement(statement, frame)
 
     def exec_statement(self, statement: cst.CSTNode, frame: Frame) -> None:
+        self.bounds.step()
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 self.exec_small(small, frame)
@@ -419,18 +426,22 @@ class Interpreter(ExpressionEvaluator):
             frame.globals_declared.update(name.name.value for name in small.names)
 
     def exec_augassign(self, small: cst.AugAssign, frame: Frame) -> None:
+        """``x += v``: the target and the value are evaluated once each (the value may call a
+        function), in Python's order; a list extended in place stays the same list."""
         operator_name = type(small.operator).__name__.replace("Assign", "")
-        operator_node = getattr(cst, operator_name, None)
-        if operator_node is None:
-            return
-        fake = cst.BinaryOperation(left=small.target, operator=operator_node(), right=small.value)
-        value = self._eval_BinaryOperation(fake, frame)
-        if isinstance(small.target, cst.Name):
-            current = strip_env(self.lookup(small.target.value, frame))
-            addend = strip_env(self.eval(small.value, frame))
-            if isinstance(current, list) and isinstance(addend, (list, tuple)) and operator_name == "Add":
-                current.extend(addend)  # in-place, like Python
+        fn = BINARY_OPERATORS.get(getattr(cst, operator_name, None))
+        current = self.eval(small.target, frame)
+        addend = self.eval(small.value, frame)
+        if fn is None:
+            value: Any = Unknown(f"`{self.code(small)}` cannot be evaluated statically")
+        else:
+            plain, extra = strip_env(current), strip_env(addend)
+            if isinstance(small.target, cst.Name) and operator_name == "Add" and isinstance(plain, list) \
+                    and isinstance(extra, (list, tuple)):
+                plain.extend(extra)  # in-place, like Python
+                self.bounds.effects += 1
                 return
+            value = lifted(fn, current, addend)
         self.bind_target(small.target, value, frame)
 
     def _exec_If(self, node: cst.If, frame: Frame) -> None:
@@ -441,12 +452,13 @@ class Interpreter(ExpressionEvaluator):
         raw = self.eval(node.test, frame)
         test = self.truth(raw)
         plain = strip_env(test)
-        variables = sorted(set(env_vars(test)))
-        if isinstance(plain, Unknown):
+        variables = sorted(set(env_vars(test)) | set(env_vars(raw)))
+        unpinned = variables and not any(var in self.pinned_env for var in variables)
+        if isinstance(plain, Unknown) and not unpinned:
             condition = self.code(node.test)
             self._exec_both(node, frame, condition, f"not ({condition})")
             return
-        if variables and not any(var in self.pinned_env for var in variables):
+        if unpinned:
             # a flag read from the environment that the policy does not pin: deployments set it
             # either way, so both branches run, each under the flag's condition
             self._exec_both(node, frame, *flag_conditions(node.test, raw, variables, self.code))
@@ -546,6 +558,7 @@ class Interpreter(ExpressionEvaluator):
             self.exec_block(node.body.body, body_frame)
         except _Return:
             pass
+        self.bounds.effects += 1
         for hook in self.registry.class_hooks:
             hook(self, cls)
         if self.registry.application_classes & {self.canonical(b) for b in self.lib_bases(cls)}:
@@ -627,6 +640,7 @@ class Interpreter(ExpressionEvaluator):
     def call(self, func: Any, args: list[Any], kwargs: dict[str, Any], node: cst.Call, frame: Frame,
              unknown_star: list[str]) -> Any:
         if isinstance(func, LibSymbol):
+            self.bounds.effects += 1  # a library call may record a route, a site, a config write
             handler = self.registry.function(func.qualname)
             name = self.canonical(func.qualname)
             if handler is None:
@@ -643,6 +657,7 @@ class Interpreter(ExpressionEvaluator):
         if isinstance(func, ClassObj):
             return self.instantiate(func, args, kwargs, node, frame, unknown_star)
         if type(func) in self.registry.decorator_types and len(args) == 1:  # `route(...)(view)`
+            self.bounds.effects += 1
             return self.apply_decorator(func, args[0], node, frame)
         return rewrap(Unknown(f"call `{self.code(node.func)}(...)` cannot be evaluated statically"), func)
 
@@ -653,6 +668,7 @@ class Interpreter(ExpressionEvaluator):
         bases = {self.canonical(b) for b in self.lib_bases(cls)}
         for base, handler in self.registry.subclass_constructors.items():
             if base in bases:
+                self.bounds.effects += 1
                 return handler(Call(self, args, kwargs, node, frame, unknown_star, base))
         instance = InstanceObj(cls)
         init = self.class_attribute(cls, "__init__")
@@ -670,8 +686,11 @@ class Interpreter(ExpressionEvaluator):
         plain = strip_env(obj)
         handler = self.registry.method(plain, name)
         if handler is not None:
+            self.bounds.effects += 1
             return handler(plain, name, Call(self, args, kwargs, node, frame, unknown_star))
         if isinstance(plain, str):
+            if not all(is_text_data(strip_env(value)) for value in [*args, *kwargs.values()]):
+                return rewrap(Unknown(f"str.{name}() of a value that cannot be known"), obj, *args)
             return lifted(lambda s, *a, **k: getattr(s, name)(*a, **k), obj, *args, **{}) if not kwargs else \
                 lifted(lambda s, *a: getattr(s, name)(*a, **{k: strip_env(v) for k, v in kwargs.items()}), obj, *args)
         if isinstance(plain, dict):
@@ -688,15 +707,56 @@ class Interpreter(ExpressionEvaluator):
         else:
             handler = self.registry.decorator(decorator)
         if handler is not None:
+            self.bounds.effects += 1
             return handler(self, decorator, value, node, frame)
         if isinstance(value, FunctionObj):
             value.attrs.setdefault("unknown_decorators", []).append(self.code(getattr(node, "decorator", node)))
         return value
 
+    def run_entry_function(self, function: FunctionObj, args: list[Any], frame: Frame) -> Any:
+        """A function run as an entry point (a command, an uncalled factory): its own step budget."""
+        self.bounds.begin_entry()
+        return self.call_function(function, args, {}, frame)
+
     def call_function(self, function: FunctionObj, args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
+        """Inline a call of a project function, within the bounds of ``engine.bounds``: a summary
+        of an earlier run with the same arguments is reused, recursion and an exhausted step
+        budget give an unknown result."""
         if frame.depth >= MAX_CALL_DEPTH:
             return Unknown(f"call to {function.name}() nested too deeply to follow")
         function.called = True
+        bounds = self.bounds
+        bounds.step()
+        keyed = call_key(function.node, args, kwargs)
+        key = keyed[0] if keyed is not None else None
+        if bounds.recursion(function.node, key):
+            return Unknown(f"recursion in {function.name}() ({self.function_place(function)})")
+        summary = bounds.summaries.get(key) if key is not None else None
+        if summary is not None and not summary.had_effects and summary.effects_after == bounds.effects:
+            return summary.result  # nothing it could observe changed since: the same run again
+        if summary is not None and summary.runs >= REPEAT_RUNS:  # its effects are recorded: reuse what it returned
+            return _single(summary.results, function.name)
+        if bounds.exhausted:
+            self.note_function(function, f"the analysis step budget ({bounds.step_budget:,} steps) ran out: "
+                                         f"calls to {function.name}() were not followed, their results are unknown")
+            return Unknown(f"call to {function.name}() not followed: the analysis step budget ran out")
+        if summary is None and keyed is not None:
+            summary = bounds.summaries[key] = Summary(keyed[1])
+        effects_before = bounds.effects
+        bounds.stack.append((id(function.node), key))
+        try:
+            result = self._run_function(function, args, kwargs, frame)
+        finally:
+            bounds.stack.pop()
+        if summary is not None:
+            summary.runs += 1
+            summary.result = result
+            summary.results.append(result)
+            summary.had_effects = summary.had_effects or bounds.effects != effects_before
+            summary.effects_after = bounds.effects
+        return result
+
+    def _run_function(self, function: FunctionObj, args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
         params = function.node.params
         local: dict[str, Any] = {}
         positional = list(params.posonly_params) + list(params.params)
@@ -735,6 +795,16 @@ class Interpreter(ExpressionEvaluator):
             return _single(body_frame.returns + [None], function.name)
         return None
 
+    def function_place(self, function: FunctionObj) -> str:
+        """``file:line`` of a function's definition (its first decorator), without positions."""
+        parsed = function.module.parsed
+        line = parsed.function_line(function.node) if parsed is not None else None
+        return f"{function.module.source.rel}:{line or 0}"
+
+    def note_function(self, function: FunctionObj, message: str) -> None:
+        file, _, line = self.function_place(function).rpartition(":")
+        self.bounds.note(file, int(line), function.name, message)
+
     def run_commands(self, commands: list[EntryPoint]) -> None:
         """Console scripts (``[project.scripts] serve = "pkg.cli:main"``): run each function as
         its command would, with its parameters at their defaults."""
@@ -750,7 +820,7 @@ class Interpreter(ExpressionEvaluator):
                     self.get_attribute(target, part)
             if isinstance(target, FunctionObj) and not target.called:
                 frame = Frame(target.module).under(f"the command `{command.name}` ({command.declared_in}) runs")
-                self.call_function(target, [], {}, frame)
+                self.run_entry_function(target, [], frame)
 
     def run_uncalled_configurators(self) -> None:
         """Functions that take an app and configure it (``def standalone(app): api.init_app(app)``)
@@ -768,7 +838,7 @@ class Interpreter(ExpressionEvaluator):
             for app in apps:
                 frame = Frame(function.module).under(
                     f"`{function.name}({parameter})` is called with this app (nothing in the project calls it)")
-                self.call_function(function, [app], {}, frame)
+                self.run_entry_function(function, [app], frame)
 
     def run_uncalled_with_effects(self) -> None:
         """Other functions nothing in the tree calls whose code registers routes, hooks or CORS (a
@@ -784,7 +854,7 @@ class Interpreter(ExpressionEvaluator):
                     not (self.facts(function).called & self.registry.effect_names):
                 continue
             frame = Frame(function.module).under(f"`{function.name}()` runs (nothing in the project calls it)")
-            self.call_function(function, [], {}, frame)
+            self.run_entry_function(function, [], frame)
 
     def _configures(self, function: FunctionObj, parameter: str) -> bool:
         """Does the function configure its parameter: call one of the registry's entry names on it
@@ -837,12 +907,12 @@ class Interpreter(ExpressionEvaluator):
             if function.called or function.registered_as_route:
                 continue
             if self.creates_app(function):
-                self.call_function(function, [], {}, Frame(function.module))
+                self.run_entry_function(function, [], Frame(function.module))
         for method in list(self.methods):  # e.g. TestCase.setUp(self): self.app = Flask(__name__)
             cls = self.classes.get(id(method))
             if cls is None or method.called or not self.creates_app(method):
                 continue
-            self.call_function(method, [InstanceObj(cls)], {}, Frame(method.module))
+            self.run_entry_function(method, [InstanceObj(cls)], Frame(method.module))
 
     def creates_app(self, function: FunctionObj) -> bool:
         """Does the function construct an application (``Flask(...)`` or a subclass)? A look only:
@@ -971,11 +1041,19 @@ class FunctionFacts:
 
 
 def _single(candidates: list[Any], name: str) -> Any:
+    """What a function returns, from the values its paths return. The same value on every path
+    is that value; an object (an app a factory builds) returned on one path where the others
+    return nothing or unknown is that object. Data that differs between paths is unknown, and
+    stays marked with the environment variables any path read it from: a helper returning
+    ``os.getenv(key)`` or a default is "unknown, from $KEY", never the default alone."""
     first = candidates[0]
     if all(c is first or (not isinstance(c, Unknown) and strip_env(c) == strip_env(first)) for c in candidates):
         return first
     objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
-    if len(objects) == 1:
+    if len(objects) == 1 and not isinstance(strip_env(objects[0]), PLAIN):
         return objects[0]
-    return Unknown(f"{name}() returns different values on different paths")
-
+    variables = list(dict.fromkeys(var for candidate in candidates for var in env_vars(candidate)))
+    result: Any = Unknown(f"{name}() returns different values on different paths")
+    for var in reversed(variables):
+        result = FromEnv(var, result)
+    return result

@@ -17,6 +17,8 @@ from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
 from cors_lint.core.versions import FlaskCorsVersion
 from cors_lint.engine.app_objects import AppObj, Site
 from cors_lint.engine.project import FileError
+
+TEMPLATE = "template"  # parsing.TEMPLATE (the inventory does not import the parser)
 from cors_lint.engine.resolve import Layer, Route
 
 SCHEMA_VERSION = 1
@@ -36,6 +38,14 @@ class Inventory:
     consulted: frozenset[str] = frozenset()  # the files read beyond the prefilter (parsed or import-checked)
     comment_files: frozenset[str] = frozenset()  # the files that mention cors-lint (suppression comments)
     config_reads: tuple[Any, ...] = ()  # config_reads.ConfigRead: the CORS_* keys the project's code reads
+    analysis_notes: tuple[Any, ...] = ()  # bounds.AnalysisNote: where the analysis stopped following the code
+    steps: int = 0  # interpreter steps (statements and calls) the analysis took: what the bounds limit
+    skipped: list[FileError] = field(default_factory=list)  # templates (Jinja, cookiecutter): not Python, no error
+
+    def __post_init__(self) -> None:
+        """Templates that failed to parse are skipped files, not errors (they fail no CI run)."""
+        self.skipped = sorted(self.skipped + [e for e in self.errors if e.kind == TEMPLATE], key=lambda e: e.file)
+        self.errors = [e for e in self.errors if e.kind != TEMPLATE]
 
     @property
     def listed_route_count(self) -> int:
@@ -146,8 +156,16 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
         "sites": [site_json(site) for site in inventory.sites],
         "routes": routes,
         "errors": [error.as_json() for error in inventory.errors],
+        **({"skipped": [error.as_json() for error in inventory.skipped]} if inventory.skipped else {}),
         **_config_reads_json(inventory),
+        **_analysis_notes_json(inventory),
     }
+
+
+def _analysis_notes_json(inventory: Inventory) -> dict[str, Any]:
+    """``analysis_notes``: where the analysis bounds stopped following the code (left out when none)."""
+    return {"analysis_notes": [note.as_json() for note in inventory.analysis_notes]} if inventory.analysis_notes \
+        else {}
 
 
 def _config_reads_json(inventory: Inventory) -> dict[str, Any]:
@@ -235,4 +253,8 @@ def inventory_text(inventory: Inventory) -> str:
                  f"{inventory.files} files, {len(inventory.errors)} files not analysed")
     for error in inventory.errors:
         lines.append(f"error: {error.file}: {error.message}")
+    for skipped in inventory.skipped:
+        lines.append(f"skipped: {skipped.file}: {skipped.message}")
+    for note in inventory.analysis_notes:
+        lines.append(f"note: {note.file}:{note.line}: {note.message}")
     return "\n".join(lines) + "\n"

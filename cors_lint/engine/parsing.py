@@ -66,6 +66,11 @@ class ParsedModule:
         span = self._span(node)
         return self.data[span[0]:span[1]] if span else None
 
+    def function_line(self, node: cst.FunctionDef) -> int | None:
+        """The line a function of this module starts on (its first decorator), if known."""
+        span = self._span(node)
+        return span[2] if span else None
+
     def _span(self, node: cst.FunctionDef) -> Span | None:
         if self._spans is False:
             self._spans = function_spans(self._definitions(), self.data, self.syntax)
@@ -149,15 +154,36 @@ class LazyPositions:
 
 
 def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -> FileError:
-    """Prefer CPython's own message and position (it only parses; nothing is executed)."""
+    """Prefer CPython's own message and position (it only parses; nothing is executed). A
+    template (Jinja, cookiecutter) is no Python module: it is skipped, not counted as an error."""
+    line, column, message = exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}"
     try:
         ast.parse(data, filename=source.rel)
     except SyntaxError as python_error:
-        return FileError(source.rel, "syntax", f"syntax error: {python_error.msg}", python_error.lineno,
-                         python_error.offset)
+        line, column, message = python_error.lineno, python_error.offset, f"syntax error: {python_error.msg}"
     except (ValueError, RecursionError, MemoryError):
         pass
-    return FileError(source.rel, "syntax", f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)
+    if is_template(source.rel, data, line):
+        return FileError(source.rel, TEMPLATE, f"a Jinja/cookiecutter template, not Python ({message}): skipped",
+                         line, column)
+    return FileError(source.rel, "syntax", message, line, column)
+
+
+TEMPLATE = "template"  # the kind of a FileError that is a skipped template, not a failure (inventory.TEMPLATE)
+_TEMPLATE_MARKERS = (b"{{", b"{%", b"{#")
+TEMPLATE_CONTEXT_LINES = 3
+
+
+def is_template(rel: str, data: bytes, line: int | None) -> bool:
+    """A file that does not parse is a template when its path holds template syntax
+    (``{{cookiecutter.name}}/app.py``) or template syntax is within a few lines of the error."""
+    if any(marker.decode() in rel for marker in _TEMPLATE_MARKERS):
+        return True
+    if not line:
+        return False
+    lines = data.splitlines()
+    near = lines[max(0, line - 1 - TEMPLATE_CONTEXT_LINES): line + TEMPLATE_CONTEXT_LINES]
+    return any(marker in text for text in near for marker in _TEMPLATE_MARKERS)
 
 
 def _limit_error(source: SourceFile, exc: SyntaxError) -> FileError | None:
@@ -186,8 +212,7 @@ def _cpython_limits(source: SourceFile, data: bytes) -> FileError | None:
 
 
 def precheck(source: SourceFile, data: bytes) -> FileError | None:
-    if not data.strip() and not source.is_package:
-        return FileError(source.rel, "empty", "empty file: nothing to analyse")
+    """An empty module is valid Python (it parses to an empty module); NUL bytes are not."""
     if b"\x00" in data:
         return FileError(source.rel, "encoding", BINARY_MESSAGE)
     return None

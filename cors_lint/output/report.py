@@ -32,6 +32,8 @@ def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
                        for finding, suppression in result.suppressed],
         "errors": [error.as_json() for error in result.inventory.errors],
         "internal_errors": [failure.as_json() for failure in result.failures],
+        "analysis_notes": list(result.inventory.notes),
+        "skipped": [error.as_json() for error in result.inventory.skipped],
         "summary": summary(result),
     }
 
@@ -44,6 +46,10 @@ def check_text(result: CheckResult, policy: Policy) -> str:
                      f"{environment}")
     for error in result.inventory.errors:
         lines.append(f"{error.file}:{error.line or 1}:{error.column or 1}: cannot analyse: {error.message}")
+    for skipped in result.inventory.skipped:
+        lines.append(f"{skipped.file}:{skipped.line or 1}:1: note: {skipped.message}")
+    for note in result.inventory.notes:
+        lines.append(f"{note['file']}:{note['line'] or 1}:1: note: {note['message']}")
     for failure in result.failures:
         where = f"{failure.file}:{failure.line or 1}:1" if failure.file is not None else str(result.inventory.root)
         lines.append(f"{where}: internal error: {failure.describe()} (rerun with --verbose for the traceback)")
