@@ -43,3 +43,155 @@ def test_an_origin_reflected_through_an_annotated_or_walrus_assignment_is_found(
     result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
     assert finding["line"] == 11 and "/api/user" in finding["routes"]
+
+
+def test_an_app_reached_along_several_ways_lists_each_route_once(tmp_path):
+    """LibreTranslate's shape: the factory runs from `__main__` with a prefix option that may or
+    may not be given; each route is listed once, under what its ways share, said once."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {"main.py": """
+        import argparse
+        from flask import Flask
+        from flask_cors import CORS
+
+
+        def create_app(args):
+            app = Flask(__name__)
+            CORS(app)
+
+            @app.route("/translate", methods=["POST"])
+            def translate():
+                return {}
+            return app
+
+
+        if __name__ == "__main__":
+            args = argparse.ArgumentParser().parse_args()
+            if args.debug:
+                create_app(args).run(debug=True)
+            else:
+                create_app(args).run()
+    """})
+    routes = [r for r in doc["routes"] if r["path"] == "/translate"]
+    assert len(routes) == 1, routes
+    assert routes[0]["condition"] == 'the module runs as a script (`__name__ == "__main__"`)'
+
+
+def test_conditions_are_said_once_and_alternatives_share_their_common_clauses():
+    from cors_lint.core.conditions import conjoin, shared
+
+    assert conjoin("A and B", "A and B") == "A and B"
+    assert conjoin("A", "A and B") == "A and B"
+    assert conjoin("A and B", "C", None) == "A and B and C"
+    assert conjoin("AB", "A") == "AB and A"  # a clause is whole words, not a prefix of text
+    assert shared(["A and B", "A and not (B)", "A"]) == "A"
+    assert shared(["A and B", None]) is None
+    assert shared(["A", "B"]) is False
+
+
+HEADERS_HELPER = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    def set_allow_origin(headers, origin):
+        if origin in ("https://app.example",):
+            headers.set("Access-Control-Allow-Origin", origin)
+            headers.set("Access-Control-Allow-Credentials", "true")
+        else:
+            headers.set("Access-Control-Allow-Origin", "*")
+        {extra}
+
+    def add_cors(headers):
+        origin = request.headers.get("Origin")
+        if origin:
+            set_allow_origin(headers, origin)
+        return headers
+
+
+    @app.after_request
+    def cors(response):
+        add_cors(response.headers)
+        return response
+
+
+    @app.route("/api/me")
+    def me():
+        return {{}}
+"""
+
+
+def test_headers_written_by_a_helper_that_receives_them_reach_the_routes(tmp_path):
+    """udata's shape: a hook passes `response.headers` to a helper, which passes them on to
+    another that calls `headers.set(...)`. The sites are found and reach every route; `*` and
+    credentials on opposite sides of one test are no finding (no response gets both)."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {"app.py": HEADERS_HELPER.format(extra="")})
+    written = {(s["line"], s["options"]["header"]) for s in doc["sites"] if s["kind"] == "manual-header"}
+    assert written == {(8, "Access-Control-Allow-Origin"), (9, "Access-Control-Allow-Credentials"),
+                       (11, "Access-Control-Allow-Origin")}
+    [me] = [r for r in doc["routes"] if r["path"] == "/api/me"]
+    assert {(m["line"], m["via"]) for m in me["manual_headers"]} == {
+        (8, "after_request, through add_cors()"), (9, "after_request, through add_cors()"),
+        (11, "after_request, through add_cors()")}
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=0)
+    assert [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"] == []
+
+
+def test_a_wildcard_with_credentials_written_by_hand_is_a_broken_response_not_an_exposure(tmp_path):
+    write(tmp_path, {"app.py": HEADERS_HELPER.format(
+        extra='headers.set("Access-Control-Allow-Credentials", "true")')})
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
+    assert finding["severity"] == "warning" and "broken, not exposed" in finding["message"]
+    assert finding["line"] == 11 and "/api/me" in finding["routes"]
+
+
+def test_routes_registered_through_a_method_of_an_api_subclass_are_listed(tmp_path):
+    """redash's shape: `class ApiExt(Api)` adds `add_org_resource`, which prefixes each URL with
+    a helper that returns `/<org_slug>` + url or url on a setting cannot be known; every route is
+    listed, with the end of its path that is known."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {"app.py": """
+        import os
+        from flask import Flask
+        from flask_restful import Api, Resource
+
+        MULTI_ORG = os.environ.get("MULTI_ORG")
+
+
+        def org_scoped_rule(rule):
+            if MULTI_ORG:
+                return "/<org_slug>{}".format(rule)
+            return rule
+
+
+        class ApiExt(Api):
+            def add_org_resource(self, resource, *urls, **kwargs):
+                urls = [org_scoped_rule(url) for url in urls]
+                return self.add_resource(resource, *urls, **kwargs)
+
+
+        class Alerts(Resource):
+            def get(self):
+                return []
+
+
+        class Export(Resource):
+            def get(self):
+                return []
+
+
+        app = Flask(__name__)
+        api = ApiExt(app)
+        api.add_org_resource(Alerts, "/api/alerts", endpoint="alerts")
+        api.add_org_resource(Export, "/api/export", endpoint="export")
+    """})
+    suffixes = sorted(r["path"]["suffix"] for r in doc["routes"] if isinstance(r["path"], dict))
+    assert suffixes == ["/api/alerts", "/api/export"]
+    text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
+    assert "<prefix unknown>/api/alerts" in text and "<unknown path>" not in text

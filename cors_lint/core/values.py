@@ -14,9 +14,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Unknown:
-    """A value that cannot be known without running the code."""
+    """A value that cannot be known without running the code. ``suffix``: the end of a string
+    that is known all the same (a route rule behind a prefix that cannot be known)."""
 
     reason: str
+    suffix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def to_json(value: Any) -> Any:
     if isinstance(value, FromEnv):
         return to_json(value.value)
     if isinstance(value, Unknown):
-        return {"unknown": value.reason}
+        return {"unknown": value.reason, "suffix": value.suffix} if value.suffix else {"unknown": value.reason}
     if isinstance(value, Regex):
         return {"regex": value.pattern, "flags": regex_flag_names(value.flags)}
     if isinstance(value, TimeDelta):

@@ -4,11 +4,13 @@ models, find hand-written headers, and resolve every app's routes into an ``Inve
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from contextlib import contextmanager
 from typing import Any
 
 import libcst as cst
 
+from cors_lint.core.conditions import shared
 from cors_lint.core.values import Assumptions, Unknown, env_vars, strip_env, unwrap
 from cors_lint.core.versions import FlaskCorsVersion, parse_version
 from cors_lint.engine.app_objects import Site
@@ -21,7 +23,7 @@ from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
 from cors_lint.engine.models import REGISTRY
 from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.project import FileError, ParseMemo, Scan, SourceFile, Survey
-from cors_lint.engine.resolve import Route, resolve_app
+from cors_lint.engine.resolve import Route, resolve_app, written_headers
 from cors_lint.engine.scopes import Frame, ModuleState
 from cors_lint.engine.walk import children, walk
 
@@ -143,7 +145,53 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
             for function in interpreter.function_objects.get(id(node), []):
                 function.attrs.setdefault("manual_headers", []).append(site)
         sites.extend(finder.sites)
+    _through_helpers(interpreter)
     return sites
+
+
+MAX_HELPER_DEPTH = 3
+
+
+def _through_helpers(interpreter: Interpreter) -> None:
+    """A function that calls a project helper writing ``Access-Control-*`` headers (a helper that
+    receives the response or its headers: ``self.add_cors_headers(response.headers)``) writes
+    them too, up to ``MAX_HELPER_DEPTH`` calls deep. Helpers are resolved as Python would: a
+    name through the caller's module (imports included), ``self.x`` / ``cls.x`` through the
+    caller's class and its project bases."""
+    functions = [f for group in interpreter.function_objects.values() for f in group if f.module.parsed is not None]
+    for _ in range(MAX_HELPER_DEPTH):
+        names = {f.name for f in functions if written_headers(f)}
+        changed = False
+        for function in functions:
+            if not names or not interpreter.function_mentions(function, names):
+                continue
+            known = {id(site) for site, _ in written_headers(function)}
+            for helper in _helpers_called(interpreter, function, names):
+                for site, _ in written_headers(helper):
+                    if id(site) not in known:
+                        known.add(id(site))
+                        function.attrs.setdefault("manual_headers_via", []).append((site, helper.name))
+                        changed = True
+        if not changed:
+            return
+
+
+def _helpers_called(interpreter: Interpreter, function: FunctionObj, names: set[str]) -> list[FunctionObj]:
+    facts = interpreter.facts(function)
+    found: list[FunctionObj] = []
+    cls = interpreter.classes.get(id(function))
+    for call in facts.calls:
+        callee = call.func
+        if isinstance(callee, cst.Name) and callee.value in names:
+            value = function.module.namespace.get(callee.value)
+        elif isinstance(callee, cst.Attribute) and isinstance(callee.value, cst.Name) and \
+                callee.value.value in ("self", "cls") and callee.attr.value in names and cls is not None:
+            value = interpreter.class_attribute(cls, callee.attr.value)
+        else:
+            continue
+        if isinstance(value, FunctionObj) and value is not function and value not in found:
+            found.append(value)
+    return found
 
 
 class _Questions:
@@ -397,9 +445,54 @@ def _dedupe_sites(sites: list[Site]) -> list[Site]:
 
 
 def _dedupe_routes(routes: list[Route]) -> list[Route]:
-    """Routes of apps that were built more than once by the same code are listed once."""
-    seen: dict[str, Route] = {}
+    """Routes of apps that were built more than once by the same code, or reached along several
+    ways (a factory called from both branches of an `if` in `__main__`), are listed once: the
+    same route under different conditions (its own and its CORS layers') is one route, under the
+    clauses its conditions share. Alternatives that share no clause stay apart."""
+    variants: dict[str, list[Route]] = {}
     for route in routes:
-        key = repr(sorted(route_json(route, include_app=True).items()))
-        seen.setdefault(key, route)
-    return list(seen.values())
+        document = route_json(route, include_app=True)
+        document.pop("condition", None)
+        for name in _LAYER_LISTS:
+            for layer in document.get(name, ()):
+                layer.pop("condition", None)
+        variants.setdefault(repr(sorted(document.items())), []).append(route)
+    kept: list[Route] = []
+    for group in variants.values():
+        merged = _merged(group)
+        kept.extend([merged] if merged is not None else {_conditions_of(r): r for r in group}.values())
+    return kept
+
+
+_LAYER_LISTS = ("cors", "cors_on_http_error", "preflight_cors")
+_LAYER_ATTRIBUTES = ("layers", "http_error_layers", "preflight_layers")
+
+
+def _conditions_of(route: Route) -> tuple:
+    return (route.condition, *((layer.condition for layer in getattr(route, name) or ()) for name in
+                               _LAYER_ATTRIBUTES))
+
+
+def _merged(group: list[Route]) -> Route | None:
+    """One route for routes equal but for their conditions, or None when a condition of theirs
+    has no clause in common across them."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    condition = shared([route.condition for route in group])
+    if condition is False:
+        return None
+    layers: dict[str, list | None] = {}
+    for name in _LAYER_ATTRIBUTES:
+        own = getattr(first, name)
+        if own is None:
+            layers[name] = None
+            continue
+        merged = []
+        for index, layer in enumerate(own):
+            common = shared([getattr(route, name)[index].condition for route in group])
+            if common is False:
+                return None
+            merged.append(replace(layer, condition=common))
+        layers[name] = merged
+    return replace(first, condition=condition, **layers)

@@ -379,6 +379,9 @@ class ExpressionEvaluator:
             if isinstance(found, FunctionObj):
                 return BoundMethod(plain, name, found)
             return found if found is not None else Unknown(f"attribute {name} of an instance")
+        own = self.project_method(plain, name)
+        if own is not None:
+            return own
         getter = self.registry.attributes.get((type(plain), name))
         if getter is not None:
             return getter(self, plain)
@@ -391,6 +394,17 @@ class ExpressionEvaluator:
         if isinstance(plain, Unknown):
             return rewrap(plain, obj)  # `os.environ[X].split`: still read from $X
         return rewrap(Unknown(f"attribute .{name} cannot be evaluated statically"), obj)
+
+    def project_method(self, obj: Any, name: str) -> BoundMethod | None:
+        """A method that a project subclass of a library class adds (``class ApiExt(Api): def
+        add_org_resource(self, ...)``), on an object that subclass made. The library's own
+        methods, as the registry models them, win over the project's overrides of them."""
+        made = self.project_classes.get(id(obj))
+        if made is None or made[0] is not obj or (type(obj), name) in self.registry.methods or \
+                (type(obj), name) in self.registry.attributes:
+            return None
+        found = self.class_attribute(made[1], name)
+        return BoundMethod(obj, name, found) if isinstance(found, FunctionObj) else None
 
     def class_attribute(self, cls: ClassObj, name: str) -> Any:
         for klass in self.mro(cls):

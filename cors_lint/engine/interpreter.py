@@ -79,6 +79,9 @@ class Interpreter(ExpressionEvaluator):
         self.sites: list = []
         self.functions: list[FunctionObj] = []
         self.bounds = Bounds()  # what keeps the interpretation finite (see engine.bounds)
+        # library objects made by a project subclass (`class ApiExt(Api)`): id -> (object, its class),
+        # so that the subclass's own methods (`api.add_org_resource(...)`) run (see get_attribute)
+        self.project_classes: dict[int, tuple[Any, ClassObj]] = {}
         self.function_objects: dict[int, list[FunctionObj]] = {}
         self.methods: list[FunctionObj] = []
         self.classes: dict[int, ClassObj] = {}
@@ -669,7 +672,10 @@ class Interpreter(ExpressionEvaluator):
         for base, handler in self.registry.subclass_constructors.items():
             if base in bases:
                 self.bounds.effects += 1
-                return handler(Call(self, args, kwargs, node, frame, unknown_star, base))
+                made = handler(Call(self, args, kwargs, node, frame, unknown_star, base))
+                if type(made) in self.registry.object_types:
+                    self.project_classes[id(made)] = (made, cls)
+                return made
         instance = InstanceObj(cls)
         init = self.class_attribute(cls, "__init__")
         if isinstance(init, FunctionObj) and not unknown_star:
@@ -1040,6 +1046,17 @@ class FunctionFacts:
                    frozenset(attributes))
 
 
+def _common_path_suffix(candidates: list[Any]) -> str | None:
+    """The end that strings returned on every path share, from a ``/`` on (``/<org>/api/x`` and
+    ``/api/x`` share ``/api/x``); None when they are not all strings or share no such end."""
+    texts = [strip_env(candidate) for candidate in candidates]
+    if not all(isinstance(text, str) for text in texts):
+        return None
+    common = os.path.commonprefix([text[::-1] for text in texts])[::-1]
+    start = common.find("/")
+    return common[start:] if start >= 0 and common[start:] != "/" else None
+
+
 def _single(candidates: list[Any], name: str) -> Any:
     """What a function returns, from the values its paths return. The same value on every path
     is that value; an object (an app a factory builds) returned on one path where the others
@@ -1053,7 +1070,7 @@ def _single(candidates: list[Any], name: str) -> Any:
     if len(objects) == 1 and not isinstance(strip_env(objects[0]), PLAIN):
         return objects[0]
     variables = list(dict.fromkeys(var for candidate in candidates for var in env_vars(candidate)))
-    result: Any = Unknown(f"{name}() returns different values on different paths")
+    result: Any = Unknown(f"{name}() returns different values on different paths", _common_path_suffix(candidates))
     for var in reversed(variables):
         result = FromEnv(var, result)
     return result

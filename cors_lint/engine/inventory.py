@@ -79,6 +79,8 @@ def site_json(site: Site) -> dict[str, Any]:
         data["guards"] = guards
     if getattr(site, "otherwise", None):
         data["otherwise"] = [to_json(value) for value in site.otherwise]
+    if getattr(site, "other_headers", None):  # manual headers: Vary / Cache-Control written in the same function
+        data["other_headers"] = site.other_headers
     after = getattr(site, "after_cors_init", None)
     if after is not None:
         data["after_cors_init"] = {"file": after.file, "line": after.line}
@@ -218,6 +220,8 @@ def _methods_text(route: Route) -> str:
 def _path_text(route: Route) -> str:
     if isinstance(route.path, Unlisted):
         return f"[not listed] {route.path.pattern}"
+    if isinstance(route.path, Unknown):
+        return f"<prefix unknown>{route.path.suffix}" if route.path.suffix else "<unknown path>"
     return str(to_json(route.path))
 
 

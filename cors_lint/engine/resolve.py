@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cors_lint.core.conditions import conjoin
 from cors_lint.core.semantics import (
     BOOLEAN_OPTIONS,
     DEFAULT_OPTIONS,
@@ -230,7 +231,7 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
     route = Route(app=app, path=entry.path, endpoint=entry.endpoint,
                   methods=methods if isinstance(methods, list) else [], location=decl.location,
                   blueprint=entry.blueprint_names[0] if entry.blueprint_names else None, layers=[],
-                  condition=" and ".join(c for c in (entry.condition, decl.condition) if c) or None)
+                  condition=conjoin(entry.condition, decl.condition))
     if isinstance(methods, Unknown):
         route.notes.append(methods.reason)
     view = decl.view
@@ -281,8 +282,12 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
         if [id(x) for x in preflight] != [id(x) for x in app_chain]:
             route.preflight_layers = preflight
     inner = _innermost(view)
-    if isinstance(inner, FunctionObj) and inner.attrs.get("manual_headers"):
-        route.manual_headers.extend((site, "view") for site in inner.attrs["manual_headers"])
+    written: list[tuple[Site, str | None]] = []
+    for function in _view_functions(inner):
+        written.extend(entry for entry in written_headers(function) if all(entry[0] is not w[0] for w in written))
+    if written:
+        route.manual_headers.extend((site, "view" if helper is None else f"view, through {helper}()")
+                                    for site, helper in written)
         route.notes.append("the view sets Access-Control-* headers itself")
     if isinstance(view, FunctionObj) and view.attrs.get("unknown_decorators"):
         route.notes.append("view is wrapped by decorators cors-lint does not model: "
@@ -471,10 +476,44 @@ def _innermost(view: Any) -> Any:
     return view
 
 
+def written_headers(function: FunctionObj) -> list[tuple[Site, str | None]]:
+    """A function's hand-written header sites, with the project helper each is written through
+    (None: the function's own; see execution._through_helpers)."""
+    return [(site, None) for site in function.attrs.get("manual_headers", ())] + \
+        list(function.attrs.get("manual_headers_via", ()))
+
+
+def _view_functions(view: Any) -> list[FunctionObj]:
+    """The project functions that answer a view's requests: a view function, or the methods of a
+    view class (``MethodView``, a Flask-RESTful / RESTX resource) and of its project bases."""
+    if isinstance(view, FunctionObj):
+        return [view]
+    if isinstance(view, ResourceView):
+        view = view.view
+    if isinstance(view, ClassView):
+        seen: dict[int, FunctionObj] = {}
+        for klass in _project_mro(view.cls):
+            for value in klass.namespace.values():
+                if isinstance(value, FunctionObj):
+                    seen.setdefault(id(value), value)
+        return list(seen.values())
+    return []
+
+
+def _project_mro(cls: ClassObj, depth: int = 0) -> list[ClassObj]:
+    found = [cls]
+    for base in cls.bases:
+        if isinstance(base, ClassObj) and depth < 16:
+            found.extend(k for k in _project_mro(base, depth + 1) if k not in found)
+    return found
+
+
 def _note_manual_hook(hook: ManualHook, route: Route) -> None:
     function = hook.function
-    if isinstance(function, FunctionObj) and function.attrs.get("manual_headers"):
-        route.manual_headers.extend((site, "after_request") for site in function.attrs["manual_headers"])
+    written = written_headers(function) if isinstance(function, FunctionObj) else []
+    if written:
+        route.manual_headers.extend((site, "after_request" if helper is None else
+                                     f"after_request, through {helper}()") for site, helper in written)
         route.notes.append(f"after_request hook {function.name}() at {hook.location.file}:{hook.location.line} "
                            "sets Access-Control-* headers")
 

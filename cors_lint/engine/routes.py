@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cors_lint.core.conditions import conjoin
 from cors_lint.core.values import Unknown, unwrap
 from cors_lint.engine.app_objects import (
     MISSING,
@@ -110,7 +111,7 @@ def _register_blueprint(bp: Any, options: dict[str, Any], out: list[RegisteredRu
         elif url_prefix is not None:
             child_options["url_prefix"] = url_prefix
         child_options["name_prefix"] = name
-        under = " and ".join(c for c in (condition, child_options.get(REGISTERED_UNDER)) if c)
+        under = conjoin(condition, child_options.get(REGISTERED_UNDER))
         if under:
             child_options[REGISTERED_UNDER] = under
         if automatic is not None:
@@ -137,7 +138,8 @@ def _join_prefix(url_prefix: Any, rule: Any) -> Any:
         return rule
     if not isinstance(url_prefix, str):
         why = url_prefix.reason if isinstance(url_prefix, Unknown) else "not a string"
-        return Unknown(f"url_prefix cannot be known statically ({why}); rule {rule!r}")
+        suffix = "/" + rule.lstrip("/") if isinstance(rule, str) and rule.strip("/") else None
+        return Unknown(f"url_prefix cannot be known statically ({why}); rule {rule!r}", suffix)
     if not isinstance(rule, str):
         return Unknown("route rule cannot be known statically")
     if rule:

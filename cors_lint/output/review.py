@@ -17,7 +17,7 @@ from cors_lint.check.result import CheckResult
 from cors_lint.core.origins import accepts_everything
 from cors_lint.policy.loader import Policy
 from cors_lint.rules import RULES
-from cors_lint.rules.base import show
+from cors_lint.rules.base import show, unknown_path_label
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _rows(document: dict[str, Any]) -> list[RouteRow]:
     names = {app["id"]: app["name"] for app in document.get("apps", [])}
     rows = []
     for route in document["routes"]:
-        path = route["path"] if isinstance(route["path"], str) else "<unknown path>"
+        path = route["path"] if isinstance(route["path"], str) else unknown_path_label(route["path"])
         methods = ", ".join(m for m in route["methods"] if m not in ("HEAD", "OPTIONS")) or "-"
         app = f"{names.get(route['app'], 'app')} ({route['app']})"
         manual = "; ".join(f"hand-written {m['header']} at {m['file']}:{m['line']}"

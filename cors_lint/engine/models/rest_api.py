@@ -145,7 +145,7 @@ def concat(parts: list[Any]) -> Any:
     for part in parts:
         plain = strip_env(part)
         if isinstance(plain, Unknown):
-            return Unknown(f"route rule cannot be known statically ({plain.reason})")
+            return Unknown(f"route rule cannot be known statically ({plain.reason})", plain.suffix)
         if not plain:
             continue
         if not isinstance(plain, str):
