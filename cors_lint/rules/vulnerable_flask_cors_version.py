@@ -18,6 +18,13 @@ _APP = """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
+CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}})
+"""
+
+_DEFAULT_RESOURCE_APP = """
+from flask import Flask
+from flask_cors import CORS
+app = Flask(__name__)
 CORS(app, origins="https://app.example.com")
 """
 
@@ -25,6 +32,26 @@ CORS(app, origins="https://app.example.com")
 def _version(text: str) -> tuple[int, ...]:
     parts = tuple(int(p) for p in text.split(".")[:3] if p.isdigit())
     return parts + (0,) * (3 - len(parts))
+
+
+# advisories that only matter when the request path decides which CORS applies: not when every
+# resource of the project matches every path (flask-cors's default `/*`)
+PATH_MATCHING = {"CVE-2020-25032", "CVE-2024-6839", "CVE-2024-6844", "CVE-2024-6866", "ordering regression"}
+MATCH_ALL = {"/*", ".*", "^/.*$", "^.*$", "/.*", r"/\\*"}
+
+
+def _resources(ctx: RuleContext) -> set[str] | None:
+    """The resource patterns of the project's CORS(...) layers (None when one cannot be known)."""
+    found: set[str] = set()
+    for route in ctx.routes():
+        for layer in route.get("cors", []):
+            if layer["source"]["kind"] != "extension":
+                continue
+            resource = layer.get("resource")
+            if not isinstance(resource, str):
+                return None
+            found.add(resource)
+    return found
 
 
 def check(ctx: RuleContext):
@@ -37,10 +64,24 @@ def check(ctx: RuleContext):
     if not found:
         return
     file, _, line = source.rpartition(":")
-    names = ", ".join(f"{cve} ({what})" for cve, what in found)
+    resources = _resources(ctx)
+    setup_matches_all = resources is not None and resources <= MATCH_ALL
+    affecting = [(cve, what) for cve, what in found if not (setup_matches_all and cve in PATH_MATCHING)]
+    idle = [(cve, what) for cve, what in found if (cve, what) not in affecting]
+    names = ", ".join(f"{cve} ({what})" for cve, what in affecting)
+    spare = ", ".join(cve for cve, _ in idle)
+    upgrade = "upgrade to >=6.0.4 (6.0.1 fixes these; 6.0.4 also fails fast on invalid regexes)"
+    if not affecting:
+        yield Issue(file, int(line) if line.isdigit() else 1, 0,
+                    f"flask-cors {pinned['version']} is pinned; its advisories ({spare}) are about matching "
+                    "request paths to resources, and every CORS resource of this project matches every path "
+                    f"(`/*`): this setup is not affected, but a resource added later would be; {upgrade}",
+                    key=(pinned["version"],), severity="note")
+        return
+    unaffected = f"; not affected here: {spare} (every CORS resource matches every path)" if idle else ""
     yield Issue(file, int(line) if line.isdigit() else 1, 0,
-                f"flask-cors {pinned['version']} is pinned; it is affected by {names}: upgrade to >=6.0.1 "
-                "(6.0.4 or later fails fast on invalid regexes)", key=(pinned["version"],))
+                f"flask-cors {pinned['version']} is pinned; it is affected by {names}{unaffected}: {upgrade}",
+                key=(pinned["version"],))
 
 
 RULE = Rule(
@@ -52,7 +93,10 @@ RULE = Rule(
 ## What it does
 Reads the flask-cors pin or lock (`requirements*.txt`, `pyproject.toml`, `Pipfile`,
 `setup.py`/`setup.cfg`, `poetry.lock`, `uv.lock`, `Pipfile.lock`) and reports the advisories
-that apply to that exact version.
+that apply to that exact version. The advisories about matching request paths to resources
+(CVE-2024-6839, -6844, -6866, CVE-2020-25032, 6.0.0's ordering) do not affect a project whose
+every CORS resource matches every path (the default `/*`): the finding is then a note that says
+so.
 
 ## Why is this bad?
 Before 6.0.1, resources are ordered by pattern length (CVE-2024-6839) and paths match
@@ -76,6 +120,8 @@ flask-cors>=6.0.4
             message=("flask-cors 4.0.1", "CVE-2024-6221", "CVE-2024-6839", "CVE-2024-6844", "CVE-2024-6866")),
         Invalid({"poetry.lock": '[[package]]\nname = "flask-cors"\nversion = "5.0.1"\n', "app.py": _APP},
             severity="error", message=("flask-cors 5.0.1", "CVE-2024-6839", "CVE-2024-6844", "CVE-2024-6866")),
+        Invalid({"requirements.txt": "flask-cors==5.0.1\n", "app.py": _DEFAULT_RESOURCE_APP}, severity="note",
+            message=("flask-cors 5.0.1", "this setup is not affected", "CVE-2024-6839")),
     ),
     valid=({"requirements.txt": "flask-cors==6.0.5\n", "app.py": _APP},
            {"requirements.txt": "flask-cors>=4.0\n", "app.py": _APP}),
