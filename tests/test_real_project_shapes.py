@@ -195,3 +195,33 @@ def test_routes_registered_through_a_method_of_an_api_subclass_are_listed(tmp_pa
     assert suffixes == ["/api/alerts", "/api/export"]
     text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
     assert "<prefix unknown>/api/alerts" in text and "<unknown path>" not in text
+
+
+def test_cors_set_up_in_a_handler_a_plugin_method_defines_is_judged(tmp_path):
+    """beets' shape: a plugin class whose `commands()` (called by the host program, never by
+    the project) defines the command's handler, which enables credentialed CORS on the app."""
+    write(tmp_path, {"web.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.route("/item/<int:item_id>", methods=["DELETE"])
+        def delete_item(item_id):
+            return ""
+
+
+        class WebPlugin:
+            def commands(self):
+                def func(lib, opts, args):
+                    from flask_cors import CORS
+
+                    CORS(app, supports_credentials=True)
+                    app.run()
+
+                return [func]
+    """})
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS001"]
+    assert finding["line"] == 16 and "/item/<int:item_id>" in finding["routes"]
+    assert "func()" in finding["condition"]

@@ -36,6 +36,7 @@ from cors_lint.engine.walk import children
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
+MAX_NESTED_ROUNDS = 3  # uncalled functions that define uncalled functions: how deep they are run
 MAX_APPS_PER_CONFIGURATOR = 8  # an uncalled function that configures an app runs once per app, up to this many
 MAIN_GUARD_CONDITION = 'the module runs as a script (`__name__ == "__main__"`)'
 
@@ -848,19 +849,38 @@ class Interpreter(ExpressionEvaluator):
 
     def run_uncalled_with_effects(self) -> None:
         """Other functions nothing in the tree calls whose code registers routes, hooks or CORS (a
-        CLI handler wired through argparse, a plugin's setup hook): they may run, so they run once,
-        with their parameters unknown, under a condition that says so. Test code is left out."""
-        for function in list(self.functions):
-            if function.called or function.registered_as_route or function.module.parsed is None:
-                continue
-            if _is_test_module(function.module.source.rel):
-                continue
-            if not self.mentions_entry_names(function) or \
-                    not self.function_mentions(function, self.registry.effect_names) or \
-                    not (self.facts(function).called & self.registry.effect_names):
-                continue
-            frame = Frame(function.module).under(f"`{function.name}()` runs (nothing in the project calls it)")
-            self.run_entry_function(function, [], frame)
+        CLI handler wired through argparse, a plugin's setup hook, a method a framework calls): they
+        may run, so they run once, with their parameters unknown (a method's ``self``: an instance
+        of its class), under a condition that says so. A function whose effects are in functions it
+        defines (a plugin's ``commands()`` defining the command's handler) runs too, so that those
+        are defined, and then run in the next round. Test code is left out."""
+        done: set[int] = set()
+        for _ in range(MAX_NESTED_ROUNDS):
+            pending = [function for group in list(self.function_objects.values()) for function in group
+                       if id(function) not in done and self._may_have_effects(function)]
+            if not pending:
+                return
+            for function in pending:
+                done.add(id(function))
+                if function.called:
+                    continue
+                cls = self.classes.get(id(function))
+                args = [InstanceObj(cls)] if cls is not None and not function.attrs.get("staticmethod") \
+                    and _first_required_parameter(function.node) is not None else []
+                name = f"{cls.name}.{function.name}" if cls is not None else function.name
+                frame = Frame(function.module).under(f"`{name}()` runs (nothing in the project calls it)")
+                self.run_entry_function(function, args, frame)
+
+    def _may_have_effects(self, function: FunctionObj) -> bool:
+        """An uncalled project function (not a view, not test code) whose own code, or that of the
+        functions it defines, calls one of the registry's entry names."""
+        if function.called or function.registered_as_route or function.module.parsed is None or \
+                _is_test_module(function.module.source.rel):
+            return False
+        if not self.mentions_entry_names(function) or not self.function_mentions(function, self.registry.effect_names):
+            return False
+        facts = self.facts(function)
+        return bool(facts.called & self.registry.effect_names) or facts.defines_functions
 
     def _configures(self, function: FunctionObj, parameter: str) -> bool:
         """Does the function configure its parameter: call one of the registry's entry names on it
@@ -1019,16 +1039,19 @@ class FunctionFacts:
     method_calls: frozenset[tuple[str, str]]  # (name, method) for `name.method(...)`
     calls_with: frozenset[tuple[str, str]]  # (callee's last part, name) for `callee(..., name, ...)`
     attributes: frozenset[tuple[str, str]]  # (name, attribute) for `name.attribute`
+    defines_functions: bool = False  # does the body define a function (a handler it hands on)?
 
     @classmethod
     def of(cls, node: cst.FunctionDef) -> FunctionFacts:
         called, method_calls, calls_with, attributes = set(), set(), set(), set()
         calls: list[cst.Call] = []
+        defines = False
         stack: list[cst.CSTNode] = [node.body]
         while stack:  # exact type tests: isinstance() on libcst's abstract node classes is slow
             current = stack.pop()
             kind = type(current)
             if kind in _NESTED_SCOPES:
+                defines = defines or kind is cst.FunctionDef
                 continue
             if kind is cst.Call:
                 calls.append(current)
@@ -1043,7 +1066,7 @@ class FunctionFacts:
                 attributes.add((current.value.value, current.attr.value))
             stack.extend(children(current))
         return cls(frozenset(called), tuple(calls), frozenset(method_calls), frozenset(calls_with),
-                   frozenset(attributes))
+                   frozenset(attributes), defines)
 
 
 def _common_path_suffix(candidates: list[Any]) -> str | None:
