@@ -225,3 +225,42 @@ def test_cors_set_up_in_a_handler_a_plugin_method_defines_is_judged(tmp_path):
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS001"]
     assert finding["line"] == 16 and "/item/<int:item_id>" in finding["routes"]
     assert "func()" in finding["condition"]
+
+
+def test_a_default_config_class_named_like_development_does_not_hide_production(tmp_path):
+    """amundsen's shape: the config class comes from `os.getenv(VAR) or "...LocalConfig"`; the
+    preset's `*Local*` pattern must not file the app under development (a deployment sets the
+    variable), so wildcard CORS behind a flag is judged as production."""
+    write(tmp_path, {"svc/__init__.py": """
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+
+        CORS_ENABLED = os.environ.get("CORS_ENABLED", False)
+
+
+        def create_app(config_module_class="svc.config.LocalConfig"):
+            app = Flask(__name__)
+            if CORS_ENABLED:
+                CORS(app)
+            config_module_class = os.getenv("SVC_CONFIG_MODULE_CLASS") or config_module_class
+            app.config.from_object(config_module_class)
+
+            @app.route("/table/<key>", methods=["PUT"])
+            def put_table(key):
+                return ""
+            return app
+    """, "svc/config.py": """
+        class Config:
+            DEBUG = False
+
+
+        class LocalConfig(Config):
+            DEBUG = True
+    """})
+    document = json.loads(run_cli("inventory", str(tmp_path), "--format", "json", expect_exit=0).stdout)
+    [app] = document["apps"]
+    assert app["config_chosen_by"] == {"LocalConfig": ["SVC_CONFIG_MODULE_CLASS"]}
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [wildcard] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS007"]
+    assert wildcard["environment"] == "production" and "/table/<key>" in wildcard["routes"]

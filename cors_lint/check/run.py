@@ -87,15 +87,21 @@ def attribute_apps(documents: dict[str, dict[str, Any]], policy: Policy, env_dep
 
     An app that loads a config class mapped to an environment in any environment's run
     belongs to exactly those environments (a run where the class lookup failed does not
-    count). Otherwise its file decides; otherwise every environment when the code reads
+    count; nor does a class that is only the code's default for environment variables that
+    run does not pin). Otherwise its file decides; otherwise every environment when the code reads
     environment-dependent values, else the default one.
     """
     by_class: dict[str, set[str]] = {}
     files: dict[str, str] = {}
     for name, document in documents.items():
+        pinned = set(policy.environments.get(name, {}).get("env", {}))
         for app in document.get("apps", []):
             files[app["id"]] = app["file"]
-            if name in policy.class_environments(app.get("config_classes", [])):
+            chosen_by = app.get("config_chosen_by", {})
+            # a class that is only the code's default for variables this environment does not pin
+            # (`os.getenv("CONFIG") or "LocalConfig"`) says nothing of where the app is deployed
+            classes = [c for c in app.get("config_classes", []) if set(chosen_by.get(c, ())) <= pinned]
+            if name in policy.class_environments(classes):
                 by_class.setdefault(app["id"], set()).add(name)
     attribution = {}
     for app_id, file in files.items():

@@ -108,6 +108,9 @@ class AppObj:
     static_url_path: Any = "/static"
     extra_config: dict[str, Any] = field(default_factory=dict)
     config_classes: list[str] = field(default_factory=list)  # names given to app.config.from_object
+    # config classes that are the code's default for environment variables (class -> variables):
+    # a deployment that sets them loads another class
+    config_chosen_by: dict[str, list[str]] = field(default_factory=dict)
     # why some of the app's routes cannot be listed (an extension cors-lint does not model, an app
     # object it cannot see), and where
     unlisted: list[tuple[str, Location]] = field(default_factory=list)

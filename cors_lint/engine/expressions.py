@@ -242,7 +242,7 @@ class ExpressionEvaluator:
         is_and = isinstance(node.operator, cst.And)
         if truth != is_and:
             return left
-        return self.eval(node.right, frame)
+        return rewrap(self.eval(node.right, frame), left)  # `os.getenv("X") or DEFAULT`: chosen by $X
 
     def _eval_Comparison(self, node: cst.Comparison, frame) -> Any:
         left = self.eval(node.left, frame)

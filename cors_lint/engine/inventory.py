@@ -148,6 +148,10 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
                                  "line": app.location.line, "config_classes": sorted(set(app.config_classes))})
         if app.config.unknown_sources:
             apps[app.id]["config_unknown"] = sorted(set(app.config.unknown_sources))
+        if app.config_chosen_by:
+            chosen = apps[app.id].setdefault("config_chosen_by", {})
+            for name, variables in sorted(app.config_chosen_by.items()):
+                chosen[name] = sorted(set(chosen.get(name, [])) | set(variables))
     routes = sorted((route_json(route) for route in inventory.routes), key=_route_sort_key)
     return {
         "schema_version": SCHEMA_VERSION,

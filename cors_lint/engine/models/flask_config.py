@@ -85,6 +85,8 @@ def config_from_object(engine, app: AppObj, target: Any, node, frame) -> Any:
         return None
     config_set(engine, app, values, node, frame, "from_object")
     chosen_by = sorted(set(env_vars(target)))
+    if chosen_by and isinstance(plain, ClassObj) and isinstance(app, AppObj):
+        app.config_chosen_by[plain.name] = chosen_by
     if chosen_by:
         for site in engine.sites[-1:]:
             if site.kind == "config" and site.location == engine.location(node, frame):
