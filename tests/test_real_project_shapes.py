@@ -264,3 +264,54 @@ def test_a_default_config_class_named_like_development_does_not_hide_production(
     result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
     [wildcard] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS007"]
     assert wildcard["environment"] == "production" and "/table/<key>" in wildcard["routes"]
+
+
+def test_the_web_app_built_through_a_wrapping_factory_is_analysed(tmp_path):
+    """lemur's shape: `factory.create_app(blueprints=None)` is called by the worker module with no
+    blueprints; the web app is `pkg.create_app()`, which nothing in the tree calls and which
+    builds its app through the inner factory with the web blueprints: their routes are listed."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {
+        "pkg/__init__.py": """
+            from pkg import factory
+            from pkg.certificates import mod as certificates_bp
+
+
+            def create_app(config_path=None):
+                return factory.create_app(app_name=__name__, blueprints=(certificates_bp,))
+        """,
+        "pkg/factory.py": """
+            from flask import Flask
+            from flask_cors import CORS
+
+
+            def create_app(app_name=None, blueprints=None):
+                app = Flask(app_name or __name__)
+                for blueprint in blueprints or ():
+                    app.register_blueprint(blueprint, url_prefix="/api/1")
+
+                @app.route("/healthcheck")
+                def health():
+                    return "ok"
+                CORS(app, resources=r"/api/*", supports_credentials=True)
+                return app
+        """,
+        "pkg/certificates.py": """
+            from flask import Blueprint
+
+            mod = Blueprint("certificates", __name__)
+
+
+            @mod.route("/certificates/<int:certificate_id>/export", methods=["POST"])
+            def export(certificate_id):
+                return ""
+        """,
+        "pkg/worker.py": """
+            from pkg.factory import create_app
+
+            flask_app = create_app()
+        """,
+    })
+    paths = {r["path"] for r in doc["routes"]}
+    assert "/api/1/certificates/<int:certificate_id>/export" in paths and "/healthcheck" in paths

@@ -934,11 +934,31 @@ class Interpreter(ExpressionEvaluator):
                 continue
             if self.creates_app(function):
                 self.run_entry_function(function, [], Frame(function.module))
+        self.run_uncalled_wrapping_factories()
         for method in list(self.methods):  # e.g. TestCase.setUp(self): self.app = Flask(__name__)
             cls = self.classes.get(id(method))
             if cls is None or method.called or not self.creates_app(method):
                 continue
             self.run_entry_function(method, [InstanceObj(cls)], Frame(method.module))
+
+    def run_uncalled_wrapping_factories(self) -> None:
+        """Factories that build their app through another project factory (``def create_app():
+        return factory.create_app(blueprints=WEB_BLUEPRINTS)``) and that nothing calls: the web app
+        a WSGI server builds, while the inner factory may be called only by a worker (lemur)."""
+        factories = {f.name: f for f in self.functions if self.creates_app(f)}
+        if not factories:
+            return
+        for function in list(self.functions):
+            if function.called or function.registered_as_route or id(function) in {id(f) for f in factories.values()}:
+                continue
+            if not self.function_mentions(function, factories) or not (self.facts(function).called & factories.keys()):
+                continue
+            frame = Frame(function.module)
+            with self.peek():
+                callees = [self.eval(call.func, frame) for call in self.facts(function).calls
+                           if isinstance(call.func, (cst.Name, cst.Attribute))]
+            if any(isinstance(callee, FunctionObj) and factories.get(callee.name) is callee for callee in callees):
+                self.run_entry_function(function, [], frame)
 
     def creates_app(self, function: FunctionObj) -> bool:
         """Does the function construct an application (``Flask(...)`` or a subclass)? A look only:
