@@ -315,3 +315,14 @@ def test_the_web_app_built_through_a_wrapping_factory_is_analysed(tmp_path):
     })
     paths = {r["path"] for r in doc["routes"]}
     assert "/api/1/certificates/<int:certificate_id>/export" in paths and "/healthcheck" in paths
+
+
+def test_a_long_route_list_names_the_sensitive_routes_first():
+    """changedetection.io's shape: `and 95 more` hid `/backups/download` and the API."""
+    from cors_lint.core.route_order import describe_routes
+
+    routes = tuple(sorted([f"/static/{i}" for i in range(40)] + [f"/diff/{i}" for i in range(50)]
+                          + ["/backups/download", "/api/v1/token", "/settings"]))
+    text = describe_routes(routes)
+    assert text.startswith("/api/v1/token, /backups/download, /settings and 90 more")
+    assert "--format json" in text

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cors_lint.core.route_order import describe_routes
+
 if TYPE_CHECKING:  # the rule catalogue is loaded only when rules run (a cached result needs none)
     from cors_lint.rules.base import Issue, Rule
 
@@ -49,13 +51,6 @@ class Finding:
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule_id, self.environment, self.message)
-
-
-def describe_routes(routes: tuple[str, ...], limit: int = 3) -> str:
-    if not routes:
-        return "no route"
-    shown = ", ".join(routes[:limit])
-    return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more"
 
 
 def _common_condition(issues: list[Issue]) -> str | None:

@@ -1,0 +1,27 @@
+"""Which routes a message names first: a reviewer reads the first three of a long list."""
+
+from __future__ import annotations
+
+SENSITIVE_WORDS = ("admin", "auth", "login", "logout", "account", "user", "token", "session", "password",
+                   "secret", "key", "export", "backup", "download", "config", "setting", "billing", "payment")
+LOW_VALUE_WORDS = ("/static/", "/health", "/ping", "/status", "/favicon", "/swagger", "/docs", "/openapi")
+
+
+def sensitivity(route: str) -> tuple[int, str]:
+    """Routes a reviewer should see first: paths that name accounts, credentials, admin or
+    exports; then the others; static files, health checks and API docs last."""
+    lowered = route.lower()
+    if any(word in lowered for word in SENSITIVE_WORDS):
+        return 0, route
+    if any(word in lowered for word in LOW_VALUE_WORDS):
+        return 2, route
+    return 1, route
+
+
+def describe_routes(routes: tuple[str, ...], limit: int = 3) -> str:
+    """The first routes by sensitivity, and how many more (`--format json` lists them all)."""
+    if not routes:
+        return "no route"
+    ordered = sorted(routes, key=sensitivity)
+    shown = ", ".join(ordered[:limit])
+    return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more (all in --format json)"
