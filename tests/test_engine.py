@@ -463,6 +463,76 @@ def test_hand_written_headers_and_reflected_origins(tmp_path):
     assert any("add_cors" in note for note in route(doc, "/r")["notes"])
 
 
+def test_vary_and_cache_control_written_in_the_same_function_are_noted_on_its_sites(tmp_path):
+    """other_headers (CORS033): each form of writing Vary / Cache-Control, in the function of the site only."""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask, Response, request
+        app = Flask(__name__)
+        VARY = "Origin"
+        @app.after_request
+        def hook(resp):
+            resp.headers["Access-Control-Allow-Origin"] = request.origin
+            resp.headers.add("Vary", "Accept-Encoding")
+            resp.vary.update(["Accept", "Origin"])
+            resp.cache_control.public = True
+            resp.cache_control.max_age = 60
+            return resp
+        @app.route("/v")
+        def view():
+            return Response("x", headers={"Access-Control-Allow-Origin": request.origin, "Vary": VARY,
+                                          "Cache-Control": "no-store"})
+        def outer():
+            def inner(resp):
+                resp.headers["Access-Control-Allow-Origin"] = request.origin
+                return resp
+            resp = Response("x")
+            resp.headers["Vary"] = "Origin"
+            return inner
+    """})
+    noted = {s["target"]: s.get("other_headers") for s in sites(doc, "manual-header")}
+    assert noted == {
+        "hook": [{"header": "Vary", "value": "Accept-Encoding", "line": 7},
+                 {"header": "Vary", "value": ["Accept", "Origin"], "line": 8},
+                 {"header": "Cache-Control", "value": "public", "line": 9},
+                 {"header": "Cache-Control", "value": "max-age=60", "line": 10}],
+        "view": [{"header": "Vary", "value": "Origin", "line": 14},
+                 {"header": "Cache-Control", "value": "no-store", "line": 15}],
+        "inner": None,  # the Vary is outer's, written on another response
+    }
+    schema = json.loads((Path(__file__).parent.parent / "schemas" / "inventory.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(doc)
+
+
+def test_headers_sent_with_a_request_are_not_response_headers(tmp_path):
+    """A test client's or an HTTP library's headers= is a request's (CORS034 would call it a response header)."""
+    doc = inventory_of(tmp_path, {"app.py": """
+        import requests
+        from flask import Flask, Response
+        app = Flask(__name__)
+        @app.route("/x")
+        def x():
+            requests.options("https://api.example.com", headers={"Access-Control-Request-Method": "PUT"})
+            headers = {"Origin": "https://app.example.com"}
+            headers["Access-Control-Request-Headers"] = "X-Token"
+            requests.options("https://api.example.com", headers=headers)
+            answer = {}
+            answer["Access-Control-Request-Method"] = "GET"
+            return Response("x", headers=answer)
+        def test_preflight():
+            client = app.test_client()
+            client.get("/x", headers={"Access-Control-Request-Method": "POST"})
+            with app.test_request_context("/x", headers={"Access-Control-Request-Headers": "X-Token"}):
+                pass
+    """})
+    found = [(s["target"], s["line"], s["options"]["header"]) for s in sites(doc, "manual-header")]
+    assert found == [("x", 11, "Access-Control-Request-Method")]  # written into the dict the response is built with
+
+
 # ---------------------------------------------------------------------------- robustness
 @pytest.mark.parametrize("demand_driven", [True, False])
 def test_broken_files_are_reported_and_the_rest_is_analysed(tmp_path, demand_driven):

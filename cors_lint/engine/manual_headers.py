@@ -14,6 +14,12 @@ X)``, on the origin or on ``urlparse(origin).hostname``), each recorded with the
 (its code, where it is defined, its values or why they cannot be known, the environment
 variables they come from), and the other conditions (a settings switch), which become the
 site's ``condition``. A test on the origin that is none of those forms is an ``unknown`` guard.
+
+``Vary`` and ``Cache-Control`` written in the same function (by the same forms, or through
+werkzeug's ``resp.vary.add(...)`` / ``resp.cache_control.max_age = ...``) are recorded on each of
+its sites as ``other_headers``: whether a reflected origin is cached per origin. ``headers=`` on
+a call that sends a request (``client.get(...)``, ``requests.post(...)``, ``Request(...)``,
+``app.test_request_context(...)``) is the request's, not a response's.
 """
 
 from __future__ import annotations
@@ -36,6 +42,11 @@ _URL_PARSERS = frozenset({"urlparse", "urlsplit"})
 _REGEX_FUNCTIONS = {"re.match": "match", "re.fullmatch": "fullmatch", "re.search": "search"}
 _EXIT_CALLS = frozenset({"abort", "flask.abort", "werkzeug.exceptions.abort"})
 MAX_DEPTH = 6
+_OTHER_HEADERS = {"vary": "Vary", "cache-control": "Cache-Control"}  # recorded next to the sites (other_headers)
+_SET_METHODS = frozenset({"add", "update", "extend"})  # resp.vary.add("Origin")
+# `headers=` on these calls is a request's: test clients, requests / httpx sessions, urllib
+_REQUEST_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "open", "request",
+                            "fetch", "test_request_context", "Request", "EnvironBuilder"})
 
 
 def is_cors_header(value: Any) -> bool:
@@ -74,6 +85,9 @@ class _Scope:
         self.origin_names: dict[str, list[list[Context]]] = {}  # name -> alternatives (conditions) it was set under
         self.local: dict[str, Any] = {}  # name -> its last assignment's value node (None: a parameter)
         self.local_at: dict[str, cst.CSTNode] = {}  # name -> that assignment
+        self.first_site = 0  # the finder's sites from here on may be this function's
+        self.other_headers: list[dict[str, Any]] = []  # Vary / Cache-Control written here
+        self.sent: set[str] = set()  # names passed as a request's headers= (client.options(url, headers=h))
 
 
 class ManualHeaderFinder:
@@ -111,12 +125,30 @@ class ManualHeaderFinder:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope.local[star.name.value] = None
+        scope.first_site = len(self.sites)
         self.scopes.append(scope)
         return None if self.reads(node) else False
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._finish(self.scopes[-1])
         self.functions.pop()
         self.scopes.pop()
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._finish(self.scopes[0])
+
+    def _finish(self, scope: _Scope) -> None:
+        """Drop the function's writes into a mapping it sends as a request's headers (``h["Access-Control-
+        Request-Method"] = "POST"`` then ``client.options(url, headers=h)``); note its Vary / Cache-Control
+        writes on each of its sites."""
+        if scope.sent:
+            self.sites[scope.first_site:] = [site for site in self.sites[scope.first_site:] if not (
+                getattr(site, "function_node", None) is scope.node
+                and getattr(site, "written_into", None) in scope.sent)]
+        if scope.other_headers:
+            for site in self.sites[scope.first_site:]:
+                if getattr(site, "function_node", None) is scope.node:
+                    site.other_headers = list(scope.other_headers)
 
     def visit_For(self, node: cst.For) -> None:
         if isinstance(node.target, cst.Name):  # `for allowed in ALLOWED: if origin == allowed:`
@@ -199,21 +231,33 @@ class ManualHeaderFinder:
             if isinstance(target, cst.Subscript) and len(target.slice) == 1:
                 index = target.slice[0].slice
                 if isinstance(index, cst.Index):
-                    key = self.evaluate(index.value)
-                    if is_cors_header(key):
-                        self.add(node, key, value, "assignment")
+                    before = len(self.sites)
+                    self.write(node, self.evaluate(index.value), value, "assignment")
+                    if isinstance(target.value, cst.Name):  # `headers[...] = ...`: a mapping, maybe a request's
+                        for site in self.sites[before:]:
+                            site.written_into = target.value.value
+            elif isinstance(target, cst.Attribute) and target.attr.value == "vary":  # resp.vary = "Origin"
+                self.other_header(node, "Vary", value)
+            elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Attribute) \
+                    and target.value.attr.value == "cache_control":  # resp.cache_control.max_age = 300
+                self.other_header(node, "Cache-Control", value, directive=target.attr.value.replace("_", "-"))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers":
             method = func.attr.value
             if method in _HEADER_METHODS and len(node.args) >= 1:
-                key = self.evaluate(node.args[0].value)
-                if is_cors_header(key):
-                    value = node.args[1].value if len(node.args) > 1 else None
-                    self.add(node, key, value, f".headers.{method}()")
+                value = node.args[1].value if len(node.args) > 1 else None
+                self.write(node, self.evaluate(node.args[0].value), value, f".headers.{method}()")
             elif method in _MAPPING_METHODS and node.args:
                 self.scan_mapping(node.args[0].value, f".headers.{method}()")
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) \
+                and func.value.attr.value == "vary" and func.attr.value in _SET_METHODS and node.args:
+            self.other_header(node, "Vary", node.args[0].value)  # resp.vary.add("Origin")
+        if _sends_request(func):  # client.get("/", headers={"Access-Control-Request-Method": "POST"}) is a request
+            self.scopes[-1].sent.update(arg.value.value for arg in node.args if arg.keyword is not None
+                                        and arg.keyword.value == "headers" and isinstance(arg.value, cst.Name))
+            return
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == "headers":
                 self.scan_mapping(arg.value, "headers=")
@@ -232,16 +276,33 @@ class ManualHeaderFinder:
         if isinstance(node, cst.Dict):
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
-                    key = self.evaluate(element.key)
-                    if is_cors_header(key):
-                        self.add(element, key, element.value, how)
+                    self.write(element, self.evaluate(element.key), element.value, how)
         elif isinstance(node, (cst.List, cst.Tuple)):
             for element in node.elements:
                 pair = element.value
                 if isinstance(pair, cst.Tuple) and len(pair.elements) == 2:
-                    key = self.evaluate(pair.elements[0].value)
-                    if is_cors_header(key):
-                        self.add(pair, key, pair.elements[1].value, how)
+                    self.write(pair, self.evaluate(pair.elements[0].value), pair.elements[1].value, how)
+
+    def write(self, node: cst.CSTNode, key: Any, value: cst.BaseExpression | None, how: str) -> None:
+        """A header written: an ``Access-Control-*`` one is a site, Vary / Cache-Control are noted."""
+        if is_cors_header(key):
+            self.add(node, key, value, how)
+        elif isinstance(key, str) and key.lower() in _OTHER_HEADERS:
+            self.other_header(node, _OTHER_HEADERS[key.lower()], value)
+
+    def other_header(self, node: cst.CSTNode, header: str, value_node: cst.BaseExpression | None,
+                     directive: str | None = None) -> None:
+        """``Vary`` / ``Cache-Control`` written in the current function (``directive``: set
+        through ``resp.cache_control.<directive> = value``)."""
+        value = to_json(unwrap(self.evaluate(value_node))) if value_node is not None else None
+        if directive is not None:
+            value = directive if value is True else None if value is False else \
+                f"{directive}={value}" if isinstance(value, (int, str)) else {"unknown": f"`{directive}` = ..."}
+        if value is None:
+            return
+        position = self.position(node)
+        self.scopes[-1].other_headers.append({"header": header, "value": value,
+                                              "line": position[0] if position else 0})
 
     # -------------------------------------------------------------- values
     def is_request(self, node: cst.BaseExpression) -> bool:
@@ -723,6 +784,13 @@ def _literals(node: cst.BaseExpression, holds: bool) -> list[Any]:
             return _literals(node.left, holds) + _literals(node.right, holds)
         return [_Or(node, holds, [_literals(node.left, holds), _literals(node.right, holds)])]
     return [_Literal(node, holds)]
+
+
+def _sends_request(func: cst.BaseExpression) -> bool:
+    """``client.get`` / ``requests.post`` / ``Request`` / ``app.test_request_context``: its ``headers=`` are
+    sent, not answered with."""
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    return name in _REQUEST_CALLS
 
 
 def _exits(body: cst.BaseSuite, qualname: Callable[[cst.BaseExpression], str | None]) -> bool:
