@@ -229,7 +229,7 @@ def test_output_file_is_written_atomically_and_matches_stdout(tmp_path):
     assert written.stdout == ""
     document = json.loads(target.read_text())
     assert document == json.loads(printed.stdout)
-    assert len(document["findings"]) == document["summary"]["findings"] == 15  # the example app's findings
+    assert len(document["findings"]) == document["summary"]["findings"] == 16  # the example app's findings
     assert sorted(p.name for p in target.parent.iterdir()) == ["findings.json"]  # no temporary left behind
     missing = run(str(EXAMPLE), "--output", str(tmp_path / "no" / "such" / "dir" / "x.txt"))
     assert missing.returncode == 2 and "cannot write" in missing.stderr

@@ -23,6 +23,7 @@ from cors_lint.rules import (
     permissive_regex_origin,
     prefix_resource_pattern,
     private_network_access,
+    reflected_origin_without_vary,
     route_requirement,
     shadowed_resource,
     slow_regex,
@@ -42,7 +43,7 @@ _MODULES = (
     config_after_init, unknown_option, private_network_access, blueprint_fallthrough, prefix_resource_pattern,
     vary_header_disabled, manual_cors_header, string_boolean_option, vulnerable_flask_cors_version,
     cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero, origin_not_allowed, route_requirement,
-    shadowed_resource, unresolved_value, slow_regex, origins_from_environment,
+    shadowed_resource, unresolved_value, slow_regex, origins_from_environment, reflected_origin_without_vary,
 )
 _ALL = [module.RULE for module in _MODULES]
 _ALL += [suppression_problems.UNUSED, suppression_problems.INVALID, suppression_problems.EXPIRED]

@@ -108,6 +108,14 @@ def site_issue(site: dict[str, Any], message: str, key: tuple[Any, ...] = (), ro
                  site.get("condition"))
 
 
+def site_routes(ctx: RuleContext, site: dict[str, Any]) -> tuple[str, ...]:
+    """The listed routes whose responses a manual-header site writes to (their ``manual_headers``)."""
+    return tuple(sorted({route["path"] for route in ctx.routes() if isinstance(route["path"], str)
+                         for manual in route.get("manual_headers", [])
+                         if isinstance(manual, dict) and (manual.get("file"), manual.get("line"))
+                         == (site["file"], site["line"])}))
+
+
 def joined_condition(*conditions: str | None) -> str | None:
     """Conditions that all hold (each once, in order), or None when there is none."""
     unique = list(dict.fromkeys(c for c in conditions if c))

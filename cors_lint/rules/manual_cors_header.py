@@ -8,17 +8,10 @@ from typing import Any
 from cors_lint.core import safe_regex
 from cors_lint.core.origins import ANY_ORIGIN, EVIL, host_of, intended_domain
 from cors_lint.core.values import regex_flags
-from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue, site_routes
 
 _METHODS = {"match": "re.match anchors only the start of", "search": "re.search finds",
             "fullmatch": "re.fullmatch accepts whatever matches"}
-
-
-def _routes_reached(ctx: RuleContext, site: dict) -> tuple[str, ...]:
-    return tuple(sorted({route["path"] for route in ctx.routes() if isinstance(route["path"], str)
-                         for manual in route.get("manual_headers", [])
-                         if isinstance(manual, dict) and (manual.get("file"), manual.get("line"))
-                         == (site["file"], site["line"])}))
 
 
 def check(ctx: RuleContext):
@@ -31,7 +24,7 @@ def check(ctx: RuleContext):
         value = site["options"].get("value")
         if header != "access-control-allow-origin":
             continue
-        routes = _routes_reached(ctx, site)
+        routes = site_routes(ctx, site)
         with_credentials = (site["file"], site["target"]) in credentials_in
         where = f" on {', '.join(routes[:3])}" if routes else ""
         if isinstance(value, dict) and value.get("reflects_request_origin"):
