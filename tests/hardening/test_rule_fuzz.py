@@ -156,8 +156,8 @@ def sites(draw, kinds=("extension", "init_app", "decorator", "config", "manual-h
     if kind == "manual-header":
         options = {"header": draw(st.sampled_from(["Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
                                                    "Access-Control-Allow-Methods", "access-control-allow-origin",
-                                                   "Vary"]) | UNKNOWN | TEXT),
-                   "value": draw(VALUE)}
+                                                   "Vary", "Access-Control-Request-Method"]) | UNKNOWN | TEXT),
+                   "value": draw(VALUE | st.just({"reflects_request_origin": True}))}
         options = draw(st.sampled_from([options, {k: v for k, v in options.items() if k != "value"}, {}]))
     elif kind == "config":
         options = draw(st.dictionaries(st.sampled_from(CONFIG_NAMES), VALUE, max_size=3))
@@ -169,7 +169,13 @@ def sites(draw, kinds=("extension", "init_app", "decorator", "config", "manual-h
                                                                                  max_size=2), max_size=2),
                 "notes": st.lists(st.sampled_from(["assignment", "app.config setitem", "app.config update",
                                                    "imported from flask.ext.cors"]), max_size=2),
-                "condition": CONDITION, "after_cors_init": locations()}
+                "condition": CONDITION, "after_cors_init": locations(),
+                # Vary / Cache-Control written next to a manual header (CORS033)
+                "other_headers": st.lists(st.fixed_dictionaries({
+                    "header": st.sampled_from(["Vary", "Cache-Control"]),
+                    "value": VALUE | st.sampled_from(["Origin", "Accept-Encoding, origin", "*", "public, max-age=60",
+                                                      "max-age=0", "no-store, max-age=60", "s-maxage=999999999999"]),
+                    "line": st.integers(0, 40)}), max_size=3)}
     for key, strategy in optional.items():
         if draw(st.booleans()):
             site[key] = draw(strategy)
