@@ -244,7 +244,7 @@ class ManualHeaderFinder:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers":
+        if isinstance(func, cst.Attribute) and _is_headers(func.value):
             method = func.attr.value
             if method in _HEADER_METHODS and len(node.args) >= 1:
                 value = node.args[1].value if len(node.args) > 1 else None
@@ -770,6 +770,14 @@ class _Or:
     node: cst.BaseExpression
     holds: bool
     branches: list[list[Any]]
+
+
+def _is_headers(node: cst.BaseExpression) -> bool:
+    """A response's headers: ``resp.headers``, or a name for them (a helper's parameter
+    ``headers: Headers``, ``cors_headers``) whose methods write headers."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "headers"
+    return isinstance(node, cst.Name) and "headers" in node.value.lower()
 
 
 def _literals(node: cst.BaseExpression, holds: bool) -> list[Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+
 SEVERITIES = ("error", "warning", "note")
 
 
@@ -110,7 +111,7 @@ def site_issue(site: dict[str, Any], message: str, key: tuple[Any, ...] = (), ro
 
 def site_routes(ctx: RuleContext, site: dict[str, Any]) -> tuple[str, ...]:
     """The listed routes whose responses a manual-header site writes to (their ``manual_headers``)."""
-    return tuple(sorted({route["path"] for route in ctx.routes() if isinstance(route["path"], str)
+    return tuple(sorted({route_label(route) for route in ctx.routes() if is_listed(route)
                          for manual in route.get("manual_headers", [])
                          if isinstance(manual, dict) and (manual.get("file"), manual.get("line"))
                          == (site["file"], site["line"])}))
@@ -126,7 +127,13 @@ def route_label(route: dict[str, Any]) -> str:
     path = route["path"]
     if isinstance(path, dict) and "unlisted" in path:
         return f"routes matching `{path['unlisted']}` that cors-lint could not list ({path['reason']})"
-    return path if isinstance(path, str) else "<unknown path>"
+    return path if isinstance(path, str) else unknown_path_label(path)
+
+
+def unknown_path_label(path: Any) -> str:
+    """A route path that cannot be known, showing its known end: ``<prefix unknown>/admin/config``."""
+    suffix = path.get("suffix") if isinstance(path, dict) else None
+    return f"<prefix unknown>{suffix}" if suffix else "<unknown path>"
 
 
 def is_listed(route: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from cors_lint.core import safe_regex
 from cors_lint.core.origins import ANY_ORIGIN, EVIL, host_of, intended_domain
+from cors_lint.core.route_order import describe_routes
 from cors_lint.core.values import regex_flags
 from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue, site_routes
 
@@ -16,17 +17,20 @@ _METHODS = {"match": "re.match anchors only the start of", "search": "re.search 
 
 def check(ctx: RuleContext):
     manual = ctx.sites("manual-header")
-    credentials_in = {(s["file"], s["target"]) for s in manual
-                      if str(s["options"].get("header", "")).lower() == "access-control-allow-credentials"
-                      and str(s["options"].get("value", "")).lower() == "true"}
+    credentials_in: dict[tuple[str, str], list[str | None]] = {}
+    for s in manual:
+        if str(s["options"].get("header", "")).lower() == "access-control-allow-credentials" \
+                and str(s["options"].get("value", "")).lower() == "true":
+            credentials_in.setdefault((s["file"], s["target"]), []).append(s.get("condition"))
     for site in manual:
         header = str(site["options"].get("header", "")).lower()
         value = site["options"].get("value")
         if header != "access-control-allow-origin":
             continue
         routes = site_routes(ctx, site)
-        with_credentials = (site["file"], site["target"]) in credentials_in
-        where = f" on {', '.join(routes[:3])}" if routes else ""
+        with_credentials = any(not _exclusive(site.get("condition"), other)
+                               for other in credentials_in.get((site["file"], site["target"]), ()))
+        where = f" on {describe_routes(routes)}" if routes else ""
         if isinstance(value, dict) and value.get("reflects_request_origin"):
             guards = [g for g in site.get("guards", None) or [] if isinstance(g, dict)]
             if guards:
@@ -44,8 +48,15 @@ def check(ctx: RuleContext):
                              severity="error" if with_credentials else "warning")
         elif value == "*" and with_credentials:
             yield site_issue(site, "Access-Control-Allow-Origin `*` is sent with Access-Control-Allow-Credentials: "
-                             f"true{where}; browsers refuse it, and the usual 'fix' is reflecting the origin",
-                             key=("wildcard-credentials",), routes=routes)
+                             f"true{where}: browsers refuse the response (it is broken, not exposed), and the usual "
+                             "'fix' is reflecting the origin", key=("wildcard-credentials",), routes=routes,
+                             severity="warning")
+
+
+def _exclusive(condition: str | None, other: str | None) -> bool:
+    """Are two writes on opposite sides of the same test (``X`` and ``not (X)``), so that no one
+    response gets both?"""
+    return bool(condition and other) and (condition == f"not ({other})" or other == f"not ({condition})")
 
 
 # ---------------------------------------------------------------------------- guarded copies
