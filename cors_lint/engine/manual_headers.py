@@ -246,11 +246,15 @@ class ManualHeaderFinder:
         func = node.func
         if isinstance(func, cst.Attribute) and _is_headers(func.value):
             method = func.attr.value
+            before = len(self.sites)
             if method in _HEADER_METHODS and len(node.args) >= 1:
                 value = node.args[1].value if len(node.args) > 1 else None
                 self.write(node, self.evaluate(node.args[0].value), value, f".headers.{method}()")
             elif method in _MAPPING_METHODS and node.args:
                 self.scan_mapping(node.args[0].value, f".headers.{method}()")
+            if isinstance(func.value, cst.Name):  # `headers.update({...})`: a mapping, maybe a request's
+                for site in self.sites[before:]:
+                    site.written_into = func.value.value
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) \
                 and func.value.attr.value == "vary" and func.attr.value in _SET_METHODS and node.args:
             self.other_header(node, "Vary", node.args[0].value)  # resp.vary.add("Origin")
