@@ -490,7 +490,7 @@ def _view_functions(view: Any) -> list[FunctionObj]:
         return [view]
     if isinstance(view, ResourceView):
         view = view.view
-    if isinstance(view, ClassView):
+    if isinstance(view, ClassView) and isinstance(view.cls, ClassObj):
         seen: dict[int, FunctionObj] = {}
         for klass in _project_mro(view.cls):
             for value in klass.namespace.values():
