@@ -86,6 +86,7 @@ def test_conditions_are_said_once_and_alternatives_share_their_common_clauses():
     assert conjoin("A and B", "C", None) == "A and B and C"
     assert conjoin("AB", "A") == "AB and A"  # a clause is whole words, not a prefix of text
     assert shared(["A and B", "A and not (B)", "A"]) == "A"
+    assert shared(["A", "N and A", "N and A"]) == "A"  # a clause in common anywhere, not only leading
     assert shared(["A and B", None]) is None
     assert shared(["A", "B"]) is False
 

@@ -32,14 +32,11 @@ def _implies(longer: str, shorter: str) -> bool:
 
 def shared(conditions: list[str | None]) -> str | None | bool:
     """What several alternative conditions of one thing have in common: None when one of them
-    is unconditional; their longest common leading run of clauses; False when they share none
-    (the alternatives then stay apart)."""
+    is unconditional; else the clauses every one of them has (in the first one's order), a
+    weaker condition than their disjunction, which a security check may assume; False when they
+    share no clause (the alternatives then stay apart)."""
     if any(not condition for condition in conditions):
         return None
-    first = conditions[0]
-    candidates = [first[:index] for index in range(len(first), 0, -1)
-                  if index == len(first) or first.startswith(SEPARATOR, index)]
-    for prefix in candidates:
-        if all(_implies(condition, prefix) for condition in conditions):
-            return prefix
-    return False
+    clause_sets = [set(condition.split(SEPARATOR)) for condition in conditions[1:]]
+    common = [clause for clause in conditions[0].split(SEPARATOR) if all(clause in other for other in clause_sets)]
+    return SEPARATOR.join(dict.fromkeys(common)) if common else False

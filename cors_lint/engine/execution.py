@@ -469,7 +469,7 @@ _LAYER_ATTRIBUTES = ("layers", "http_error_layers", "preflight_layers")
 
 
 def _conditions_of(route: Route) -> tuple:
-    return (route.condition, *((layer.condition for layer in getattr(route, name) or ()) for name in
+    return (route.condition, *(tuple(layer.condition for layer in getattr(route, name) or ()) for name in
                                _LAYER_ATTRIBUTES))
 
 
