@@ -953,6 +953,9 @@ class Interpreter(ExpressionEvaluator):
                 continue
             if not self.function_mentions(function, factories) or not (self.facts(function).called & factories.keys()):
                 continue
+            params = function.node.params
+            if any(p.default is None for p in [*params.posonly_params, *params.params, *params.kwonly_params]):
+                continue  # a factory is called with its defaults (a handler taking `args` is not one)
             frame = Frame(function.module)
             with self.peek():
                 callees = [self.eval(call.func, frame) for call in self.facts(function).calls
