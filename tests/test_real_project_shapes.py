@@ -327,3 +327,46 @@ def test_a_long_route_list_names_the_sensitive_routes_first():
     text = describe_routes(routes)
     assert text.startswith("/api/v1/token, /backups/download, /settings and 90 more")
     assert "--format json" in text
+
+
+def test_a_helper_returning_the_environment_or_the_settings_value_keeps_the_settings_value(tmp_path):
+    """alerta's shape: `get_config(key, config=config)` returns `$KEY` split on commas when it is
+    set, else the value the settings module gave: the settings' regex origin is still judged
+    (with `$KEY` as where a deployment may override it)."""
+    write(tmp_path, {
+        "settings.py": """
+            CORS_ORIGINS = ["http://localhost", r"https?://\\w*\\.?local\\.example\\.io:?\\d*/?.*"]
+        """,
+        "app.py": """
+            import os
+            from flask import Flask
+            from flask_cors import CORS
+
+
+            def get_config(key, default=None, type=None, **kwargs):
+                if key in os.environ:
+                    rv = os.environ[key]
+                    if type == list:
+                        return rv.split(",")
+                    return rv
+                try:
+                    rv = kwargs["config"].get(key, default)
+                except KeyError:
+                    rv = default
+                return rv
+
+
+            app = Flask(__name__)
+            app.config.from_object("settings")
+            app.config["CORS_ORIGINS"] = get_config("CORS_ORIGINS", default=[], type=list, config=app.config)
+            CORS(app, supports_credentials=True)
+
+
+            @app.route("/auth/login", methods=["POST"])
+            def login():
+                return ""
+        """,
+    })
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [regex] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS002"]
+    assert regex["severity"] == "error" and "/auth/login" in regex["routes"]

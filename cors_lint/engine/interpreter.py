@@ -24,7 +24,7 @@ import libcst as cst
 from cors_lint.core.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
 from cors_lint.engine.bounds import REPEAT_RUNS, Bounds, Summary, call_key
 from cors_lint.engine.entry_points import EntryPoint
-from cors_lint.engine.expressions import BINARY_OPERATORS, PLAIN, ExpressionEvaluator, is_text_data, lifted, rewrap
+from cors_lint.engine.expressions import BINARY_OPERATORS, ExpressionEvaluator, is_text_data, lifted, rewrap
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
@@ -1105,18 +1105,20 @@ def _common_path_suffix(candidates: list[Any]) -> str | None:
 
 def _single(candidates: list[Any], name: str) -> Any:
     """What a function returns, from the values its paths return. The same value on every path
-    is that value; an object (an app a factory builds) returned on one path where the others
-    return nothing or unknown is that object. Data that differs between paths is unknown, and
-    stays marked with the environment variables any path read it from: a helper returning
-    ``os.getenv(key)`` or a default is "unknown, from $KEY", never the default alone."""
+    is that value; a value returned on one path where the others return nothing or unknown is
+    that value (an app a factory builds, the config's fallback), marked with the environment
+    variables any other path read: a helper returning ``os.getenv(key)`` or a default is the
+    default "read from $KEY" (an ``if`` on it then runs both ways), never the default alone.
+    Different values on different paths are unknown (with the end strings share, if any)."""
     first = candidates[0]
     if all(c is first or (not isinstance(c, Unknown) and strip_env(c) == strip_env(first)) for c in candidates):
         return first
-    objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
-    if len(objects) == 1 and not isinstance(strip_env(objects[0]), PLAIN):
-        return objects[0]
     variables = list(dict.fromkeys(var for candidate in candidates for var in env_vars(candidate)))
-    result: Any = Unknown(f"{name}() returns different values on different paths", _common_path_suffix(candidates))
+    objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
+    if len(objects) == 1:
+        result: Any = strip_env(objects[0])
+    else:
+        result = Unknown(f"{name}() returns different values on different paths", _common_path_suffix(candidates))
     for var in reversed(variables):
         result = FromEnv(var, result)
     return result
