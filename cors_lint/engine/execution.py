@@ -161,10 +161,14 @@ def _through_helpers(interpreter: Interpreter) -> None:
     functions = [f for group in interpreter.function_objects.values() for f in group if f.module.parsed is not None]
     for _ in range(MAX_HELPER_DEPTH):
         names = {f.name for f in functions if written_headers(f)}
+        if not names:
+            return
+        encoded = [name.encode() for name in names]
         changed = False
         for function in functions:
-            if not names or not interpreter.function_mentions(function, names):
-                continue
+            data = function.module.parsed.data
+            if not any(name in data for name in encoded) or not interpreter.function_mentions(function, names):
+                continue  # cheap first: the module's bytes name no writer
             known = {id(site) for site, _ in written_headers(function)}
             for helper in _helpers_called(interpreter, function, names):
                 for site, _ in written_headers(helper):
