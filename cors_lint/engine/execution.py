@@ -17,14 +17,16 @@ from cors_lint.engine.app_objects import Site
 from cors_lint.engine.config_reads import ConfigRead, ConfigReadFinder
 from cors_lint.engine.entry_points import declared_entry_points
 from cors_lint.engine.header_names import TRIGGER, header_names, mentions, words_pattern
-from cors_lint.engine.interpreter import Interpreter, flag_conditions
+from cors_lint.engine.interpreter import Interpreter, flag_conditions, is_test_module
 from cors_lint.engine.inventory import Inventory, route_json
 from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
 from cors_lint.engine.models import REGISTRY
 from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.engine.parsing import TEMPLATE
 from cors_lint.engine.project import FileError, ParseMemo, Scan, SourceFile, Survey
 from cors_lint.engine.resolve import Route, resolve_app, written_headers
 from cors_lint.engine.scopes import Frame, ModuleState
+from cors_lint.engine.sites_account import ModuleFacts, SitesAccount, account
 from cors_lint.engine.walk import children, walk
 
 
@@ -46,6 +48,7 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
         routes.extend(resolve_app(app, version))
     routes = _dedupe_routes(routes)
     errors = sorted(interpreter.errors, key=lambda e: e.file)
+    account = _sites_account(interpreter, scanned, sites, config_reads)
     return Inventory(root=files.root, version=version, files=len(files.files), apps=apps, sites=sites,
                      routes=routes, errors=errors, env_reads=frozenset(interpreter.env_reads),
                      file_paths=tuple(source.rel for source in files.files),
@@ -53,7 +56,27 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
                      config_reads=tuple(config_reads),
                      analysis_notes=tuple(sorted(interpreter.bounds.notes.values(),
                                                  key=lambda n: (n.file, n.line, n.message))),
-                     steps=interpreter.bounds.steps)
+                     steps=interpreter.bounds.steps, sites_account=account)
+
+
+def _sites_account(interpreter: Interpreter, scanned: Scan, sites: list[Site], config_reads) -> SitesAccount:
+    """The account of the places that look like CORS in the entry points and the modules run."""
+    data = {source.rel: content for source, content in scanned.entries}
+    data.update((rel, parsed.data) for rel, parsed in interpreter.parsed.items())
+    runs: dict[str, dict[int, bool]] = {}
+    for group in interpreter.function_objects.values():
+        for function in group:
+            parsed = function.module.parsed
+            line = parsed.function_line(function.node) if parsed is not None else None
+            if line is None:
+                continue
+            may_run = function.called or function.registered_as_route or bool(function.node.decorators)
+            known = runs.setdefault(parsed.source.rel, {})
+            known[line] = known.get(line, False) or may_run
+    modules = [ModuleFacts(rel, content, rel in interpreter.parsed, runs.get(rel, {})) for rel, content in data.items()]
+    skipped = {e.file for e in interpreter.errors if e.kind == TEMPLATE}
+    errors = {e.file for e in interpreter.errors if e.kind != TEMPLATE}
+    return account(modules, sites, config_reads, skipped, errors, is_test_module)
 
 
 def _in_library_copies(interpreter: Interpreter, entries: list[SourceFile], problems: list[FileError]) -> set[str]:

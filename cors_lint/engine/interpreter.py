@@ -875,7 +875,7 @@ class Interpreter(ExpressionEvaluator):
         """An uncalled project function (not a view, not test code) whose own code, or that of the
         functions it defines, calls one of the registry's entry names."""
         if function.called or function.registered_as_route or function.module.parsed is None or \
-                _is_test_module(function.module.source.rel):
+                is_test_module(function.module.source.rel):
             return False
         if not self.mentions_entry_names(function) or not self.function_mentions(function, self.registry.effect_names):
             return False
@@ -1012,7 +1012,7 @@ def flag_conditions(test: cst.BaseExpression, raw: Any, variables: list[str], co
     return (is_not_set, is_set) if negated else (is_set, is_not_set)
 
 
-def _is_test_module(rel: str) -> bool:
+def is_test_module(rel: str) -> bool:
     parts = rel.split("/")
     name = parts[-1]
     return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or \

@@ -41,6 +41,7 @@ class Inventory:
     analysis_notes: tuple[Any, ...] = ()  # bounds.AnalysisNote: where the analysis stopped following the code
     steps: int = 0  # interpreter steps (statements and calls) the analysis took: what the bounds limit
     skipped: list[FileError] = field(default_factory=list)  # templates (Jinja, cookiecutter): not Python, no error
+    sites_account: Any = None  # sites_account.SitesAccount: what looks like CORS, and why each is or is not a site
 
     def __post_init__(self) -> None:
         """Templates that failed to parse are skipped files, not errors (they fail no CI run)."""
@@ -165,6 +166,7 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
         **({"skipped": [error.as_json() for error in inventory.skipped]} if inventory.skipped else {}),
         **_config_reads_json(inventory),
         **_analysis_notes_json(inventory),
+        **({"sites_account": inventory.sites_account.as_json()} if inventory.sites_account is not None else {}),
     }
 
 
@@ -263,6 +265,8 @@ def inventory_text(inventory: Inventory) -> str:
         lines.append(f"error: {error.file}: {error.message}")
     for skipped in inventory.skipped:
         lines.append(f"skipped: {skipped.file}: {skipped.message}")
+    if inventory.sites_account is not None:
+        lines.extend(inventory.sites_account.text())
     for note in inventory.analysis_notes:
         lines.append(f"note: {note.file}:{note.line}: {note.message}")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,77 @@
+"""The sites account (engine/sites_account.py): every place that looks like CORS is a modelled
+site or has a reason; what has none is listed as unaccounted."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from helpers import inventory_of, run_cli
+
+PROJECT = {
+    "app.py": '''
+        """An app. Access-Control-Allow-Origin is set below."""
+        import os
+        from flask import Flask, request
+        from flask_cors import CORS, cross_origin
+        from flask_socketio import SocketIO
+
+        app = Flask(__name__)
+        app.config.from_object("settings")
+        CORS(app)  # CORS(app) for every route
+        socketio = SocketIO(app, cors_allowed_origins="*")
+
+
+        @app.route("/x")
+        @cross_origin(origins="https://a.example")
+        def x():
+            method = request.headers.get("Access-Control-Request-Method")
+            return "x"
+
+
+        def unused_helper(view):
+            return cross_origin(origins="*")(view)
+
+
+        def origins():
+            return app.config["CORS_ORIGINS"]
+
+
+        def mystery(holder):
+            holder.thing = "Access-Control-Allow-Origin"
+        mystery(app)
+
+
+        def configure(cfg):
+            cfg["CORS_ORIGINS"] = "*"
+    ''',
+    "settings.py": '''
+        CORS_ORIGINS = ["https://a.example"]
+        CORS_ALLOW_HEADERS = ["Content-Type", "Access-Control-Allow-Origin"]
+    ''',
+}
+
+
+def test_every_place_that_looks_like_cors_is_a_site_or_has_its_reason(tmp_path):
+    document = inventory_of(tmp_path, PROJECT)
+    with open("schemas/inventory.schema.json") as schema:
+        jsonschema.validate(document, json.load(schema))
+    account = document["sites_account"]
+    reasons = {(p["file"], p["line"], p["text"]): p["reason"] for p in account["not_sites"]}
+    assert reasons[("app.py", 1, "Access-Control-Allow-Origin")] == "docstring"
+    assert reasons[("app.py", 4, "cross_origin")] == "import"
+    assert reasons[("app.py", 10, "cors_allowed_origins")] == "socketio"
+    assert reasons[("app.py", 16, "Access-Control-Request-Method")] == "request-header"
+    assert ("app.py", 21, "cross_origin") not in reasons  # run as a function that may run: a site
+    assert reasons[("app.py", 25, "CORS_ORIGINS")] == "config-read"
+    assert reasons[("app.py", 29, "Access-Control-Allow-Origin")] == "unaccounted"
+    assert reasons[("app.py", 34, "CORS_ORIGINS")] == "never-called"
+    assert reasons[("settings.py", 1, "CORS_ORIGINS")] == "config-setting"
+    assert reasons[("settings.py", 2, "Access-Control-Allow-Origin")] == "config-setting"
+    assert ("app.py", 9, "CORS(") not in reasons  # a site (its comment repeats the same text: one place)
+    sites = {(p["file"], p["line"]) for p in document["sites"]}
+    assert {("app.py", 9), ("app.py", 14), ("app.py", 21)} <= sites
+    assert account["counts"]["site"] >= 2 and account["counts"]["unaccounted"] == 1
+    text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
+    assert "sites account:" in text and "unaccounted: app.py:29: Access-Control-Allow-Origin" in text
