@@ -370,3 +370,50 @@ def test_a_helper_returning_the_environment_or_the_settings_value_keeps_the_sett
     result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
     [regex] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS002"]
     assert regex["severity"] == "error" and "/auth/login" in regex["routes"]
+
+
+def test_a_package_below_a_folder_that_is_no_identifier_is_importable(tmp_path):
+    """sbc-auth's shape: `auth-api/__init__.py` (a folder no import can name) above
+    `auth-api/src/auth_api/`; the app imports `auth_api.resources`: its blueprints are found."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {
+        "auth-api/__init__.py": "",
+        "auth-api/src/__init__.py": "",
+        "auth-api/src/auth_api/__init__.py": """
+            from flask import Flask
+            from flask_cors import CORS
+
+            from auth_api.resources import endpoints
+
+
+            def create_app():
+                app = Flask(__name__)
+                CORS(app, resources="*")
+                endpoints.init_app(app)
+                return app
+        """,
+        "auth-api/src/auth_api/resources/__init__.py": "from .endpoints import endpoints\n",
+        "auth-api/src/auth_api/resources/endpoints.py": """
+            from auth_api.resources.orgs import bp as orgs_bp
+
+
+            class Endpoints:
+                def init_app(self, app):
+                    app.register_blueprint(orgs_bp)
+
+
+            endpoints = Endpoints()
+        """,
+        "auth-api/src/auth_api/resources/orgs.py": """
+            from flask import Blueprint
+
+            bp = Blueprint("ORGS", __name__, url_prefix="/api/v1/orgs")
+
+
+            @bp.route("/<int:org_id>/members", methods=["DELETE"])
+            def remove_member(org_id):
+                return ""
+        """,
+    })
+    assert "/api/v1/orgs/<int:org_id>/members" in [r["path"] for r in doc["routes"]]

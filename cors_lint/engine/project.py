@@ -338,10 +338,13 @@ class _PackageNames:
 
     def dotted(self, directory: str) -> str | None:
         """The package path of a directory as a dotted name ("" when it is not a package), or
-        None when a part of it is not an identifier."""
+        None when its own name is not an identifier. Above a folder whose name is not one
+        (`auth-api/__init__.py` beside `auth-api/src/auth_api/`), nothing can be imported: the
+        package path starts below it, where `sys.path` must point."""
         if directory not in self._dotted:
             parts = self.package(directory)
-            self._dotted[directory] = ".".join(parts) if all(part.isidentifier() for part in parts) else None
+            bad = [index for index, part in enumerate(parts) if not part.isidentifier()]
+            self._dotted[directory] = None if bad and bad[-1] == len(parts) - 1 else ".".join(parts[bad[-1] + 1:] if bad else parts)
         return self._dotted[directory]
 
     def package(self, directory: str) -> tuple[str, ...]:
