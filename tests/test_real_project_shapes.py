@@ -417,3 +417,51 @@ def test_a_package_below_a_folder_that_is_no_identifier_is_importable(tmp_path):
         """,
     })
     assert "/api/v1/orgs/<int:org_id>/members" in [r["path"] for r in doc["routes"]]
+
+
+def test_a_method_registering_a_blueprint_imported_lazily_registers_it(tmp_path):
+    """lear's shape: `from .admin import bp_admin` (a package with no effects of its own, so
+    loaded lazily), used by a method of a class defined at module level."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {
+        "api/__init__.py": """
+            from flask import Flask
+            from api.resources import v2_endpoint
+
+
+            def create_app():
+                app = Flask(__name__)
+                v2_endpoint.init_app(app)
+                return app
+        """,
+        "api/resources/__init__.py": """
+            from .admin import bp_admin as admin_bp
+
+
+            class V2Endpoint:
+                def init_app(self, app):
+                    app.register_blueprint(admin_bp)
+
+
+            v2_endpoint = V2Endpoint()
+        """,
+        "api/resources/admin/__init__.py": """
+            from .bp import bp_admin
+            from .reviews import get_review
+        """,
+        "api/resources/admin/bp.py": """
+            from flask import Blueprint
+
+            bp_admin = Blueprint("ADMIN", __name__, url_prefix="/api/v2/admin")
+        """,
+        "api/resources/admin/reviews.py": """
+            from .bp import bp_admin
+
+
+            @bp_admin.route("/reviews/<int:review_id>", methods=["PUT"])
+            def get_review(review_id):
+                return ""
+        """,
+    })
+    assert "/api/v2/admin/reviews/<int:review_id>" in [r["path"] for r in doc["routes"]]

@@ -300,7 +300,8 @@ class Interpreter(ExpressionEvaluator):
         if frame.function is not None:
             closure = frame.function.attrs.get("__closure__")
             if closure is not None and name in closure:
-                return closure[name]
+                value = closure[name]  # a lazily imported name is resolved where it is used
+                return self.resolve_lazy(value) if isinstance(value, LazyName) else value
         namespace = frame.module.namespace
         if name in namespace:
             value = namespace[name]
