@@ -465,3 +465,42 @@ def test_a_method_registering_a_blueprint_imported_lazily_registers_it(tmp_path)
         """,
     })
     assert "/api/v2/admin/reviews/<int:review_id>" in [r["path"] for r in doc["routes"]]
+
+
+def test_an_app_subclass_that_registers_its_blueprints_in_init_is_listed(tmp_path):
+    """knowledge-repo's shape: `class KnowledgeFlask(Flask)` registers its blueprints on `self`
+    in its own `__init__`; the app is built by a method that imports the module itself."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {
+        "kr/__init__.py": "",
+        "kr/app.py": """
+            from flask import Flask
+            from kr.routes import posts
+
+
+            class KnowledgeFlask(Flask):
+                def __init__(self, repo, db_uri=None, **kwargs):
+                    Flask.__init__(self, __name__, static_folder="static")
+                    self.repo = repo
+                    self.register_blueprint(posts.blueprint)
+        """,
+        "kr/routes/__init__.py": "",
+        "kr/routes/posts.py": """
+            from flask import Blueprint
+
+            blueprint = Blueprint("posts", __name__)
+
+
+            @blueprint.route("/post/<path:path>", methods=["DELETE"])
+            def delete_post(path):
+                return ""
+        """,
+        "kr/repository.py": """
+            class KnowledgeRepository:
+                def get_app(self, *args, **kwargs):
+                    from . import app
+                    return app.KnowledgeFlask(self, *args, **kwargs)
+        """,
+    })
+    assert "/post/<path:path>" in [r["path"] for r in doc["routes"]]

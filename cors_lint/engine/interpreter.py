@@ -89,6 +89,7 @@ class Interpreter(ExpressionEvaluator):
         # the last part of each application class's name, and the project's subclasses of them:
         # a cheap first test of whether a function may build an app (see creates_app)
         self.app_class_names: set[str] = {name.rpartition(".")[2] for name in registry.application_classes}
+        self.project_app_classes: set[str] = set()  # names of the project's subclasses of them
 
     # ---------------------------------------------------------------- modules
     def run(self, entries: list[tuple[SourceFile, bytes]], commands: list[EntryPoint] = ()) -> None:
@@ -568,6 +569,7 @@ class Interpreter(ExpressionEvaluator):
             hook(self, cls)
         if self.registry.application_classes & {self.canonical(b) for b in self.lib_bases(cls)}:
             self.app_class_names.add(cls.name)
+            self.project_app_classes.add(cls.name)
         for value in cls.namespace.values():
             if isinstance(value, FunctionObj):
                 self.classes[id(value)] = cls
@@ -677,12 +679,21 @@ class Interpreter(ExpressionEvaluator):
                 made = handler(Call(self, args, kwargs, node, frame, unknown_star, base))
                 if type(made) in self.registry.object_types:
                     self.project_classes[id(made)] = (made, cls)
+                    self.run_project_init(cls, made, args, kwargs, frame, unknown_star)
                 return made
         instance = InstanceObj(cls)
         init = self.class_attribute(cls, "__init__")
         if isinstance(init, FunctionObj) and not unknown_star:
             self.call_function(init, [instance, *args], kwargs, frame)
         return instance
+
+    def run_project_init(self, cls: ClassObj, made: Any, args, kwargs, frame: Frame, unknown_star: list[str]) -> None:
+        """A project subclass's own ``__init__`` (``class KnowledgeFlask(Flask)`` that registers its
+        blueprints on ``self``) runs on the object the library's constructor made; its call of the
+        library's ``__init__`` through ``super()`` is the constructor already modelled."""
+        init = next((klass.namespace["__init__"] for klass in self.mro(cls) if "__init__" in klass.namespace), None)
+        if isinstance(init, FunctionObj):  # with `*args` that cannot be known, its parameters are unknown
+            self.call_function(init, [made] if unknown_star else [made, *args], {} if unknown_star else kwargs, frame)
 
     def call_method(self, method: BoundMethod, args, kwargs, node, frame: Frame, unknown_star: list[str]) -> Any:
         obj, name = method.obj, method.name
@@ -995,6 +1006,9 @@ class Interpreter(ExpressionEvaluator):
                 return True
             if isinstance(callee, ClassObj) and applications & {self.canonical(b) for b in self.lib_bases(callee)}:
                 return True
+            if isinstance(strip_env(callee), Unknown) and isinstance(call.func, cst.Attribute) \
+                    and call.func.attr.value in self.project_app_classes:
+                return True  # `app.KnowledgeFlask(...)` through a module the function imports itself
         return False
 
 
