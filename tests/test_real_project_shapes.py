@@ -265,6 +265,8 @@ def test_a_default_config_class_named_like_development_does_not_hide_production(
     result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
     [wildcard] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS007"]
     assert wildcard["environment"] == "production" and "/table/<key>" in wildcard["routes"]
+    # `os.environ.get("CORS_ENABLED", False)` is the variable's string when set: "false" turns CORS on
+    assert wildcard["condition"] == '$CORS_ENABLED is set (to any non-empty value: "false" and "0" included)'
 
 
 def test_the_web_app_built_through_a_wrapping_factory_is_analysed(tmp_path):

@@ -47,10 +47,13 @@ class Unlisted:
 
 @dataclass(frozen=True)
 class FromEnv:
-    """A value read from an environment variable; ``value`` is the fallback written in the code."""
+    """A value read from an environment variable; ``value`` is the fallback written in the code.
+    ``as_read``: the variable's own value (``os.environ.get("X", False)``), not one computed from
+    it (``... == "true"``): when the variable is set, it is a string, true when non-empty."""
 
     var: str
     value: Any
+    as_read: bool = field(default=False, compare=False)
 
 
 def env_vars(value: Any) -> list[str]:

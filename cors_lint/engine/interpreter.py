@@ -1019,11 +1019,15 @@ def flag_conditions(test: cst.BaseExpression, raw: Any, variables: list[str], co
     node, negated = test, False
     while isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
         node, negated = node.expression, not negated
-    read_as_is = isinstance(node, (cst.Call, cst.Subscript)) if negated else isinstance(strip_env(raw), (str, type(None)))
+    as_read = isinstance(raw, FromEnv) and raw.as_read
+    read_as_is = isinstance(node, (cst.Call, cst.Subscript)) or as_read if negated else \
+        isinstance(strip_env(raw), (str, type(None))) or as_read
     if not read_as_is:
         return (f"`{code(test)}` is true ({names} from the environment)",
                 f"`{code(test)}` is false ({names} from the environment)")
     is_set, is_not_set = f"{names} is set", f"{names} is not set"
+    if as_read and not isinstance(strip_env(raw), (str, type(None))):  # a default of False, 0, []: not what is read
+        is_set += ' (to any non-empty value: "false" and "0" included)'
     return (is_not_set, is_set) if negated else (is_set, is_not_set)
 
 

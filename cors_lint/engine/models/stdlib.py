@@ -42,7 +42,7 @@ def env_value(engine, var: str, default: Any) -> FromEnv:
     assumed = engine.assumptions.value(var)
     if engine.assumptions.pins(var):
         engine.pinned_env.add(var)
-    return FromEnv(var, assumed if assumed is not None else default)
+    return FromEnv(var, assumed if assumed is not None else default, as_read=True)
 
 
 @MODEL.function("os.getenv")
