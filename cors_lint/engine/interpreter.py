@@ -301,8 +301,7 @@ class Interpreter(ExpressionEvaluator):
         if frame.function is not None:
             closure = frame.function.attrs.get("__closure__")
             if closure is not None and name in closure:
-                value = closure[name]  # a lazily imported name is resolved where it is used
-                return self.resolve_lazy(value) if isinstance(value, LazyName) else value
+                return closure[name]
         namespace = frame.module.namespace
         if name in namespace:
             value = namespace[name]
@@ -644,9 +643,18 @@ class Interpreter(ExpressionEvaluator):
     def canonical(self, qualname: str) -> str:
         return self.registry.canonical(qualname)
 
+    def library_arguments(self, args: list[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """Arguments a library call receives: a lazily imported name (a blueprint a function's
+        closure captured before its module ran) is resolved, as the library would use it."""
+        if not any(isinstance(v, LazyName) for v in [*args, *kwargs.values()]):
+            return args, kwargs
+        return ([self.resolve_lazy(a) if isinstance(a, LazyName) else a for a in args],
+                {k: self.resolve_lazy(v) if isinstance(v, LazyName) else v for k, v in kwargs.items()})
+
     def call(self, func: Any, args: list[Any], kwargs: dict[str, Any], node: cst.Call, frame: Frame,
              unknown_star: list[str]) -> Any:
         if isinstance(func, LibSymbol):
+            args, kwargs = self.library_arguments(args, kwargs)
             self.bounds.effects += 1  # a library call may record a route, a site, a config write
             handler = self.registry.function(func.qualname)
             name = self.canonical(func.qualname)
@@ -706,6 +714,7 @@ class Interpreter(ExpressionEvaluator):
         handler = self.registry.method(plain, name)
         if handler is not None:
             self.bounds.effects += 1
+            args, kwargs = self.library_arguments(args, kwargs)
             return handler(plain, name, Call(self, args, kwargs, node, frame, unknown_star))
         if isinstance(plain, str):
             if not all(is_text_data(strip_env(value)) for value in [*args, *kwargs.values()]):
