@@ -506,3 +506,39 @@ def test_an_app_subclass_that_registers_its_blueprints_in_init_is_listed(tmp_pat
         """,
     })
     assert "/post/<path:path>" in [r["path"] for r in doc["routes"]]
+
+
+def test_a_method_that_takes_an_app_and_registers_blueprints_runs_with_each_app(tmp_path):
+    """FreeTakServer's shape: a service class's `register_blueprints(self, app)`, called only from
+    its `start()` that a launcher runs: the blueprints' routes are the app's."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {
+        "service.py": """
+            from flask import Flask
+            from blueprints import sync
+
+            app = Flask(__name__)
+
+
+            class Service:
+                def start(self, ip, port, factory):
+                    self.register_blueprints(app)
+                    app.run(ip, port)
+
+                def register_blueprints(self, app):
+                    app.register_blueprint(sync.page)
+        """,
+        "blueprints/__init__.py": "",
+        "blueprints/sync.py": """
+            from flask import Blueprint
+
+            page = Blueprint("sync", __name__)
+
+
+            @page.route("/Marti/sync/upload", methods=["POST"])
+            def upload():
+                return ""
+        """,
+    })
+    assert "/Marti/sync/upload" in [r["path"] for r in doc["routes"]]

@@ -855,18 +855,21 @@ class Interpreter(ExpressionEvaluator):
         but that nothing in the tree calls: a plugin loader or a server entry calls them, so they
         run once for each app the project builds, under a condition that says so."""
         apps = self.apps[:MAX_APPS_PER_CONFIGURATOR]
-        for function in list(self.functions):
+        for function in list(self.functions) + list(self.methods):
             if function.called or function.registered_as_route or not apps:
                 continue
-            parameter = _first_required_parameter(function.node)
+            cls = self.classes.get(id(function))  # a method (`def register_blueprints(self, app)`)
+            bound = [InstanceObj(cls)] if cls is not None and not function.attrs.get("staticmethod") else []
+            parameter = _first_required_parameter(function.node, skip=len(bound))
             if parameter is None or not self.mentions_entry_names(function) or \
                     not self.function_mentions(function, self.registry.effect_names | {"config"}) or \
                     not self._configures(function, parameter):
                 continue
+            name = f"{cls.name}.{function.name}" if bound else function.name
             for app in apps:
                 frame = Frame(function.module).under(
-                    f"`{function.name}({parameter})` is called with this app (nothing in the project calls it)")
-                self.run_entry_function(function, [app], frame)
+                    f"`{name}({parameter})` is called with this app (nothing in the project calls it)")
+                self.run_entry_function(function, [*bound, app], frame)
 
     def run_uncalled_with_effects(self) -> None:
         """Other functions nothing in the tree calls whose code registers routes, hooks or CORS (a
@@ -1047,9 +1050,10 @@ def is_test_module(rel: str) -> bool:
         any(part in ("tests", "test") for part in parts[:-1])
 
 
-def _first_required_parameter(node: cst.FunctionDef) -> str | None:
-    """The name of a function's only required positional parameter, if it has exactly one."""
-    params = list(node.params.posonly_params) + list(node.params.params)
+def _first_required_parameter(node: cst.FunctionDef, skip: int = 0) -> str | None:
+    """The name of a function's only required positional parameter (after the first ``skip``:
+    a method's ``self``), if it has exactly one."""
+    params = (list(node.params.posonly_params) + list(node.params.params))[skip:]
     required = [p for p in params if p.default is None]
     if len(required) != 1 or params[0] is not required[0]:
         return None
