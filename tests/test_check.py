@@ -268,3 +268,36 @@ def test_values_from_app_config_are_reported_once_where_the_config_is_set(tmp_pa
     """})
     findings = [f for f in findings_for_dir(tmp_path) if f.rule_id == "CORS002"]
     assert [(f.line, f.severity, f.routes) for f in findings] == [(4, "error", ("/b",)), (4, "warning", ("/a",))]
+
+
+def test_an_environment_whose_assumptions_agree_on_what_the_code_reads_is_not_analysed_again(tmp_path, monkeypatch):
+    """The code reads only `app.debug`: production and staging both assume debug off, so one
+    analysis serves both; development (debug on) gets its own. The findings are the same as
+    analysing each environment."""
+    from cors_lint.check import run as check_run
+
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        if app.debug:
+            CORS(app, origins="*", supports_credentials=True)
+        else:
+            CORS(app, origins="*")
+    """})
+    calls = []
+    original = check_run.analyze
+
+    def counting(*args, **kwargs):
+        calls.append(args[2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(check_run, "analyze", counting)
+    findings = findings_for_dir(tmp_path)
+    assert len(calls) == 2 and {a.debug for a in calls} == {False, True}
+    wildcard = [f for f in findings if f.rule_id == "CORS007"]
+    assert {f.environment for f in wildcard} == {"production"}  # reported once, in the first environment
+    monkeypatch.setattr(check_run, "_same_for", lambda *args: False)
+    calls.clear()
+    again = findings_for_dir(tmp_path)
+    assert len(calls) == 3 and [f.identity for f in again] == [f.identity for f in findings]

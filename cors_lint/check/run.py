@@ -33,14 +33,17 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
     consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
+    analysed = [(policy.assumptions(order[0]), first.env_reads, documents[order[0]])]
     for name in order[1:]:
-        if env_dependent:
-            other = analyze([files.root], flask_cors_version, policy.assumptions(name), (), demand_driven,
-                            workers, parse_memo, files)
-            consulted |= other.consulted
-            documents[name] = inventory_json(other)
-        else:
-            documents[name] = documents[order[0]]
+        assumptions = policy.assumptions(name)
+        same = next((document for done, reads, document in analysed if _same_for(reads, done, assumptions)), None)
+        if not env_dependent or same is not None:
+            documents[name] = same if same is not None else documents[order[0]]
+            continue
+        other = analyze([files.root], flask_cors_version, assumptions, (), demand_driven, workers, parse_memo, files)
+        consulted |= other.consulted
+        documents[name] = inventory_json(other)
+        analysed.append((assumptions, other.env_reads, documents[name]))
     attribution = attribute_apps(documents, policy, env_dependent)
     findings: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()
@@ -75,6 +78,16 @@ def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, in
         if failed & set(entry.rules):
             entry.used = True
     return suppressions.apply(findings, entries, known)
+
+
+def _same_for(reads: frozenset[str], done: Any, assumptions: Any) -> bool:
+    """Would an analysis under ``assumptions`` run exactly as the one done under ``done``, which
+    read ``reads``? Yes when they agree on every variable it read (and on ``app.debug`` if read):
+    the same values take the same branches, so no other variable is read either."""
+    if "app.debug" in reads and done.debug != assumptions.debug:
+        return False
+    return all(done.value(var) == assumptions.value(var) and done.pins(var) == assumptions.pins(var)
+               for var in reads if var != "app.debug")
 
 
 def _assumed_names(policy: Policy) -> set[str]:
