@@ -45,6 +45,21 @@ PROJECT = {
 
         def configure(cfg):
             cfg["CORS_ORIGINS"] = "*"
+
+
+        CORS_ENABLED = os.environ.get("CORS_ENABLED")
+        if "CORS_ORIGINS" not in app.config:
+            pass
+        """
+        @app.route("/old")
+        @cross_origin()
+        def old(): ...
+        """
+
+
+        class Handler:
+            def options(self):
+                self.set_header("Access-Control-Allow-Origin", "*")
     ''',
     "settings.py": '''
         CORS_ORIGINS = ["https://a.example"]
@@ -67,6 +82,10 @@ def test_every_place_that_looks_like_cors_is_a_site_or_has_its_reason(tmp_path):
     assert reasons[("app.py", 25, "CORS_ORIGINS")] == "config-read"
     assert reasons[("app.py", 29, "Access-Control-Allow-Origin")] == "unaccounted"
     assert reasons[("app.py", 34, "CORS_ORIGINS")] == "never-called"
+    assert reasons[("app.py", 37, "CORS_ENABLED")] == "other-name"  # a project variable, not a flask-cors key
+    assert reasons[("app.py", 38, "CORS_ORIGINS")] == "config-read"  # a test of the key
+    assert reasons[("app.py", 42, "cross_origin")] == "docstring"  # code kept in a string
+    assert reasons[("app.py", 49, "Access-Control-Allow-Origin")] == "other-framework"  # Tornado's set_header
     assert reasons[("settings.py", 1, "CORS_ORIGINS")] == "config-setting"
     assert reasons[("settings.py", 2, "Access-Control-Allow-Origin")] == "config-setting"
     assert ("app.py", 9, "CORS(") not in reasons  # a site (its comment repeats the same text: one place)

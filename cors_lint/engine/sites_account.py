@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from cors_lint.core.semantics import CONFIG_KEYS
 from cors_lint.engine.spans import first_line, python_ast
 
 LOOKS_LIKE_CORS = re.compile(
-    rb"\bCORS\(|cross_origin|(?<![A-Za-z0-9_])CORS_[A-Z][A-Z_]*|[Aa]ccess-[Cc]ontrol-[A-Za-z-]+"
+    rb"\bCORS\(|\bcross_origin\b|(?<![A-Za-z0-9_])CORS_[A-Z][A-Z_]*|[Aa]ccess-[Cc]ontrol-[A-Za-z-]+"
     rb"|ACCESS-CONTROL-[A-Z-]+|cors_allowed_origins")
 MAX_PLACES = 2_000  # per run: a generated file full of headers does not make the account huge
 
@@ -27,7 +28,9 @@ MAX_PLACES = 2_000  # per run: a generated file full of headers does not make th
 REASONS = {
     "comment": "a comment",
     "import": "an import",
-    "docstring": "a docstring",
+    "docstring": "a string statement (a docstring, or code kept in a string)",
+    "other-name": "a CORS_* name that is not a flask-cors config key (a project variable, a dict key)",
+    "other-framework": "a header written through another framework's API (Tornado's set_header)",
     "template": "a template, skipped",
     "not-analysable": "a file that cannot be analysed (see errors)",
     "socketio": "Flask-SocketIO's own CORS setting (not flask-cors; not modelled)",
@@ -152,9 +155,8 @@ class _Shape:
     def _walk(self, body: list[ast.stmt], top: bool) -> None:
         for index, node in enumerate(body):
             end = node.end_lineno or node.lineno
-            if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-                    and isinstance(node.value.value, str):
-                self.docstrings.append((node.lineno, end))
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                self.docstrings.append((node.lineno, end))  # a docstring, or code kept in a string
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions.append((first_line(node), end, node.lineno))
                 self._walk(node.body, top=False)
@@ -219,8 +221,15 @@ def _reason(module: ModuleFacts, line: int, text: str, lines: list[bytes], shape
         return "socketio", ""
     if text.lower().startswith("access-control-request-"):
         return "request-header", ""
+    if b".set_header(" in raw:  # tornado.web.RequestHandler.set_header: not a Flask response
+        return "other-framework", ""
     if (rel, line) in reads or any((rel, n) in reads for n in range(start, end + 1)):
         return "config-read", ""
+    if text.startswith("CORS_") and before.rstrip()[-1:] in (b'"', b"'") and raw.split(text.encode(), 1)[1][:1] in b"\"'" \
+            and (b" in " in raw or b".get(" in raw):
+        return "config-read", "a test or lookup of the key"
+    if text.startswith("CORS_") and text not in CONFIG_KEYS:
+        return "other-name", ""
     setting = {name for name in shape.setting_at(line) if name.startswith("CORS_")} if shape is not None else set()
     if setting:  # `CORS_ALLOW_HEADERS = ["Access-Control-Allow-Origin", ...]`: each hit in it is the setting's
         return ("config-setting", "") if setting & loaded_keys else ("setting", "")
