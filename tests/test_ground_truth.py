@@ -394,6 +394,17 @@ CASES = {
             def get(self): return "x", 200, {"Access-Control-Allow-Origin": "*"}
         app.add_url_rule("/x", view_func=V.as_view("v"))
     """,
+    "headers_from_a_module_constant": """
+        HEADERS = {"Access-Control-Allow-Origin": "*"}
+        @app.route("/x")
+        def x(): return "x", 200, HEADERS
+    """,
+    "headers_from_a_local_mapping": """
+        @app.route("/x")
+        def x():
+            headers = {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"}
+            return {"message": "x"}, 403, headers
+    """,
 }
 # routes no request reaches (another rule with the same path answers all of them)
 UNREACHABLE = {"rules_sharing_a_path": 1}
@@ -438,11 +449,6 @@ KNOWN_GAPS = {
         @app.route("/x")
         @legacy
         def x(): return "x"
-    """,
-    "gap_headers_from_a_module_constant": """
-        HEADERS = {"Access-Control-Allow-Origin": "*"}
-        @app.route("/x")
-        def x(): return "x", 200, HEADERS
     """,
 }
 

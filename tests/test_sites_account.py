@@ -94,3 +94,33 @@ def test_every_place_that_looks_like_cors_is_a_site_or_has_its_reason(tmp_path):
     assert account["counts"]["site"] >= 2 and account["counts"]["unaccounted"] == 1
     text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
     assert "sites account:" in text and "unaccounted: app.py:29: Access-Control-Allow-Origin" in text
+
+
+def test_a_header_read_and_a_cors_class_of_the_project_are_explained(tmp_path):
+    document = inventory_of(tmp_path, {
+        "middleware.py": '''
+            class CORS(object):
+                def __init__(self, app, origins):
+                    self.app = app
+        ''',
+        "app.py": '''
+            from flask import Flask
+            from middleware import CORS
+
+            app = Flask(__name__)
+            app.wsgi_app = CORS(app.wsgi_app, ["https://a.example"])
+
+
+            @app.after_request
+            def hook(resp):
+                if resp.headers.get("Access-Control-Max-Age") != "0":
+                    resp.headers["Access-Control-Max-Age"] = "600"
+                return resp
+        ''',
+    })
+    reasons = {(p["file"], p["line"], p["text"]): p["reason"] for p in document["sites_account"]["not_sites"]}
+    assert reasons[("middleware.py", 1, "CORS(")] == "not-flask-cors"
+    assert reasons[("app.py", 5, "CORS(")] == "not-flask-cors"
+    assert reasons[("app.py", 10, "Access-Control-Max-Age")] == "header-read"
+    assert ("app.py", 11, "Access-Control-Max-Age") not in reasons  # the write is a site
+    assert "unaccounted" not in document["sites_account"]["counts"]

@@ -277,6 +277,11 @@ class ManualHeaderFinder:
                 self.scan_mapping(arg.value, "make_response()")
 
     def scan_mapping(self, node: cst.BaseExpression, how: str) -> None:
+        if isinstance(node, cst.Name):  # `headers = {...}` earlier, or a module constant: `return body, 200, headers`
+            built = self.mapping_named(node.value)
+            if built is not None:
+                self.scan_mapping(built, f"{how} (the mapping `{node.value}`)")
+            return
         if isinstance(node, cst.Dict):
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
@@ -286,6 +291,14 @@ class ManualHeaderFinder:
                 pair = element.value
                 if isinstance(pair, cst.Tuple) and len(pair.elements) == 2:
                     self.write(pair, self.evaluate(pair.elements[0].value), pair.elements[1].value, how)
+
+    def mapping_named(self, name: str) -> cst.BaseExpression | None:
+        """The dict or list literal a name was last assigned in this function, or at module level."""
+        for scope in reversed(self.scopes):
+            if name in scope.local:
+                value = scope.local[name]
+                return value if isinstance(value, (cst.Dict, cst.List, cst.Tuple)) else None
+        return None
 
     def write(self, node: cst.CSTNode, key: Any, value: cst.BaseExpression | None, how: str) -> None:
         """A header written: an ``Access-Control-*`` one is a site, Vary / Cache-Control are noted."""

@@ -31,6 +31,8 @@ REASONS = {
     "docstring": "a string statement (a docstring, or code kept in a string)",
     "other-name": "a CORS_* name that is not a flask-cors config key (a project variable, a dict key)",
     "other-framework": "a header written through another framework's API (Tornado's set_header)",
+    "header-read": "a header read, not written (`headers.get(...)`)",
+    "not-flask-cors": "a `CORS` of the project's own (the module does not import flask_cors)",
     "template": "a template, skipped",
     "not-analysable": "a file that cannot be analysed (see errors)",
     "socketio": "Flask-SocketIO's own CORS setting (not flask-cors; not modelled)",
@@ -223,6 +225,10 @@ def _reason(module: ModuleFacts, line: int, text: str, lines: list[bytes], shape
         return "request-header", ""
     if b".set_header(" in raw:  # tornado.web.RequestHandler.set_header: not a Flask response
         return "other-framework", ""
+    if before.rstrip().endswith((b".get(", b".getlist(")) or before.rstrip().endswith((b".get('", b'.get("')):
+        return "header-read", ""
+    if text == "CORS(" and b"flask_cors" not in module.data and b"flask.ext.cors" not in module.data:
+        return "not-flask-cors", ""
     if (rel, line) in reads or any((rel, n) in reads for n in range(start, end + 1)):
         return "config-read", ""
     if text.startswith("CORS_") and before.rstrip()[-1:] in (b'"', b"'") and raw.split(text.encode(), 1)[1][:1] in b"\"'" \
