@@ -34,11 +34,11 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
     documents = {order[0]: inventory_json(first)}
     analysed = [(policy.assumptions(order[0]), first.env_reads, documents[order[0]])]
-    for name in order[1:]:
+    for name in order[1:]:  # (code that reads no assumed variable runs alike everywhere: `same` is the first)
         assumptions = policy.assumptions(name)
         same = next((document for done, reads, document in analysed if _same_for(reads, done, assumptions)), None)
-        if not env_dependent or same is not None:
-            documents[name] = same if same is not None else documents[order[0]]
+        if same is not None:
+            documents[name] = same
             continue
         other = analyze([files.root], flask_cors_version, assumptions, (), demand_driven, workers, parse_memo, files)
         consulted |= other.consulted

@@ -1,6 +1,9 @@
-"""Which routes a message names first: a reviewer reads the first three of a long list."""
+"""How routes are named for people: which a message names first (a reviewer reads the first
+three of a long list), and how a path that cannot be known reads."""
 
 from __future__ import annotations
+
+from typing import Any
 
 SENSITIVE_WORDS = ("admin", "auth", "login", "logout", "account", "user", "token", "session", "password",
                    "secret", "key", "export", "backup", "download", "config", "setting", "billing", "payment")
@@ -25,3 +28,10 @@ def describe_routes(routes: tuple[str, ...], limit: int = 3) -> str:
     ordered = sorted(routes, key=sensitivity)
     shown = ", ".join(ordered[:limit])
     return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more (all in --format json)"
+
+
+def unknown_path_label(path: Any) -> str:
+    """A route path that cannot be known (its JSON form), showing its known end:
+    ``<prefix unknown>/admin/config``, else ``<unknown path>``."""
+    suffix = path.get("suffix") if isinstance(path, dict) else None
+    return f"<prefix unknown>{suffix}" if suffix else "<unknown path>"

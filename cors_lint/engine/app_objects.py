@@ -311,15 +311,19 @@ def lookup(mro: list[Any], name: str) -> Any:
 def class_lookup(cls: ClassObj, name: str, mro: list[Any] | None = None) -> Any:
     """``getattr(cls, name)``: along ``mro`` when known (``ClassView.mro``), else through the
     project classes only (library bases taken to define nothing)."""
-    if mro is None:
-        mro = []
-        pending: list[Any] = [cls]
-        while pending:
-            klass = strip_env(pending.pop(0))
-            if isinstance(klass, ClassObj) and klass not in mro:
-                mro.append(klass)
-                pending.extend(klass.bases)
-    return lookup(mro, name)
+    return lookup(mro if mro is not None else project_mro(cls), name)
+
+
+def project_mro(cls: ClassObj) -> list[ClassObj]:
+    """A class and its project bases, nearest first (library bases left out)."""
+    mro: list[ClassObj] = []
+    pending: list[Any] = [cls]
+    while pending:
+        klass = strip_env(pending.pop(0))
+        if isinstance(klass, ClassObj) and klass not in mro:
+            mro.append(klass)
+            pending.extend(klass.bases)
+    return mro
 
 
 def is_method_view(mro: list[Any]) -> bool:

@@ -22,8 +22,7 @@ from cors_lint.engine.inventory import Inventory, route_json
 from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
 from cors_lint.engine.models import REGISTRY
 from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.engine.parsing import TEMPLATE
-from cors_lint.engine.project import FileError, ParseMemo, Scan, SourceFile, Survey
+from cors_lint.engine.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey
 from cors_lint.engine.resolve import Route, resolve_app, written_headers
 from cors_lint.engine.scopes import Frame, ModuleState
 from cors_lint.engine.sites_account import ModuleFacts, SitesAccount, account

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from cors_lint import __version__
+from cors_lint.core.route_order import unknown_path_label
 from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
 from cors_lint.core.versions import FlaskCorsVersion
 from cors_lint.engine.app_objects import AppObj, Site
-from cors_lint.engine.project import FileError
-
-TEMPLATE = "template"  # parsing.TEMPLATE (the inventory does not import the parser)
+from cors_lint.engine.project import TEMPLATE, FileError
 from cors_lint.engine.resolve import Layer, Route
 
 SCHEMA_VERSION = 1
@@ -227,7 +226,7 @@ def _path_text(route: Route) -> str:
     if isinstance(route.path, Unlisted):
         return f"[not listed] {route.path.pattern}"
     if isinstance(route.path, Unknown):
-        return f"<prefix unknown>{route.path.suffix}" if route.path.suffix else "<unknown path>"
+        return unknown_path_label(to_json(route.path))
     return str(to_json(route.path))
 
 

@@ -12,7 +12,7 @@ import libcst as cst
 from cors_lint.engine.header_names import Summary, summary
 from cors_lint.engine.positions import region_positions, start_positions
 from cors_lint.engine.spans import Span, codegen_start_line, definitions, function_spans, python_ast, statement_lines
-from cors_lint.engine.project import BINARY_MESSAGE, FileError, SourceFile, read
+from cors_lint.engine.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
 
 
 class ParsedModule:
@@ -169,7 +169,6 @@ def _syntax_error(source: SourceFile, data: bytes, exc: cst.ParserSyntaxError) -
     return FileError(source.rel, "syntax", message, line, column)
 
 
-TEMPLATE = "template"  # the kind of a FileError that is a skipped template, not a failure (inventory.TEMPLATE)
 _TEMPLATE_MARKERS = (b"{{", b"{%", b"{#")
 TEMPLATE_CONTEXT_LINES = 3
 

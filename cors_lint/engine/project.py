@@ -83,7 +83,7 @@ class SourceFile:
 @dataclass(frozen=True)
 class FileError:
     file: str
-    kind: str  # syntax | encoding | empty | unreadable | too-large | internal
+    kind: str  # syntax | encoding | empty | unreadable | too-large | internal | template (see TEMPLATE)
     message: str
     line: int | None = None
     column: int | None = None
@@ -358,6 +358,8 @@ class _PackageNames:
         return self._prefix[directory]
 
 
+
+TEMPLATE = "template"  # the kind of a FileError that is a skipped template (Jinja, cookiecutter), not a failure
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger .py files are data, not application code
 

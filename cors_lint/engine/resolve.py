@@ -41,6 +41,7 @@ from cors_lint.engine.app_objects import (
     ManualHook,
     ResourceView,
     Site,
+    project_mro,
 )
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
 from cors_lint.engine.routes import (
@@ -283,8 +284,12 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
             route.preflight_layers = preflight
     inner = _innermost(view)
     written: list[tuple[Site, str | None]] = []
+    seen: set[int] = set()
     for function in _view_functions(inner):
-        written.extend(entry for entry in written_headers(function) if all(entry[0] is not w[0] for w in written))
+        for site, helper in written_headers(function):
+            if id(site) not in seen:
+                seen.add(id(site))
+                written.append((site, helper))
     if written:
         route.manual_headers.extend((site, "view" if helper is None else f"view, through {helper}()")
                                     for site, helper in written)
@@ -492,20 +497,12 @@ def _view_functions(view: Any) -> list[FunctionObj]:
         view = view.view
     if isinstance(view, ClassView) and isinstance(view.cls, ClassObj):
         seen: dict[int, FunctionObj] = {}
-        for klass in _project_mro(view.cls):
+        for klass in project_mro(view.cls):
             for value in klass.namespace.values():
                 if isinstance(value, FunctionObj):
                     seen.setdefault(id(value), value)
         return list(seen.values())
     return []
-
-
-def _project_mro(cls: ClassObj, depth: int = 0) -> list[ClassObj]:
-    found = [cls]
-    for base in cls.bases:
-        if isinstance(base, ClassObj) and depth < 16:
-            found.extend(k for k in _project_mro(base, depth + 1) if k not in found)
-    return found
 
 
 def _note_manual_hook(hook: ManualHook, route: Route) -> None:

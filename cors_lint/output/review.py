@@ -15,9 +15,10 @@ from typing import Any
 from cors_lint import __version__
 from cors_lint.check.result import CheckResult
 from cors_lint.core.origins import accepts_everything
+from cors_lint.core.route_order import unknown_path_label
 from cors_lint.policy.loader import Policy
 from cors_lint.rules import RULES
-from cors_lint.rules.base import show, unknown_path_label
+from cors_lint.rules.base import show
 
 
 @dataclass

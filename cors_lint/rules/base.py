@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from cors_lint.core.route_order import unknown_path_label
+
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -128,12 +130,6 @@ def route_label(route: dict[str, Any]) -> str:
     if isinstance(path, dict) and "unlisted" in path:
         return f"routes matching `{path['unlisted']}` that cors-lint could not list ({path['reason']})"
     return path if isinstance(path, str) else unknown_path_label(path)
-
-
-def unknown_path_label(path: Any) -> str:
-    """A route path that cannot be known, showing its known end: ``<prefix unknown>/admin/config``."""
-    suffix = path.get("suffix") if isinstance(path, dict) else None
-    return f"<prefix unknown>{suffix}" if suffix else "<unknown path>"
 
 
 def is_listed(route: dict[str, Any]) -> bool:
