@@ -32,7 +32,7 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
                     parse_memo, files)
     consulted = set(first.consulted)
     env_dependent = bool(first.env_reads & (_assumed_names(policy) | {"app.debug"}))
-    documents = {order[0]: inventory_json(first)}
+    documents = {order[0]: inventory_json(first, with_account=False)}
     analysed = [(policy.assumptions(order[0]), first.env_reads, documents[order[0]])]
     for name in order[1:]:  # (code that reads no assumed variable runs alike everywhere: `same` is the first)
         assumptions = policy.assumptions(name)
@@ -42,7 +42,7 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
             continue
         other = analyze([files.root], flask_cors_version, assumptions, (), demand_driven, workers, parse_memo, files)
         consulted |= other.consulted
-        documents[name] = inventory_json(other)
+        documents[name] = inventory_json(other, with_account=False)
         analysed.append((assumptions, other.env_reads, documents[name]))
     attribution = attribute_apps(documents, policy, env_dependent)
     findings: list[Finding] = []

@@ -25,7 +25,7 @@ from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymb
 from cors_lint.engine.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey
 from cors_lint.engine.resolve import Route, resolve_app, written_headers
 from cors_lint.engine.scopes import Frame, ModuleState
-from cors_lint.engine.sites_account import ModuleFacts, SitesAccount, account
+from cors_lint.engine.sites_account import ModuleFacts, SitesAccount, account, looks_like_cors
 from cors_lint.engine.walk import children, walk
 
 
@@ -47,7 +47,6 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
         routes.extend(resolve_app(app, version))
     routes = _dedupe_routes(routes)
     errors = sorted(interpreter.errors, key=lambda e: e.file)
-    account = _sites_account(interpreter, scanned, sites, config_reads)
     return Inventory(root=files.root, version=version, files=len(files.files), apps=apps, sites=sites,
                      routes=routes, errors=errors, env_reads=frozenset(interpreter.env_reads),
                      file_paths=tuple(source.rel for source in files.files),
@@ -55,24 +54,31 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
                      config_reads=tuple(config_reads),
                      analysis_notes=tuple(sorted(interpreter.bounds.notes.values(),
                                                  key=lambda n: (n.file, n.line, n.message))),
-                     steps=interpreter.bounds.steps, sites_account=account)
+                     steps=interpreter.bounds.steps,
+                     make_account=lambda: _sites_account(interpreter, scanned, sites, config_reads))
 
 
 def _sites_account(interpreter: Interpreter, scanned: Scan, sites: list[Site], config_reads) -> SitesAccount:
-    """The account of the places that look like CORS in the entry points and the modules run."""
+    """The account of the places that look like CORS in the entry points and the modules run
+    (only the files that hold such a place are looked at further)."""
     data = {source.rel: content for source, content in scanned.entries}
     data.update((rel, parsed.data) for rel, parsed in interpreter.parsed.items())
+    data = {rel: content for rel, content in data.items() if looks_like_cors(content)}
     runs: dict[str, dict[int, bool]] = {}
     for group in interpreter.function_objects.values():
         for function in group:
             parsed = function.module.parsed
-            line = parsed.function_line(function.node) if parsed is not None else None
+            if parsed is None or parsed.source.rel not in data:
+                continue
+            line = parsed.function_line(function.node)
             if line is None:
                 continue
             may_run = function.called or function.registered_as_route or bool(function.node.decorators)
             known = runs.setdefault(parsed.source.rel, {})
             known[line] = known.get(line, False) or may_run
-    modules = [ModuleFacts(rel, content, rel in interpreter.parsed, runs.get(rel, {})) for rel, content in data.items()]
+    modules = [ModuleFacts(rel, content, rel in interpreter.parsed, runs.get(rel, {}),
+                           interpreter.parsed[rel].syntax if rel in interpreter.parsed else None)
+               for rel, content in data.items()]
     skipped = {e.file for e in interpreter.errors if e.kind == TEMPLATE}
     errors = {e.file for e in interpreter.errors if e.kind != TEMPLATE}
     return account(modules, sites, config_reads, skipped, errors, is_test_module)

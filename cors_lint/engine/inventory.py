@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,14 @@ class Inventory:
     analysis_notes: tuple[Any, ...] = ()  # bounds.AnalysisNote: where the analysis stopped following the code
     steps: int = 0  # interpreter steps (statements and calls) the analysis took: what the bounds limit
     skipped: list[FileError] = field(default_factory=list)  # templates (Jinja, cookiecutter): not Python, no error
-    sites_account: Any = None  # sites_account.SitesAccount: what looks like CORS, and why each is or is not a site
+    # makes the sites account (what looks like CORS, and why each place is or is not a site) when it
+    # is first asked for: only the inventory shows it, so `check` never pays for it
+    make_account: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def sites_account(self) -> Any:
+        """sites_account.SitesAccount, or None when the analysis had nothing to account for."""
+        return self.make_account() if self.make_account is not None else None
 
     def __post_init__(self) -> None:
         """Templates that failed to parse are skipped files, not errors (they fail no CI run)."""
@@ -141,7 +149,8 @@ def _route_sort_key(route: dict[str, Any]) -> tuple:
     return (route["app"], json.dumps(route["path"]), json.dumps(route["endpoint"]), route["methods"], route["line"])
 
 
-def inventory_json(inventory: Inventory) -> dict[str, Any]:
+def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str, Any]:
+    """The inventory document; ``with_account``: with the sites account (made on demand)."""
     apps = {}
     for app in inventory.apps:
         apps.setdefault(app.id, {"id": app.id, "name": app.name or "app", "file": app.location.file,
@@ -165,7 +174,8 @@ def inventory_json(inventory: Inventory) -> dict[str, Any]:
         **({"skipped": [error.as_json() for error in inventory.skipped]} if inventory.skipped else {}),
         **_config_reads_json(inventory),
         **_analysis_notes_json(inventory),
-        **({"sites_account": inventory.sites_account.as_json()} if inventory.sites_account is not None else {}),
+        **({"sites_account": inventory.sites_account.as_json()}
+           if with_account and inventory.sites_account is not None else {}),
     }
 
 

@@ -98,6 +98,12 @@ class ModuleFacts:
     data: bytes
     analysed: bool  # parsed and run by the interpreter
     function_runs: dict[int, bool]  # a def's first line (decorators included) -> may it run; absent: never defined
+    tree: ast.Module | None = None  # CPython's tree of the bytes, when the parser has it already
+
+
+def looks_like_cors(data: bytes) -> bool:
+    """Does a file hold any place the account lists? (The cheap test before its facts are gathered.)"""
+    return LOOKS_LIKE_CORS.search(data) is not None
 
 
 def account(modules: Iterable[ModuleFacts], sites: list[Any], config_reads: Iterable[Any],
@@ -115,7 +121,7 @@ def account(modules: Iterable[ModuleFacts], sites: list[Any], config_reads: Iter
         hits = list(_hits(module.data))
         if not hits:
             continue
-        tree = python_ast(module.data) if module.rel not in skipped else None
+        tree = None if module.rel in skipped else module.tree or python_ast(module.data)
         shape = _Shape(tree) if tree is not None else None
         lines = module.data.splitlines()
         for line, text in hits:

@@ -114,8 +114,8 @@ def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None)
             head_root = Path(b) / sub
         else:
             head_root = repo_path.resolve()  # BASE.. : against the working tree
-        before = inventory_json(analyze([Path(a) / sub], flask_cors_version))
-        after = inventory_json(analyze([head_root], flask_cors_version))
+        before = inventory_json(analyze([Path(a) / sub], flask_cors_version), with_account=False)
+        after = inventory_json(analyze([head_root], flask_cors_version), with_account=False)
     return compare(before, after)
 
 
