@@ -542,3 +542,25 @@ def test_a_method_that_takes_an_app_and_registers_blueprints_runs_with_each_app(
         """,
     })
     assert "/Marti/sync/upload" in [r["path"] for r in doc["routes"]]
+
+
+def test_a_module_constant_of_headers_returned_by_a_view_is_a_site_at_its_line(tmp_path):
+    """sbc-auth's shape: `RESPONSE_HEADERS = {..., "Access-Control-Allow-Origin": "*"}` at module
+    level, returned by a view: the site is where the header is written (it was at line 0)."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+
+        RESPONSE_HEADERS = {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"}
+
+
+        @app.route("/error")
+        def error():
+            return {"message": "no"}, 403, RESPONSE_HEADERS
+    """})
+    [site] = [s for s in doc["sites"] if s["kind"] == "manual-header"]
+    assert (site["line"], site["options"]["header"]) == (5, "Access-Control-Allow-Origin")
+    assert [m["line"] for r in doc["routes"] if r["path"] == "/error" for m in r["manual_headers"]] == [5]

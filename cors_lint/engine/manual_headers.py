@@ -393,8 +393,10 @@ class ManualHeaderFinder:
         return [[]]
 
     def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
-        """Where a node of the function being read starts (``positions``: ``parsing.LazyPositions``)."""
-        return self.positions.get(node, within=self.functions[0] if self.functions else None)
+        """Where a node starts (``positions``: ``parsing.LazyPositions``): looked up within the
+        function being read, else in the whole module (a module constant the function returns)."""
+        found = self.positions.get(node, within=self.functions[0] if self.functions else None)
+        return found if found is not None or not self.functions else self.positions.get(node)
 
     def add(self, node: cst.CSTNode, header: str, value_node: cst.BaseExpression | None, how: str) -> None:
         position = self.position(node)
