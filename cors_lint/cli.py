@@ -79,17 +79,24 @@ NoPrefilterOption = Annotated[bool, typer.Option(
     "affect CORS and what they import (slow; also reports syntax errors in files that cannot matter).")]
 
 
+IncludeTestsOption = Annotated[bool, typer.Option(
+    "--include-tests", help="Run test code (tests/, test_*.py, *_test.py, conftest.py) as entry points too, "
+    "with the apps it builds (default: [tool.cors-lint] include-tests, else no: test code is analysed only "
+    "where the project's own code imports it).")]
+
+
 JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", min=0, help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
 
 
 def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0,
-             assumptions=None):
+             assumptions=None, include_tests: bool = False):
     from cors_lint.engine.analysis import analyze
     from cors_lint.engine.project import UsageError
 
     try:
-        return analyze(paths, flask_cors_version, assumptions, demand_driven=demand_driven, workers=workers)
+        return analyze(paths, flask_cors_version, assumptions, demand_driven=demand_driven, workers=workers,
+                       include_tests=include_tests)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -125,6 +132,7 @@ def check(
              "$CORS_LINT_CACHE_KEY (a CI secret, 32+ characters) runners that share it reuse each other's.")] = None,
     no_prefilter: NoPrefilterOption = False,
     jobs: JobsOption = 0,
+    include_tests: IncludeTestsOption = False,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.output.report import exit_code
@@ -151,7 +159,7 @@ def check(
         result = check_targets(paths, policy, environment, flask_cors_version,
                                inline_suppressions=not no_inline_suppressions, exclude=settings.exclude,
                                demand_driven=not no_prefilter, cache=not no_cache, workers=jobs,
-                               cache_dir=cache_dir)
+                               cache_dir=cache_dir, include_tests=include_tests or settings.include_tests)
     except (UsageError, ValueError) as exc:
         typer.echo(f"cors-lint: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -282,6 +290,7 @@ def report(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")] = None,
     policy_file: Annotated[Optional[Path], typer.Option("--policy", help="Policy file.")] = None,
     flask_cors_version: VersionOption = None,
+    include_tests: IncludeTestsOption = False,
 ) -> None:
     """Write the security review report: routes, origins, credentials, findings, suppressions."""
     from cors_lint.check.checker import check_paths
@@ -289,7 +298,8 @@ def report(
 
     settings = _settings(paths)
     policy = _policy(policy_file, paths)
-    result = check_paths(paths, policy, None, flask_cors_version, exclude=settings.exclude)
+    result = check_paths(paths, policy, None, flask_cors_version, exclude=settings.exclude,
+                         include_tests=include_tests or settings.include_tests)
     built = review.build(result, policy)
     text = review.html_page(built) if output_format is ReportFormat.html else review.markdown(built)
     _emit(text, output)
@@ -381,6 +391,7 @@ def inventory(
     environment: Annotated[Optional[str], typer.Option(
         "--env", help="Analyse with a policy environment's assumptions (its `env:` values and `debug`); "
                       "default: none, so flags from the environment are followed both ways.")] = None,
+    include_tests: IncludeTestsOption = False,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
     from cors_lint.engine.inventory import dumps, inventory_json, inventory_text
@@ -394,7 +405,7 @@ def inventory(
             raise typer.Exit(2)
         assumptions = policy.assumptions(environment)
     result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs,
-                      assumptions=assumptions)
+                      assumptions=assumptions, include_tests=include_tests or _settings(paths).include_tests)
     if output_format is InventoryFormat.json:
         typer.echo(dumps(inventory_json(result)), nl=False)
     else:

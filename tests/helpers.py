@@ -21,9 +21,10 @@ def write(directory: Path, files: dict[str, str]) -> Path:
     return directory
 
 
-def inventory_of(directory: Path, files: dict[str, str], demand_driven: bool = True) -> dict[str, Any]:
+def inventory_of(directory: Path, files: dict[str, str], demand_driven: bool = True,
+                 include_tests: bool = False) -> dict[str, Any]:
     write(directory, files)
-    return inventory_json(analyze([directory], demand_driven=demand_driven))
+    return inventory_json(analyze([directory], demand_driven=demand_driven, include_tests=include_tests))
 
 
 def route(document: dict[str, Any], path: str) -> dict[str, Any]:

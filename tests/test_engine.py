@@ -643,7 +643,7 @@ def test_apps_built_in_test_case_set_up_methods_are_analysed(tmp_path):
 
             def test_x(self):
                 self.assertTrue(self.app)
-    """})
+    """}, include_tests=True)
     [layer] = route(doc, "/x")["cors"]
     assert layer["options"]["origins"] == ["https://a.example.com"]
     assert doc["apps"][0]["id"] == "tests/test_api.py:7"
@@ -666,3 +666,73 @@ def test_type_checking_blocks_do_not_run(tmp_path):
         def x(): return "x"
     """})
     assert [layer["options"]["origins"] for layer in route(doc, "/x")["cors"]] == [["https://runtime.example.com"]]
+
+
+TEST_APP = """
+    from flask import Flask
+    from flask_cors import CORS
+
+    def make():
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+
+        @app.route("/fixture")
+        def fixture(): return "x"
+        return app
+
+    app = make()
+"""
+
+
+def test_test_code_is_not_an_entry_point_by_default(tmp_path):
+    """The apps tests build serve no traffic: tests are not run unless asked, and the inventory
+    says how many were left out; `--include-tests` (or [tool.cors-lint] include-tests) runs them."""
+    files = {"app.py": """
+        from flask import Flask
+        app = Flask(__name__)
+
+        @app.route("/served")
+        def served(): return "x"
+    """, "tests/test_api.py": TEST_APP, "pkg/conftest.py": TEST_APP, "pkg/views_test.py": TEST_APP,
+        "test_top.py": TEST_APP}
+    doc = inventory_of(tmp_path, files)
+    assert [r["path"] for r in doc["routes"] if r["endpoint"] != "static"] == ["/served"]
+    assert doc["tests_not_run"] == ["pkg/conftest.py", "pkg/views_test.py", "test_top.py", "tests/test_api.py"]
+    assert doc["sites"] == []
+    full = inventory_of(tmp_path, {}, include_tests=True)
+    assert sorted(r["file"] for r in full["routes"] if r["path"] == "/fixture") == [
+        "pkg/conftest.py", "pkg/views_test.py", "test_top.py", "tests/test_api.py"]
+    assert "tests_not_run" not in full
+
+
+def test_test_code_the_project_imports_is_analysed(tmp_path):
+    """Skipping test entry points never hides code the app runs: a module under a `testing`-like
+    path that the app imports is run when imported, as any other module."""
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Flask
+        from tests.helpers import attach
+        app = Flask(__name__)
+        attach(app)
+    """, "tests/__init__.py": "", "tests/helpers.py": """
+        from flask_cors import CORS
+
+        def attach(app):
+            CORS(app, supports_credentials=True)
+    """})
+    [site] = sites(doc, "extension")
+    assert site["file"] == "tests/helpers.py"
+
+
+def test_a_test_file_or_tests_directory_named_on_the_command_line_is_analysed(tmp_path):
+    """The rule applies below what the user names: `cors-lint check tests/test_api.py`, or a
+    project kept in a directory called `tests`, is analysed."""
+    write(tmp_path, {"tests/test_api.py": TEST_APP, "tests/test_other.py": TEST_APP, "tests/proj/server.py": TEST_APP,
+                     "src/app.py": "import flask"})
+    named_file = inventory_json(analyze([tmp_path / "src", tmp_path / "tests" / "test_api.py"]))
+    assert [r["file"] for r in named_file["routes"] if r["path"] == "/fixture"] == ["tests/test_api.py"]
+    named_dir = inventory_json(analyze([tmp_path / "src", tmp_path / "tests" / "proj"]))
+    assert [r["file"] for r in named_dir["routes"] if r["path"] == "/fixture"] == ["tests/proj/server.py"]
+    assert "tests_not_run" not in named_dir
+    whole = inventory_json(analyze([tmp_path]))
+    assert [r["file"] for r in whole["routes"] if r["path"] == "/fixture"] == []
+    assert whole["tests_not_run"] == ["tests/proj/server.py", "tests/test_api.py", "tests/test_other.py"]

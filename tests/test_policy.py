@@ -147,3 +147,28 @@ def test_tool_cors_lint_table_sets_defaults_and_rejects_unknown_keys(tmp_path):
     bad = run_cli(str(tmp_path), expect_exit=2)
     assert bad.stdout == "" and bad.stderr.startswith("cors-lint: configuration error: ")
     assert "unknown key 'fail_on'" in bad.stderr
+
+
+def test_include_tests_setting_and_option_run_test_code(tmp_path):
+    """Test code is not run by default (the summary counts it); `include-tests = true` under
+    [tool.cors-lint], or `--include-tests`, runs it; a non-boolean value is a configuration error."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(
+        "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\nCORS(app)\n")
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+
+    def app_files(*args: str) -> list[str]:
+        document = json.loads(run_cli("inventory", str(tmp_path), "--format", "json", *args, expect_exit=0).stdout)
+        return [app["file"] for app in document["apps"]]
+
+    default = run_cli("check", str(tmp_path), "--no-cache", expect_exit=0)
+    assert default.stdout.endswith("; 1 test files not run (--include-tests)\n")
+    assert app_files() == ["app.py"]
+    assert app_files("--include-tests") == ["app.py", "tests/conftest.py"]
+    included = run_cli("check", str(tmp_path), "--no-cache", "--include-tests", expect_exit=0)
+    assert "test files not run" not in included.stdout and included.stdout.endswith("policy recommended\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\ninclude-tests = true\n')
+    assert app_files() == ["app.py", "tests/conftest.py"]
+    (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\ninclude-tests = "yes"\n')
+    bad = run_cli("check", str(tmp_path), expect_exit=2)
+    assert bad.stdout == "" and "include-tests must be true or false" in bad.stderr

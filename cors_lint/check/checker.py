@@ -44,10 +44,10 @@ def cache_directory(start: Path, configured: Path | None = None) -> Path:
 def check_paths(paths: list[Path], policy: Policy, environment: str | None = None,
                 flask_cors_version: str | None = None, inline_suppressions: bool = True,
                 exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
-                workers: int = 0, cache_dir: Path | None = None) -> CheckResult:
+                workers: int = 0, cache_dir: Path | None = None, include_tests: bool = False) -> CheckResult:
     """Check a project; with ``cache``, reuse the stored result of an identical earlier run (kept
-    in ``cache_directory(root, cache_dir)``)."""
-    files = survey(paths, exclude)
+    in ``cache_directory(root, cache_dir)``); ``include_tests``: see ``project.survey``."""
+    files = survey(paths, exclude, include_tests)
     if not cache:
         return _check(files, policy, environment, flask_cors_version, inline_suppressions, demand_driven, workers,
                       None)
@@ -63,7 +63,7 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     # today's date: suppressions expire
     key = store.key([str(root), [f.rel for f in files.files], json.dumps(policy.data, sort_keys=True, default=str),
                      str(policy.source), environment, flask_cors_version, inline_suppressions, list(exclude),
-                     demand_driven, date.today().isoformat()], states)
+                     demand_driven, include_tests, date.today().isoformat()], states)
     stored = store.lookup(key, states)
     result = result_from_json(stored) if stored is not None else None
     if result is None:
@@ -93,7 +93,7 @@ def _suppression_files(result: CheckResult) -> set[str]:
 def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
                   flask_cors_version: str | None = None, inline_suppressions: bool = True,
                   exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
-                  workers: int = 0, cache_dir: Path | None = None) -> CheckResult:
+                  workers: int = 0, cache_dir: Path | None = None, include_tests: bool = False) -> CheckResult:
     """``check_paths`` for what a user names on the command line.
 
     Files named one by one (as pre-commit passes them) are checked in the context of their
@@ -104,11 +104,11 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
     if changed is None:
         return check_paths(paths, policy, environment, flask_cors_version, inline_suppressions, exclude,
-                           demand_driven, cache, workers, cache_dir)
+                           demand_driven, cache, workers, cache_dir, include_tests)
     roots = {project_root(f) for f in changed}
     root = Path(os.path.commonpath([str(r) for r in roots]))
     result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude,
-                         demand_driven, cache, workers, cache_dir)
+                         demand_driven, cache, workers, cache_dir, include_tests)
     if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
         return result
     wanted = set(changed)

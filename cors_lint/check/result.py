@@ -29,12 +29,13 @@ class RunSummary:
     consulted: frozenset[str]
     notes: list[dict[str, Any]] = field(default_factory=list)  # where the analysis stopped following the code
     skipped: list[FileError] = field(default_factory=list)  # templates, not Python: no error
+    tests_not_run: int = 0  # test files not run as entry points (see project.survey)
 
     @classmethod
     def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
         return cls(inventory.root, inventory.version, inventory.files, inventory.listed_route_count, list(inventory.errors),
                    inventory.comment_files, consulted, [note.as_json() for note in inventory.analysis_notes],
-                   list(inventory.skipped))
+                   list(inventory.skipped), len(inventory.tests_not_run))
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
                     "files": summary.files, "route_count": summary.route_count,
                     "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
                     "consulted": sorted(summary.consulted), "notes": summary.notes,
-                    "skipped": [asdict(e) for e in summary.skipped]},
+                    "skipped": [asdict(e) for e in summary.skipped], "tests_not_run": summary.tests_not_run},
     }
 
 
@@ -100,7 +101,7 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
         run = RunSummary(Path(summary["root"]), version, summary["files"], summary["route_count"],
                          [FileError(**e) for e in summary["errors"]], frozenset(summary["comment_files"]),
                          frozenset(summary["consulted"]), list(summary["notes"]),
-                         [FileError(**e) for e in summary["skipped"]])
+                         [FileError(**e) for e in summary["skipped"]], summary["tests_not_run"])
         suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
         return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
                            suppressed, documents=document["documents"],

@@ -25,25 +25,27 @@ if TYPE_CHECKING:
 def analyze(paths: list[Path], flask_cors_version: str | None = None,
             assumptions: Assumptions | None = None, exclude: tuple[str, ...] = (),
             demand_driven: bool = True, workers: int = 0, parse_memo: ParseMemo | None = None,
-            files: Survey | None = None) -> Inventory:
+            files: Survey | None = None, include_tests: bool = False) -> Inventory:
     """Analyse a project. ``flask_cors_version`` overrides the version read from its pins;
     ``assumptions`` are one environment's environment-variable values and ``app.debug``;
     ``demand_driven=False`` parses and runs every file (the slow reference analysis);
     ``workers`` parse processes (0: as many as cores when there is enough to parse);
     ``parse_memo`` shares parsed files between analyses of the same tree, ``files`` the
-    discovery (``paths`` and ``exclude`` are then not walked again)."""
-    files = files or survey(paths, exclude)
+    discovery (``paths``, ``exclude`` and ``include_tests`` are then not used again);
+    ``include_tests``: run test code as entry points too (see ``project.survey``)."""
+    files = files or survey(paths, exclude, include_tests)
     root = files.root
     if flask_cors_version:
         version = FlaskCorsVersion(parse_version(flask_cors_version), "--flask-cors-version")
     else:
         version = detect(root)
-    scanned = scan(files.files, demand_driven, files.verdicts)
+    scanned = scan(files.files, demand_driven, files.verdicts, files.tests)
     if not scanned.entries:  # nothing can affect CORS: no parsing at all
         return Inventory(root=root, version=version, files=len(files.files), apps=[], sites=[], routes=[],
                          errors=sorted(scanned.problems, key=lambda e: e.file),
                          file_paths=tuple(source.rel for source in files.files),
-                         comment_files=frozenset(scanned.comment_files))
+                         comment_files=frozenset(scanned.comment_files),
+                         tests_not_run=tuple(scanned.tests_not_run))
     from cors_lint.engine import execution  # the stage boundary: libcst and the interpreter load here
 
     return execution.execute(files, scanned, version, assumptions, demand_driven, workers, parse_memo)

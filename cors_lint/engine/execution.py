@@ -17,7 +17,8 @@ from cors_lint.engine.app_objects import Site
 from cors_lint.engine.config_reads import ConfigRead, ConfigReadFinder
 from cors_lint.engine.entry_points import declared_entry_points
 from cors_lint.engine.header_names import TRIGGER, header_names, mentions, words_pattern
-from cors_lint.engine.interpreter import Interpreter, flag_conditions, is_test_module
+from cors_lint.engine.interpreter import Interpreter, flag_conditions
+from cors_lint.engine.project import is_test_module
 from cors_lint.engine.inventory import Inventory, route_json
 from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
 from cors_lint.engine.models import REGISTRY
@@ -51,6 +52,7 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
                      routes=routes, errors=errors, env_reads=frozenset(interpreter.env_reads),
                      file_paths=tuple(source.rel for source in files.files),
                      consulted=frozenset(interpreter.consulted), comment_files=frozenset(scanned.comment_files),
+                     tests_not_run=tuple(scanned.tests_not_run),
                      config_reads=tuple(config_reads),
                      analysis_notes=tuple(sorted(interpreter.bounds.notes.values(),
                                                  key=lambda n: (n.file, n.line, n.message))),

@@ -28,8 +28,8 @@ from cors_lint.engine.expressions import BINARY_OPERATORS, ExpressionEvaluator, 
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
-from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, module_index,
-                                     read)
+from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
+                                     module_index, read)
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
 from cors_lint.engine.walk import children
@@ -1041,13 +1041,6 @@ def flag_conditions(test: cst.BaseExpression, raw: Any, variables: list[str], co
     if as_read and not isinstance(strip_env(raw), (str, type(None))):  # a default of False, 0, []: not what is read
         is_set += ' (to any non-empty value: "false" and "0" included)'
     return (is_not_set, is_set) if negated else (is_set, is_not_set)
-
-
-def is_test_module(rel: str) -> bool:
-    parts = rel.split("/")
-    name = parts[-1]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or \
-        any(part in ("tests", "test") for part in parts[:-1])
 
 
 def _first_required_parameter(node: cst.FunctionDef, skip: int = 0) -> str | None:

@@ -41,6 +41,7 @@ class Inventory:
     analysis_notes: tuple[Any, ...] = ()  # bounds.AnalysisNote: where the analysis stopped following the code
     steps: int = 0  # interpreter steps (statements and calls) the analysis took: what the bounds limit
     skipped: list[FileError] = field(default_factory=list)  # templates (Jinja, cookiecutter): not Python, no error
+    tests_not_run: tuple[str, ...] = ()  # test code that was not run as an entry point (see project.survey)
     # makes the sites account (what looks like CORS, and why each place is or is not a site) when it
     # is first asked for: only the inventory shows it, so `check` never pays for it
     make_account: Any = field(default=None, repr=False, compare=False)
@@ -172,6 +173,7 @@ def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str,
         "routes": routes,
         "errors": [error.as_json() for error in inventory.errors],
         **({"skipped": [error.as_json() for error in inventory.skipped]} if inventory.skipped else {}),
+        **({"tests_not_run": list(inventory.tests_not_run)} if inventory.tests_not_run else {}),
         **_config_reads_json(inventory),
         **_analysis_notes_json(inventory),
         **({"sites_account": inventory.sites_account.as_json()}
@@ -270,6 +272,9 @@ def inventory_text(inventory: Inventory) -> str:
     lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
     lines.append(f"{inventory.listed_route_count} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
                  f"{inventory.files} files, {len(inventory.errors)} files not analysed")
+    if inventory.tests_not_run:
+        lines.append(f"{len(inventory.tests_not_run)} test files not run as entry points (--include-tests runs "
+                     "them and the apps they build)")
     for error in inventory.errors:
         lines.append(f"error: {error.file}: {error.message}")
     for skipped in inventory.skipped:

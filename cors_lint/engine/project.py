@@ -188,23 +188,31 @@ def find_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(d) for d in dirs]))
 
 
-def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, list[SourceFile], list[SourceFile]]:
+def discover(paths: list[Path], exclude: tuple[str, ...] = ()
+             ) -> tuple[Path, list[SourceFile], list[SourceFile], frozenset[str]]:
     """Expand command-line paths into Python files, sorted by relative path.
 
-    Returns the root, the files to analyse (what the paths name), and every Python file
-    under the root (what their imports may reach; parsed only when imported).
+    Returns the root, the files to analyse (what the paths name), every Python file under the
+    root (what their imports may reach; parsed only when imported), and which of the files to
+    analyse are test code (see ``is_test_module``), judged below the directory named: a file
+    named on its own, or a project kept in a directory called ``tests``, is not.
     """
     for path in paths:
         if not path.exists():
             raise UsageError(f"path does not exist: {path}")
     root = find_root(paths)
     named: dict[str, None] = {}  # plain strings: a Path per file costs more than the walk itself
+    tests: set[str] = set()
     for path in paths:
         path = path.resolve()
         if path.is_file():
             named[str(path)] = None
         else:
-            named.update(dict.fromkeys(_walk(str(path))))
+            directory = str(path).rstrip(os.sep) + os.sep
+            for found in _walk(str(path)):
+                named[found] = None
+                if is_test_module(found[len(directory):].replace(os.sep, "/")):
+                    tests.add(found)
     everything = dict(named)
     if any(p.is_file() for p in paths):
         everything.update(dict.fromkeys(_walk(str(root))))
@@ -215,7 +223,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> tuple[Path, li
     if exclude:
         files = [f for f in files if not any(path_matches(f.rel, pattern) for pattern in exclude)]
     index = sorted(sources.values(), key=lambda f: f.rel)
-    return root, files, index
+    return root, files, index, frozenset(sources[p].rel for p in tests)
 
 
 def _walk(directory: str) -> list[str]:
@@ -387,11 +395,24 @@ class Survey:
     root: Path
     files: list[SourceFile]
     index: list[SourceFile]
+    tests: frozenset[str] = frozenset()  # test code among the files: not entry points (see scan)
     verdicts: dict[str, Verdict] | None = None
 
 
-def survey(paths: list[Path], exclude: tuple[str, ...] = ()) -> Survey:
-    return Survey(*discover(paths, exclude))
+def survey(paths: list[Path], exclude: tuple[str, ...] = (), include_tests: bool = False) -> Survey:
+    """``include_tests``: run test code as entry points too (by default it is analysed only
+    when code outside the tests imports it)."""
+    root, files, index, tests = discover(paths, exclude)
+    return Survey(root, files, index, frozenset() if include_tests else tests)
+
+
+def is_test_module(rel: str) -> bool:
+    """Test code, by its path: ``test_*.py``, ``*_test.py``, ``conftest.py``, or anything in a
+    directory ``tests`` or ``test``."""
+    parts = rel.split("/")
+    name = parts[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or \
+        any(part in ("tests", "test") for part in parts[:-1])
 
 
 @dataclass
@@ -399,11 +420,14 @@ class Scan:
     entries: list[tuple[SourceFile, bytes]]  # the entry points, with their bytes
     problems: list[FileError]  # files that cannot be read, or are binary
     comment_files: set[str]  # files that mention cors-lint (suppression comments)
+    tests_not_run: list[str] = field(default_factory=list)  # test code that would be an entry point
 
 
-def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str, Verdict] | None = None) -> Scan:
+def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str, Verdict] | None = None,
+         tests: frozenset[str] = frozenset()) -> Scan:
     """Read each file once (or not at all when its verdict is known and it cannot matter):
-    every readable file is an entry point when not ``demand_driven``."""
+    every readable file is an entry point when not ``demand_driven``, except ``tests``: test
+    code, run only when something else imports it."""
     result = Scan([], [], set())
     for source in files:
         known = verdicts.get(source.rel) if verdicts is not None and demand_driven else None
@@ -419,6 +443,9 @@ def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str
             result.comment_files.add(source.rel)
         if isinstance(data, FileError):
             result.problems.append(data)
+        elif (not demand_driven or verdict.status == "entry") and source.rel in tests:
+            if verdict.status == "entry":
+                result.tests_not_run.append(source.rel)
         elif not demand_driven or verdict.status == "entry":
             result.entries.append((source, data))
         elif verdict.status == "binary":

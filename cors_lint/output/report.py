@@ -18,7 +18,7 @@ def summary(result: CheckResult) -> dict[str, Any]:
     return {"files": inventory.files, "routes": inventory.route_count, "findings": len(result.findings),
             "by_severity": counts, "errors": len(inventory.errors), "environments": list(result.environments),
             "suppressed": len(result.suppressed), "baseline": len(result.baselined),
-            "internal_errors": len(result.failures)}
+            "internal_errors": len(result.failures), "tests_not_run": inventory.tests_not_run}
 
 
 def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
@@ -60,6 +60,8 @@ def check_text(result: CheckResult, policy: Policy) -> str:
     lines.append(f"{counts['findings']} findings ({by['error']} errors, {by['warning']} warnings, {by['note']} notes"
                  f"{hidden}) in {counts['files']} files, {counts['routes']} routes; {counts['errors']} files not "
                  f"analysed; policy {policy.source}")
+    if counts["tests_not_run"]:
+        lines[-1] += f"; {counts['tests_not_run']} test files not run (--include-tests)"
     if result.failures:
         count = len(result.failures)
         lines[-1] += f"; {count} rule{'s' if count > 1 else ''} failed (internal error)"

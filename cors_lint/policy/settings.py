@@ -32,6 +32,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     format: str | None = None
     fail_on: str | None = None
+    include_tests: bool = False
 
 
 def find(start: Path) -> Settings:
@@ -83,10 +84,12 @@ def _reached_line(exc: RecursionError, text: str) -> int:
 
 
 def _settings(table: dict, source: Path) -> Settings:
-    unknown = sorted(set(table) - {"policy", "exclude", "format", "fail-on"})
+    unknown = sorted(set(table) - {"policy", "exclude", "format", "fail-on", "include-tests"})
     if unknown:
         raise SettingsError(f"{source}: [tool.cors-lint]: unknown key {unknown[0]!r} "
-                            "(known: policy, exclude, format, fail-on)")
+                            "(known: policy, exclude, format, fail-on, include-tests)")
+    if not isinstance(table.get("include-tests", False), bool):
+        raise SettingsError(f"{source}: [tool.cors-lint]: include-tests must be true or false")
     exclude = table.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
         raise SettingsError(f"{source}: [tool.cors-lint]: exclude must be a list of globs")
@@ -97,4 +100,5 @@ def _settings(table: dict, source: Path) -> Settings:
     policy = table.get("policy")
     if policy is not None and not isinstance(policy, str):
         raise SettingsError(f"{source}: [tool.cors-lint]: policy must be a path or a preset name")
-    return Settings(source, policy, tuple(exclude), table.get("format"), table.get("fail-on"))
+    return Settings(source, policy, tuple(exclude), table.get("format"), table.get("fail-on"),
+                    table.get("include-tests", False))
