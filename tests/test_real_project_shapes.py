@@ -564,3 +564,119 @@ def test_a_module_constant_of_headers_returned_by_a_view_is_a_site_at_its_line(t
     [site] = [s for s in doc["sites"] if s["kind"] == "manual-header"]
     assert (site["line"], site["options"]["header"]) == (5, "Access-Control-Allow-Origin")
     assert [m["line"] for r in doc["routes"] if r["path"] == "/error" for m in r["manual_headers"]] == [5]
+
+
+DISCOVERED_VIEWS = {
+    "portal/__init__.py": """
+        import importlib
+        import importlib.util
+        import inspect
+        import os
+        import pkgutil
+        import sys
+
+        from flask import Blueprint, Flask
+        from flask_cors import CORS
+
+        def is_blueprint(member):
+            return isinstance(member, Blueprint) and getattr(member, "auto_register", True)
+
+        def register_views(app):
+            path = os.path.join(os.path.dirname(__file__), "views")
+            for finder, name, _ in pkgutil.iter_modules([path], "portal.views."):
+                spec = finder.find_spec(name)
+                if spec is not None:
+                    module = importlib.util.module_from_spec(spec)
+                    sys.modules[name] = module
+                    if spec.loader is not None:
+                        spec.loader.exec_module(module)
+                        for blueprint in inspect.getmembers(module, is_blueprint):
+                            app.register_blueprint(blueprint[1])
+
+        def register_plugins(app):
+            package = importlib.import_module("portal.plugins")
+            for _, name, _ in pkgutil.walk_packages(package.__path__, "portal.plugins."):
+                module = importlib.import_module(name)
+                if hasattr(module, "bp"):
+                    app.register_blueprint(module.bp)
+
+        def create_app():
+            app = Flask(__name__, static_folder=None)
+            CORS(app, resources={r"/api/*": {"origins": "https://a.example.com"}})
+            register_views(app)
+            register_plugins(app)
+            return app
+
+        app = create_app()
+    """,
+    "portal/views/__init__.py": "",
+    "portal/views/api.py": """
+        from flask import Blueprint
+        api = Blueprint("api", __name__, url_prefix="/api")
+        helper = Blueprint("helper", __name__)  # registered elsewhere, not by the loop
+        helper.auto_register = False
+
+        @api.route("/items", methods=["GET", "POST"])
+        def items(): return "x"
+
+        @helper.route("/helped")
+        def helped(): return "x"
+    """,
+    "portal/views/admin.py": """
+        import logging
+        from flask import Blueprint
+        log = logging.getLogger(__name__)
+        admin = Blueprint("admin", __name__, url_prefix="/admin")
+        LIMIT = 3
+
+        @admin.route("/users/<int:user_id>", methods=["DELETE"])
+        def delete_user(user_id): return "x"
+    """,
+    "portal/views/not-a-module.py": "x = 1\n",
+    "portal/plugins/__init__.py": "",
+    "portal/plugins/export/__init__.py": """
+        from flask import Blueprint
+        bp = Blueprint("export", __name__, url_prefix="/export")
+
+        @bp.route("/all")
+        def everything(): return "x"
+    """,
+    "portal/plugins/export/formats.py": """
+        from flask import Blueprint
+        bp = Blueprint("formats", __name__, url_prefix="/formats")
+
+        @bp.route("/csv")
+        def csv(): return "x"
+    """,
+}
+
+
+def test_blueprints_found_by_folder_listing_are_the_ones_flask_serves(tmp_path):
+    """Blueprints a project registers by listing a folder (`pkgutil.iter_modules` of a path built
+    from `__file__`, `find_spec` / `module_from_spec` / `exec_module`, `inspect.getmembers` with an
+    `isinstance(member, Blueprint)` predicate; `pkgutil.walk_packages(package.__path__)` with
+    `import_module`) are listed exactly as the running app's url_map lists them."""
+    import importlib
+    import sys
+
+    from oracle import inventory_rules, url_map_rules
+
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
+
+    write(tmp_path, DISCOVERED_VIEWS)
+    document = inventory_json(analyze([tmp_path]))
+    [app_id] = [app["id"] for app in document["apps"]]
+    predicted = inventory_rules(r for r in document["routes"] if r["app"] == app_id)
+    assert all(isinstance(r["path"], str) for r in document["routes"])  # nothing it could not list
+    sys.path.insert(0, str(tmp_path))
+    try:
+        real = url_map_rules(importlib.import_module("portal").app)
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n == "portal" or n.startswith("portal.")]:
+            del sys.modules[name]
+    assert predicted == real
+    assert ("/admin/users/<int:user_id>", "admin.delete_user", ("DELETE", "OPTIONS")) in real
+    [items] = [r for r in document["routes"] if r["path"] == "/api/items"]
+    assert items["cors"][0]["options"]["origins"] == ["https://a.example.com"]

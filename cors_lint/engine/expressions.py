@@ -261,6 +261,12 @@ class ExpressionEvaluator:
                     strip_env(left), PLAIN
                 ):
                     return Unknown(f"`{self.code(node)}` compares objects by identity")
+                if (strip_env(left) is None) != (strip_env(right) is None) and \
+                        not isinstance(strip_env(left), Unknown) and not isinstance(strip_env(right), Unknown):
+                    step: Any = fn(strip_env(left), strip_env(right))  # `spec is not None`: an object is not None
+                    result = lifted(operator.and_, result, step) if result is not True else step
+                    left = right
+                    continue
             step = lifted(fn, left, right)
             if isinstance(strip_env(step), Unknown):
                 return step
@@ -382,6 +388,9 @@ class ExpressionEvaluator:
         own = self.project_method(plain, name)
         if own is not None:
             return own
+        set_here = self.object_attributes.get(id(plain))
+        if set_here is not None and name in set_here[1]:
+            return set_here[1][name]
         getter = self.registry.attributes.get((type(plain), name))
         if getter is not None:
             return getter(self, plain)

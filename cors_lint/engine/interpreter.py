@@ -68,6 +68,9 @@ class Interpreter(ExpressionEvaluator):
         self.suffixes: dict[str, set[SourceFile]] | None = None  # see by_suffix
         self.files = files
         self.by_name = module_index(files, index)  # dotted name -> file
+        self.index = index if index is not None else files
+        self.folders: dict[str, dict[str, bool]] | None = None  # see modules_in_folder
+        self.by_path: dict[str, SourceFile] | None = None  # see source_at
         self.copies_seen: dict[str, Any] = {}  # path -> the library copy it is, or None (see import_module)
         self.installed_seen: dict[str, Any] = {}  # directory -> holds installed packages (see import_module)
         self.library_copies: dict[str, Any] = {}  # the copies that imports reached, by path
@@ -83,6 +86,8 @@ class Interpreter(ExpressionEvaluator):
         # library objects made by a project subclass (`class ApiExt(Api)`): id -> (object, its class),
         # so that the subclass's own methods (`api.add_org_resource(...)`) run (see get_attribute)
         self.project_classes: dict[int, tuple[Any, ClassObj]] = {}
+        # attributes the project sets on library objects that no model handles: id -> (object, {name: value})
+        self.object_attributes: dict[int, tuple[Any, dict[str, Any]]] = {}
         self.function_objects: dict[int, list[FunctionObj]] = {}
         self.methods: list[FunctionObj] = []
         self.classes: dict[int, ClassObj] = {}
@@ -198,6 +203,9 @@ class Interpreter(ExpressionEvaluator):
         source, name = state.source, state.name
         state.parsed = self.parse_file(source)
         state.namespace["__name__"] = name
+        state.namespace["__file__"] = source.fspath
+        if source.is_package:
+            state.namespace["__path__"] = [os.path.dirname(source.fspath)]
         if state.parsed is None:
             state.status = "done"
             return state
@@ -232,6 +240,27 @@ class Interpreter(ExpressionEvaluator):
         if known is not None and known.source is source:
             return known
         return self.load_module(name, source, lazy=self.demand_driven and not self.needs_eager_run(source))
+
+    def modules_in_folder(self, folder: str) -> list[tuple[str, bool]]:
+        """The project modules directly in a folder (an absolute path), as ``pkgutil`` lists them:
+        ``(name, is_package)`` sorted by name."""
+        if self.folders is None:
+            self.folders = {}
+            for source in self.index:
+                directory, base = os.path.split(source.fspath)
+                if source.is_package:
+                    directory, base = os.path.split(directory)
+                elif base.endswith(".py"):
+                    base = base[: -len(".py")]
+                if base.isidentifier():
+                    self.folders.setdefault(directory, {})[base] = source.is_package
+        return sorted(self.folders.get(os.path.normpath(folder), {}).items())
+
+    def source_at(self, path: str) -> SourceFile | None:
+        """The project file at an absolute path."""
+        if self.by_path is None:
+            self.by_path = {source.fspath: source for source in self.index}
+        return self.by_path.get(path)
 
     def by_suffix(self, name: str) -> SourceFile | None:
         """A project module an absolute import reaches through ``sys.path`` (a launcher that adds its
@@ -364,6 +393,8 @@ class Interpreter(ExpressionEvaluator):
             obj.attrs[name] = value
         elif isinstance(obj, InstanceObj):
             obj.attrs[name] = value
+        elif type(obj) in self.registry.object_types:  # `bp.auto_register = False`: the project's own attribute
+            self.object_attributes.setdefault(id(obj), (obj, {}))[1][name] = value
 
     def assign_item(self, target: cst.Subscript, value: Any, frame: Frame) -> None:
         container = self.eval(target.value, frame)

@@ -74,6 +74,7 @@ class Model:
     methods: dict[tuple[type, str | None], Handler] = field(default_factory=dict)  # -> handler(obj, name, call)
     attributes: dict[tuple[type, str], Handler] = field(default_factory=dict)  # -> getter(engine, obj)
     object_types: set[type] = field(default_factory=set)  # other attributes of these are methods
+    instance_types: dict[str, type] = field(default_factory=dict)  # class qualname -> its objects' type (isinstance)
     attribute_setters: dict[tuple[type, str], Handler] = field(default_factory=dict)  # -> setter(engine, obj, value)
     items: dict[type | str, Handler] = field(default_factory=dict)  # obj[key]: handler(engine, obj, key)
     item_setters: dict[type, Handler] = field(default_factory=dict)  # obj[key] = v: (engine, obj, key, v, node, frame)
@@ -159,6 +160,7 @@ class Registry:
         self.methods: dict[tuple[type, str | None], Handler] = {}
         self.attributes: dict[tuple[type, str], Handler] = {}
         self.object_types: set[type] = set()
+        self.instance_types: dict[str, type] = {}
         self.attribute_setters: dict[tuple[type, str], Handler] = {}
         self.items: dict[type | str, Handler] = {}
         self.item_setters: dict[type, Handler] = {}
@@ -179,7 +181,7 @@ class Registry:
                          "subclass_constructors", "methods",
                          "attributes", "attribute_setters", "items", "item_setters", "membership", "truth",
                          "decorator_types", "decorator_functions", "decorator_methods", "bind_hooks",
-                         "class_attributes", "copies"):
+                         "class_attributes", "copies", "instance_types"):
                 mine, theirs = getattr(self, name), getattr(model, name)
                 clash = set(mine) & set(theirs)
                 if clash:

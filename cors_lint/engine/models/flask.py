@@ -39,6 +39,7 @@ MODEL.star_exports["flask"] = (
 MODEL.application_classes.add("flask.Flask")  # a function that builds one is an app factory: it runs
 MODEL.entry_names |= {"Flask", "Blueprint", "route", "add_url_rule", "register_blueprint", "after_request"}
 MODEL.object_types |= {AppObj, BlueprintObj}
+MODEL.instance_types.update({"flask.Flask": AppObj, "flask.Blueprint": BlueprintObj})
 MODEL.with_targets.add(AppObj)
 _VERBS = {"get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE", "patch": "PATCH"}
 
