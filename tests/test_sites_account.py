@@ -124,3 +124,33 @@ def test_a_header_read_and_a_cors_class_of_the_project_are_explained(tmp_path):
     assert reasons[("app.py", 10, "Access-Control-Max-Age")] == "header-read"
     assert ("app.py", 11, "Access-Control-Max-Age") not in reasons  # the write is a site
     assert "unaccounted" not in document["sites_account"]["counts"]
+
+
+def test_a_key_written_to_a_config_object_that_an_app_merges_is_accounted(tmp_path):
+    """alerta's shape: `config = flask.Config("/")` loads a file outside the tree, then
+    `config["CORS_ORIGINS"] = ...`, then `app.config.update(config)`: the merge is one config
+    site with the keys (and a note on what it cannot see), and the write is the setting that
+    site names. A key no app loads stays unaccounted."""
+    document = inventory_of(tmp_path, {"app.py": '''
+        from flask import Config, Flask
+        from flask_cors import CORS
+
+
+        def user_config():
+            config = Config("/")
+            config.from_pyfile("/etc/app.conf", silent=True)
+            config["CORS_ORIGINS"] = ["https://a.example"]
+            Config("/")["CORS_MAX_AGE"] = 5
+            return config
+
+
+        app = Flask(__name__)
+        app.config.update(user_config())
+        CORS(app)
+    '''})
+    reasons = {(p["file"], p["line"], p["text"]): p["reason"] for p in document["sites_account"]["not_sites"]}
+    assert reasons[("app.py", 8, "CORS_ORIGINS")] == "config-setting"
+    assert reasons[("app.py", 9, "CORS_MAX_AGE")] == "unaccounted"  # no app loads it
+    [merge] = [site for site in document["sites"] if site["kind"] == "config"]
+    assert (merge["line"], merge["options"]) == (14, {"CORS_ORIGINS": ["https://a.example"]})
+    assert "app.config.from_pyfile(...) loads values cors-lint cannot see" in merge["notes"]

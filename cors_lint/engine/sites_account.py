@@ -254,6 +254,9 @@ def _reason(module: ModuleFacts, line: int, text: str, lines: list[bytes], shape
             return "never-runs", ""
         if ran is False:
             return "never-called", ""
+    if text in loaded_keys and re.search(rb"\[\s*['\"]" + text.encode() + rb"['\"]\s*\]\s*=(?!=)", raw):
+        # `config["CORS_ORIGINS"] = ...` on a config object that is merged into app.config later
+        return "config-setting", "written to a config object; the app's config site names the key"
     if test_file(rel):
         return "test", ""
     return "unaccounted", ""

@@ -27,12 +27,12 @@ def config_call(config: ConfigObj, name: str, call: Call) -> Any:
 def config_method(engine, app: AppObj, name: str, args, kwargs, node, frame) -> Any:
     if name in ("update", "from_mapping"):
         mapping: dict[Any, Any] = {}
+        unseen: list[str] = []  # what the merged config loaded from sources cors-lint cannot see
         if args:
             first = strip_env(args[0])
             if isinstance(first, ConfigObj):
                 mapping.update({k: v for k, (v, _site) in first.app.config.values.items()})
-                for reason in first.app.config.unknown_sources:
-                    config_unknown(engine, app, reason, node, frame)
+                unseen = list(first.app.config.unknown_sources)
             elif isinstance(first, dict):
                 mapping.update(first)
             elif isinstance(first, (list, tuple)) and all(isinstance(p, tuple) and len(p) == 2 for p in first):
@@ -43,7 +43,13 @@ def config_method(engine, app: AppObj, name: str, args, kwargs, node, frame) -> 
         mapping.update(kwargs)
         if name == "from_mapping":
             mapping = {k: v for k, v in mapping.items() if isinstance(k, str) and k.isupper()}
-        config_set(engine, app, mapping, node, frame, name)
+        site = config_set(engine, app, mapping, node, frame, name)
+        for reason in unseen:  # one site for the merge: its keys, and what it may also bring
+            if site is None:
+                config_unknown(engine, app, reason, node, frame)
+            else:
+                app.config.unknown_sources.append(reason)
+                site.notes.append(reason)
         return True
     if name == "from_object":
         target = args[0] if args else kwargs.get("obj")
@@ -106,7 +112,8 @@ def import_string(engine, dotted: str) -> Any:
     return Unknown(f"{dotted!r} is not in the scanned tree")
 
 
-def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: str) -> None:
+def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: str) -> Any:
+    """Set the keys; the config site made for the CORS_* ones among them, if any."""
     cors_keys = {k: v for k, v in mapping.items() if isinstance(k, str) and k.startswith("CORS_")}
     site = None
     if cors_keys and isinstance(app, AppObj):
@@ -123,6 +130,7 @@ def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: s
             if strip_env(previous) != strip_env(value):
                 value = Unknown(f"{key} depends on `{' and '.join(frame.conditions)}`")
         app.config.values[key] = (value, site)
+    return site
 
 
 def config_unknown(engine, app: AppObj, reason: str, node, frame) -> None:
