@@ -301,3 +301,53 @@ def test_an_environment_whose_assumptions_agree_on_what_the_code_reads_is_not_an
     calls.clear()
     again = findings_for_dir(tmp_path)
     assert len(calls) == 3 and [f.identity for f in again] == [f.identity for f in findings]
+
+
+def test_each_finding_names_the_app_it_is_about(tmp_path):
+    """A project that builds a web app and a worker's app from different factories: each finding
+    names its app (where it is built and by which function) in JSON, and in text when there are
+    several apps; a finding without routes (a pin) names none."""
+    write(tmp_path, {
+        "web.py": """
+            from flask import Flask
+            from flask_cors import CORS
+
+            def create_web():
+                app = Flask(__name__)
+                CORS(app, supports_credentials=True)
+
+                @app.route("/account")
+                def account(): return "x"
+                return app
+        """,
+        "worker.py": """
+            from flask import Flask
+            from flask_cors import CORS
+
+            class Worker:
+                def build(self):
+                    app = Flask(__name__)
+                    CORS(app, origins="*", max_age=0)
+
+                    @app.route("/health")
+                    def health(): return "ok"
+                    return app
+        """,
+        "requirements.txt": "flask-cors==4.0.0\n",
+    })
+    result = run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1)
+    document = json.loads(result.stdout)
+    jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
+    apps = {(f["rule_id"], f["file"]): f.get("apps") for f in document["findings"]}
+    assert apps[("CORS001", "web.py")] == ["web.py:5 create_web()"]
+    worker = [app for (rule, file), app in apps.items() if file == "worker.py"]
+    assert worker and all(app == ["worker.py:6 Worker.build()"] for app in worker)
+    assert apps[("CORS019", "requirements.txt")] is None
+    text = run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout
+    assert "(app web.py:5 create_web())" in text and "(app worker.py:6 Worker.build())" in text
+    sarif = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "sarif", expect_exit=1).stdout)
+    assert {tuple(r["properties"].get("apps", ())) for r in sarif["runs"][0]["results"]} == {
+        ("web.py:5 create_web()",), ("worker.py:6 Worker.build()",), ()}
+    write(tmp_path, {"worker.py": "x = 1\n"})  # one app: the text does not repeat it
+    single = run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout
+    assert "CORS001" in single and "(app " not in single

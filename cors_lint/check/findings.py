@@ -28,6 +28,7 @@ class Finding:
     fingerprint: str
     identity: tuple[Any, ...] = ()  # (rule, place, key): the same issue seen from another environment
     condition: str | None = None  # the finding holds only when this does (code under `if` on a flag)
+    apps: tuple[str, ...] = ()  # the apps it is about ("file:line factory()"): a project may build several
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class Finding:
             "attacker_origin": self.attacker_origin,
             "fingerprint": self.fingerprint,
             **({"condition": self.condition} if self.condition else {}),
+            **({"apps": list(self.apps)} if self.apps else {}),
         }
 
     def with_condition(self) -> str:

@@ -30,12 +30,13 @@ class RunSummary:
     notes: list[dict[str, Any]] = field(default_factory=list)  # where the analysis stopped following the code
     skipped: list[FileError] = field(default_factory=list)  # templates, not Python: no error
     tests_not_run: int = 0  # test files not run as entry points (see project.survey)
+    app_count: int = 0  # apps the default environment's analysis found
 
     @classmethod
     def of(cls, inventory: Inventory, consulted: frozenset[str]) -> RunSummary:
         return cls(inventory.root, inventory.version, inventory.files, inventory.listed_route_count, list(inventory.errors),
                    inventory.comment_files, consulted, [note.as_json() for note in inventory.analysis_notes],
-                   list(inventory.skipped), len(inventory.tests_not_run))
+                   list(inventory.skipped), len(inventory.tests_not_run), len({app.id for app in inventory.apps}))
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
                     "files": summary.files, "route_count": summary.route_count,
                     "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
                     "consulted": sorted(summary.consulted), "notes": summary.notes,
-                    "skipped": [asdict(e) for e in summary.skipped], "tests_not_run": summary.tests_not_run},
+                    "skipped": [asdict(e) for e in summary.skipped], "tests_not_run": summary.tests_not_run,
+                    "app_count": summary.app_count},
     }
 
 
@@ -101,7 +103,8 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
         run = RunSummary(Path(summary["root"]), version, summary["files"], summary["route_count"],
                          [FileError(**e) for e in summary["errors"]], frozenset(summary["comment_files"]),
                          frozenset(summary["consulted"]), list(summary["notes"]),
-                         [FileError(**e) for e in summary["skipped"]], summary["tests_not_run"])
+                         [FileError(**e) for e in summary["skipped"]], summary["tests_not_run"],
+                         summary["app_count"])
         suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
         return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
                            suppressed, documents=document["documents"],
@@ -111,4 +114,4 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
 
 
 def _finding(data: dict[str, Any]) -> Finding:
-    return Finding(**{**data, "routes": tuple(data["routes"])})
+    return Finding(**{**data, "routes": tuple(data["routes"]), "apps": tuple(data.get("apps", ()))})

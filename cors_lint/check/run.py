@@ -6,6 +6,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 from types import TracebackType
+from dataclasses import replace
 from typing import Any, Sequence
 
 from cors_lint.check import suppressions
@@ -18,7 +19,7 @@ from cors_lint.engine.project import ParseMemo, Survey
 from cors_lint.engine.tree_cache import TreeCache
 from cors_lint.policy.custom_rules import active_rules
 from cors_lint.policy.loader import Policy
-from cors_lint.rules.base import Issue, RuleContext
+from cors_lint.rules.base import Issue, RuleContext, route_label
 
 
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
@@ -53,7 +54,7 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
     for name in selected:
         document = restricted[name] = restrict(documents[name], policy, name, attribution)
         failed: list[RuleFailure] = []
-        current = run_rules(document, policy, name, failed)
+        current = with_apps(run_rules(document, policy, name, failed), document)
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
         failures += [f for f in failed if _same_failure(f) not in {_same_failure(g) for g in failures}]
@@ -169,6 +170,38 @@ def run_rules(document: dict[str, Any], policy: Policy, environment: str,
             except Exception:  # noqa: S110 - the failure is reported; these issues cannot be
                 pass
     return findings
+
+
+def app_label(app: dict[str, Any]) -> str:
+    """How a finding names an app: where it is built, and by which function."""
+    return f"{app['file']}:{app['line']}" + (f" {app['factory']}()" if app.get("factory") else "")
+
+
+def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding]:
+    """Each finding with the apps it is about: those of its routes whose CORS comes from the
+    finding's place (else all of its routes' apps), or, for a finding without routes, the app built
+    at its place or the apps whose routes its place configures. A project may build several apps
+    (a web app, a worker's, a CLI's) that share code."""
+    labels = {app["id"]: app_label(app) for app in document.get("apps", [])}
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for route in document["routes"]:
+        by_label.setdefault(route_label(route), []).append(route)
+
+    def from_here(route: dict[str, Any], finding: Finding) -> bool:
+        return any((layer.get("source") or {}).get("file") == finding.file and
+                   (layer.get("source") or {}).get("line") == finding.line for layer in route.get("cors", []))
+
+    result = []
+    for finding in findings:
+        candidates = [route for label in finding.routes for route in by_label.get(label, [])]
+        chosen = [route for route in candidates if from_here(route, finding)] or candidates
+        apps = {route["app"] for route in chosen}
+        if not apps and f"{finding.file}:{finding.line}" in labels:
+            apps = {f"{finding.file}:{finding.line}"}
+        if not apps:
+            apps = {route["app"] for route in document["routes"] if from_here(route, finding)}
+        result.append(replace(finding, apps=tuple(sorted(labels.get(app, app) for app in apps))))
+    return result
 
 
 def _failure(rule: Any, environment: str, exc: Exception) -> RuleFailure:

@@ -114,6 +114,7 @@ class AppObj:
     # why some of the app's routes cannot be listed (an extension cors-lint does not model, an app
     # object it cannot see), and where
     unlisted: list[tuple[str, Location]] = field(default_factory=list)
+    factory: str | None = None  # the function (or Class.method) that builds it; None: module level
 
 
 @dataclass(eq=False)

@@ -156,6 +156,8 @@ def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str,
     for app in inventory.apps:
         apps.setdefault(app.id, {"id": app.id, "name": app.name or "app", "file": app.location.file,
                                  "line": app.location.line, "config_classes": sorted(set(app.config_classes))})
+        if app.factory:
+            apps[app.id]["factory"] = app.factory
         if app.config.unknown_sources:
             apps[app.id]["config_unknown"] = sorted(set(app.config.unknown_sources))
         if app.config_chosen_by:

@@ -42,8 +42,9 @@ def check_text(result: CheckResult, policy: Policy) -> str:
     lines = []
     for finding in result.findings:
         environment = f" [{finding.environment}]" if len(result.environments) > 1 else ""
+        apps = f" (app {', '.join(finding.apps)})" if finding.apps and result.inventory.app_count > 1 else ""
         lines.append(f"{finding.file}:{finding.line}:{finding.column + 1}: {finding.rule_id} {finding.with_condition()}"
-                     f"{environment}")
+                     f"{apps}{environment}")
     for error in result.inventory.errors:
         lines.append(f"{error.file}:{error.line or 1}:{error.column or 1}: cannot analyse: {error.message}")
     for skipped in result.inventory.skipped:

@@ -54,6 +54,8 @@ def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[s
         result["properties"]["attackerOrigin"] = finding.attacker_origin
     if finding.condition:
         result["properties"]["condition"] = finding.condition
+    if finding.apps:
+        result["properties"]["apps"] = list(finding.apps)
     if suppression is not None:
         result["suppressions"] = [{"kind": suppression.kind, "status": "accepted",
                                    "justification": suppression.reason or ""}]

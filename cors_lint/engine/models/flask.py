@@ -64,6 +64,10 @@ def create_app(call: Call, kind: type[AppObj] = AppObj) -> AppObj:
     kwargs = call.kwargs
     location = call.location
     app = kind(id=f"{location.file}:{location.line}", name="", location=location)
+    function = call.frame.function
+    if function is not None:
+        cls = call.engine.classes.get(id(function))
+        app.factory = f"{cls.name}.{function.name}" if cls is not None else function.name
     static_folder = strip_env(kwargs.get("static_folder", "static"))
     static_url_path = strip_env(kwargs.get("static_url_path"))
     if static_folder is None:
