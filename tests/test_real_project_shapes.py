@@ -680,3 +680,58 @@ def test_blueprints_found_by_folder_listing_are_the_ones_flask_serves(tmp_path):
     assert ("/admin/users/<int:user_id>", "admin.delete_user", ("DELETE", "OPTIONS")) in real
     [items] = [r for r in document["routes"] if r["path"] == "/api/items"]
     assert items["cors"][0]["options"]["origins"] == ["https://a.example.com"]
+
+
+def test_a_configurator_runs_with_the_app_its_own_module_builds(tmp_path):
+    """FreeTakServer's http and https services: each module builds its app and has an uncalled
+    `register_blueprints(self, app)` registering its own blueprints, named alike in both services.
+    Each runs with its own module's app (run with the other service's app too, Flask would refuse
+    the second blueprint of one name there, and the first service's routes would stand for both);
+    a configurator in a module without an app still runs with every app."""
+    from helpers import inventory_of
+
+    service = """
+        from flask import Flask
+        from {pkg}.blueprints import sync
+
+        app = Flask(__name__, static_folder=None)
+
+
+        class Service:
+            def start(self):
+                self.register_blueprints(app)
+
+            def register_blueprints(self, app):
+                app.register_blueprint(sync.page)
+    """
+    blueprint = """
+        from flask import Blueprint
+
+        page = Blueprint("sync", __name__)
+
+
+        @page.route("/{pkg}/upload", methods=["POST"])
+        def upload():
+            return ""
+    """
+    files = {"plugins.py": """
+        from flask import Blueprint
+
+        extra = Blueprint("extra", __name__)
+
+
+        @extra.route("/extra")
+        def extra_view():
+            return ""
+
+
+        def install(app):
+            app.register_blueprint(extra)
+    """}
+    for pkg in ("http_service", "https_service"):
+        files.update({f"{pkg}/__init__.py": "", f"{pkg}/main.py": service.replace("{pkg}", pkg),
+                      f"{pkg}/blueprints/__init__.py": "", f"{pkg}/blueprints/sync.py": blueprint.replace("{pkg}", pkg)})
+    doc = inventory_of(tmp_path, files)
+    routes = sorted((r["app"], r["path"]) for r in doc["routes"])
+    assert routes == [("http_service/main.py:4", "/extra"), ("http_service/main.py:4", "/http_service/upload"),
+                      ("https_service/main.py:4", "/extra"), ("https_service/main.py:4", "/https_service/upload")]

@@ -897,7 +897,7 @@ class Interpreter(ExpressionEvaluator):
                     not self._configures(function, parameter):
                 continue
             name = f"{cls.name}.{function.name}" if bound else function.name
-            for app in apps:
+            for app in _nearest_apps(function.module.source.rel, apps):
                 frame = Frame(function.module).under(
                     f"`{name}({parameter})` is called with this app (nothing in the project calls it)")
                 self.run_entry_function(function, [*bound, app], frame)
@@ -1072,6 +1072,18 @@ def flag_conditions(test: cst.BaseExpression, raw: Any, variables: list[str], co
     if as_read and not isinstance(strip_env(raw), (str, type(None))):  # a default of False, 0, []: not what is read
         is_set += ' (to any non-empty value: "false" and "0" included)'
     return (is_not_set, is_set) if negated else (is_set, is_not_set)
+
+
+def _nearest_apps(rel: str, apps: list[Any]) -> list[Any]:
+    """The apps an uncalled configurator in file ``rel`` is run with: those built in the same
+    file, else in the same folder, else every app. A service module that builds its app and has
+    a `register_blueprints(self, app)` is called with that app; running it with another service's
+    app too would register two blueprints of one name there (Flask refuses the second)."""
+    same_file = [app for app in apps if app.location.file == rel]
+    if same_file:
+        return same_file
+    folder = rel.rpartition("/")[0]
+    return [app for app in apps if app.location.file.rpartition("/")[0] == folder] or apps
 
 
 def _first_required_parameter(node: cst.FunctionDef, skip: int = 0) -> str | None:
