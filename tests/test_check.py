@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -124,12 +125,17 @@ def findings_for_dir(directory: Path, policy=None, environment=None):
 
 
 def test_json_output_is_valid_and_text_output_is_one_line_per_finding():
+    """One unindented line per finding (what editors' problem matchers read); the places that
+    decide it are indented under it."""
     result = run("check", str(EXAMPLE), "--format", "json", expect_exit=1)
     document = json.loads(result.stdout)
     jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
     assert document["summary"]["findings"] == len(document["findings"]) > 5
     text = run(str(EXAMPLE), expect_exit=1)
-    lines = text.stdout.strip().splitlines()
+    every = text.stdout.strip().splitlines()
+    lines = [line for line in every if not line.startswith(" ")]
+    related = [line for line in every if line.startswith(" ")]
+    assert related and all(re.match(r"^    [\w/.]+:\d+: \S", line) for line in related), related
     assert len(lines) == len(document["findings"]) + 1
     assert lines[0].startswith("requirements.txt:2:1: CORS019 ")
     assert lines[-1].startswith(f"{len(document['findings'])} findings (")
@@ -351,3 +357,73 @@ def test_each_finding_names_the_app_it_is_about(tmp_path):
     write(tmp_path, {"worker.py": "x = 1\n"})  # one app: the text does not repeat it
     single = run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout
     assert "CORS001" in single and "(app " not in single
+
+
+EVIDENCE_PROJECT = {
+    "app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from settings import ORIGINS
+        from views import bp
+
+        app = Flask(__name__)
+        app.config.from_object("config.ProdConfig")
+        CORS(app, origins=ORIGINS)
+        app.register_blueprint(bp)
+    """,
+    "config.py": """
+        class Base:
+            CORS_SUPPORTS_CREDENTIALS = True
+
+
+        class ProdConfig(Base):
+            DEBUG = False
+    """,
+    "settings.py": 'ORIGINS = ["*"]\n',
+    "views.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("views", __name__, url_prefix="/account")
+
+
+        @bp.route("/token", methods=["POST"])
+        def token():
+            return "t"
+    """,
+    "unrelated.py": "import flask\nVALUE = 1\n",
+}
+
+
+def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_report_it(tmp_path):
+    """A finding's related places: the constant passed as `origins=` (through its import), the
+    config class line that sets CORS_SUPPORTS_CREDENTIALS (found along the class hierarchy), the
+    `from_object` that loads it, the blueprint module registering its routes; in JSON (valid
+    against the schema), in SARIF `relatedLocations`, and in the text under the finding. Naming
+    any of those files (as pre-commit does) reports the finding; naming an unrelated file does not."""
+    from cors_lint.check.checker import check_targets
+    from cors_lint.cli import render_check
+    from cors_lint.output.report import check_document
+
+    write(tmp_path, EVIDENCE_PROJECT)
+    (tmp_path / "pyproject.toml").write_text("")
+    policy = load("recommended")
+    [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
+    assert (finding.file, finding.line) == ("app.py", 8)
+    assert set(finding.related) >= {
+        ("settings.py", 1, "the value of `origins=` is set here"),
+        ("config.py", 2, "`CORS_SUPPORTS_CREDENTIALS` is set here"),
+        ("app.py", 7, "`CORS_SUPPORTS_CREDENTIALS` is loaded into app.config here"),
+        ("views.py", 6, "route /account/token is registered here")}
+    result = check_targets([tmp_path], policy)
+    document = check_document(result, policy)
+    jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
+    sarif = json.loads(render_check(result, policy, "sarif"))
+    [cors001] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CORS001"]
+    assert {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
+            for loc in cors001["relatedLocations"]} >= {("settings.py", 1), ("config.py", 2), ("views.py", 6)}
+    text = render_check(result, policy, "text")
+    assert "\n    settings.py:1: the value of `origins=` is set here\n" in text
+    for name in ("settings.py", "config.py", "views.py", "app.py"):
+        named = check_targets([tmp_path / name], policy).findings
+        assert "CORS001" in {f.rule_id for f in named}, name
+    assert check_targets([tmp_path / "unrelated.py"], policy).findings == []

@@ -96,3 +96,114 @@ def test_commit_with_a_bad_app_is_blocked_and_the_fixed_one_passes(tmp_path):
     assert bad_policy.returncode != 0, output
     assert re.search(r"^cors-lint policy\.+Failed\n- hook id: cors-lint-policy\n- exit code: 1$", output, re.M), output
     assert "cors-policy.yaml:3: $.rules.CORS007.severity" in output
+
+
+PROJECT = {
+    "app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+
+        from admin import admin
+        from config import ProdConfig
+
+        app = Flask(__name__)
+        app.config.from_object(ProdConfig)
+        app.config.from_object("settings")
+        CORS(app)
+        app.register_blueprint(admin)
+
+
+        @app.route("/me")
+        def me():
+            return "me"
+    """,
+    "config.py": """
+        class BaseConfig:
+            CORS_ORIGINS = ["https://app.example.com"]
+
+
+        class ProdConfig(BaseConfig):
+            DEBUG = False
+    """,
+    "settings.py": "CORS_SUPPORTS_CREDENTIALS = True\n",
+    "constants.py": 'ADMIN_ORIGINS = ["https://admin.example.com", "https://app.example.com"]\n',
+    "admin.py": """
+        from flask import Blueprint
+        from flask_cors import CORS
+
+        from constants import ADMIN_ORIGINS
+
+        admin = Blueprint("admin", __name__, url_prefix="/admin")
+        CORS(admin, origins=ADMIN_ORIGINS, supports_credentials=True)
+
+
+        @admin.route("/users")
+        def users():
+            return "users"
+    """,
+    "requirements.txt": "flask==3.1.0\nflask-cors==6.0.5\n",
+    "utils.py": "def helper():\n    return 1\n",
+}
+
+
+@pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
+def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_risky_value(tmp_path):
+    """Issue 18: the risky value sits in another file than the CORS call (a settings module, a
+    config class, a constant imported into `origins=`, the flask-cors pin): a commit touching only
+    that file is blocked, with the finding and the line that decides it; a harmless commit passes;
+    a commit touching two risky files reports each finding once."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    rev = make_hook_repo(hooks)
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q")
+    (project / ".pre-commit-config.yaml").write_text(textwrap.dedent(f"""
+        repos:
+          - repo: {hooks}
+            rev: {rev}
+            hooks:
+              - id: cors-lint
+    """))
+    for name, text in PROJECT.items():
+        (project / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "a safe project", "--no-verify")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    subprocess.run([str(PRE_COMMIT), "install"], cwd=project, check=True, capture_output=True, env=env)
+
+    def commit(edits: dict[str, tuple[str, str]], message: str) -> tuple[int, str]:
+        for name, (old, new) in edits.items():
+            text = (project / name).read_text()
+            assert old in text, (name, old)
+            (project / name).write_text(text.replace(old, new))
+        git(project, "add", *edits)
+        done = git(project, "commit", "-m", message, check=False)
+        return done.returncode, done.stdout + done.stderr
+
+    def undo() -> None:
+        git(project, "reset", "-q", "--hard", "HEAD")
+
+    code, output = commit({"utils.py": ("return 1", "return 2")}, "harmless")
+    assert code == 0 and re.search(r"^cors-lint\.+Passed$", output, re.M), output
+
+    risky = {
+        "settings.py": (("CORS_SUPPORTS_CREDENTIALS = True\n", 'CORS_SUPPORTS_CREDENTIALS = True\nCORS_ORIGINS = "*"\n'),
+                        "app.py:9:1: CORS001", "settings.py:2: `CORS_ORIGINS` is set here"),
+        "config.py": (('["https://app.example.com"]', '["*"]'),
+                      "app.py:8:1: CORS001", "config.py:2: `CORS_ORIGINS` is set here"),
+        "constants.py": (('"https://admin.example.com", ', r'r"https://.*\.example\.com", '),
+                         "admin.py:7:1: CORS002", "constants.py:1: the value of `origins=` is set here"),
+        "requirements.txt": (("flask-cors==6.0.5", "flask-cors==4.0.0"), "requirements.txt:2:1: CORS019", None),
+    }
+    for name, (edit, finding, evidence) in risky.items():
+        code, output = commit({name: edit}, f"change {name}")
+        assert code != 0, (name, output)
+        assert re.search(r"^cors-lint\.+Failed$", output, re.M), output
+        assert finding in output, (name, output)
+        assert evidence is None or evidence in output, (name, output)
+        undo()
+
+    code, output = commit({"settings.py": risky["settings.py"][0], "constants.py": risky["constants.py"][0]}, "both")
+    assert code != 0, output
+    assert output.count("app.py:9:1: CORS001") == 1 and output.count("admin.py:7:1: CORS002") == 1, output

@@ -98,8 +98,11 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
 
     Files named one by one (as pre-commit passes them) are checked in the context of their
     whole project, found upward, so routes and config in other modules count; the findings
-    located in those files are reported, the same as a full run reports for them. A changed
-    policy or pyproject.toml (also passed by pre-commit) reports everything.
+    those files can change are reported, the same as a full run reports them: the ones located
+    in them, and the ones whose related places are in them (a settings module's `CORS_ORIGINS`
+    line, the constant passed as `origins=`, a blueprint registering the routes, the pin in a
+    requirements file). A changed policy or pyproject.toml (also passed by pre-commit) reports
+    everything.
     """
     changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
     if changed is None:
@@ -117,7 +120,10 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     def named(file: str) -> bool:
         return (base / file).resolve() in wanted
 
-    result.findings = [f for f in result.findings if named(f.file)]
-    result.suppressed = [(f, s) for f, s in result.suppressed if named(f.file)]
+    def touched(finding) -> bool:  # its place, or a place that decides it (a settings line, a pin)
+        return named(finding.file) or any(named(file) for file, _line, _what in finding.related)
+
+    result.findings = [f for f in result.findings if touched(f)]
+    result.suppressed = [(f, s) for f, s in result.suppressed if touched(f)]
     result.inventory.errors = [e for e in result.inventory.errors if named(e.file)]
     return result

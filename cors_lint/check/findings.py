@@ -29,6 +29,9 @@ class Finding:
     identity: tuple[Any, ...] = ()  # (rule, place, key): the same issue seen from another environment
     condition: str | None = None  # the finding holds only when this does (code under `if` on a flag)
     apps: tuple[str, ...] = ()  # the apps it is about ("file:line factory()"): a project may build several
+    # the other places that decide it, (file, line, what): where its values are written, the config
+    # loading them, its routes' registrations, the pin; a change to any of them changes the finding
+    related: tuple[tuple[str, int, str], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,8 @@ class Finding:
             "fingerprint": self.fingerprint,
             **({"condition": self.condition} if self.condition else {}),
             **({"apps": list(self.apps)} if self.apps else {}),
+            **({"related": [{"file": file, "line": line, "message": what} for file, line, what in self.related]}
+               if self.related else {}),
         }
 
     def with_condition(self) -> str:

@@ -114,4 +114,5 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
 
 
 def _finding(data: dict[str, Any]) -> Finding:
-    return Finding(**{**data, "routes": tuple(data["routes"]), "apps": tuple(data.get("apps", ()))})
+    related = tuple((r["file"], r["line"], r["message"]) for r in data.get("related", ()))
+    return Finding(**{**data, "routes": tuple(data["routes"]), "apps": tuple(data.get("apps", ())), "related": related})

@@ -54,7 +54,7 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
     for name in selected:
         document = restricted[name] = restrict(documents[name], policy, name, attribution)
         failed: list[RuleFailure] = []
-        current = with_apps(run_rules(document, policy, name, failed), document)
+        current = with_evidence(with_apps(run_rules(document, policy, name, failed), document), document)
         findings += [f for f in current if f.identity not in seen]  # reported in the first environment it holds
         seen |= {f.identity for f in current}
         failures += [f for f in failed if _same_failure(f) not in {_same_failure(g) for g in failures}]
@@ -201,6 +201,55 @@ def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding
         if not apps:
             apps = {route["app"] for route in document["routes"] if from_here(route, finding)}
         result.append(replace(finding, apps=tuple(sorted(labels.get(app, app) for app in apps))))
+    return result
+
+
+def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Finding]:
+    """Each finding with the other places that decide it (``Finding.related``): where the values of
+    the CORS setup at its place are written (a settings module's `CORS_ORIGINS` line, the constant
+    passed as `origins=`), the config loading that its routes' CORS reads from app.config (and
+    where those keys are written), and where its routes are registered. The pre-commit hook
+    reports a finding when any of these is in a file it is given. (The flask-cors pin is not one:
+    every finding depends on it, and a commit bumping another requirement should stay quiet; the
+    findings about the pinned version itself are located at the pin.)"""
+    sites = {(site["file"], site["line"]): site for site in document["sites"]}
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for route in document["routes"]:
+        by_label.setdefault(route_label(route), []).append(route)
+    result = []
+    for finding in findings:
+        related: dict[tuple[str, int], str] = {}
+
+        def add(file: str, line: int, what: str) -> None:
+            if (file, line) != (finding.file, finding.line):
+                related.setdefault((file, line), what)
+
+        def values_of(site: dict[str, Any] | None, keys: Any = None) -> None:
+            for key, where in sorted((site or {}).get("defined_at", {}).items()):
+                if keys is None or key in keys:
+                    add(where["file"], where["line"], f"`{key}` is set here" if key.isupper()
+                        else f"the value of `{key}=` is set here")
+
+        values_of(sites.get((finding.file, finding.line)))
+        loaded: dict[tuple[str, int], set[str]] = {}
+        registered: dict[str, list[tuple[int, str]]] = {}
+        for label in finding.routes:
+            for route in by_label.get(label, []):
+                for layer in route.get("cors", []):
+                    source = layer.get("source") or {}
+                    if (source.get("file"), source.get("line")) == (finding.file, finding.line):
+                        for option, where in layer.get("config_sources", {}).items():
+                            loaded.setdefault((where["file"], where["line"]), set()).add("CORS_" + option.upper())
+                registered.setdefault(route["file"], []).append((route["line"], label))
+        for (file, line), keys in sorted(loaded.items()):
+            add(file, line, f"{', '.join(f'`{key}`' for key in sorted(keys))} "
+                            f"{'is' if len(keys) == 1 else 'are'} loaded into app.config here")
+            values_of(sites.get((file, line)), keys)
+        for file, routes in sorted(registered.items()):  # one place per file: enough to know it decides
+            line, label = min(routes)
+            more = len({r for _, r in routes}) - 1
+            add(file, line, f"route {label} is registered here" + (f" (and {more} more in this file)" if more else ""))
+        result.append(replace(finding, related=tuple((file, line, what) for (file, line), what in sorted(related.items()))))
     return result
 
 

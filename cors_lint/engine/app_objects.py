@@ -35,6 +35,10 @@ class Site:
     notes: list[str] = field(default_factory=list)
     condition: str | None = None
     seq: int = field(default_factory=next_seq)
+    # where an option's (or a config key's) value is written, when that is not the site itself:
+    # the `CORS_ORIGINS = [...]` line of the settings module a config site loads, the constant an
+    # `origins=ALLOWED` argument names (filled in after the run: see execution.locate_values)
+    defined_at: dict[str, Location] = field(default_factory=dict)
 
 
 @dataclass

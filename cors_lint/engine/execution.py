@@ -18,12 +18,11 @@ from cors_lint.engine.config_reads import ConfigRead, ConfigReadFinder
 from cors_lint.engine.entry_points import declared_entry_points
 from cors_lint.engine.header_names import TRIGGER, header_names, mentions, words_pattern
 from cors_lint.engine.interpreter import Interpreter, flag_conditions
-from cors_lint.engine.project import is_test_module
 from cors_lint.engine.inventory import Inventory, route_json
 from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
 from cors_lint.engine.models import REGISTRY
 from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.engine.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey
+from cors_lint.engine.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey, is_test_module
 from cors_lint.engine.resolve import Route, resolve_app, written_headers
 from cors_lint.engine.scopes import Frame, ModuleState
 from cors_lint.engine.sites_account import ModuleFacts, SitesAccount, account, looks_like_cors
@@ -39,6 +38,7 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
     interpreter.run([entry for entry in scanned.entries if entry[0].rel not in copied],
                     declared_entry_points(files.root))
     version = _version_of_copy(interpreter, version)
+    locate_values(interpreter, interpreter.sites)
     manual_sites = _manual_header_sites(interpreter)
     config_reads = _config_reads(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
@@ -390,6 +390,35 @@ def _assigns(statement: cst.CSTNode, name: str) -> bool:
     if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
         return statement.name.value == name
     return False
+
+
+def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
+    """Where each site's values are written, when elsewhere (``Site.defined_at``): the CORS_* lines
+    of the class or module a config site loads (its class hierarchy included), and the definitions
+    of the names and attributes passed as a CORS call's keyword arguments (through imports). A
+    finding's evidence: a commit that changes one of these lines changes the finding."""
+    for site in sites:
+        loaded = getattr(site, "loaded_from", None)
+        if isinstance(loaded, ClassObj):
+            for key in site.options:
+                found = next((where for klass in interpreter.mro(loaded)
+                              if (where := _class_binding(klass, key)) is not None), None)
+                if found is not None:
+                    site.defined_at[key] = found
+        elif isinstance(loaded, ModuleState):
+            for key in site.options:
+                found = _binding(interpreter, loaded, key, 0)
+                if found is not None:
+                    site.defined_at[key] = found
+        node, module = getattr(site, "node", None), getattr(site, "module", None)
+        if isinstance(node, cst.Call) and isinstance(module, ModuleState) and site.kind != "config":
+            questions = _Questions(interpreter, module)
+            for arg in node.args:
+                if arg.keyword is None or not isinstance(arg.value, (cst.Name, cst.Attribute)):
+                    continue
+                found = questions.definition(arg.value)
+                if found is not None and (found.file, found.line) != (site.location.file, site.location.line):
+                    site.defined_at[arg.keyword.value] = found
 
 
 def _config_assignment(interpreter: Interpreter, key: str) -> Location | None:

@@ -93,6 +93,9 @@ def site_json(site: Site) -> dict[str, Any]:
     after = getattr(site, "after_cors_init", None)
     if after is not None:
         data["after_cors_init"] = {"file": after.file, "line": after.line}
+    if site.defined_at:
+        data["defined_at"] = {key: {"file": where.file, "line": where.line}
+                              for key, where in sorted(site.defined_at.items())}
     return data
 
 

@@ -10,6 +10,7 @@ from cors_lint.policy.loader import Policy
 
 SCHEMA_VERSION = 1
 _RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
+RELATED_SHOWN = 4  # related places printed under a finding in the text (all are in JSON and SARIF)
 
 
 def summary(result: CheckResult) -> dict[str, Any]:
@@ -45,6 +46,8 @@ def check_text(result: CheckResult, policy: Policy) -> str:
         apps = f" (app {', '.join(finding.apps)})" if finding.apps and result.inventory.app_count > 1 else ""
         lines.append(f"{finding.file}:{finding.line}:{finding.column + 1}: {finding.rule_id} {finding.with_condition()}"
                      f"{apps}{environment}")
+        shown = [r for r in finding.related if not r[2].startswith("route ")][:RELATED_SHOWN]
+        lines.extend(f"    {file}:{line}: {what}" for file, line, what in shown)
     for error in result.inventory.errors:
         lines.append(f"{error.file}:{error.line or 1}:{error.column or 1}: cannot analyse: {error.message}")
     for skipped in result.inventory.skipped:

@@ -56,6 +56,12 @@ def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[s
         result["properties"]["condition"] = finding.condition
     if finding.apps:
         result["properties"]["apps"] = list(finding.apps)
+    if finding.related:  # where its values are written, the config and routes it depends on, the pin
+        result["relatedLocations"] = [{
+            "id": number, "message": {"text": what},
+            "physicalLocation": {"artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
+                                 "region": {"startLine": max(line, 1)}},
+        } for number, (file, line, what) in enumerate(finding.related)]
     if suppression is not None:
         result["suppressions"] = [{"kind": suppression.kind, "status": "accepted",
                                    "justification": suppression.reason or ""}]

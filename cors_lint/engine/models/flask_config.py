@@ -89,7 +89,9 @@ def config_from_object(engine, app: AppObj, target: Any, node, frame) -> Any:
         config_unknown(engine, app, f"app.config.from_object({engine.code(node.args[0].value) if node.args else ''}) "
                             "cannot be resolved statically", node, frame)
         return None
-    config_set(engine, app, values, node, frame, "from_object")
+    site = config_set(engine, app, values, node, frame, "from_object")
+    if site is not None:
+        site.loaded_from = plain  # the class or module whose CORS_* lines execution.locate_values finds
     chosen_by = sorted(set(env_vars(target)))
     if chosen_by and isinstance(plain, ClassObj) and isinstance(app, AppObj):
         app.config_chosen_by[plain.name] = chosen_by

@@ -13,5 +13,6 @@ def add_site(engine, kind: str, node: cst.CSTNode, frame, target: str, options: 
              notes: list[str] | None = None) -> Site:
     condition = " and ".join(frame.conditions) or None
     site = Site(kind, engine.location(node, frame), target, options, notes=list(notes or []), condition=condition)
+    site.node, site.module = node, frame.module  # what execution.locate_values looks at
     engine.sites.append(site)
     return site
