@@ -43,27 +43,29 @@ def make_hook_repo(target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
-@pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
-def test_commit_with_a_bad_app_is_blocked_and_the_fixed_one_passes(tmp_path):
+def installed_project(tmp_path: Path, files: dict[str, str], *hook_ids: str) -> Path:
+    """A git repository holding ``files`` (committed without the hook), with this working tree's
+    hooks installed by the real pre-commit."""
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     rev = make_hook_repo(hooks)
     project = tmp_path / "project"
     project.mkdir()
     git(project, "init", "-q")
-    (project / ".pre-commit-config.yaml").write_text(textwrap.dedent(f"""
-        repos:
-          - repo: {hooks}
-            rev: {rev}
-            hooks:
-              - id: cors-lint
-              - id: cors-lint-policy
-    """))
-    (project / "settings.py").write_text("CREDENTIALS = True\n")
+    listed = "".join(f"\n      - id: {hook}" for hook in hook_ids)
+    (project / ".pre-commit-config.yaml").write_text(f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:{listed}\n")
+    for name, text in files.items():
+        (project / name).write_text(text)
     git(project, "add", "-A")
-    git(project, "commit", "-qm", "settings", "--no-verify")
+    git(project, "commit", "-qm", "the project before the hook", "--no-verify")
     env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
     subprocess.run([str(PRE_COMMIT), "install"], cwd=project, check=True, capture_output=True, env=env)
+    return project
+
+
+@pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
+def test_commit_with_a_bad_app_is_blocked_and_the_fixed_one_passes(tmp_path):
+    project = installed_project(tmp_path, {"settings.py": "CREDENTIALS = True\n"}, "cors-lint", "cors-lint-policy")
 
     (project / "app.py").write_text(textwrap.dedent("""
         from flask import Flask
@@ -152,25 +154,8 @@ def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_
     config class, a constant imported into `origins=`, the flask-cors pin): a commit touching only
     that file is blocked, with the finding and the line that decides it; a harmless commit passes;
     a commit touching two risky files reports each finding once."""
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    rev = make_hook_repo(hooks)
-    project = tmp_path / "project"
-    project.mkdir()
-    git(project, "init", "-q")
-    (project / ".pre-commit-config.yaml").write_text(textwrap.dedent(f"""
-        repos:
-          - repo: {hooks}
-            rev: {rev}
-            hooks:
-              - id: cors-lint
-    """))
-    for name, text in PROJECT.items():
-        (project / name).write_text(textwrap.dedent(text).lstrip("\n"))
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "a safe project", "--no-verify")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
-    subprocess.run([str(PRE_COMMIT), "install"], cwd=project, check=True, capture_output=True, env=env)
+    project = installed_project(tmp_path, {name: textwrap.dedent(text).lstrip("\n") for name, text in PROJECT.items()},
+                                "cors-lint")
 
     def commit(edits: dict[str, tuple[str, str]], message: str) -> tuple[int, str]:
         for name, (old, new) in edits.items():
