@@ -427,3 +427,6 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
         named = check_targets([tmp_path / name], policy).findings
         assert "CORS001" in {f.rule_id for f in named}, name
     assert check_targets([tmp_path / "unrelated.py"], policy).findings == []
+    assert check_targets([tmp_path / "pyproject.toml"], policy).findings == []  # no cors-lint settings, no pin
+    (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nfail-on = "error"\n')
+    assert check_targets([tmp_path / "pyproject.toml"], policy).findings == result.findings  # settings: everything

@@ -90,6 +90,16 @@ def _suppression_files(result: CheckResult) -> set[str]:
     return {f.file for f in result.findings} | {f.file for f, _ in result.suppressed}
 
 
+def _configures_cors(path: Path) -> bool:
+    """A pyproject.toml that holds [tool.cors-lint] settings or a flask-cors requirement: a change
+    to it can change every finding (one that does neither, e.g. a version bump, changes none)."""
+    try:
+        data = path.read_bytes().lower()
+    except OSError:
+        return True
+    return b"[tool.cors-lint]" in data or b"flask-cors" in data or b"flask_cors" in data
+
+
 def check_targets(paths: list[Path], policy: Policy, environment: str | None = None,
                   flask_cors_version: str | None = None, inline_suppressions: bool = True,
                   exclude: tuple[str, ...] = (), demand_driven: bool = True, cache: bool = False,
@@ -101,8 +111,8 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     those files can change are reported, the same as a full run reports them: the ones located
     in them, and the ones whose related places are in them (a settings module's `CORS_ORIGINS`
     line, the constant passed as `origins=`, a blueprint registering the routes, the pin in a
-    requirements file). A changed policy or pyproject.toml (also passed by pre-commit) reports
-    everything.
+    requirements file). A changed policy, or a pyproject.toml with [tool.cors-lint] settings or
+    a flask-cors requirement (also passed by pre-commit), reports everything.
     """
     changed = [p.resolve() for p in paths] if paths and all(p.is_file() for p in paths) else None
     if changed is None:
@@ -112,7 +122,7 @@ def check_targets(paths: list[Path], policy: Policy, environment: str | None = N
     root = Path(os.path.commonpath([str(r) for r in roots]))
     result = check_paths([root], policy, environment, flask_cors_version, inline_suppressions, exclude,
                          demand_driven, cache, workers, cache_dir, include_tests)
-    if any(f.suffix in (".yaml", ".yml", ".toml") for f in changed):
+    if any(f.suffix in (".yaml", ".yml") or (f.suffix == ".toml" and _configures_cors(f)) for f in changed):
         return result
     wanted = set(changed)
     base = result.inventory.root
