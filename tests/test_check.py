@@ -395,12 +395,15 @@ EVIDENCE_PROJECT = {
 
 
 def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_report_it(tmp_path):
-    """A finding's related places: the constant passed as `origins=` (through its import), the
-    config class line that sets CORS_SUPPORTS_CREDENTIALS (found along the class hierarchy), the
-    `from_object` that loads it, the blueprint module registering its routes; in JSON (valid
-    against the schema), in SARIF `relatedLocations`, and in the text under the finding. Naming
-    any of those files (as pre-commit does) reports the finding; naming an unrelated file does not."""
+    """A finding about a value is placed where the value is written (the constant passed as
+    `origins=`, found through its import), and carries the other places that decide it: the CORS
+    call, the config class line that sets CORS_SUPPORTS_CREDENTIALS (found along the class
+    hierarchy), the `from_object` that loads it, the blueprint module registering its routes; in
+    JSON (valid against the schema), in SARIF `relatedLocations`, and in the text under the
+    finding. Naming any of those files (as pre-commit does) reports the finding; naming an
+    unrelated file does not. Its fingerprint is the one it had at the CORS call."""
     from cors_lint.check.checker import check_targets
+    from cors_lint.check.findings import fingerprint
     from cors_lint.cli import render_check
     from cors_lint.output.report import check_document
 
@@ -408,9 +411,10 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     (tmp_path / "pyproject.toml").write_text("")
     policy = load("recommended")
     [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
-    assert (finding.file, finding.line) == ("app.py", 8)
+    assert (finding.file, finding.line, finding.anchor) == ("settings.py", 1, ("app.py", 8))
+    assert finding.fingerprint == fingerprint("CORS001", "production", "app.py", ("any-origin",))
     assert set(finding.related) >= {
-        ("settings.py", 1, "the value of `origins=` is set here"),
+        ("app.py", 8, "the CORS setup that applies this value is here"),
         ("config.py", 2, "`CORS_SUPPORTS_CREDENTIALS` is set here"),
         ("app.py", 7, "`CORS_SUPPORTS_CREDENTIALS` is loaded into app.config here"),
         ("views.py", 6, "route /account/token is registered here")}
@@ -420,9 +424,9 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     sarif = json.loads(render_check(result, policy, "sarif"))
     [cors001] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CORS001"]
     assert {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
-            for loc in cors001["relatedLocations"]} >= {("settings.py", 1), ("config.py", 2), ("views.py", 6)}
+            for loc in cors001["relatedLocations"]} >= {("app.py", 8), ("config.py", 2), ("views.py", 6)}
     text = render_check(result, policy, "text")
-    assert "\n    settings.py:1: the value of `origins=` is set here\n" in text
+    assert text.startswith("settings.py:1:1: CORS001 ") and "\n    app.py:8: the CORS setup that applies this value is here\n" in text
     for name in ("settings.py", "config.py", "views.py", "app.py"):
         named = check_targets([tmp_path / name], policy).findings
         assert "CORS001" in {f.rule_id for f in named}, name
@@ -430,3 +434,31 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     assert check_targets([tmp_path / "pyproject.toml"], policy).findings == []  # no cors-lint settings, no pin
     (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nfail-on = "error"\n')
     assert check_targets([tmp_path / "pyproject.toml"], policy).findings == result.findings  # settings: everything
+
+
+def test_a_value_read_back_from_app_config_is_placed_at_its_settings_line_once(tmp_path):
+    """pybossa's shape: `CORS_RESOURCES` in a settings module loaded into app.config, and passed
+    again as `cors.init_app(app, resources=app.config.get("CORS_RESOURCES"))`: the config site and
+    the init_app site both see the pattern; the finding is one, at the settings line, with the
+    loading as a related place."""
+    write(tmp_path, {
+        "default_settings.py": 'CORS_RESOURCES = {r"/api/*": {"origins": "https://a.example.com"}}\n',
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            import default_settings
+
+            cors = CORS()
+            app = Flask(__name__)
+            app.config.from_object(default_settings)
+            cors.init_app(app, resources=app.config.get("CORS_RESOURCES"))
+
+
+            @app.route("/api/items")
+            def items(): return "x"
+        """,
+    })
+    findings = [f for f in findings_for_dir(tmp_path) if f.rule_id == "CORS015"]
+    assert [(f.file, f.line) for f in findings] == [("default_settings.py", 1)]
+    assert ("app.py", 7, "app.config loads this value here") in findings[0].related
+

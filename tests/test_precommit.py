@@ -174,11 +174,11 @@ def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_
 
     risky = {
         "settings.py": (("CORS_SUPPORTS_CREDENTIALS = True\n", 'CORS_SUPPORTS_CREDENTIALS = True\nCORS_ORIGINS = "*"\n'),
-                        "app.py:9:1: CORS001", "settings.py:2: `CORS_ORIGINS` is set here"),
+                        "settings.py:2:1: CORS001", "app.py:10: the CORS setup that applies this value is here"),
         "config.py": (('["https://app.example.com"]', '["*"]'),
-                      "app.py:8:1: CORS001", "config.py:2: `CORS_ORIGINS` is set here"),
+                      "config.py:2:1: CORS001", "app.py:10: the CORS setup that applies this value is here"),
         "constants.py": (('"https://admin.example.com", ', r'r"https://.*\.example\.com", '),
-                         "admin.py:7:1: CORS002", "constants.py:1: the value of `origins=` is set here"),
+                         "constants.py:1:1: CORS002", "admin.py:7: the CORS setup that applies this value is here"),
         "requirements.txt": (("flask-cors==6.0.5", "flask-cors==4.0.0"), "requirements.txt:2:1: CORS019", None),
     }
     for name, (edit, finding, evidence) in risky.items():
@@ -191,4 +191,4 @@ def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_
 
     code, output = commit({"settings.py": risky["settings.py"][0], "constants.py": risky["constants.py"][0]}, "both")
     assert code != 0, output
-    assert output.count("app.py:9:1: CORS001") == 1 and output.count("admin.py:7:1: CORS002") == 1, output
+    assert output.count("settings.py:2:1: CORS001") == 1 and output.count("constants.py:1:1: CORS002") == 1, output

@@ -104,3 +104,27 @@ def test_baseline_reports_only_new_findings_and_survives_moved_code(tmp_path):
     broken = cli("--baseline", str(baseline), expect_exit=2)
     assert broken.stdout == ""
     assert broken.stderr.startswith(f"cors-lint: error: {baseline}:1: not a cors-lint baseline")
+
+
+def test_a_comment_at_the_cors_call_still_suppresses_a_finding_placed_at_its_value(tmp_path):
+    """A finding about `origins=ALLOWED` is placed where ALLOWED is written; a suppression written
+    at the CORS call (where the finding used to be, and what it is about) still applies, and one
+    at the value's line does too."""
+    write(tmp_path, {
+        "settings.py": 'ALLOWED = ["*"]\n',
+        "app.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            from settings import ALLOWED
+            app = Flask(__name__)
+            CORS(app, origins=ALLOWED, supports_credentials=True)  # cors-lint: ignore[CORS001] reason="demo"
+        """,
+    })
+    policy = load("recommended")
+    result = check_paths([tmp_path], policy)
+    assert [(f.rule_id, f.file, f.line) for f, _ in result.suppressed] == [("CORS001", "settings.py", 1)]
+    assert "CORS001" not in {f.rule_id for f in result.findings}
+    (tmp_path / "app.py").write_text((tmp_path / "app.py").read_text().split("  # cors-lint")[0] + "\n")
+    (tmp_path / "settings.py").write_text('ALLOWED = ["*"]  # cors-lint: ignore[CORS001] reason="demo"\n')
+    again = check_paths([tmp_path], policy)
+    assert [(f.rule_id, f.file) for f, _ in again.suppressed] == [("CORS001", "settings.py")]

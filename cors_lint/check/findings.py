@@ -32,6 +32,9 @@ class Finding:
     # the other places that decide it, (file, line, what): where its values are written, the config
     # loading them, its routes' registrations, the pin; a change to any of them changes the finding
     related: tuple[tuple[str, int, str], ...] = ()
+    # the CORS setup (the call, or the config loading) a finding placed at its value's line is about:
+    # its fingerprint is computed from it, and a suppression comment there still applies
+    anchor: tuple[str, int] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -88,10 +91,12 @@ def group(rule: Rule, issues: list[Issue], override: str | None, environment: st
     findings = []
     for (file, line, column, key, message), same in merged.items():
         routes = tuple(sorted({r for issue in same for r in issue.routes}))
+        anchor = next((issue.anchor for issue in same if issue.anchor), None)
         attacker = next((issue.attacker_origin for issue in same if issue.attacker_origin), None)
         level = override or next((issue.severity for issue in same if issue.severity), None) or rule.severity
         text = message.replace("{routes}", describe_routes(routes))
         findings.append(Finding(rule.id, rule.name, level, text, file, line, column, environment, routes, attacker,
-                                fingerprint(rule.id, environment, file, key or (message,)),
-                                (rule.id, file, line, column, key or (message,)), _common_condition(same)))
+                                fingerprint(rule.id, environment, anchor[0] if anchor else file, key or (message,)),
+                                (rule.id, file, line, column, key or (message,)), _common_condition(same),
+                                anchor=anchor))
     return findings

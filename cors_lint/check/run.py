@@ -230,17 +230,28 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
                     add(where["file"], where["line"], f"`{key}` is set here" if key.isupper()
                         else f"the value of `{key}=` is set here")
 
+        places = {(finding.file, finding.line), finding.anchor}
         values_of(sites.get((finding.file, finding.line)))
+        if finding.anchor is not None and sites.get(finding.anchor, {}).get("kind") != "config":
+            values_of(sites.get(finding.anchor))  # the CORS call's other values
         loaded: dict[tuple[str, int], set[str]] = {}
+        calls: set[tuple[str, int]] = set()
         registered: dict[str, list[tuple[int, str]]] = {}
         for label in finding.routes:
             for route in by_label.get(label, []):
                 for layer in route.get("cors", []):
                     source = layer.get("source") or {}
-                    if (source.get("file"), source.get("line")) == (finding.file, finding.line):
+                    layer_places = {(source.get("file"), source.get("line")),
+                                    *((w["file"], w["line"]) for w in layer.get("config_sources", {}).values()),
+                                    *((w["file"], w["line"]) for w in layer.get("defined_at", {}).values())}
+                    if places & layer_places:  # the layer the finding is about
+                        calls.add((source.get("file"), source.get("line")))
                         for option, where in layer.get("config_sources", {}).items():
                             loaded.setdefault((where["file"], where["line"]), set()).add("CORS_" + option.upper())
                 registered.setdefault(route["file"], []).append((route["line"], label))
+        if finding.anchor is not None:  # placed at its value's line: the CORS call that reads it is related
+            for file, line in sorted(calls):
+                add(file, line, "the CORS setup that applies this value is here")
         for (file, line), keys in sorted(loaded.items()):
             add(file, line, f"{', '.join(f'`{key}`' for key in sorted(keys))} "
                             f"{'is' if len(keys) == 1 else 'are'} loaded into app.config here")
@@ -249,6 +260,10 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
             line, label = min(routes)
             more = len({r for _, r in routes}) - 1
             add(file, line, f"route {label} is registered here" + (f" (and {more} more in this file)" if more else ""))
+        if finding.anchor is not None:
+            loading = sites.get(finding.anchor, {}).get("kind") == "config"
+            add(*finding.anchor, "app.config loads this value here" if loading
+                else "the CORS setup that applies this value is here")
         result.append(replace(finding, related=tuple((file, line, what) for (file, line), what in sorted(related.items()))))
     return result
 

@@ -96,8 +96,10 @@ def _matches(suppression: Suppression, finding: Finding, known: dict[str, str]) 
     wanted = set(suppression.rules) | {known[rule] for rule in suppression.rules if rule in known}
     if finding.rule_id not in wanted and finding.rule_name not in wanted:
         return False
-    if suppression.kind == "inSource":
-        return finding.file == suppression.file and finding.line in (suppression.line, suppression.line + 1)
+    if suppression.kind == "inSource":  # on the finding's line or the one before; or at the CORS setup it is about
+        places = [(finding.file, finding.line), *([finding.anchor] if finding.anchor else [])]
+        return any(file == suppression.file and line in (suppression.line, suppression.line + 1)
+                   for file, line in places)
     if suppression.path and not path_matches(finding.file, suppression.path):
         return False
     if suppression.route and not (finding.routes and all(route_matches(r, suppression.route) for r in finding.routes)):

@@ -410,13 +410,19 @@ def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
                 found = _binding(interpreter, loaded, key, 0)
                 if found is not None:
                     site.defined_at[key] = found
+    config_sites = {(site.location.file, site.location.line): site for site in sites if site.kind == "config"}
+    for site in sites:
         node, module = getattr(site, "node", None), getattr(site, "module", None)
         if isinstance(node, cst.Call) and isinstance(module, ModuleState) and site.kind != "config":
             questions = _Questions(interpreter, module)
             for arg in node.args:
-                if arg.keyword is None or not isinstance(arg.value, (cst.Name, cst.Attribute)):
+                if arg.keyword is None or not isinstance(arg.value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
                     continue
                 found = questions.definition(arg.value)
+                key = _config_key(arg.value, lambda n: strip_env(questions.value(n, {})))
+                loading = config_sites.get((found.file, found.line)) if found is not None and key else None
+                if loading is not None:  # `resources=app.config.get("CORS_RESOURCES")`: the settings line
+                    found = loading.defined_at.get(key, found)
                 if found is not None and (found.file, found.line) != (site.location.file, site.location.line):
                     site.defined_at[arg.keyword.value] = found
 

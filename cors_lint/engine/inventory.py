@@ -168,13 +168,15 @@ def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str,
             for name, variables in sorted(app.config_chosen_by.items()):
                 chosen[name] = sorted(set(chosen.get(name, [])) | set(variables))
     routes = sorted((route_json(route) for route in inventory.routes), key=_route_sort_key)
+    sites = [site_json(site) for site in inventory.sites]
+    _locate_layer_values(routes, sites)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cors-lint", "version": __version__},
         "root": inventory.root.as_posix(),
         "flask_cors": inventory.version.as_json(),
         "apps": sorted(apps.values(), key=lambda a: a["id"]),
-        "sites": [site_json(site) for site in inventory.sites],
+        "sites": sites,
         "routes": routes,
         "errors": [error.as_json() for error in inventory.errors],
         **({"skipped": [error.as_json() for error in inventory.skipped]} if inventory.skipped else {}),
@@ -184,6 +186,29 @@ def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str,
         **({"sites_account": inventory.sites_account.as_json()}
            if with_account and inventory.sites_account is not None else {}),
     }
+
+
+def _locate_layer_values(routes: list[dict[str, Any]], sites: list[dict[str, Any]]) -> None:
+    """Each layer's ``defined_at``: where the value of each of its options is written, when that
+    is not the CORS call itself: the settings line of a key it took from app.config (the config
+    site's ``defined_at``), or the definition of the name passed as a keyword argument. A
+    finding about an option is placed there, where a developer edits it."""
+    by_place = {(site["file"], site["line"]): site for site in sites}
+    for route in routes:
+        for layer in route.get("cors", []) + route.get("cors_on_http_error", []) + route.get("preflight_cors", []):
+            found: dict[str, Any] = {}
+            for option, where in layer.get("config_sources", {}).items():
+                place = by_place.get((where["file"], where["line"]), {}).get("defined_at", {}).get(
+                    "CORS_" + option.upper())
+                if place is not None:
+                    found[option] = place
+            source = layer.get("source") or {}
+            for option, place in by_place.get((source.get("file"), source.get("line")), {}).get("defined_at",
+                                                                                                 {}).items():
+                if option not in layer.get("config_sources", {}):
+                    found.setdefault(option, place)
+            if found:
+                layer["defined_at"] = dict(sorted(found.items()))
 
 
 def _analysis_notes_json(inventory: Inventory) -> dict[str, Any]:

@@ -27,6 +27,7 @@ class Issue:
     attacker_origin: str | None = None
     severity: str | None = None  # overrides the rule's default
     condition: str | None = None  # when the code behind it runs only under a condition (`$ENABLE_CORS is set`)
+    anchor: tuple[str, int] | None = None  # the CORS setup it is about, when it is placed at the value's line
 
 
 Example = str | dict[str, str]  # app.py's source, or {file name: source} for a project
@@ -97,16 +98,29 @@ class RuleContext:
 
 def layer_issue(route: dict[str, Any], layer: dict[str, Any], message: str, key: tuple[Any, ...] = (),
                 attacker: str | None = None, severity: str | None = None, option: str | None = None) -> Issue:
-    """An issue about a layer, placed where ``option`` was set when it came from app.config
-    (so a hundred decorators reading one CORS_ORIGINS give one finding, at that line)."""
-    source = layer.get("config_sources", {}).get(option) if option else None
-    source = source or layer["source"]
+    """An issue about a layer, placed where the developer edits ``option``: the line that writes
+    its value when that is in the project (a settings module's `CORS_ORIGINS = ...`, the constant
+    passed as `origins=`), else the config loading it came from (so a hundred decorators reading
+    one CORS_ORIGINS give one finding, at that line), else the CORS call. The place it would have
+    had without the value's line is its ``anchor``: its fingerprint and inline suppressions there
+    keep working."""
+    setup = layer.get("config_sources", {}).get(option) if option else None
+    setup = setup or layer["source"]
+    written = layer.get("defined_at", {}).get(option) if option else None
+    source = written or setup
+    anchor = (setup["file"], setup["line"]) if written else None
     return Issue(source["file"], source["line"], source.get("column", 0), message, (route_label(route),), key,
-                 attacker, severity, joined_condition(route.get("condition"), layer.get("condition")))
+                 attacker, severity, joined_condition(route.get("condition"), layer.get("condition")), anchor)
 
 
 def site_issue(site: dict[str, Any], message: str, key: tuple[Any, ...] = (), routes: tuple[str, ...] = (),
-               attacker: str | None = None, severity: str | None = None) -> Issue:
+               attacker: str | None = None, severity: str | None = None, option: str | None = None) -> Issue:
+    """An issue about a site, placed where ``option``'s value is written when that is elsewhere
+    (a config site's `CORS_HEADERS` line in the settings module it loads); see ``layer_issue``."""
+    written = site.get("defined_at", {}).get(option) if option else None
+    if written is not None:
+        return Issue(written["file"], written["line"], 0, message, routes, key, attacker, severity,
+                     site.get("condition"), (site["file"], site["line"]))
     return Issue(site["file"], site["line"], site["column"], message, routes, key, attacker, severity,
                  site.get("condition"))
 

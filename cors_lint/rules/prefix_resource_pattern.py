@@ -68,9 +68,10 @@ def check(ctx: RuleContext):
     for site in ctx.sites("extension", "init_app", "config"):
         value = site["options"].get("resources", site["options"].get("CORS_RESOURCES"))
         for pattern in _patterns(value):
+            option = "CORS_RESOURCES" if site["kind"] == "config" else "resources"  # placed where it is written
             literal = _literal_problem(pattern)
             if literal:
-                yield site_issue(site, literal, key=(pattern,))
+                yield site_issue(site, literal, key=(pattern,), option=option)
                 continue
             prefix = _prefix(pattern)
             if prefix is None:
@@ -79,11 +80,11 @@ def check(ctx: RuleContext):
             accidental = _matched_by_accident(ctx, site, pattern, prefix)
             if accidental:
                 yield site_issue(site, f"{meaning}, so it also applies to {{routes}}, not under `{prefix}/`; "
-                                       f"write `{prefix}/.*`", key=(pattern,), routes=accidental)
+                                       f"write `{prefix}/.*`", key=(pattern,), routes=accidental, option=option)
             else:
                 yield site_issue(site, f"{meaning}: no route matches it by accident today, but a future "
                                        f"`{prefix}-internal` or `{prefix}keys` would; write `{prefix}/.*`",
-                                 key=(pattern,), severity="note")
+                                 key=(pattern,), severity="note", option=option)
 
 
 RULE = Rule(

@@ -49,7 +49,8 @@ def check(ctx: RuleContext):
                 lowered = key.removeprefix("CORS_").lower()
                 hint = _suggest(lowered, OPTION_NAMES)
                 fix = f"; did you mean `CORS_{hint.upper()}`?" if hint else ""
-                yield site_issue(site, f"`{key}` is not a flask-cors config key and is ignored{fix}", key=(key,))
+                yield site_issue(site, f"`{key}` is not a flask-cors config key and is ignored{fix}", key=(key,),
+                                 option=key)
 
 
 RULE = Rule(
