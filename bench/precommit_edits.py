@@ -2,11 +2,13 @@
 holds a CORS site, `cors-lint check <that file>` (as the pre-commit hook runs it) must take at
 most 1 s on the reference machine (2 cores), with the cache warm.
 
-For each project of `bench/corpus_projects.txt` checked out under --base: the cache (kept under a
-temporary --cache-dir, never in the project) is filled by one untimed `check` of the project;
-then, for up to --files files that hold a site (from `inventory --format json`), a comment line
-is appended to the file, `check <file>` is timed as its own process, and the file's bytes are put
-back. Prints each project's slowest edit and the files over the limit.
+For each project of `bench/corpus_projects.txt` checked out under --base, and each of up to
+--files files that hold a site (from `inventory --format json`): the cache (kept under a
+temporary --cache-dir, never in the project) is filled by one untimed `check <file>` (the
+hook's own invocation: in a monorepo the file's project, found upward from it, is what is
+analysed, not the checkout); then a comment line is appended to the file, `check <file>` is
+timed as its own process, and the file's bytes are put back. Prints each project's slowest edit
+and the files over the limit.
 
     python3 bench/precommit_edits.py --base /tmp/projects [--files 3] [--cors-lint .venv/bin/cors-lint]
 """
@@ -49,10 +51,10 @@ def measure(name: str, base: Path, tool: list[str], files: int, timeout: float) 
         return {"project": name, "missing": True}
     edits = []
     with tempfile.TemporaryDirectory() as cache:
-        timed([*tool, "check", str(path), "--cache-dir", cache, "--fail-on", "never"], timeout)  # fills the cache
         for rel in site_files(tool, path, timeout)[:files]:
             target = path / rel
             original = target.read_bytes()
+            timed([*tool, "check", str(target), "--cache-dir", cache, "--fail-on", "never"], timeout)  # warm
             try:
                 target.write_bytes(original + EDIT)
                 code, seconds, _ = timed([*tool, "check", str(target), "--cache-dir", cache, "--fail-on", "never"],
