@@ -17,7 +17,9 @@ from typing import Iterator
 
 BUDGET_SECONDS = 0.05
 MAX_PATTERN_LENGTH = 2000
+MAX_REMEMBERED = 200_000  # match results kept (rules ask the same origin of the same pattern again and again)
 _slow: set[tuple[str, int]] = set()
+_results: dict[tuple[str, int, str, bool], bool] = {}
 
 
 class RegexTimeout(Exception):
@@ -52,10 +54,16 @@ def match(compiled: re.Pattern[str], text: str, *, full: bool = False) -> bool |
     key = (compiled.pattern, compiled.flags)
     if key in _slow or too_long(compiled.pattern):
         return None
+    remembered = _results.get((*key, text, full))
+    if remembered is not None:  # a match is pure: one deadline (two signal handler swaps) per question
+        return remembered
     try:
         with _deadline(BUDGET_SECONDS):
             found = compiled.fullmatch(text) if full else compiled.match(text)
-            return found is not None
+        if len(_results) >= MAX_REMEMBERED:
+            _results.clear()
+        _results[(*key, text, full)] = found is not None
+        return found is not None
     except RegexTimeout:
         _slow.add(key)
         return None

@@ -4,25 +4,30 @@ from cors_lint.core.origins import accepted_attacker, accepts_any
 from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
 
-def _extension_origins(ctx: RuleContext, app: str) -> list[tuple[dict, list]]:
-    found = []
+def _extension_origins(ctx: RuleContext) -> dict[str, list[tuple[dict, list]]]:
+    """Per app, the app-wide CORS layers' (source, origins), each distinct one once, in route order."""
+    found: dict[str, list[tuple[dict, list]]] = {}
+    seen: set[tuple[str, str]] = set()
     for route in ctx.routes():
-        if route["app"] != app:
-            continue
         for layer in route["cors"] + route.get("cors_on_http_error", []):
             if layer["source"]["kind"] == "extension" and layer.get("scope") == "app":
-                found.append((layer["source"], origins_of(layer)))
+                origins = origins_of(layer)
+                distinct = (route["app"], repr((sorted(layer["source"].items()), origins)))
+                if distinct not in seen:
+                    seen.add(distinct)
+                    found.setdefault(route["app"], []).append((layer["source"], origins))
     return found
 
 
 def check(ctx: RuleContext):
+    extension_origins = _extension_origins(ctx)  # once: each decorator compares with its app's
     for route, layer in ctx.layers():
         if layer["source"]["kind"] != "decorator":
             continue
         attacker = accepted_attacker(origins_of(layer))
         if attacker is None:
             continue
-        restricted = [(source, origins) for source, origins in _extension_origins(ctx, route["app"])
+        restricted = [(source, origins) for source, origins in extension_origins.get(route["app"], [])
                       if not accepts_any(origins, attacker)]
         if restricted:
             source = restricted[0][0]
