@@ -254,3 +254,32 @@ def test_the_bytes_kept_in_trees_are_bounded(tmp_path, monkeypatch):
     fresh = tree_cache.TreeCache(tmp_path / "cache")
     assert [fresh.load(source, data) is not None for data in versions] == [False, False, True, True]
 
+
+
+def test_positions_generated_region_by_region_are_kept_with_the_tree(tmp_path):
+    """A run that located nodes one region at a time (a function, a statement) stores those
+    positions with the tree; a later run loads them instead of generating them again, and they are
+    the positions the whole module's computation gives."""
+    import libcst as cst
+
+    from cors_lint.engine.parsing import parse
+    from cors_lint.engine.project import SourceFile
+    from cors_lint.engine.tree_cache import TreeCache
+
+    data = b"import os\n\n\ndef view():\n    origin = os.environ.get('X')\n    return origin\n\n\nVALUE = 1\n"
+    (tmp_path / "m.py").write_bytes(data)
+    source = SourceFile(str(tmp_path / "m.py"), "m.py", False)
+    parsed = parse(source, data)
+    function = next(node for node in parsed.module.body if isinstance(node, cst.FunctionDef))
+    region = parsed.positions_within(function)
+    assert parsed.region_count == 1 and not parsed.has_positions
+    cache = TreeCache(tmp_path / "cache")
+    cache.save([parsed])
+    loaded = TreeCache(tmp_path / "cache").load(source, data)
+    assert loaded is not None and loaded.region_count == 1
+    [kept_function] = [node for node in loaded.module.body if isinstance(node, cst.FunctionDef)]
+    kept = loaded.positions_within(kept_function)
+    fresh = parse(source, data)
+    [fresh_function] = [node for node in fresh.module.body if isinstance(node, cst.FunctionDef)]
+    assert sorted(kept.values()) == sorted(region.values())
+    assert kept[kept_function] == fresh.positions[fresh_function] == (4, 0)

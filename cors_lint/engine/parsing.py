@@ -125,17 +125,25 @@ class ParsedModule:
     def has_header_summary(self) -> bool:
         return self._header_summary is not None
 
+    @property
+    def region_count(self) -> int:
+        """How many regions' positions were generated (see ``positions_within``)."""
+        return len(self._region_positions)
+
     def stored(self) -> tuple:
         """What ``tree_cache`` keeps: the tree; its positions, its function spans in definition
-        order (they are keyed by the nodes' ids, which a load changes) and its ``header_summary``,
-        each when computed (else None)."""
+        order (they are keyed by the nodes' ids, which a load changes), its ``header_summary``
+        and the positions of the regions generated one by one, each when computed (else None)."""
         spans = [self._spans[id(node)] for node, _ in self._definitions()] if self.has_spans else None
-        return self.module, self._positions, spans, self._header_summary
+        regions = self._region_positions if self._positions is None and self._region_positions else None
+        return self.module, self._positions, spans, self._header_summary, regions
 
     def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None,
-                header_summary: Summary | None = None) -> None:
+                header_summary: Summary | None = None, regions: dict | None = None) -> None:
         self._positions = positions
         self._header_summary = header_summary
+        if regions:
+            self._region_positions.update(regions)
         if spans is not None:
             self._spans = {id(node): tuple(span) for (node, _), span in zip(self._definitions(), spans)}
 

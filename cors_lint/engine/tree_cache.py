@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 MAX_TREES = 2048
 MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
-_FORMAT = 2
+_FORMAT = 3  # 3: the positions of regions generated one by one are kept too
 
 
 def _parser_version() -> str:
@@ -46,7 +46,7 @@ def _parser_version() -> str:
 def _computed(parsed: ParsedModule) -> tuple[bool, ...]:
     """What was computed for a module beyond its tree: a loaded entry is stored again when a run
     computed more."""
-    return parsed.has_positions, parsed.has_spans, parsed.has_header_summary
+    return parsed.has_positions, parsed.has_spans, parsed.has_header_summary, parsed.region_count
 
 
 class TreeCache:
@@ -68,11 +68,11 @@ class TreeCache:
         if body is None:
             return None
         try:
-            module, positions, spans, headers = loads(body)
+            module, positions, spans, headers, regions = loads(body)
         except Exception:  # a verified entry that still does not load (never expected): parse instead
             return None
         parsed = ParsedModule(source, module, data)
-        parsed.restore(positions, spans, headers)
+        parsed.restore(positions, spans, headers, regions)
         self.loaded[id(parsed)] = _computed(parsed)
         try:
             os.utime(path)  # recently used: kept when the cache is pruned
