@@ -4,14 +4,15 @@ environment's part of the inventory; then apply suppressions."""
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from dataclasses import replace
 from typing import Any, Sequence
 
 from cors_lint.check import suppressions
 from cors_lint.check.findings import Finding, group
 from cors_lint.check.result import CheckResult, RuleFailure, RunSummary
+from cors_lint.core.semantics import config_key
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
@@ -172,6 +173,14 @@ def run_rules(document: dict[str, Any], policy: Policy, environment: str,
     return findings
 
 
+def _routes_by_label(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The document's routes by the label findings name them with (``Finding.routes``)."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for route in document["routes"]:
+        by_label.setdefault(route_label(route), []).append(route)
+    return by_label
+
+
 def app_label(app: dict[str, Any]) -> str:
     """How a finding names an app: where it is built, and by which function."""
     return f"{app['file']}:{app['line']}" + (f" {app['factory']}()" if app.get("factory") else "")
@@ -183,9 +192,7 @@ def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding
     at its place or the apps whose routes its place configures. A project may build several apps
     (a web app, a worker's, a CLI's) that share code."""
     labels = {app["id"]: app_label(app) for app in document.get("apps", [])}
-    by_label: dict[str, list[dict[str, Any]]] = {}
-    for route in document["routes"]:
-        by_label.setdefault(route_label(route), []).append(route)
+    by_label = _routes_by_label(document)
 
     def from_here(route: dict[str, Any], finding: Finding) -> bool:
         return any((layer.get("source") or {}).get("file") == finding.file and
@@ -213,9 +220,7 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
     every finding depends on it, and a commit bumping another requirement should stay quiet; the
     findings about the pinned version itself are located at the pin.)"""
     sites = {(site["file"], site["line"]): site for site in document["sites"]}
-    by_label: dict[str, list[dict[str, Any]]] = {}
-    for route in document["routes"]:
-        by_label.setdefault(route_label(route), []).append(route)
+    by_label = _routes_by_label(document)
     result = []
     for finding in findings:
         related: dict[tuple[str, int], str] = {}
@@ -247,7 +252,7 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
                     if places & layer_places:  # the layer the finding is about
                         calls.add((source.get("file"), source.get("line")))
                         for option, where in layer.get("config_sources", {}).items():
-                            loaded.setdefault((where["file"], where["line"]), set()).add("CORS_" + option.upper())
+                            loaded.setdefault((where["file"], where["line"]), set()).add(config_key(option))
                 registered.setdefault(route["file"], []).append((route["line"], label))
         if finding.anchor is not None:  # placed at its value's line: the CORS call that reads it is related
             for file, line in sorted(calls):

@@ -32,7 +32,12 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "allow_private_network": False,
 }
 OPTION_NAMES = frozenset(DEFAULT_OPTIONS)
-CONFIG_KEYS = {"CORS_" + name.upper(): name for name in DEFAULT_OPTIONS}
+def config_key(option: str) -> str:
+    """The app.config key flask-cors reads an option from (``origins`` -> ``CORS_ORIGINS``)."""
+    return "CORS_" + option.upper()
+
+
+CONFIG_KEYS = {config_key(name): name for name in DEFAULT_OPTIONS}
 
 # Options that end up in a per-route layer (resources/intercept_exceptions are extension-wide).
 LAYER_OPTIONS = (

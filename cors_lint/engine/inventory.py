@@ -15,6 +15,7 @@ from typing import Any
 
 from cors_lint import __version__
 from cors_lint.core.route_order import unknown_path_label
+from cors_lint.core.semantics import config_key
 from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
 from cors_lint.core.versions import FlaskCorsVersion
 from cors_lint.engine.app_objects import AppObj, Site
@@ -198,8 +199,7 @@ def _locate_layer_values(routes: list[dict[str, Any]], sites: list[dict[str, Any
         for layer in route.get("cors", []) + route.get("cors_on_http_error", []) + route.get("preflight_cors", []):
             found: dict[str, Any] = {}
             for option, where in layer.get("config_sources", {}).items():
-                place = by_place.get((where["file"], where["line"]), {}).get("defined_at", {}).get(
-                    "CORS_" + option.upper())
+                place = by_place.get((where["file"], where["line"]), {}).get("defined_at", {}).get(config_key(option))
                 if place is not None:
                     found[option] = place
             source = layer.get("source") or {}

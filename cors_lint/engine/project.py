@@ -443,11 +443,11 @@ def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str
             result.comment_files.add(source.rel)
         if isinstance(data, FileError):
             result.problems.append(data)
-        elif (not demand_driven or verdict.status == "entry") and source.rel in tests:
-            if verdict.status == "entry":
-                result.tests_not_run.append(source.rel)
         elif not demand_driven or verdict.status == "entry":
-            result.entries.append((source, data))
+            if source.rel not in tests:
+                result.entries.append((source, data))
+            elif verdict.status == "entry":
+                result.tests_not_run.append(source.rel)
         elif verdict.status == "binary":
             result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
     return result
