@@ -462,3 +462,39 @@ def test_a_value_read_back_from_app_config_is_placed_at_its_settings_line_once(t
     assert [(f.file, f.line) for f in findings] == [("default_settings.py", 1)]
     assert ("app.py", 7, "app.config loads this value here") in findings[0].related
 
+
+
+def test_a_finding_at_its_values_line_names_the_app_whose_cors_reads_it(tmp_path):
+    """Two apps share a route path; only the web app's CORS takes its origins from a constant, so
+    the finding is placed at the constant's line: it names the web app, not the worker's."""
+    write(tmp_path, {
+        "origins.py": 'ALLOWED = ["*"]\n',
+        "web.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            from origins import ALLOWED
+
+            def create_web():
+                app = Flask(__name__, static_folder=None)
+                CORS(app, origins=ALLOWED, supports_credentials=True)
+
+                @app.route("/status")
+                def status(): return "x"
+                return app
+        """,
+        "worker.py": """
+            from flask import Flask
+            from flask_cors import CORS
+
+            def create_worker():
+                app = Flask(__name__, static_folder=None)
+                CORS(app, origins=["https://ops.example.com"], supports_credentials=True)
+
+                @app.route("/status")
+                def status(): return "x"
+                return app
+        """,
+    })
+    [finding] = [f for f in findings_for_dir(tmp_path) if f.rule_id == "CORS001"]
+    assert (finding.file, finding.anchor) == ("origins.py", ("web.py", 7))
+    assert finding.apps == ("web.py:6 create_web()",)

@@ -181,6 +181,17 @@ def _routes_by_label(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     return by_label
 
 
+def _is_about(layer: dict[str, Any], finding: Finding) -> bool:
+    """Is the CORS layer the one a finding is about: from the finding's place (its CORS call, a
+    config loading it reads, a line that writes one of its values) or from the CORS setup the
+    finding is anchored to?"""
+    source = layer.get("source") or {}
+    places = {(source.get("file"), source.get("line")),
+              *((where["file"], where["line"]) for where in layer.get("config_sources", {}).values()),
+              *((where["file"], where["line"]) for where in layer.get("defined_at", {}).values())}
+    return (finding.file, finding.line) in places or finding.anchor in places
+
+
 def app_label(app: dict[str, Any]) -> str:
     """How a finding names an app: where it is built, and by which function."""
     return f"{app['file']}:{app['line']}" + (f" {app['factory']}()" if app.get("factory") else "")
@@ -195,8 +206,7 @@ def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding
     by_label = _routes_by_label(document)
 
     def from_here(route: dict[str, Any], finding: Finding) -> bool:
-        return any((layer.get("source") or {}).get("file") == finding.file and
-                   (layer.get("source") or {}).get("line") == finding.line for layer in route.get("cors", []))
+        return any(_is_about(layer, finding) for layer in route.get("cors", []))
 
     result = []
     for finding in findings:
@@ -235,7 +245,6 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
                     add(where["file"], where["line"], f"`{key}` is set here" if key.isupper()
                         else f"the value of `{key}=` is set here")
 
-        places = {(finding.file, finding.line), finding.anchor}
         values_of(sites.get((finding.file, finding.line)))
         if finding.anchor is not None and sites.get(finding.anchor, {}).get("kind") != "config":
             values_of(sites.get(finding.anchor))  # the CORS call's other values
@@ -245,11 +254,8 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
         for label in finding.routes:
             for route in by_label.get(label, []):
                 for layer in route.get("cors", []):
-                    source = layer.get("source") or {}
-                    layer_places = {(source.get("file"), source.get("line")),
-                                    *((w["file"], w["line"]) for w in layer.get("config_sources", {}).values()),
-                                    *((w["file"], w["line"]) for w in layer.get("defined_at", {}).values())}
-                    if places & layer_places:  # the layer the finding is about
+                    if _is_about(layer, finding):
+                        source = layer.get("source") or {}
                         calls.add((source.get("file"), source.get("line")))
                         for option, where in layer.get("config_sources", {}).items():
                             loaded.setdefault((where["file"], where["line"]), set()).add(config_key(option))
