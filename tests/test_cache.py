@@ -99,6 +99,26 @@ def test_a_change_to_an_imported_constant_is_seen(tmp_path):
     assert "CORS002" in after  # the new regex accepts `https://app.partner.example.evil.example`
 
 
+def test_a_source_root_that_makes_a_namespace_package_is_seen(tmp_path):
+    """A `pyproject.toml` added beside a folder without `__init__.py` makes that folder a
+    namespace package (a monorepo's `src/core/shop/...`): the modules it names change."""
+    core, web = tmp_path / "src" / "shop-core", tmp_path / "src" / "shop-web"
+    (core / "shop" / "_core").mkdir(parents=True)
+    (web / "shop" / "_web").mkdir(parents=True)
+    (core / "shop" / "_core" / "__init__.py").write_text("")
+    (core / "shop" / "_core" / "origins.py").write_text("ORIGINS = '*'\n")
+    (web / "pyproject.toml").write_text("[project]\nname = 'web'\n")
+    (web / "shop" / "_web" / "__init__.py").write_text("")
+    (web / "shop" / "_web" / "app.py").write_text(
+        "from flask import Flask\nfrom flask_cors import CORS\nfrom shop._core.origins import ORIGINS\n"
+        "app = Flask(__name__)\nCORS(app, origins=ORIGINS, supports_credentials=True)\n")
+    before, _ = lint(tmp_path, "--fail-on", "note")  # `ORIGINS` cannot be known: a note
+    (core / "pyproject.toml").write_text("[project]\nname = 'core'\n")
+    after, parsed = lint(tmp_path, "--fail-on", "note")
+    assert parsed and after == uncached(tmp_path, "--fail-on", "note") != before
+    assert "CORS001" in after and "CORS001" not in before and "CORS027" in before
+
+
 def test_a_change_to_unrelated_code_keeps_the_result(project):
     before, _ = lint(project)
     edit(project / "shop" / "notes.py", "NOTES = []", "NOTES = ['2.0: faster']")

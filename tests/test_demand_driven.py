@@ -165,6 +165,7 @@ LAZY_SHAPES = {
     """,
     "shop/defaults.py": """
         BASE_ORIGINS = ["https://shop.example.com"]
+        BASE_ORIGINS.append("https://more.example.com")
         UNUSED = object()
     """,
     "shop/constants.py": """
@@ -198,10 +199,6 @@ LAZY_SHAPES = {
     "shop/extra/values.py": """
         PATH = "/api/deep"
     """,
-    "tools/mutate.py": """
-        import shop.defaults
-        shop.defaults.BASE_ORIGINS.append("https://late.example.com")
-    """,
     "tools/unused.py": """
         def never_called():
             return 1
@@ -224,6 +221,27 @@ def test_lazy_import_shapes(tmp_path):
     assert {"/api/items", "/api/more", "/api/deep", "/api/late"} <= routes
     consulted = analyze([tmp_path]).consulted
     assert "shop/typing_only.py" not in consulted and "tools/unused.py" not in consulted
+    origins = {origin for route in inventory_json(analyze([tmp_path]))["routes"] if route["path"] == "/api/items"
+               for layer in route["cors"] for origin in layer["options"].get("origins") or ()}
+    assert "https://more.example.com" in origins, "a list extended in place lost what was appended"
+
+
+def test_a_separate_script_is_not_the_apps_program(tmp_path):
+    """A script that does not import Flask and changes a settings list in place is its own
+    program: the app never runs it. The default analysis keeps it out of the app's CORS; the
+    reference analysis (``--no-prefilter``) runs every file as an entry point of the app, so
+    there the change is in (that analysis over-approximates what may run, by design)."""
+    write(tmp_path, {name: textwrap.dedent(text) for name, text in LAZY_SHAPES.items()})
+    write(tmp_path, {"tools/mutate.py": "import shop.defaults\n"
+                                        "shop.defaults.BASE_ORIGINS.append('https://late.example.com')\n"})
+
+    def origins(demand_driven: bool) -> set[str]:
+        document = inventory_json(analyze([tmp_path], demand_driven=demand_driven))
+        return {origin for route in document["routes"] if route["path"] == "/api/items"
+                for layer in route["cors"] for origin in layer["options"].get("origins") or ()}
+
+    assert "https://late.example.com" not in origins(True)
+    assert "https://late.example.com" in origins(False)
 
 
 # Framework apps split over modules, and what may run besides the import of the package: a

@@ -195,3 +195,45 @@ def test_a_value_from_the_environment_through_a_helper_with_a_default_keeps_its_
     assert "$CORS_ALLOWED_ORIGINS" in site["condition"]
     [from_env] = [f for f in findings(tmp_path) if f["rule_id"] == "CORS032"]
     assert "$CORS_ALLOWED_ORIGINS" in from_env["message"] and "/user" in from_env["routes"]
+
+
+def test_an_option_set_to_a_name_from_an_unmodelled_library_is_unknown_not_reflected(tmp_path):
+    """`CORS(app, origins=ORIGINS)` with `ORIGINS` imported from a package that is not in the tree
+    (nor modelled): its value cannot be known. It is reported as such (CORS027), not taken for
+    an origin to reflect (CORS001) and not a crash of the text inventory."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from company_settings.cors import ORIGINS
+        app = Flask(__name__)
+        CORS(app, origins=ORIGINS, supports_credentials=True)
+    """})
+    rules = {f["rule_id"]: f for f in findings(tmp_path, expect=0)}
+    assert "CORS001" not in rules and "company_settings.cors.ORIGINS" in rules["CORS027"]["message"], rules
+    text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
+    assert "origins: unknown (`company_settings.cors.ORIGINS` is a name from a library" in text, text
+
+
+def test_a_helper_that_returns_an_empty_list_on_one_path_is_not_taken_for_empty(tmp_path):
+    """OctoPrint's `get_implementations`: `if result is None: return []`, else `return
+    sorted(result)` of values that cannot be known. The empty list is one path's answer, not
+    the function's: the origins stay unknown (CORS027), and are not taken for "no origin"."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from registry_client import fetch
+
+        class Registry:
+            def origins(self, kind):
+                result = None
+                for name in fetch(kind):
+                    result = (result or set()) | {name}
+                if result is None:
+                    return []
+                return sorted(result)
+
+        app = Flask(__name__)
+        CORS(app, origins=Registry().origins("partners"), supports_credentials=True)
+    """})
+    rules = {f["rule_id"] for f in findings(tmp_path, expect=0)}
+    assert "CORS027" in rules, rules

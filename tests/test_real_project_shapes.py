@@ -735,3 +735,160 @@ def test_a_configurator_runs_with_the_app_its_own_module_builds(tmp_path):
     routes = sorted((r["app"], r["path"]) for r in doc["routes"])
     assert routes == [("http_service/main.py:4", "/extra"), ("http_service/main.py:4", "/http_service/upload"),
                       ("https_service/main.py:4", "/extra"), ("https_service/main.py:4", "/https_service/upload")]
+
+
+REGISTRATORS = {
+    "printer/__init__.py": """
+        import functools
+
+        from flask import Blueprint, Flask
+        from flask_cors import CORS
+
+        from printer.api import api
+
+        app = Flask(__name__)
+        CORS(app, origins=["https://printer.example.com"])
+
+
+        def register_plugin_blueprint(name, blueprint, url_prefix):
+            app.register_blueprint(blueprint, url_prefix=url_prefix, name_prefix="plugin")
+
+
+        plugin = Blueprint("backup", __name__)
+
+
+        @plugin.route("/backup/<filename>", methods=["DELETE"])
+        def delete_backup(filename):
+            return ""
+
+
+        registrators = [functools.partial(app.register_blueprint, api, url_prefix="/api")]
+        registrators.append(functools.partial(register_plugin_blueprint, "backup", plugin, "/plugin/backup"))
+        for registrator in registrators:
+            registrator()
+    """,
+    "printer/api.py": """
+        from flask import Blueprint
+
+        api = Blueprint("api", __name__)
+
+
+        @api.route("/login", methods=["POST"])
+        def login():
+            return ""
+    """,
+}
+
+
+def test_blueprints_registered_through_partial_objects_in_a_list_are_the_ones_flask_serves(tmp_path):
+    """OctoPrint's server: `functools.partial(app.register_blueprint, api, url_prefix="/api")` and
+    partials of a project function, appended to a list, called in a loop. The routes are listed
+    exactly as the running app's url_map lists them."""
+    import importlib
+    import sys
+
+    from oracle import inventory_rules, url_map_rules
+
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
+
+    write(tmp_path, REGISTRATORS)
+    document = inventory_json(analyze([tmp_path]))
+    predicted = inventory_rules(document["routes"])
+    sys.path.insert(0, str(tmp_path))
+    try:
+        real = url_map_rules(importlib.import_module("printer").app)
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n == "printer" or n.startswith("printer.")]:
+            del sys.modules[name]
+    assert predicted == real
+    assert {"/api/login", "/plugin/backup/backup/<filename>"} <= {rule[0] for rule in real}
+
+
+def test_an_origin_appended_to_the_list_cors_reads_is_judged(tmp_path):
+    """`origins.append("*")` (and `.extend`, `.insert`) change the list `CORS(...)` reads, as in
+    Python; an element that cannot be known is added as unknown, never left out."""
+    write(tmp_path, {"app.py": """
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+
+        app = Flask(__name__)
+        origins = ["https://a.example.com"]
+        origins.append("*")
+        origins.extend(["https://b.example.com"])
+        CORS(app, supports_credentials=True, origins=origins)
+
+        partner = Flask("partner")
+        partner_origins = ["https://a.example.com"]
+        partner_origins.extend(os.environ["EXTRA_ORIGINS"].split(","))
+        CORS(partner, origins=partner_origins)
+
+
+        @app.route("/account")
+        def account():
+            return ""
+    """})
+    result = run_cli("check", str(tmp_path), "--format", "json", expect_exit=1)
+    findings = json.loads(result.stdout)["findings"]
+    assert any(f["rule_id"] == "CORS001" and f["line"] == 6 for f in findings), findings
+    unknown = [f for f in findings if f["rule_id"] == "CORS027"]
+    assert unknown and ".extend()" in unknown[0]["message"], findings
+
+
+NAMESPACE_MONOREPO = {
+    "src/shop-core/pyproject.toml": "[project]\nname = 'shop-core'\n",
+    "src/shop-core/shop/_core/__init__.py": "",
+    "src/shop-core/shop/_core/api.py": """
+        from flask import Blueprint
+
+        bp = Blueprint("orders", __name__, url_prefix="/v1.0")
+
+
+        @bp.route("/orders/<int:order_id>", methods=["DELETE"])
+        def delete_order(order_id):
+            return ""
+    """,
+    "src/shop-web/pyproject.toml": "[project]\nname = 'shop-web'\n",
+    "src/shop-web/shop/_web/__init__.py": "",
+    "src/shop-web/shop/_web/app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+
+        from shop._core.api import bp
+
+        app = Flask(__name__)
+        CORS(app, origins=["https://shop.example.com"])
+        app.register_blueprint(bp)
+    """,
+}
+
+
+def test_modules_of_a_namespace_package_split_over_source_roots_are_imported(tmp_path):
+    """promptflow's monorepo: `src/promptflow-devkit/promptflow/_sdk/...` and
+    `src/promptflow-core/promptflow/...`, each folder with its own pyproject.toml, `promptflow`
+    a namespace package (no `__init__.py`). `from promptflow._sdk... import` reaches the module
+    (the routes are the running app's, with both source roots on sys.path as installs put them)."""
+    import importlib
+    import sys
+
+    from oracle import inventory_rules, url_map_rules
+
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
+
+    write(tmp_path, NAMESPACE_MONOREPO)
+    document = inventory_json(analyze([tmp_path]))
+    predicted = inventory_rules(document["routes"])
+    roots = [str(tmp_path / "src" / "shop-core"), str(tmp_path / "src" / "shop-web")]
+    sys.path[:0] = roots
+    try:
+        real = url_map_rules(importlib.import_module("shop._web.app").app)
+    finally:
+        for root in roots:
+            sys.path.remove(root)
+        for name in [n for n in sys.modules if n == "shop" or n.startswith("shop.")]:
+            del sys.modules[name]
+    assert predicted == real
+    assert "/v1.0/orders/<int:order_id>" in {rule[0] for rule in real}

@@ -17,7 +17,7 @@ from cors_lint.check import cache as caching
 from cors_lint.check.result import CheckResult, result_from_json, result_to_json
 from cors_lint.core.store import CACHE_DIR_NAME, shared_key_problem
 from cors_lint.engine.pins import pin_files
-from cors_lint.engine.project import Survey, project_root, survey
+from cors_lint.engine.project import Survey, namespace_packages, project_root, survey
 from cors_lint.policy.loader import Policy
 
 CACHE_DIR_VARIABLE = "CORS_LINT_CACHE_DIR"
@@ -63,7 +63,7 @@ def check_paths(paths: list[Path], policy: Policy, environment: str | None = Non
     # today's date: suppressions expire
     key = store.key([str(root), [f.rel for f in files.files], json.dumps(policy.data, sort_keys=True, default=str),
                      str(policy.source), environment, flask_cors_version, inline_suppressions, list(exclude),
-                     demand_driven, include_tests, date.today().isoformat()], states)
+                     demand_driven, include_tests, date.today().isoformat(), namespace_packages(index)], states)
     stored = store.lookup(key, states)
     result = result_from_json(stored) if stored is not None else None
     if result is None:

@@ -71,6 +71,47 @@ def lifted(fn, *args: Any) -> Any:
     return rewrap(result, *args)
 
 
+# Methods that change a list, a set or a dict in place: the container itself is changed, as in
+# Python (under a condition too, like ``x += [...]``), whatever the values added are.
+_IN_PLACE = {
+    list: frozenset({"append", "extend", "insert", "remove", "pop", "clear", "reverse", "sort"}),
+    set: frozenset({"add", "update", "discard", "remove", "pop", "clear"}),
+    dict: frozenset({"update", "setdefault", "pop", "popitem", "clear"}),
+}
+_TOO_LONG = "a container grown past what the analysis follows"
+_CONTAINER_METHODS = {
+    list: _IN_PLACE[list] | {"index", "count", "copy"},
+    set: _IN_PLACE[set] | {"copy", "union", "intersection", "difference"},
+    dict: _IN_PLACE[dict] | {"get", "keys", "values", "items", "copy"},
+}
+
+
+def in_place_method(container: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> tuple[bool, Any]:
+    """``origins.append("*")``: ``(True, result)`` when ``name`` changes ``container`` in place (it
+    is then changed); ``(False, None)`` for any other method. What cannot be done exactly is done
+    soundly: an element that cannot be known is added as unknown, never left out."""
+    kind = next((k for k in _IN_PLACE if isinstance(container, k)), None)
+    if kind is None or name not in _IN_PLACE[kind]:
+        return False, None
+    if name in ("extend", "update") and args:
+        extra = strip_env(args[0])
+        known = isinstance(extra, dict) if kind is dict else isinstance(extra, (list, tuple, set, frozenset))
+        if not known:  # a dict's keys that cannot be known are not added (nothing can stand for them)
+            args = [{}] if kind is dict else [[rewrap(Unknown(f".{name}() with a value that cannot be known"), args[0])]]
+        else:
+            args = [extra, *args[1:]]
+    if len(container) > MAX_SEQUENCE and name in ("append", "extend", "insert", "add", "update"):
+        if kind is dict:
+            return True, Unknown(_TOO_LONG)
+        if not any(isinstance(v, Unknown) and v.reason == _TOO_LONG for v in container):
+            (container.append if kind is list else container.add)(Unknown(_TOO_LONG))
+        return True, None
+    try:
+        return True, getattr(container, name)(*args, **kwargs)
+    except Exception as exc:  # the scanned code's own error (remove of a missing value, unhashable, ...)
+        return True, Unknown(f".{name}() raises {type(exc).__name__}")
+
+
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -398,7 +439,7 @@ class ExpressionEvaluator:
             return BoundMethod(plain, name)
         if isinstance(plain, str) and name in _STR_METHODS:
             return BoundMethod(obj, name)
-        if isinstance(plain, dict) and name in {"get", "keys", "values", "items", "copy"}:
+        if isinstance(plain, (dict, list, set)) and name in _CONTAINER_METHODS[type(plain)]:
             return BoundMethod(obj, name)
         if isinstance(plain, Unknown):
             return rewrap(plain, obj)  # `os.environ[X].split`: still read from $X

@@ -24,7 +24,8 @@ import libcst as cst
 from cors_lint.core.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
 from cors_lint.engine.bounds import REPEAT_RUNS, Bounds, Summary, call_key
 from cors_lint.engine.entry_points import EntryPoint
-from cors_lint.engine.expressions import BINARY_OPERATORS, ExpressionEvaluator, is_text_data, lifted, rewrap
+from cors_lint.engine.expressions import (BINARY_OPERATORS, ExpressionEvaluator, in_place_method, is_text_data, lifted,
+                                         rewrap)
 from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
@@ -533,7 +534,8 @@ class Interpreter(ExpressionEvaluator):
                 self.exec_block(node.body.body, frame)
         else:
             inner = frame.under(f"for {self.code(node.target)} in {self.code(node.iter)}")
-            self.bind_target(node.target, Unknown(f"loop variable over `{self.code(node.iter)}`"), inner)
+            self.bind_target(node.target, rewrap(Unknown(f"loop variable over `{self.code(node.iter)}`"), iterable),
+                             inner)  # over a value read from $VAR: still read from $VAR
             self.exec_block(node.body.body, inner)
         if node.orelse is not None:
             self.exec_block(node.orelse.body.body, frame)
@@ -705,6 +707,9 @@ class Interpreter(ExpressionEvaluator):
         if type(func) in self.registry.decorator_types and len(args) == 1:  # `route(...)(view)`
             self.bounds.effects += 1
             return self.apply_decorator(func, args[0], node, frame)
+        called = self.registry.methods.get((type(func), "__call__"))
+        if called is not None:  # an object a model made that is callable (``functools.partial``)
+            return called(func, "__call__", Call(self, args, kwargs, node, frame, unknown_star))
         return rewrap(Unknown(f"call `{self.code(node.func)}(...)` cannot be evaluated statically"), func)
 
     def instantiate(self, cls: ClassObj, args, kwargs, node, frame: Frame, unknown_star: list[str]) -> Any:
@@ -747,12 +752,16 @@ class Interpreter(ExpressionEvaluator):
             self.bounds.effects += 1
             args, kwargs = self.library_arguments(args, kwargs)
             return handler(plain, name, Call(self, args, kwargs, node, frame, unknown_star))
+        changed, result = in_place_method(plain, name, args, kwargs)
+        if changed:
+            self.bounds.effects += 1
+            return result
         if isinstance(plain, str):
             if not all(is_text_data(strip_env(value)) for value in [*args, *kwargs.values()]):
                 return rewrap(Unknown(f"str.{name}() of a value that cannot be known"), obj, *args)
             return lifted(lambda s, *a, **k: getattr(s, name)(*a, **k), obj, *args, **{}) if not kwargs else \
                 lifted(lambda s, *a: getattr(s, name)(*a, **{k: strip_env(v) for k, v in kwargs.items()}), obj, *args)
-        if isinstance(plain, dict):
+        if isinstance(plain, (dict, list, set)):
             return lifted(lambda d, *a: getattr(d, name)(*a), obj, *args)
         return Unknown(f"method .{name}() cannot be evaluated statically")
 
@@ -1177,13 +1186,16 @@ def _single(candidates: list[Any], name: str) -> Any:
     that value (an app a factory builds, the config's fallback), marked with the environment
     variables any other path read: a helper returning ``os.getenv(key)`` or a default is the
     default "read from $KEY" (an ``if`` on it then runs both ways), never the default alone.
+    An empty container beside an unknown value is no such value (``if found is None: return []``
+    then ``return sorted(found)``: what the other path returns is not known to be empty).
     Different values on different paths are unknown (with the end strings share, if any)."""
     first = candidates[0]
     if all(c is first or (not isinstance(c, Unknown) and strip_env(c) == strip_env(first)) for c in candidates):
         return first
     variables = list(dict.fromkeys(var for candidate in candidates for var in env_vars(candidate)))
     objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
-    if len(objects) == 1:
+    empty = len(objects) == 1 and strip_env(objects[0]) in ([], (), {}, set(), "")
+    if len(objects) == 1 and not (empty and any(isinstance(strip_env(c), Unknown) for c in candidates)):
         result: Any = strip_env(objects[0])
     else:
         result = Unknown(f"{name}() returns different values on different paths", _common_path_suffix(candidates))

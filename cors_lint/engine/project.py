@@ -60,6 +60,17 @@ class SourceFile:
             names = self.__dict__["_module_names"] = self._module_names()
         return names
 
+    @property
+    def namespace(self) -> tuple[str, ...] | None:
+        """The namespace packages above the file's topmost regular package (see
+        ``_PackageNames.namespace``)."""
+        if self.packages is None:
+            return None
+        top = os.path.dirname(self.fspath)
+        for _ in range(len(self.packages.package(top))):
+            top = os.path.dirname(top)
+        return self.packages.namespace(top)
+
     def _module_names(self) -> tuple[str, ...]:
         directory, name = os.path.split(self.fspath)
         rel_directory = self.rel.rpartition("/")[0]
@@ -72,6 +83,11 @@ class SourceFile:
             package_name = f"{package}.{stem}" if package and stem else package or stem
             if package_name:
                 names.append(package_name)
+        namespace = self.namespace
+        if package is not None and namespace:  # below a namespace package (PEP 420)
+                spaced = ".".join([*namespace, *([package] if package else []), *([stem] if stem else [])])
+                if spaced not in names:
+                    names.append(spaced)
         relative = _dotted_directory(rel_directory)
         if relative is not None:
             rel_name = f"{relative}.{stem}" if relative and stem else relative or stem
@@ -337,12 +353,28 @@ class ModuleIndex:
         return self._all.values()
 
 
+def namespace_packages(index: list[SourceFile]) -> list[str]:
+    """The folders whose modules are named through namespace packages, and those names: they
+    depend on ``pyproject.toml`` / ``setup.cfg`` files that are not analysed (a cache key part)."""
+    found: dict[str, tuple[str, ...] | None] = {}
+    for source in index:
+        directory = os.path.dirname(source.fspath)
+        if directory not in found:
+            found[directory] = source.namespace
+    return sorted(f"{directory}:{'.'.join(names)}" for directory, names in found.items() if names)
+
+
+SOURCE_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+NAMESPACE_DEPTH = 2  # namespace package folders between a source root and a regular package
+
+
 class _PackageNames:
     """Dotted names from the ``__init__.py`` files above a file, one stat per directory."""
 
     def __init__(self) -> None:
         self._prefix: dict[str, tuple[str, ...]] = {}
         self._dotted: dict[str, str | None] = {}
+        self._namespace: dict[str, tuple[str, ...] | None] = {}
 
     def dotted(self, directory: str) -> str | None:
         """The package path of a directory as a dotted name ("" when it is not a package), or
@@ -354,6 +386,28 @@ class _PackageNames:
             bad = [index for index, part in enumerate(parts) if not part.isidentifier()]
             self._dotted[directory] = None if bad and bad[-1] == len(parts) - 1 else ".".join(parts[bad[-1] + 1:] if bad else parts)
         return self._dotted[directory]
+
+    def namespace(self, directory: str) -> tuple[str, ...] | None:
+        """The namespace packages (PEP 420: folders without ``__init__.py``) from a source root
+        down to ``directory`` inclusive, when a source root (a folder holding ``pyproject.toml``,
+        ``setup.py`` or ``setup.cfg``, which an install puts on ``sys.path``) is at most
+        ``NAMESPACE_DEPTH`` folders above: ``src/promptflow-devkit/promptflow/_sdk/...`` is
+        ``promptflow._sdk...``. None when there is no such root."""
+        if directory not in self._namespace:
+            found: tuple[str, ...] | None = None
+            parts: list[str] = []
+            here = directory
+            for _ in range(NAMESPACE_DEPTH):
+                parent, name = os.path.split(here)
+                if parent == here or not name.isidentifier() or os.path.exists(os.path.join(here, "__init__.py")):
+                    break
+                parts.insert(0, name)
+                if any(os.path.exists(os.path.join(parent, marker)) for marker in SOURCE_ROOT_MARKERS):
+                    found = tuple(parts)
+                    break
+                here = parent
+            self._namespace[directory] = found
+        return self._namespace[directory]
 
     def package(self, directory: str) -> tuple[str, ...]:
         """The package path of a directory: () when it has no ``__init__.py``."""

@@ -112,7 +112,7 @@ def effective_options(raw: dict[str, Any], version: FlaskCorsVersion = DEFAULT
         value = unwrap(raw.get(name, defaults[name]), provenance)
         if provenance.env:
             env[name] = sorted(provenance.env)
-        missing = contains_unknown(value)
+        missing = contains_unknown(value) or _opaque(value)
         if missing is not None:
             options[name] = missing
             unknown.append(f"{name}: {missing.reason}")
@@ -127,6 +127,24 @@ def effective_options(raw: dict[str, Any], version: FlaskCorsVersion = DEFAULT
             value = sorted(value, key=str)
         options[name] = value
     return options, env, unknown
+
+
+_VALUE_TYPES = (str, int, float, bool, type(None), Regex, TimeDelta)
+
+
+def _opaque(value: Any) -> Unknown | None:
+    """An object inside an option's value that is no value flask-cors reads the same whatever
+    it is (a name imported from a library cors-lint does not model, a project object): unknown."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return next((found for item in value if (found := _opaque(item)) is not None), None)
+    if isinstance(value, dict):
+        return next((found for pair in value.items() for item in pair if (found := _opaque(item)) is not None),
+                    None)
+    if isinstance(value, _VALUE_TYPES):
+        return None
+    if isinstance(value, LibSymbol):
+        return Unknown(f"`{value.qualname}` is a name from a library cors-lint does not model")
+    return Unknown(f"a {type(value).__name__} object, not a value")
 
 
 def _bool(value: Any) -> bool:

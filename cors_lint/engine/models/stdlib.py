@@ -1,7 +1,7 @@
 """The standard library as far as CORS configuration reaches into it: environment variables
 (``os.getenv``, ``os.environ``), ``re.compile`` and its flags, ``datetime.timedelta``, the
 builtins that build plain values (and ``isinstance`` of the objects models make),
-``typing.TYPE_CHECKING``, decorators that keep the function they wrap, and the ways code
+``typing.TYPE_CHECKING``, decorators that keep the function they wrap, ``functools.partial``, and the ways code
 finds and imports modules by name or by folder (``importlib``, ``pkgutil``, ``inspect.getmembers``,
 ``os.path`` on ``__file__``): how blueprints in a ``views/`` folder get registered."""
 
@@ -160,6 +160,43 @@ def copy_value(call: Call) -> Any:
                 setattr(clone, item.name, copy.copy(value))
         return clone
     return Unknown("copy of a value that cannot be known")
+
+
+# ---------------------------------------------------------------------------- functools.partial
+@dataclass(frozen=True)
+class Partial:
+    """``functools.partial(func, *args, **kwargs)``: calling it calls ``func`` with those arguments
+    first (``registrators.append(partial(app.register_blueprint, api, url_prefix="/api"))``)."""
+
+    func: Any
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[str, Any], ...]
+
+
+MODEL.object_types.add(Partial)
+
+
+@MODEL.function("functools.partial")
+def make_partial(call: Call) -> Any:
+    if not call.args or call.unknown_star:
+        return Unknown("functools.partial() with arguments that cannot be known")
+    return Partial(call.args[0], tuple(call.args[1:]), tuple(call.kwargs.items()))
+
+
+@MODEL.method(Partial, "__call__")
+def call_partial(partial: Partial, name: str, call: Call) -> Any:
+    return call.engine.call(partial.func, [*partial.args, *call.args], {**dict(partial.kwargs), **call.kwargs},
+                            call.node, call.frame, call.unknown_star)
+
+
+@MODEL.attribute(Partial, "func")
+def partial_func(engine, partial: Partial) -> Any:
+    return partial.func
+
+
+@MODEL.method(Partial, None)
+def other_partial_method(partial: Partial, name: str, call: Call) -> Unknown:
+    return Unknown(f".{name}() of a functools.partial object")
 
 
 # ---------------------------------------------------------------------------- importing by name
