@@ -461,3 +461,113 @@ def test_the_grouped_prefilter_finds_exactly_the_entry_markers():
             broken = marker[:cut] + b" # " + marker[cut:]
             assert not is_relevant(b"x = 1\n" + broken + b"\n") or any(m in broken for m in ENTRY_MARKERS), \
                 (marker, cut)
+
+
+SCRIPTS = {
+    "shop/__init__.py": "",
+    "shop/factory.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        def create_app():
+            app = Flask(__name__)
+            CORS(app, origins="*")
+            from shop.views import register
+            register(app)
+            return app
+    """,
+    "shop/views.py": """
+        from flask import jsonify
+        def register(app):
+            app.add_url_rule("/api/items", "items", lambda: jsonify([]))
+    """,
+    "shop/launcher.py": """
+        from shop.factory import create_app
+        def start():
+            create_app().run()
+    """,
+    "shop/cli/__init__.py": "",
+    "shop/cli/__main__.py": """
+        from ..launcher import start
+        if __name__ == "__main__":
+            start()
+    """,
+    "run.py": """
+        from shop import launcher
+        if __name__ == "__main__":
+            launcher.start()
+    """,
+    "jobs/__init__.py": "",
+    "jobs/helpers.py": """
+        import json
+        def load(path):
+            with open(path) as handle:
+                return json.load(handle)
+    """,
+    "jobs/migrate.py": """
+        import sys
+        from jobs.helpers import load
+        if __name__ == "__main__":
+            print(load(sys.argv[1]))
+    """,
+    "jobs/dynamic.py": """
+        import importlib
+        if __name__ == "__main__":
+            importlib.import_module("shop.factory").create_app().run()
+    """,
+}
+
+
+def test_scripts_that_reach_no_app_are_not_run_and_change_nothing(tmp_path):
+    """A `__main__` script is run when what it imports (through plain modules, relative imports,
+    package `__init__`s) reaches a module that builds or configures an app, or when it imports by
+    a computed name; one that cannot reach an app is not run, and the inventory says so. The
+    result is the reference analysis's (which runs every file)."""
+    write(tmp_path, {name: textwrap.dedent(text) for name, text in SCRIPTS.items()})
+    assert_same(tmp_path)
+    inventory = analyze([tmp_path])
+    assert inventory.scripts_not_run == ("jobs/migrate.py",)
+    assert {"jobs/migrate.py", "jobs/helpers.py"} <= inventory.consulted  # a change to them is seen
+    assert inventory_json(inventory)["scripts_not_run"] == ["jobs/migrate.py"]
+
+
+def test_a_module_that_only_imports_flask_runs_when_imported(tmp_path):
+    """`from flask import jsonify` alone does not make a module an entry point: it runs when
+    something imports it (its registrations then count), and a module nothing imports changes
+    nothing. Same result as the reference analysis."""
+    files = {name: textwrap.dedent(text) for name, text in SCRIPTS.items()}
+    files["shop/unused.py"] = "from flask import current_app\n\ndef debug():\n    return current_app.debug\n"
+    write(tmp_path, files)
+    assert_same(tmp_path)
+    document = inventory_json(analyze([tmp_path]))
+    assert "/api/items" in {route["path"] for route in document["routes"]}
+
+
+@pytest.mark.parametrize(("script", "reaches"), [
+    ("run.py", True),  # run -> shop/launcher -> shop/factory (builds the app)
+    ("shop/cli/__main__.py", True),  # relative: ..launcher
+    ("jobs/migrate.py", False),  # jobs/helpers: json only
+    ("jobs/dynamic.py", True),  # imports by a computed name: cannot be followed
+])
+def test_what_a_script_reaches_is_followed_through_its_imports(tmp_path, script, reaches):
+    from cors_lint.engine.project import discover, read
+    from cors_lint.engine.scripts import reaches_apps
+
+    write(tmp_path, {name: textwrap.dedent(text) for name, text in SCRIPTS.items()})
+    _, _, index, _ = discover([tmp_path])
+    by_name = {name: source for source in index for name in source.module_names}
+    [source] = [s for s in index if s.rel == script]
+    assert reaches_apps(source, by_name.get, read) is reaches
+
+
+def test_a_package_init_on_the_way_counts():
+    """`import a.b` runs `a/__init__.py`: an app built there is reached."""
+    from cors_lint.engine.project import SourceFile
+    from cors_lint.engine.scripts import reaches_apps
+
+    files = {"a/__init__.py": b"from flask import Flask\napp = Flask(__name__)\n", "a/b.py": b"X = 1\n",
+             "run.py": b"import a.b\nif __name__ == '__main__':\n    print(a.b.X)\n"}
+    sources = {rel: SourceFile(rel, rel, rel.endswith("__init__.py")) for rel in files}
+    names = {"a": sources["a/__init__.py"], "a.b": sources["a/b.py"]}
+    assert reaches_apps(sources["run.py"], names.get, lambda source: files[source.rel])
+    files["a/__init__.py"] = b""
+    assert not reaches_apps(sources["run.py"], names.get, lambda source: files[source.rel])

@@ -52,7 +52,7 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
                      routes=routes, errors=errors, env_reads=frozenset(interpreter.env_reads),
                      file_paths=tuple(source.rel for source in files.files),
                      consulted=frozenset(interpreter.consulted), comment_files=frozenset(scanned.comment_files),
-                     tests_not_run=tuple(scanned.tests_not_run),
+                     tests_not_run=tuple(scanned.tests_not_run), scripts_not_run=tuple(interpreter.scripts_not_run),
                      config_reads=tuple(config_reads),
                      analysis_notes=tuple(sorted(interpreter.bounds.notes.values(),
                                                  key=lambda n: (n.file, n.line, n.message))),

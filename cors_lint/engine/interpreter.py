@@ -30,9 +30,10 @@ from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, Instanc
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
 from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
-                                     module_index, read)
+                                     imports_flask, module_index, read, touches_apps)
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
+from cors_lint.engine.scripts import reaches_apps
 from cors_lint.engine.walk import children
 
 MAX_CALL_DEPTH = 12
@@ -80,6 +81,7 @@ class Interpreter(ExpressionEvaluator):
         self.parsed: dict[str, ParsedModule] = {}
         self.source_bytes: dict[str, bytes | FileError] = {}  # see read_once
         self.consulted: set[str] = set()  # files whose content the result depends on (beyond the prefilter)
+        self.scripts_not_run: list[str] = []  # see scripts
         self.apps: list = []  # what the models record: the apps built, the sites that configure CORS
         self.sites: list = []
         self.functions: list[FunctionObj] = []
@@ -105,6 +107,8 @@ class Interpreter(ExpressionEvaluator):
         as commands, app factories nothing calls, and functions that configure an app that
         nothing calls (each over-approximated: a security check must see what may run)."""
         self.source_bytes.update((source.rel, data) for source, data in entries)
+        if self.demand_driven:
+            entries = self.without_idle_scripts(entries)
         self.preparse(entries)
         for source, _ in entries:
             self.bounds.begin_entry()
@@ -113,6 +117,26 @@ class Interpreter(ExpressionEvaluator):
         self.run_uncalled_factories()
         self.run_uncalled_configurators()
         self.run_uncalled_with_effects()
+
+    def without_idle_scripts(self, entries: list[tuple[SourceFile, bytes]]) -> list[tuple[SourceFile, bytes]]:
+        """The entry points but the scripts (entry points only by their ``__main__`` block) that
+        cannot reach an app (see ``scripts``)."""
+        kept = []
+        for source, data in entries:
+            if touches_apps(data) or imports_flask(data) or \
+                    reaches_apps(source, self.find_module, self.read_consulted):
+                kept.append((source, data))
+            else:
+                self.scripts_not_run.append(source.rel)
+        return kept
+
+    def find_module(self, name: str) -> SourceFile | None:
+        """The project module an absolute import of ``name`` runs (as ``import_module`` finds it)."""
+        return self.by_name.get(name) or self.by_suffix(name)
+
+    def read_consulted(self, source: SourceFile) -> bytes | FileError:
+        self.consulted.add(source.rel)  # what the outcome depends on: the result cache keys on it
+        return self.read_once(source)
 
     def preparse(self, entries: list[tuple[SourceFile, bytes]]) -> None:
         """Parse the entry points in worker processes when there are enough of them."""

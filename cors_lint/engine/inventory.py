@@ -43,6 +43,7 @@ class Inventory:
     steps: int = 0  # interpreter steps (statements and calls) the analysis took: what the bounds limit
     skipped: list[FileError] = field(default_factory=list)  # templates (Jinja, cookiecutter): not Python, no error
     tests_not_run: tuple[str, ...] = ()  # test code that was not run as an entry point (see project.survey)
+    scripts_not_run: tuple[str, ...] = ()  # `__main__` scripts that reach no app (see engine.scripts)
     # makes the sites account (what looks like CORS, and why each place is or is not a site) when it
     # is first asked for: only the inventory shows it, so `check` never pays for it
     make_account: Any = field(default=None, repr=False, compare=False)
@@ -182,6 +183,7 @@ def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str,
         "errors": [error.as_json() for error in inventory.errors],
         **({"skipped": [error.as_json() for error in inventory.skipped]} if inventory.skipped else {}),
         **({"tests_not_run": list(inventory.tests_not_run)} if inventory.tests_not_run else {}),
+        **({"scripts_not_run": list(inventory.scripts_not_run)} if inventory.scripts_not_run else {}),
         **_config_reads_json(inventory),
         **_analysis_notes_json(inventory),
         **({"sites_account": inventory.sites_account.as_json()}
@@ -305,6 +307,9 @@ def inventory_text(inventory: Inventory) -> str:
     if inventory.tests_not_run:
         lines.append(f"{len(inventory.tests_not_run)} test files not run as entry points (--include-tests runs "
                      "them and the apps they build)")
+    if inventory.scripts_not_run:
+        lines.append(f"{len(inventory.scripts_not_run)} `__main__` scripts not run: nothing they import reaches an "
+                     "app (listed in --format json)")
     for error in inventory.errors:
         lines.append(f"error: {error.file}: {error.message}")
     for skipped in inventory.skipped:
