@@ -131,3 +131,26 @@ def test_an_installed_dist_info_one_or_two_levels_down_gives_the_version(tmp_pat
     assert (version.source == f"{where}" and ".".join(map(str, version.version)) == found) if found else \
         version.source != where
     assert [f.rel for f in pin_files(tmp_path)] == ([f"{where}/METADATA"] if found else [])
+
+
+def test_a_package_folder_scanned_alone_gets_its_projects_pin_and_vendored_copy(tmp_path):
+    """bazarr's `libs/Flask_Cors-5.0.0.dist-info` and a requirements pin sit beside the package
+    folder; `cors-lint bazarr/` (the folder alone) models that version, not the latest."""
+    from helpers import run_cli
+
+    (tmp_path / "requirements.txt").write_text("flask\nflask-cors==4.0.1\n")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "app.py").write_text("from flask import Flask\nfrom flask_cors import CORS\n"
+                                              "app = Flask(__name__)\nCORS(app, resources={r'/api/*': {}})\n")
+    version = detect(tmp_path / "shop")
+    assert (version.text, version.source) == ("4.0.1", "../requirements.txt:2")
+    result = run_cli("check", str(tmp_path / "shop"), "--format", "json", "--no-cache", expect_exit=1)
+    assert json.loads(result.stdout)["flask_cors"]["version"] == "4.0.1"
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    info = tmp_path / "libs" / "Flask_Cors-5.0.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: Flask-Cors\n")
+    version = detect(tmp_path / "shop")
+    assert (version.text, version.source) == ("5.0.0", "../libs/Flask_Cors-5.0.0.dist-info")
+    (tmp_path / "shop" / "setup.cfg").write_text("[metadata]\nname = shop\n")  # a project of its own
+    assert detect(tmp_path / "shop").source.startswith("default")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cors_lint.core.limits import PACKAGING_BYTES, Budget, InputError, MiB, read_bounded
 from cors_lint.core.versions import DEFAULT, FlaskCorsVersion, parse_version
-from cors_lint.engine.project import SourceFile
+from cors_lint.engine.project import SourceFile, project_root
 
 _NAME = re.compile(r"(?i)^\s*[\"']?flask[-_.]?cors\b")
 
@@ -46,26 +46,41 @@ _PIN_FILES = ("requirements*.txt", "requirements/*.txt", "pyproject.toml", "Pipf
 _VENDORED_DIST_INFO = re.compile(r"(?:Flask_Cors|flask_cors|Flask-Cors)-.*\.dist-info\Z")
 
 
+def packaging_root(root: Path) -> Path:
+    """Where the project's packaging files are: the directory scanned, or, when it holds no
+    project file (a package folder such as `bazarr/` or `src/app/` scanned on its own), the
+    nearest directory above it that does (its requirements, lock files and `libs/` copy of
+    flask-cors are the ones that run it)."""
+    return project_root(root)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` as the scanned directory sees it (``../requirements.txt`` above it)."""
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
 def pin_files(root: Path) -> list:
     """The files ``detect`` reads, as ``SourceFile``s (the cache keys on their content)."""
-    found = {path for pattern in _PIN_FILES for path in root.glob(pattern) if path.is_file()}
-    found |= set(_vendored_metadata(root))
-    return [SourceFile(str(path), path.relative_to(root).as_posix(), False) for path in sorted(found)]
+    base = packaging_root(root)
+    found = {path for pattern in _PIN_FILES for path in base.glob(pattern) if path.is_file()}
+    found |= set(_vendored_metadata(base))
+    return [SourceFile(str(path), _relative(path, root), False) for path in sorted(found)]
 
 
 def detect(root: Path) -> FlaskCorsVersion:
     """The exact flask-cors version pinned or locked in the project, else the latest. The files
     read share ``PACKAGING_BYTES`` (many large requirements files cost no more than one)."""
     allowance = Budget(PACKAGING_BYTES)
+    base = packaging_root(root)
     for pattern in _PIN_FILES:
-        for path in sorted(root.glob(pattern)):
+        for path in sorted(base.glob(pattern)):
             found = _exact_pin(path, root, allowance)
             if found is not None:
                 return found
-    for metadata in _vendored_metadata(root):  # flask-cors installed into the tree (`pip install --target libs`)
+    for metadata in _vendored_metadata(base):  # flask-cors installed into the tree (`pip install --target libs`)
         version = metadata.parent.name.split("-")[1].removesuffix(".dist-info")
         try:
-            return FlaskCorsVersion(parse_version(version), metadata.parent.relative_to(root).as_posix())
+            return FlaskCorsVersion(parse_version(version), _relative(metadata.parent, root))
         except ValueError:
             continue
     return DEFAULT
@@ -109,7 +124,7 @@ def _exact_pin(path: Path, root: Path, allowance: Budget) -> FlaskCorsVersion | 
     allowance.left -= len(data)
     # as read_text(errors="replace") reads it: universal newlines
     text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    rel = path.relative_to(root).as_posix()
+    rel = _relative(path, root)
     if path.name in ("poetry.lock", "uv.lock"):
         found = _from_lock(text)
     elif path.name == "Pipfile.lock":
