@@ -479,3 +479,24 @@ def test_known_gap(name, tmp_path):
     document = inventory_json(analyze([tmp_path], flask_cors.__version__, RUNTIME))
     problems = compare_app(load_app(tmp_path), document)
     assert not problems, "\n".join(problems[:5])
+
+
+def test_two_allow_origin_values_are_what_flask_cors_sends_where_cors035_says(tmp_path):
+    """CORS035's examples served by the real Flask and flask-cors: under `@cross_origin` the view's
+    own Access-Control-Allow-Origin and the decorator's are both sent (the rule's finding); with
+    `CORS(app)` the extension leaves the view's single value alone (no finding)."""
+    from cors_lint.check.checker import check_paths
+    from cors_lint.policy.loader import load
+    from cors_lint.rules import RULES
+
+    rule = RULES["CORS035"]
+    examples = [(example.code, True) for example in rule.invalid] + [(code, False) for code in rule.valid]
+    for index, (code, flagged) in enumerate(examples):
+        directory = tmp_path / f"example{index}"
+        write_project(directory, {"main.py": textwrap.dedent(code)})
+        app = load_app(directory)
+        response = app.test_client().get("/data", headers={"Origin": "https://app.example.com"})
+        values = response.headers.getlist("Access-Control-Allow-Origin")
+        findings = [f for f in check_paths([directory], load("recommended")).findings if f.rule_id == "CORS035"]
+        assert (len(values) == 2) is flagged, (index, values)
+        assert bool(findings) is flagged, (index, findings)

@@ -9,6 +9,7 @@ from cors_lint.rules import (
     credentials_with_any_origin,
     decorator_misuse,
     decorator_widens_policy,
+    duplicate_allow_origin,
     escaped_literal_origin,
     glob_origin,
     insecure_origin,
@@ -45,7 +46,7 @@ _MODULES = (
     vary_header_disabled, manual_cors_header, string_boolean_option, vulnerable_flask_cors_version,
     cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero, origin_not_allowed, route_requirement,
     shadowed_resource, unresolved_value, slow_regex, origins_from_environment, reflected_origin_without_vary,
-    request_header_in_response,
+    request_header_in_response, duplicate_allow_origin,
 )
 _ALL = [module.RULE for module in _MODULES]
 _ALL += [suppression_problems.UNUSED, suppression_problems.INVALID, suppression_problems.EXPIRED]
