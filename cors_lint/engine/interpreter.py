@@ -1210,8 +1210,9 @@ def _single(candidates: list[Any], name: str) -> Any:
     that value (an app a factory builds, the config's fallback), marked with the environment
     variables any other path read: a helper returning ``os.getenv(key)`` or a default is the
     default "read from $KEY" (an ``if`` on it then runs both ways), never the default alone.
-    An empty container beside an unknown value is no such value (``if found is None: return []``
-    then ``return sorted(found)``: what the other path returns is not known to be empty).
+    An empty container beside an unknown value that no variable explains is no such value (``if
+    found is None: return []`` then ``return sorted(found)``: what the other path returns is not
+    known to be empty); beside a value read from $VAR it is the code's (empty) fallback.
     Different values on different paths are unknown (with the end strings share, if any)."""
     first = candidates[0]
     if all(c is first or (not isinstance(c, Unknown) and strip_env(c) == strip_env(first)) for c in candidates):
@@ -1219,7 +1220,7 @@ def _single(candidates: list[Any], name: str) -> Any:
     variables = list(dict.fromkeys(var for candidate in candidates for var in env_vars(candidate)))
     objects = [c for c in candidates if not isinstance(strip_env(c), (Unknown, type(None)))]
     empty = len(objects) == 1 and strip_env(objects[0]) in ([], (), {}, set(), "")
-    if len(objects) == 1 and not (empty and any(isinstance(strip_env(c), Unknown) for c in candidates)):
+    if len(objects) == 1 and not (empty and not variables and any(isinstance(c, Unknown) for c in candidates)):
         result: Any = strip_env(objects[0])
     else:
         result = Unknown(f"{name}() returns different values on different paths", _common_path_suffix(candidates))
