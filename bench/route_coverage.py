@@ -36,6 +36,11 @@ Excluded (never counted; cors-lint still analyses them):
     third-party package (it contains a `*.dist-info` / `*.egg-info` entry, or a package named like
     a well-known PyPI distribution: flask, flask_cors, werkzeug, ...; see THIRD_PARTY).
 
+Not Flask (counted apart, in `other_frameworks`, not in the coverage): the registrations of a file
+that imports FastAPI, Starlette, Quart, Sanic or aiohttp and does not import Flask
+(`@router.get("/health")` of a FastAPI `APIRouter` looks like Flask 2's verb shortcut; cors-lint
+analyses Flask apps only).
+
 A registration is found when the inventory lists a route declared at the same file and line
 (the inventory's route `file` + `line`: the line of the decorator or of the call) and, when the
 registration has several URLs, a route there whose path ends with that URL (prefixes are added
@@ -107,6 +112,7 @@ class ProjectResult:
     check_error: str | None = None
     seconds: float = 0.0
     missed: list[dict] = field(default_factory=list)
+    other_frameworks: int = 0  # registrations in files of another web framework (not counted)
 
 
 # ----------------------------------------------------------------------------- the source side
@@ -259,15 +265,42 @@ def _helper_url(call: ast.Call, helper: _Helper) -> tuple[bool, str | None]:
     return False, None
 
 
-def registrations_in_project(project: Path) -> tuple[list[Registration], list[str]]:
+OTHER_FRAMEWORKS = {"fastapi", "starlette", "quart", "sanic", "aiohttp"}
+
+
+def imported_roots(tree: ast.AST) -> set[str]:
+    """The top-level packages a module imports (absolute imports only)."""
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def is_other_framework(tree: ast.AST) -> bool:
+    roots = imported_roots(tree)
+    return bool(roots & OTHER_FRAMEWORKS) and "flask" not in roots
+
+
+def registrations_in_project(project: Path) -> tuple[list[Registration], list[str], int]:
+    """The project's Flask route registrations, the files it could not parse, and how many
+    registrations are in files of another web framework (not returned)."""
     trees: list[tuple[str, ast.AST]] = []
     errors: list[str] = []
+    other = 0
     for path in source_files(project):
         rel = path.relative_to(project).as_posix()
         try:
-            trees.append((rel, ast.parse(path.read_bytes(), filename=str(path))))
+            tree = ast.parse(path.read_bytes(), filename=str(path))
         except (SyntaxError, ValueError) as error:
             errors.append(f"{rel}: {type(error).__name__}: {error}")
+            continue
+        if is_other_framework(tree):
+            other += len(_direct_registrations(tree, rel))
+            continue
+        trees.append((rel, tree))
 
     direct: list[Registration] = []
     helpers: dict[str, list[_Helper]] = {}
@@ -307,7 +340,7 @@ def registrations_in_project(project: Path) -> tuple[list[Registration], list[st
                 break
     # a helper that nothing calls keeps its own registrations
     unused = [inner for group in helpers.values() for h in group if id(h) not in used_helpers for inner in h.inner]
-    return direct + unused + via_calls, errors
+    return direct + unused + via_calls, errors, other
 
 
 # -------------------------------------------------------------------------- the inventory side
@@ -348,7 +381,7 @@ def measure(project: Path, cors_lint: str, jobs: int, timeout: float, run_check:
     started = time.monotonic()
     project = project.resolve()
     result = ProjectResult(directory=str(project))
-    registrations, result.syntax_errors = registrations_in_project(project)
+    registrations, result.syntax_errors, result.other_frameworks = registrations_in_project(project)
 
     code, out, err = _run([cors_lint, "inventory", str(project), "--format", "json", "--jobs", str(jobs),
                            *inventory_options], timeout)
@@ -421,6 +454,8 @@ def text_table(results: list[ProjectResult], show_missed: bool) -> str:
             notes.append(f"{r.analysis_errors} analysis error(s)")
         if r.syntax_errors:
             notes.append(f"{len(r.syntax_errors)} file(s) this Python cannot parse, not counted")
+        if r.other_frameworks:
+            notes.append(f"{r.other_frameworks} registration(s) of another web framework (FastAPI, ...), not counted")
         if r.check_error:
             notes.append(f"check crashed: {r.check_error}")
         check = "-" if r.check_exit is None and not r.check_error else str(r.check_exit)
@@ -431,6 +466,9 @@ def text_table(results: list[ProjectResult], show_missed: bool) -> str:
     lines.append("-" * (width + 60))
     overall = _percent(100.0 * found / total if total else None)
     lines.append(f"{'overall':<{width}}  {total:>13}  {found:>5}  {overall:>8}")
+    other = sum(r.other_frameworks for r in results)
+    if other:
+        lines.append(f"(and {other} registration(s) in files of another web framework, not counted)")
     if show_missed:
         for name, r in zip(names, results):
             if r.missed:
