@@ -30,7 +30,7 @@ from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, Instanc
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
 from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
-                                     imports_flask, module_index, read, touches_apps)
+                                     module_index, only_a_script, read)
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
 from cors_lint.engine.scripts import reaches_apps
@@ -123,8 +123,7 @@ class Interpreter(ExpressionEvaluator):
         cannot reach an app (see ``scripts``)."""
         kept = []
         for source, data in entries:
-            if touches_apps(data) or imports_flask(data) or \
-                    reaches_apps(source, self.find_module, self.read_consulted):
+            if not only_a_script(data) or reaches_apps(source, self.find_module, self.read_consulted):
                 kept.append((source, data))
             else:
                 self.scripts_not_run.append(source.rel)

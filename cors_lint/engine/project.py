@@ -171,6 +171,11 @@ def is_relevant(data: bytes) -> bool:
     return touches_apps(data) or any(marker in data for marker in MAIN_GUARD_MARKERS) or imports_flask(data)
 
 
+def only_a_script(data: bytes) -> bool:
+    """Is the file an entry point by its ``__main__`` block alone (see ``engine.scripts``)?"""
+    return not touches_apps(data) and not imports_flask(data)
+
+
 def imports_flask(data: bytes) -> bool:
     return b"flask" in data and FLASK_IMPORT.search(data) is not None
 
