@@ -736,3 +736,17 @@ def test_a_test_file_or_tests_directory_named_on_the_command_line_is_analysed(tm
     whole = inventory_json(analyze([tmp_path]))
     assert [r["file"] for r in whole["routes"] if r["path"] == "/fixture"] == []
     assert whole["tests_not_run"] == ["tests/proj/server.py", "tests/test_api.py", "tests/test_other.py"]
+
+
+@pytest.mark.parametrize("literal", ["'abc'", '"a\'b"', '"""a"b"""', "'''x'''", "''", '""', '""""""', "r'\\d+'",
+                                     "'a\\nb'", "u'caf'", "'\"\"\"'", "f'{x}'"])
+def test_a_string_literal_is_read_as_python_reads_it(literal):
+    """String literals without prefix or escape are read between their quotes (a fast path):
+    the value is the one libcst (and Python) gives."""
+    import libcst as cst
+
+    from cors_lint.engine.expressions import ExpressionEvaluator
+
+    node = cst.parse_expression(literal)
+    if isinstance(node, cst.SimpleString):
+        assert ExpressionEvaluator._eval_SimpleString(None, node, None) == node.evaluated_value

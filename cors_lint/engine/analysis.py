@@ -40,6 +40,8 @@ def analyze(paths: list[Path], flask_cors_version: str | None = None,
     else:
         version = detect(root)
     scanned = scan(files.files, demand_driven, files.verdicts, files.tests)
+    if files.verdicts is None and demand_driven:  # another environment's analysis reads only the entry points
+        files.verdicts = scanned.verdicts
     if not scanned.entries:  # nothing can affect CORS: no parsing at all
         return Inventory(root=root, version=version, files=len(files.files), apps=[], sites=[], routes=[],
                          errors=sorted(scanned.problems, key=lambda e: e.file),

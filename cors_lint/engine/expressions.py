@@ -115,6 +115,21 @@ def in_place_method(container: Any, name: str, args: list[Any], kwargs: dict[str
 _SCALARS = (str, int, float, bool, type(None))
 
 
+def _dotted_name(node: cst.CSTNode) -> str | None:
+    """``a.b.c`` written without parentheses, comments or line breaks: its text without code
+    generation (most calls the interpreter cannot follow are named so)."""
+    parts = []
+    while isinstance(node, cst.Attribute) and not node.lpar and isinstance(node.dot, cst.Dot) and \
+            isinstance(node.dot.whitespace_before, cst.SimpleWhitespace) and not node.dot.whitespace_before.value \
+            and isinstance(node.dot.whitespace_after, cst.SimpleWhitespace) and not node.dot.whitespace_after.value:
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name) or node.lpar:
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
 def is_text_data(value: Any, budget: int = MAX_SEQUENCE) -> bool:
     """Is the value made of literals only (containers of str, numbers, None), so that turning it
     into text (``str.format``, ``%``, ``join``) gives what Python would print? An object or an
@@ -143,7 +158,7 @@ class ExpressionEvaluator:
         texts = self.__dict__.setdefault("_code_texts", {})
         text = texts.get(node)
         if text is None:
-            text = " ".join(cst.Module([]).code_for_node(node).split())
+            text = _dotted_name(node) or " ".join(cst.Module([]).code_for_node(node).split())
             text = texts[node] = text if len(text) <= 80 else text[:77] + "..."
         return text
 
@@ -158,6 +173,10 @@ class ExpressionEvaluator:
 
     # literals
     def _eval_SimpleString(self, node: cst.SimpleString, frame) -> Any:
+        text = node.value
+        if text[0] in "'\"" and "\\" not in text:  # no prefix, no escape: what is between the quotes
+            quote = text[:3] if text[:3] in ('"""', "'''") and len(text) >= 6 else text[0]
+            return text[len(quote):-len(quote)]
         if "b" in node.prefix.lower():
             return Unknown("bytes literal")
         try:

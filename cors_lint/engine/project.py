@@ -145,7 +145,7 @@ ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-cont
 # a name in them is used. (Generic words such as "config", "route" or "cors" are avoided on
 # purpose: they are in most large code bases and would make every import eager.)
 EFFECT_MARKERS = ENTRY_MARKERS + (
-    b"flask", b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar", b"current_app", b"setattr(",
+    b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar", b"current_app", b"setattr(",
     b"import_module", b"__import__",
 )
 
@@ -493,6 +493,7 @@ class Scan:
     problems: list[FileError]  # files that cannot be read, or are binary
     comment_files: set[str]  # files that mention cors-lint (suppression comments)
     tests_not_run: list[str] = field(default_factory=list)  # test code that would be an entry point
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # the prefilter's, for the files it read
 
 
 def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str, Verdict] | None = None,
@@ -503,14 +504,15 @@ def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str
     result = Scan([], [], set())
     for source in files:
         known = verdicts.get(source.rel) if verdicts is not None and demand_driven else None
-        if known is not None and known.status in ("plain", "binary"):
+        if known is not None and (known.status in ("plain", "binary") or
+                                  known.status == "flask" and not _outside_packages(source)):
             if known.status == "binary":
                 result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
             if known.comments:
                 result.comment_files.add(source.rel)
             continue
         data = read(source)
-        verdict = verdict_of(data)
+        verdict = result.verdicts[source.rel] = verdict_of(data)
         if verdict.comments:
             result.comment_files.add(source.rel)
         if isinstance(data, FileError):
