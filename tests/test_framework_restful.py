@@ -38,6 +38,12 @@ class TodoList(Resource):
 """
 
 CASES = {
+    "blueprint_registered_through_the_api_attribute": """
+        CORS(app, origins=["https://a.example.com"], supports_credentials=True)
+        resources = Api(Blueprint("base", __name__), prefix="/api")
+        resources.add_resource(TodoList, "/todos")
+        app.register_blueprint(resources.blueprint)
+    """,
     "api_on_app_prefix_and_several_urls": """
         CORS(app, origins=["https://a.example.com"], supports_credentials=True)
         api = Api(app, prefix="/v1")

@@ -892,3 +892,63 @@ def test_modules_of_a_namespace_package_split_over_source_roots_are_imported(tmp
             del sys.modules[name]
     assert predicted == real
     assert "/v1.0/orders/<int:order_id>" in {rule[0] for rule in real}
+
+
+def test_a_folder_without_init_inside_a_package_is_part_of_it(tmp_path):
+    """sbc-auth's `auth_queue/resources/worker.py` and udata's `core/avatars/api.py`: a folder
+    without `__init__.py` inside a package is a namespace portion of it (`auth_queue.resources`),
+    and two such folders' `api.py` are two modules, not one name claimed twice."""
+    import importlib
+    import sys
+
+    from oracle import inventory_rules, url_map_rules
+
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
+
+    write(tmp_path, {
+        "svc/__init__.py": """
+            from flask import Flask
+            from flask_cors import CORS
+            from svc.resources.worker import bp as worker
+            from svc.avatars.api import bp as avatars
+            from svc.access.api import bp as access
+
+            app = Flask(__name__)
+            CORS(app, origins=["https://svc.example.com"])
+            for blueprint in (worker, avatars, access):
+                app.register_blueprint(blueprint)
+        """,
+        "svc/resources/worker.py": """
+            from flask import Blueprint
+            bp = Blueprint("worker", __name__, url_prefix="/worker")
+            @bp.route("/", methods=["POST"])
+            def work():
+                return ""
+        """,
+        "svc/avatars/api.py": """
+            from flask import Blueprint
+            bp = Blueprint("avatars", __name__)
+            @bp.route("/avatars/<identifier>/<int:size>/")
+            def avatar(identifier, size):
+                return ""
+        """,
+        "svc/access/api.py": """
+            from flask import Blueprint
+            bp = Blueprint("access", __name__)
+            @bp.route("/access-types")
+            def types():
+                return ""
+        """,
+    })
+    document = inventory_json(analyze([tmp_path]))
+    predicted = inventory_rules(document["routes"])
+    sys.path.insert(0, str(tmp_path))
+    try:
+        real = url_map_rules(importlib.import_module("svc").app)
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n == "svc" or n.startswith("svc.")]:
+            del sys.modules[name]
+    assert predicted == real
+    assert {"/worker/", "/avatars/<identifier>/<int:size>/", "/access-types"} <= {rule[0] for rule in real}

@@ -425,13 +425,18 @@ class _PackageNames:
         return self._namespace[directory]
 
     def package(self, directory: str) -> tuple[str, ...]:
-        """The package path of a directory: () when it has no ``__init__.py``."""
+        """The package path of a directory: () when it is no package. A folder without
+        ``__init__.py`` inside a package is one too (a namespace portion of it, PEP 420:
+        ``auth_queue/resources/worker.py`` is ``auth_queue.resources.worker``)."""
         if directory not in self._prefix:
             parent, name = os.path.split(directory)
-            if parent != directory and name and os.path.exists(os.path.join(directory, "__init__.py")):
+            if parent == directory or not name:
+                self._prefix[directory] = ()
+            elif os.path.exists(os.path.join(directory, "__init__.py")):
                 self._prefix[directory] = (*self.package(parent), name)
             else:
-                self._prefix[directory] = ()
+                above = self.package(parent)
+                self._prefix[directory] = (*above, name) if above and name.isidentifier() else ()
         return self._prefix[directory]
 
 

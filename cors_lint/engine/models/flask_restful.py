@@ -20,6 +20,7 @@ from cors_lint.engine.models.rest_api import (
     RESOURCE_ATTRIBUTES,
     PendingResource,
     RestApi,
+    api_blueprint,
     add_rules,
     api_decorators,
     bind,
@@ -59,6 +60,7 @@ class RestfulApi(RestApi):
 
 MODEL.object_types.add(RestfulApi)
 MODEL.bind_hooks[RestfulApi] = name_api
+MODEL.attributes[(RestfulApi, "blueprint")] = api_blueprint
 MODEL.class_hooks.append(name_method_decorators)
 
 

@@ -44,6 +44,7 @@ from cors_lint.engine.models.rest_api import (
     RESOURCE_ATTRIBUTES,
     PendingResource,
     RestApi,
+    api_blueprint,
     add_rules,
     api_decorators,
     bind,
@@ -130,6 +131,7 @@ class RestxApi(RestApi):
 
 MODEL.object_types |= {RestxApi, NamespaceObj}
 MODEL.bind_hooks[RestxApi] = name_api
+MODEL.attributes[(RestxApi, "blueprint")] = api_blueprint
 MODEL.class_hooks.append(name_method_decorators)
 
 

@@ -82,6 +82,12 @@ def resource_decorator(register: Callable[[Any, Any, Any], None], name: str) -> 
     return LibraryDecorator(apply, name)
 
 
+def api_blueprint(engine, api: RestApi) -> Any:
+    """``api.blueprint``: the blueprint the Api was initialised on (None on an app), as both
+    libraries keep it (cellxgene registers ``base_resources.blueprint``)."""
+    return api.blueprint
+
+
 def name_api(api: RestApi, name: str) -> None:
     if not api.name:
         api.name = name
