@@ -145,7 +145,7 @@ ENTRY_MARKERS = (b"Flask(", b"(Flask", b"CORS_", b"ccess-Control-", b"ccess-cont
 # a name in them is used. (Generic words such as "config", "route" or "cors" are avoided on
 # purpose: they are in most large code bases and would make every import eager.)
 EFFECT_MARKERS = ENTRY_MARKERS + (
-    b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar", b"current_app", b"setattr(",
+    b"flask", b"from_object", b"from_mapping", b"from_pyfile", b"from_envvar", b"current_app", b"setattr(",
     b"import_module", b"__import__",
 )
 
