@@ -6,11 +6,30 @@ smallest app that has the shape, and checks what cors-lint reports for it.
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from helpers import run_cli, write
+
+
+def served_rules(module: str, package: str, *roots: Path) -> set:
+    """The rules the real app ``module.app`` serves, imported with ``roots`` on sys.path (tests
+    only: the linter never imports the code it checks)."""
+    from oracle import url_map_rules
+
+    sys.path[:0] = [str(root) for root in roots]
+    try:
+        return url_map_rules(importlib.import_module(module).app)
+    finally:
+        for root in roots:
+            sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+
 
 REFLECTING_HOOK = """
     from typing import Optional
@@ -656,10 +675,8 @@ def test_blueprints_found_by_folder_listing_are_the_ones_flask_serves(tmp_path):
     from `__file__`, `find_spec` / `module_from_spec` / `exec_module`, `inspect.getmembers` with an
     `isinstance(member, Blueprint)` predicate; `pkgutil.walk_packages(package.__path__)` with
     `import_module`) are listed exactly as the running app's url_map lists them."""
-    import importlib
-    import sys
 
-    from oracle import inventory_rules, url_map_rules
+    from oracle import inventory_rules
 
     from cors_lint.engine.analysis import analyze
     from cors_lint.engine.inventory import inventory_json
@@ -669,13 +686,7 @@ def test_blueprints_found_by_folder_listing_are_the_ones_flask_serves(tmp_path):
     [app_id] = [app["id"] for app in document["apps"]]
     predicted = inventory_rules(r for r in document["routes"] if r["app"] == app_id)
     assert all(isinstance(r["path"], str) for r in document["routes"])  # nothing it could not list
-    sys.path.insert(0, str(tmp_path))
-    try:
-        real = url_map_rules(importlib.import_module("portal").app)
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [n for n in sys.modules if n == "portal" or n.startswith("portal.")]:
-            del sys.modules[name]
+    real = served_rules("portal", "portal", tmp_path)
     assert predicted == real
     assert ("/admin/users/<int:user_id>", "admin.delete_user", ("DELETE", "OPTIONS")) in real
     [items] = [r for r in document["routes"] if r["path"] == "/api/items"]
@@ -784,10 +795,8 @@ def test_blueprints_registered_through_partial_objects_in_a_list_are_the_ones_fl
     """OctoPrint's server: `functools.partial(app.register_blueprint, api, url_prefix="/api")` and
     partials of a project function, appended to a list, called in a loop. The routes are listed
     exactly as the running app's url_map lists them."""
-    import importlib
-    import sys
 
-    from oracle import inventory_rules, url_map_rules
+    from oracle import inventory_rules
 
     from cors_lint.engine.analysis import analyze
     from cors_lint.engine.inventory import inventory_json
@@ -795,13 +804,7 @@ def test_blueprints_registered_through_partial_objects_in_a_list_are_the_ones_fl
     write(tmp_path, REGISTRATORS)
     document = inventory_json(analyze([tmp_path]))
     predicted = inventory_rules(document["routes"])
-    sys.path.insert(0, str(tmp_path))
-    try:
-        real = url_map_rules(importlib.import_module("printer").app)
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [n for n in sys.modules if n == "printer" or n.startswith("printer.")]:
-            del sys.modules[name]
+    real = served_rules("printer", "printer", tmp_path)
     assert predicted == real
     assert {"/api/login", "/plugin/backup/backup/<filename>"} <= {rule[0] for rule in real}
 
@@ -870,10 +873,8 @@ def test_modules_of_a_namespace_package_split_over_source_roots_are_imported(tmp
     `src/promptflow-core/promptflow/...`, each folder with its own pyproject.toml, `promptflow`
     a namespace package (no `__init__.py`). `from promptflow._sdk... import` reaches the module
     (the routes are the running app's, with both source roots on sys.path as installs put them)."""
-    import importlib
-    import sys
 
-    from oracle import inventory_rules, url_map_rules
+    from oracle import inventory_rules
 
     from cors_lint.engine.analysis import analyze
     from cors_lint.engine.inventory import inventory_json
@@ -881,15 +882,8 @@ def test_modules_of_a_namespace_package_split_over_source_roots_are_imported(tmp
     write(tmp_path, NAMESPACE_MONOREPO)
     document = inventory_json(analyze([tmp_path]))
     predicted = inventory_rules(document["routes"])
-    roots = [str(tmp_path / "src" / "shop-core"), str(tmp_path / "src" / "shop-web")]
-    sys.path[:0] = roots
-    try:
-        real = url_map_rules(importlib.import_module("shop._web.app").app)
-    finally:
-        for root in roots:
-            sys.path.remove(root)
-        for name in [n for n in sys.modules if n == "shop" or n.startswith("shop.")]:
-            del sys.modules[name]
+    roots = [tmp_path / "src" / "shop-core", tmp_path / "src" / "shop-web"]
+    real = served_rules("shop._web.app", "shop", *roots)
     assert predicted == real
     assert "/v1.0/orders/<int:order_id>" in {rule[0] for rule in real}
 
@@ -898,10 +892,8 @@ def test_a_folder_without_init_inside_a_package_is_part_of_it(tmp_path):
     """sbc-auth's `auth_queue/resources/worker.py` and udata's `core/avatars/api.py`: a folder
     without `__init__.py` inside a package is a namespace portion of it (`auth_queue.resources`),
     and two such folders' `api.py` are two modules, not one name claimed twice."""
-    import importlib
-    import sys
 
-    from oracle import inventory_rules, url_map_rules
+    from oracle import inventory_rules
 
     from cors_lint.engine.analysis import analyze
     from cors_lint.engine.inventory import inventory_json
@@ -943,12 +935,6 @@ def test_a_folder_without_init_inside_a_package_is_part_of_it(tmp_path):
     })
     document = inventory_json(analyze([tmp_path]))
     predicted = inventory_rules(document["routes"])
-    sys.path.insert(0, str(tmp_path))
-    try:
-        real = url_map_rules(importlib.import_module("svc").app)
-    finally:
-        sys.path.remove(str(tmp_path))
-        for name in [n for n in sys.modules if n == "svc" or n.startswith("svc.")]:
-            del sys.modules[name]
+    real = served_rules("svc", "svc", tmp_path)
     assert predicted == real
     assert {"/worker/", "/avatars/<identifier>/<int:size>/", "/access-types"} <= {rule[0] for rule in real}
