@@ -530,10 +530,10 @@ def test_scripts_that_reach_no_app_are_not_run_and_change_nothing(tmp_path):
     assert inventory_json(inventory)["scripts_not_run"] == ["jobs/migrate.py"]
 
 
-def test_a_module_that_only_imports_flask_runs_when_imported(tmp_path):
-    """`from flask import jsonify` alone does not make a module an entry point: it runs when
-    something imports it (its registrations then count), and a module nothing imports changes
-    nothing. Same result as the reference analysis."""
+def test_a_module_that_only_imports_flask_changes_nothing_by_itself(tmp_path):
+    """A module whose only marker is `from flask import current_app` (an entry point, never a
+    script to skip) and a registering module only imported by the factory: the same result as
+    the reference analysis, the imported module's registrations included."""
     files = {name: textwrap.dedent(text) for name, text in SCRIPTS.items()}
     files["shop/unused.py"] = "from flask import current_app\n\ndef debug():\n    return current_app.debug\n"
     write(tmp_path, files)

@@ -53,7 +53,7 @@ _VERDICTS: dict[tuple[str, bool], Verdict] = {}
 
 
 def _verdict(status: str, comments: bool) -> Verdict:
-    """Verdicts are shared (there are ten): a large tree does not need one object per file."""
+    """Verdicts are shared (there are eight): a large tree does not need one object per file."""
     key = (status, bool(comments))
     if key not in _VERDICTS:
         _VERDICTS[key] = Verdict(*key)

@@ -115,14 +115,13 @@ class FileError:
 
 
 
-# A file is analysed as an entry point when it names the Flask class, calls the Flask or
-# flask-cors API that registers routes, hooks or CORS on an app (its own, or one it got from
-# elsewhere: a `views.py` that does `from app import app` and `@app.route`), sets a ``CORS_*``
-# config key, writes an ``Access-Control-*`` header by hand, or has a ``__main__`` block (a
-# script: see ``engine.scripts``). A module that only imports Flask (``from flask import
-# current_app``) is one when it sits outside any package (``autoapp.py``, ``wsgi.py``: what a
-# server or a command starts); inside a package it is analysed when something imports it, as
-# everything else is (see ``has_effects``).
+# A file is analysed as an entry point when it imports Flask or flask-cors (it can create an
+# app, register routes or configure CORS), names the Flask class, calls the Flask or
+# flask-cors API that registers routes, hooks or CORS on an app it got from elsewhere (a
+# `views.py` that does `from app import app` and `@app.route`), sets a ``CORS_*`` config key,
+# writes an ``Access-Control-*`` header by hand, or has a ``__main__`` block (a script: run only
+# when it can reach an app, see ``engine.scripts``). Everything else is analysed only if an
+# entry point leads to it (see ``has_effects``).
 FLASK_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+flask", re.MULTILINE)
 FLASK_API_MARKERS = (
     b"CORS(", b"cross_origin", b".route(", b"add_url_rule", b"register_blueprint", b"url_map", b"view_functions",
@@ -450,17 +449,14 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # larger .py files are data, not application c
 class Verdict:
     """What the byte prefilter says about a file."""
 
-    status: str  # entry | flask (imports Flask, nothing else: see FLASK_IMPORT) | plain | binary | unreadable
+    status: str  # entry | plain | binary | unreadable
     comments: bool = False  # mentions cors-lint: may hold suppression comments
 
 
 def verdict_of(data: bytes | FileError) -> Verdict:
     if isinstance(data, FileError):
         return Verdict("unreadable")
-    if touches_apps(data) or any(marker in data for marker in MAIN_GUARD_MARKERS):
-        status = "entry"
-    else:
-        status = "flask" if imports_flask(data) else "binary" if b"\x00" in data else "plain"
+    status = "entry" if is_relevant(data) else "binary" if b"\x00" in data else "plain"
     return Verdict(status, b"cors-lint" in data)
 
 
@@ -509,8 +505,7 @@ def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str
     result = Scan([], [], set())
     for source in files:
         known = verdicts.get(source.rel) if verdicts is not None and demand_driven else None
-        if known is not None and (known.status in ("plain", "binary") or
-                                  known.status == "flask" and not _outside_packages(source)):
+        if known is not None and known.status in ("plain", "binary"):
             if known.status == "binary":
                 result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
             if known.comments:
@@ -522,22 +517,14 @@ def scan(files: list[SourceFile], demand_driven: bool = True, verdicts: dict[str
             result.comment_files.add(source.rel)
         if isinstance(data, FileError):
             result.problems.append(data)
-        elif not demand_driven or verdict.status == "entry" or verdict.status == "flask" and _outside_packages(source):
+        elif not demand_driven or verdict.status == "entry":
             if source.rel not in tests:
                 result.entries.append((source, data))
-            elif verdict.status in ("entry", "flask"):
+            elif verdict.status == "entry":
                 result.tests_not_run.append(source.rel)
         elif verdict.status == "binary":
             result.problems.append(FileError(source.rel, "encoding", BINARY_MESSAGE))
     return result
-
-
-def _outside_packages(source: SourceFile) -> bool:
-    """Is the file beside no ``__init__.py`` (a top-level module, not part of a package)?"""
-    directory = os.path.dirname(source.fspath)
-    if source.packages is not None:
-        return not source.packages.package(directory)
-    return not os.path.exists(os.path.join(directory, "__init__.py"))
 
 
 def read(source: SourceFile, info: os.stat_result | None = None) -> bytes | FileError:
