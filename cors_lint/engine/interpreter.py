@@ -30,7 +30,8 @@ from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, Instanc
 from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.parsing import ParsedModule, parse
 from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
-                                     module_index, only_a_script, read)
+                                     module_index, only_a_script, read,
+                                     relative_module)
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
 from cors_lint.engine.scripts import reaches_apps
@@ -687,13 +688,7 @@ class Interpreter(ExpressionEvaluator):
         if level == 0:
             return module_name
         package = frame.module.name if frame.module.source.is_package else frame.module.name.rpartition(".")[0]
-        parts = package.split(".") if package else []
-        if level - 1 > len(parts):
-            return None
-        parts = parts[: len(parts) - (level - 1)]
-        if module_name:
-            parts.append(module_name)
-        return ".".join(parts) if parts else None
+        return relative_module(package, level, module_name)
 
     # ---------------------------------------------------------------- calls
     def canonical(self, qualname: str) -> str:

@@ -367,6 +367,18 @@ class ModuleIndex:
         return self._all.values()
 
 
+def relative_module(package: str, level: int, name: str) -> str | None:
+    """The absolute name ``from <level dots><name> import ...`` reaches from ``package`` (None
+    when the dots go above the top package)."""
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    parts = parts[: len(parts) - (level - 1)]
+    if name:
+        parts.append(name)
+    return ".".join(parts) if parts else None
+
+
 def namespace_packages(index: list[SourceFile]) -> list[str]:
     """The folders whose modules are named through namespace packages, and those names: they
     depend on ``pyproject.toml`` / ``setup.cfg`` files that are not analysed (a cache key part)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cors_lint.engine.project import FileError, SourceFile, touches_apps
+from cors_lint.engine.project import FileError, SourceFile, relative_module, touches_apps
 
 _IMPORT = re.compile(
     rb"^[ \t]*(?:from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
@@ -39,13 +39,9 @@ def imported_names(data: bytes, package: str | None) -> set[str]:
         base = match["base"].decode("ascii", "replace")
         level = len(base) - len(base.lstrip("."))
         if level:
-            if package is None:
+            base = relative_module(package, level, base.lstrip(".")) if package is not None else None
+            if base is None:
                 continue
-            parts = package.split(".") if package else []
-            if level - 1 > len(parts):
-                continue
-            anchor = parts[: len(parts) - (level - 1)]
-            base = ".".join([*anchor, base.lstrip(".")]) if base.lstrip(".") else ".".join(anchor)
         if base:
             names.add(base)
         for part in match["names"].strip(b"()").split(b","):
