@@ -867,7 +867,7 @@ class Interpreter(ExpressionEvaluator):
         module = function.module
         body_frame = Frame(module, local, frame.conditions, function, set(), [], frame.depth + 1,
                            settled=len(frame.conditions))
-        body = function.node.body
+        body = self.definition(function).body
         try:
             if isinstance(body, cst.IndentedBlock):
                 self.exec_block(body.body, body_frame)
@@ -880,6 +880,12 @@ class Interpreter(ExpressionEvaluator):
         if body_frame.returns:
             return _single(body_frame.returns + [None], function.name)
         return None
+
+    @staticmethod
+    def definition(function: FunctionObj) -> cst.FunctionDef:
+        """The function as written (its module may be a skeleton, its body a stub: see ``skeleton``)."""
+        parsed = function.module.parsed
+        return parsed.definition(function.node) if parsed is not None else function.node
 
     def function_place(self, function: FunctionObj) -> str:
         """``file:line`` of a function's definition (its first decorator), without positions."""
@@ -1000,7 +1006,8 @@ class Interpreter(ExpressionEvaluator):
         """What a function's body calls and uses, from one walk of its tree (kept per function)."""
         known = self.function_facts.get(id(function.node))
         if known is None or known[0] is not function.node:
-            known = self.function_facts[id(function.node)] = (function.node, FunctionFacts.of(function.node))
+            known = self.function_facts[id(function.node)] = (function.node,
+                                                              FunctionFacts.of(self.definition(function)))
         return known[1]
 
     def run_uncalled_factories(self) -> None:

@@ -82,13 +82,19 @@ def _run_pool(jobs: list[tuple[SourceFile, bytes]], workers: int, budget_mib: in
         for job, future in futures:
             try:
                 answer = future.result()
-                results[job[0].rel] = ParsedModule(job[0], loads(answer), job[1]) if isinstance(answer, bytes) \
-                    else answer
+                results[job[0].rel] = _received(job, answer)
             except BrokenProcessPool:
                 unfinished.append(job)
             except Exception as exc:  # e.g. the tree could not be sent back: this file only
                 results[job[0].rel] = FileError(job[0].rel, "internal", f"parsing failed: {type(exc).__name__}: {exc}")
     return unfinished
+
+
+def _received(job: tuple[SourceFile, bytes], answer: bytes | FileError) -> ParsedModule | FileError:
+    if isinstance(answer, FileError):
+        return answer
+    module, skeleton = loads(answer)
+    return ParsedModule(job[0], module, job[1], skeleton)
 
 
 def _context():
@@ -135,7 +141,7 @@ def _parse_job(source: SourceFile, data: bytes) -> bytes | FileError:
     why the file cannot be parsed."""
     try:
         parsed = parse(source, data)
-        return dumps(parsed.module) if isinstance(parsed, ParsedModule) else parsed
+        return dumps((parsed.module, parsed.skeleton)) if isinstance(parsed, ParsedModule) else parsed
     except MemoryError:
         return FileError(source.rel, "too-large", f"parsing this file needs more than the {memory_budget_mib()} MiB "
                                                   f"parse memory budget (${BUDGET_VARIABLE})")

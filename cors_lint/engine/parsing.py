@@ -5,23 +5,34 @@ from __future__ import annotations
 
 import ast
 import gc
+from collections import ChainMap
 from contextlib import contextmanager
 
 import libcst as cst
 
 from cors_lint.engine.header_names import Summary, summary
 from cors_lint.engine.positions import region_positions, start_positions
-from cors_lint.engine.spans import Span, codegen_start_line, definitions, function_spans, python_ast, statement_lines
+from cors_lint.engine.skeleton import Expansion, expand, skeleton_source, stubbed_definitions, wants_whole_tree
+from cors_lint.engine.spans import (Span, ast_definitions, codegen_start_line, definitions, first_line,
+                                    function_spans, libcst_definitions, line_starts, python_ast, statement_lines)
 from cors_lint.engine.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
 
 
 class ParsedModule:
-    """A parsed file. Positions are computed on first use: most modules never need them."""
+    """A parsed file. Positions are computed on first use: most modules never need them.
 
-    def __init__(self, source: SourceFile, module: cst.Module, data: bytes = b""):
+    A *skeleton* (see ``skeleton``) has stubs for the bodies of its larger functions:
+    ``definition`` gives a function as written, parsing its text the first time."""
+
+    def __init__(self, source: SourceFile, module: cst.Module, data: bytes = b"", skeleton: bool = False):
         self.source = source
         self.module = module
         self.data = data
+        self.skeleton = skeleton
+        self._stubs: dict[int, ast.FunctionDef] | None = None  # id(stub) -> its definition in ``syntax``
+        self._expansions: dict[int, Expansion | None] = {}  # id(stub) -> its parse (None: it failed)
+        self._expanded_nodes: dict[int, Expansion] = {}  # id(function in an expansion, stub included) -> it
+        self._whole: ParsedModule | None = None  # the whole module, parsed when a stub's text does not parse
         self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._spans: dict[int, Span] | None | bool = False  # False: not computed yet
         self._syntax: ast.Module | None | bool = False
@@ -33,13 +44,93 @@ class ParsedModule:
 
     @property
     def positions(self) -> dict[cst.CSTNode, tuple[int, int]]:
-        """Each node's start as (line, column), as libcst's ``PositionProvider`` would give it."""
+        """Each node's start as (line, column), as libcst's ``PositionProvider`` would give it
+        (the nodes of the stubs' expansions included)."""
         if self._positions is None:
             try:
                 self._positions = start_positions(self.module)
             except RecursionError:
                 self._positions = {}
-        return self._positions
+        expansions = [e for e in self._expansions.values() if e is not None]
+        return ChainMap(self._positions, *(e.positions for e in expansions)) if expansions else self._positions
+
+    # ------------------------------------------------------------ stubs of a skeleton
+    def definition(self, node: cst.FunctionDef) -> cst.FunctionDef:
+        """A function of this module as written: a stub's text is parsed on first use."""
+        if not self.skeleton:
+            return node
+        expansion = self._expansion(node)
+        return expansion.function if expansion is not None else node
+
+    def _expansion(self, node: cst.FunctionDef) -> Expansion | None:
+        if id(node) in self._expansions:
+            return self._expansions[id(node)]
+        stub = self._stub_definitions().get(id(node))
+        if stub is None:
+            return None  # not a stub: written in full
+        starts = line_starts(self.data)
+        line, last = first_line(stub), stub.end_lineno or stub.lineno
+        indents = self._indents(node)
+        expansion = expand(self.data[starts[line - 1]:starts[last]], self.module.encoding, node.name.value,
+                           line, indents) or self._from_whole_module(stub, line, indents)
+        self._expansions[id(node)] = expansion
+        if expansion is not None:
+            self._note_expansion(node, expansion, stub, starts)
+        return expansion
+
+    def _stub_definitions(self) -> dict[int, ast.FunctionDef]:
+        """``id(stub) -> its definition in ``syntax````, pairing the skeleton's definitions with
+        the functions of ``syntax`` outside the stubbed bodies (the same list, in order)."""
+        if self._stubs is None:
+            self._stubs = {}
+            tree = self.syntax
+            if tree is not None:
+                stubbed = stubbed_definitions(tree, self.data, line_starts(self.data))
+                ours = self._definitions()
+                theirs = list(ast_definitions(tree.body, {id(node) for node in stubbed}))
+                if len(ours) == len(theirs):
+                    wanted = {id(node) for node in stubbed}
+                    self._stubs = {id(node): found for (node, _), found in zip(ours, theirs) if id(found) in wanted}
+        return self._stubs
+
+    def _indents(self, node: cst.FunctionDef) -> tuple[str, ...]:
+        if self._def_indents is None:
+            self._def_indents = {id(found): indents for found, indents in self._definitions()}
+        return self._def_indents.get(id(node), ())
+
+    def _from_whole_module(self, stub: ast.FunctionDef, line: int, indents: tuple[str, ...]) -> Expansion | None:
+        """The function as the whole module's parse has it (its text does not parse alone)."""
+        if self._whole is None:
+            whole = parse(self.source, self.data, skeleton=False)
+            if not isinstance(whole, ParsedModule):
+                return None
+            self._whole = whole
+        tree = self.syntax
+        everything = list(ast_definitions(tree.body)) if tree is not None else []
+        ours = self._whole._definitions()
+        if len(everything) != len(ours) or not any(found is stub for found in everything):
+            return None
+        index = next(i for i, found in enumerate(everything) if found is stub)
+        return Expansion(ours[index][0], self._whole.module, line, indents)
+
+    def _note_expansion(self, stub_node: cst.FunctionDef, expansion: Expansion, stub: ast.FunctionDef,
+                        starts: list[int]) -> None:
+        """Positions and spans of the functions in an expansion are the expansion's."""
+        self._expanded_nodes[id(stub_node)] = expansion
+        self._expanded_nodes[id(expansion.function)] = expansion
+        body = expansion.function.body
+        nested = list(libcst_definitions(body.body, (), expansion.module.default_indent)) \
+            if isinstance(body, cst.IndentedBlock) else []
+        theirs = list(ast_definitions(stub.body))
+        for node, _ in nested:
+            self._expanded_nodes[id(node)] = expansion
+        self._span(stub_node)  # the module's spans are known from here on (or known not to be)
+        if self._spans and id(stub_node) in self._spans:
+            self._spans[id(expansion.function)] = self._spans[id(stub_node)]
+        if self._spans and len(nested) == len(theirs):
+            for (node, _), found in zip(nested, theirs):
+                line, last = first_line(found), found.end_lineno or found.lineno
+                self._spans[id(node)] = (starts[line - 1], starts[last], line)
 
     @property
     def lazy_positions(self) -> LazyPositions:
@@ -73,7 +164,8 @@ class ParsedModule:
 
     def _span(self, node: cst.FunctionDef) -> Span | None:
         if self._spans is False:
-            self._spans = function_spans(self._definitions(), self.data, self.syntax)
+            stubbed = {id(found) for found in self._stub_definitions().values()} if self.skeleton else set()
+            self._spans = function_spans(self._definitions(), self.data, self.syntax, stubbed)
         return self._spans.get(id(node)) if self._spans else None
 
     def _definitions(self) -> list[tuple[cst.FunctionDef, tuple[str, ...]]]:
@@ -95,6 +187,9 @@ class ParsedModule:
         """Positions of the nodes of ``region``, a statement of the module's body or a function
         at any depth: generated for that region alone when its place is known and the whole
         module's are not computed yet (else the whole module's)."""
+        expansion = self._expanded_nodes.get(id(region)) if region is not None else None
+        if expansion is not None:  # a stub that was parsed, or a function in one
+            return expansion.positions
         if region is None or self._positions is not None:
             return self.positions
         if region not in self._region_positions:
@@ -117,9 +212,7 @@ class ParsedModule:
         span = self._span(region) if isinstance(region, cst.FunctionDef) else None
         if span is None:
             return None
-        if self._def_indents is None:
-            self._def_indents = {id(node): indents for node, indents in self._definitions()}
-        return codegen_start_line(region, span[2]), self._def_indents[id(region)]
+        return codegen_start_line(region, span[2]), self._indents(region)
 
     @property
     def has_header_summary(self) -> bool:
@@ -136,7 +229,7 @@ class ParsedModule:
         and the positions of the regions generated one by one, each when computed (else None)."""
         spans = [self._spans[id(node)] for node, _ in self._definitions()] if self.has_spans else None
         regions = self._region_positions if self._positions is None and self._region_positions else None
-        return self.module, self._positions, spans, self._header_summary, regions
+        return self.module, self._positions, spans, self._header_summary, regions, self.skeleton
 
     def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None,
                 header_summary: Summary | None = None, regions: dict | None = None) -> None:
@@ -239,8 +332,9 @@ def paused_gc():
             gc.enable()
 
 
-def parse(source: SourceFile, data: bytes | None = None) -> ParsedModule | FileError:
-    """Read and parse one file; any failure becomes a ``FileError`` describing it."""
+def parse(source: SourceFile, data: bytes | None = None, skeleton: bool = True) -> ParsedModule | FileError:
+    """Read and parse one file; any failure becomes a ``FileError`` describing it. With
+    ``skeleton``, a module no pass walks whole is parsed as a skeleton (see ``skeleton``)."""
     if data is None:
         data = read(source)
         if isinstance(data, FileError):
@@ -248,6 +342,10 @@ def parse(source: SourceFile, data: bytes | None = None) -> ParsedModule | FileE
     problem = precheck(source, data) or _cpython_limits(source, data)
     if problem is not None:
         return problem
+    if skeleton and not wants_whole_tree(data):
+        parsed = _parse_skeleton(source, data)
+        if parsed is not None:
+            return parsed
     try:
         with paused_gc():
             module = cst.parse_module(data if data.strip() else b"")
@@ -258,3 +356,23 @@ def parse(source: SourceFile, data: bytes | None = None) -> ParsedModule | FileE
     except RecursionError:
         return FileError(source.rel, "syntax", "source is nested too deeply to parse")
     return ParsedModule(source, module, data)
+
+
+def _parse_skeleton(source: SourceFile, data: bytes) -> ParsedModule | None:
+    """The module as a skeleton; None when it has nothing to stub or the skeleton does not
+    parse (the whole module is parsed then, and reports any error as it is)."""
+    tree = python_ast(data)
+    if tree is None:
+        return None
+    starts = line_starts(data)
+    stubbed = stubbed_definitions(tree, data, starts)
+    if not stubbed:
+        return None
+    try:
+        with paused_gc():
+            module = cst.parse_module(skeleton_source(data, stubbed, starts))
+    except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, SyntaxError, RecursionError):
+        return None
+    parsed = ParsedModule(source, module, data, skeleton=True)
+    parsed._syntax = tree
+    return parsed

@@ -36,13 +36,14 @@ Span = tuple[int, int, int]  # (first byte, end byte, first line) of a function'
 
 
 def function_spans(defs: list[tuple[cst.FunctionDef, tuple[str, ...]]], data: bytes,
-                   tree: ast.Module | None) -> dict[int, Span] | None:
+                   tree: ast.Module | None, stubbed: set[int] = frozenset()) -> dict[int, Span] | None:
     """``id(FunctionDef node) -> (start, end, line)``: the byte offsets of each function's text,
     from its first decorator to its last line, and the line it starts on (``defs``: the module's
-    ``definitions``, ``tree``: the bytes' ``python_ast``); None when the two parsers disagree."""
+    ``definitions``, ``tree``: the bytes' ``python_ast``, ``stubbed``: the ids of its functions
+    whose bodies the libcst tree leaves out); None when the two parsers disagree."""
     if tree is None:
         return None
-    found = list(_ast_defs(tree.body))
+    found = list(ast_definitions(tree.body, stubbed))
     if len(found) != len(defs):
         return None
     starts = line_starts(data)
@@ -98,12 +99,17 @@ def line_starts(data: bytes) -> list[int]:
     return starts
 
 
-def _ast_defs(statements: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+def ast_definitions(statements: list[ast.stmt], opaque: set[int] = frozenset()
+                    ) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The function definitions in ``ast`` statements, nested ones included, in source order
+    (not those inside the functions whose ids are in ``opaque``)."""
     for statement in statements:
         if isinstance(statement, _AST_DEFS):
             yield statement
+            if id(statement) in opaque:
+                continue
         for block in ast_blocks(statement):
-            yield from _ast_defs(block)
+            yield from ast_definitions(block, opaque)
 
 
 def ast_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -122,18 +128,20 @@ def ast_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
 def definitions(module: cst.Module) -> list[tuple[cst.FunctionDef, tuple[str, ...]]]:
     """The module's function definitions, nested ones included, in source order, each with the
     indentation of the blocks it is in."""
-    return list(_libcst_defs(module.body, (), module.default_indent))
+    return list(libcst_definitions(module.body, (), module.default_indent))
 
 
-def _libcst_defs(statements, indents: tuple[str, ...], default: str
-                 ) -> Iterator[tuple[cst.FunctionDef, tuple[str, ...]]]:
+def libcst_definitions(statements, indents: tuple[str, ...], default: str
+                       ) -> Iterator[tuple[cst.FunctionDef, tuple[str, ...]]]:
+    """The function definitions in libcst statements (in blocks indented by ``indents``, in a
+    module indented by ``default``), nested ones included, in source order."""
     for statement in statements:
         if isinstance(statement, cst.FunctionDef):
             yield statement, indents
         if isinstance(statement, (cst.SimpleStatementLine, cst.BaseSmallStatement)):
             continue
         for block, added in _blocks(statement):
-            yield from _libcst_defs(block, indents + tuple(default if i is None else i for i in added), default)
+            yield from libcst_definitions(block, indents + tuple(default if i is None else i for i in added), default)
 
 
 def _blocks(statement: cst.CSTNode) -> Iterator[tuple[list[cst.CSTNode], tuple[str | None, ...]]]:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 MAX_TREES = 2048
 MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
-_FORMAT = 3  # 3: the positions of regions generated one by one are kept too
+_FORMAT = 4  # 3: the positions of regions generated one by one are kept too; 4: skeletons
 
 
 def _parser_version() -> str:
@@ -68,10 +68,10 @@ class TreeCache:
         if body is None:
             return None
         try:
-            module, positions, spans, headers, regions = loads(body)
+            module, positions, spans, headers, regions, skeleton = loads(body)
         except Exception:  # a verified entry that still does not load (never expected): parse instead
             return None
-        parsed = ParsedModule(source, module, data)
+        parsed = ParsedModule(source, module, data, skeleton)
         parsed.restore(positions, spans, headers, regions)
         self.loaded[id(parsed)] = _computed(parsed)
         try:

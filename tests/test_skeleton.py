@@ -1,0 +1,229 @@
+"""Skeletons: a module whose larger function bodies are parsed only when a function runs gives
+the same trees, positions and function texts as parsing it whole, and the same analysis."""
+
+from __future__ import annotations
+
+import json
+
+import libcst as cst
+import pytest
+
+from cors_lint.engine import skeleton as skeleton_module
+from cors_lint.engine.parsing import ParsedModule, parse
+from cors_lint.engine.positions import start_positions
+from cors_lint.engine.project import SourceFile
+from cors_lint.engine.spans import definitions
+from cors_lint.engine.walk import children
+
+from helpers import inventory_of, run_cli, write
+
+FILLER = "\n".join(f"    value_{i} = compute({i}, 'a long enough argument to count')" for i in range(6))
+
+
+def _indented(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+SOURCES = {
+    "decorated functions, comments before the body": f'''
+import flask
+
+
+# a comment before the decorator
+@app.route("/x")
+
+# between decorators
+@other(
+    argument=1,
+)
+def view():
+    # a comment before the body
+{FILLER}
+    return flask.jsonify(value_1)
+
+
+async def asynchronous(a, *, b=2):
+    """A docstring first."""
+{FILLER}
+    return value_2
+''',
+    "methods, nested functions and classes": f'''
+class Outer:
+    class Inner:
+        if True:
+            def method(self):
+                def local():
+{_indented(FILLER, "                ")}
+                    return value_3
+                @decorate
+                def other():
+{_indented(FILLER, "                ")}
+                    return 2
+                class Local:
+                    def deep(self):
+                        return 3
+{_indented(FILLER, "            ")}
+                return local
+        else:
+            async def other(self):
+{_indented(FILLER, "            ")}
+                pass
+    try:
+        def in_try(): return 1
+    except Exception:
+        def in_handler():
+            x = (
+                1,
+                2)
+{_indented(FILLER, "        ")}
+            return x
+''',
+    "tabs": "class A:\n\tdef f(self):\n" + "".join(f"\t\tv{i} = compute({i}, 'padding padding padding')\n"
+                                               for i in range(8)) + "\t\treturn v1\n\n\tdef g(self):\n\t\treturn 2\n",
+    "windows line endings": ("def f():\r\n" + "".join(f"    a{i} = compute({i}, 'padding padding padding')\r\n"
+                                                  for i in range(8)) + "\r\n    return a1\r\n\r\n@d\r\ndef g():\r\n"
+                             "    return 2\r\n"),
+    "latin-1 with a coding line": ("# -*- coding: latin-1 -*-\ndef f():\n    s = 'caf\xe9'\n"
+                                   + "".join(f"    a{i} = compute({i}, 'padding padding padding')\n" for i in range(8))
+                                   + "    return s\n"),
+    "a function as the last line without a newline": "def last():\n" + FILLER + "\n    return 1",
+}
+
+
+def _encoded(name: str) -> bytes:
+    text = SOURCES[name].lstrip("\n")
+    return text.encode("latin-1" if "latin-1" in name else "utf-8")
+
+
+def _source(tmp_path, data: bytes) -> SourceFile:
+    path = tmp_path / "module.py"
+    path.write_bytes(data)
+    return SourceFile(str(path), "module.py", False)
+
+
+def _preorder(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(reversed(children(current)))
+    return found
+
+
+def _every_definition(parsed: ParsedModule) -> list[cst.FunctionDef]:
+    """Every function of a parsed module as written, nested ones included (expanding stubs)."""
+    found, pending = [], [node for node, _ in definitions(parsed.module)]
+    while pending:
+        node = parsed.definition(pending.pop(0))
+        found.append(node)
+        body = node.body
+        if isinstance(body, cst.IndentedBlock):
+            inner = cst.Module(body=list(body.body))
+            pending[:0] = [nested for nested, _ in definitions(inner)]
+    return found
+
+
+def _code(parsed: ParsedModule, node: cst.FunctionDef) -> str:
+    """A function's code without its leading blank lines (a skeleton's may have more)."""
+    expansion = parsed._expanded_nodes.get(id(node))
+    module = expansion.module if expansion is not None else parsed.module
+    return module.code_for_node(node.with_changes(leading_lines=[])).lstrip()
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_a_skeleton_expands_to_the_whole_modules_functions_at_the_same_positions(tmp_path, name):
+    data = _encoded(name)
+    parsed = parse(_source(tmp_path, data), data)
+    whole = parse(_source(tmp_path, data), data, skeleton=False)
+    assert isinstance(parsed, ParsedModule) and isinstance(whole, ParsedModule)
+    assert parsed.skeleton and not whole.skeleton
+    assert len(parsed.module.code) < len(whole.module.code)  # bodies were left out
+    expected = [node for node, _ in definitions(whole.module)]
+    ours = _every_definition(parsed)
+    assert [node.name.value for node in ours] == [node.name.value for node in expected]
+    whole_positions = start_positions(whole.module)
+    for mine, theirs in zip(ours, expected):
+        assert _code(parsed, mine) == _code(whole, theirs), (name, mine.name.value)
+        within = parsed.positions_within(mine)
+        pairs = list(zip(_preorder(mine.body), _preorder(theirs.body)))
+        assert pairs
+        for node, counterpart in pairs:
+            assert within.get(node) == whole_positions[counterpart], (name, mine.name.value, type(node).__name__)
+            assert parsed.positions.get(node) == whole_positions[counterpart]
+        assert parsed.function_text(mine) == whole.function_text(theirs), (name, mine.name.value)
+        assert parsed.function_line(mine) == whole.function_line(theirs)
+
+
+def test_a_module_that_mentions_cors_is_parsed_whole(tmp_path):
+    data = ("from flask_cors import CORS\n\ndef f():\n" + FILLER + "\n    return 1\n").encode()
+    parsed = parse(_source(tmp_path, data), data)
+    assert isinstance(parsed, ParsedModule) and not parsed.skeleton
+    headers = ("def f(response):\n" + FILLER + "\n    response.headers['Access-Control-Max-Age'] = '1'\n").encode()
+    assert not parse(_source(tmp_path, headers), headers).skeleton
+
+
+def test_short_bodies_and_bodies_on_the_def_line_are_kept(tmp_path):
+    data = b"def short():\n    return 1\n\ndef inline(): return [" + b"1, " * 200 + b"]\n"
+    parsed = parse(_source(tmp_path, data), data)
+    assert isinstance(parsed, ParsedModule) and not parsed.skeleton  # nothing worth a stub
+
+
+def test_a_stub_whose_text_does_not_parse_alone_comes_from_the_whole_module(tmp_path, monkeypatch):
+    data = _encoded("methods, nested functions and classes")
+    parsed = parse(_source(tmp_path, data), data)
+    whole = parse(_source(tmp_path, data), data, skeleton=False)
+    monkeypatch.setattr("cors_lint.engine.parsing.expand", lambda *args: None)
+    expected = {node.name.value: node for node, _ in definitions(whole.module)}
+    for node, _ in definitions(parsed.module):
+        full = parsed.definition(node)
+        assert full.deep_equals(expected[node.name.value])
+    assert parsed._whole is not None
+
+
+def test_a_skeleton_survives_the_tree_cache(tmp_path):
+    """The flag travels with the cached tree: a loaded skeleton still expands its stubs."""
+    files = {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from helpers import register
+
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+        register(app)
+        """, "helpers.py": f'''
+        def register(app):
+            """Registers the routes (a body long enough to be left out of the skeleton)."""
+{_indented(FILLER, "        ")}
+            app.add_url_rule("/registered", "registered", lambda: "x")
+            return app
+        '''}
+    write(tmp_path, files)
+    first = run_cli("check", str(tmp_path), "--format", "json", expect_exit=1)
+    with open(tmp_path / "app.py", "a") as handle:  # app.py is parsed again, helpers.py's tree loaded
+        handle.write("# edited\n")
+    second = run_cli("check", str(tmp_path), "--format", "json", expect_exit=1)
+    assert first.stdout == second.stdout
+    assert "/registered" in second.stdout
+
+
+def test_routes_registered_in_a_stubbed_body_are_found_where_they_are_written(tmp_path):
+    document = inventory_of(tmp_path, {"app.py": f'''
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        def make_routes(target):
+            """Long enough to be a stub: parsed when the call below runs it."""
+{_indented(FILLER, "        ")}
+            target.add_url_rule("/late", "late", lambda: "late")
+
+
+        make_routes(app)
+        '''})
+    found = [route for route in document["routes"] if route["path"] == "/late"]
+    assert found, document["routes"]
+    text = (tmp_path / "app.py").read_text().splitlines()
+    line = found[0]["location"]["line"] if "location" in found[0] else found[0]["line"]
+    assert "/late" in text[line - 1]
+    assert skeleton_module.STUB_MIN_BYTES < len(FILLER)
