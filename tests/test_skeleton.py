@@ -154,12 +154,15 @@ def test_a_skeleton_expands_to_the_whole_modules_functions_at_the_same_positions
         assert parsed.function_line(mine) == whole.function_line(theirs)
 
 
-def test_a_module_that_mentions_cors_is_parsed_whole(tmp_path):
-    data = ("from flask_cors import CORS\n\ndef f():\n" + FILLER + "\n    return 1\n").encode()
+@pytest.mark.parametrize("line, whole", [
+    ("    app.config['CORS_ORIGINS'] = ['https://a.example']", True),  # config assignments and reads
+    ("    response.headers['access-control-max-age'] = '1'", True),  # hand-written headers
+    ("    CORS(app)", False),  # run by the interpreter: a stub's body is parsed when it runs
+])
+def test_a_module_a_pass_walks_whole_is_parsed_whole(tmp_path, line, whole):
+    data = ("def f(app, response):\n" + FILLER + "\n" + line + "\n").encode()
     parsed = parse(_source(tmp_path, data), data)
-    assert isinstance(parsed, ParsedModule) and not parsed.skeleton
-    headers = ("def f(response):\n" + FILLER + "\n    response.headers['Access-Control-Max-Age'] = '1'\n").encode()
-    assert not parse(_source(tmp_path, headers), headers).skeleton
+    assert isinstance(parsed, ParsedModule) and parsed.skeleton is not whole
 
 
 def test_short_bodies_and_bodies_on_the_def_line_are_kept(tmp_path):

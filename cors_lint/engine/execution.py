@@ -194,10 +194,13 @@ def _through_helpers(interpreter: Interpreter) -> None:
         if not names:
             return
         encoded = [name.encode() for name in names]
+        naming: dict[str, bool] = {}  # per module: do its bytes name a writer?
         changed = False
         for function in functions:
-            data = function.module.parsed.data
-            if not any(name in data for name in encoded) or not interpreter.function_mentions(function, names):
+            parsed = function.module.parsed
+            if parsed.source.rel not in naming:
+                naming[parsed.source.rel] = any(name in parsed.data for name in encoded)
+            if not naming[parsed.source.rel] or not interpreter.function_mentions(function, names):
                 continue  # cheap first: the module's bytes name no writer
             known = {id(site) for site, _ in written_headers(function)}
             for helper in _helpers_called(interpreter, function, names):

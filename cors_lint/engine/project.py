@@ -188,6 +188,7 @@ def touches_apps(data: bytes) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)  # asked at each import of the module, in each environment's analysis
 def has_effects(data: bytes) -> bool:
     """Can running this module on import change anything but its own namespace?"""
     return any(marker in data for marker in EFFECT_MARKERS)

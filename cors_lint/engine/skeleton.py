@@ -11,8 +11,8 @@ function's own text is parsed (``expand``) and its body used in place of the stu
 
 Which functions are stubbed follows from CPython's ``ast`` of the bytes (``stubbed_definitions``,
 a pure function of the bytes, so a tree loaded from the cache finds the same stubs again). A
-module that mentions CORS or ``Access-Control-*`` is parsed whole: the passes that search for
-hand-written headers and config reads walk every function of it.
+module that mentions a ``CORS_`` key or an ``Access-Control-*`` header is parsed whole: the
+passes that search for hand-written headers and config reads walk every function of it.
 """
 
 from __future__ import annotations
@@ -22,19 +22,20 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from cors_lint.engine.header_names import TRIGGER
 from cors_lint.engine.positions import region_positions
 from cors_lint.engine.spans import first_line
 
-STUB_MIN_BYTES = 256  # a smaller body costs more to parse again on its own than it saves
-_WHOLE_TREE_MARKERS = (b"cors", b"access-control-", b"cross_origin")
+STUB_MIN_BYTES = 96  # a smaller body costs more to parse again on its own than it saves
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _WRAPPER = "if 1:\n"  # a nested function's text parses as the body of this block
 
 
 def wants_whole_tree(data: bytes) -> bool:
-    """Does a pass walk every function of this module (it mentions CORS or its headers)?"""
-    lowered = data.lower()
-    return any(marker in lowered for marker in _WHOLE_TREE_MARKERS)
+    """Does a pass walk every function of this module? The search for hand-written headers walks
+    the modules that mention ``Access-Control-`` (in any case), that for config reads and
+    assignments those that mention a ``CORS_`` key."""
+    return b"CORS_" in data or TRIGGER in data.lower()
 
 
 def stubbed_definitions(tree: ast.Module, data: bytes, starts: list[int]) -> list[ast.FunctionDef]:
