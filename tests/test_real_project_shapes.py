@@ -157,8 +157,11 @@ def test_headers_written_by_a_helper_that_receives_them_reach_the_routes(tmp_pat
     assert {(m["line"], m["via"]) for m in me["manual_headers"]} == {
         (8, "after_request, through add_cors()"), (9, "after_request, through add_cors()"),
         (11, "after_request, through add_cors()")}
-    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=0)
-    assert [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"] == []
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    findings = json.loads(result.stdout)["findings"]
+    assert [f for f in findings if f["rule_id"] == "CORS017"] == []
+    # the allowed origin is copied (the helper receives it from `add_cors`) and nothing sends `Vary: Origin`
+    assert [(f["rule_id"], f["line"]) for f in findings] == [("CORS033", 8)]
 
 
 def test_a_wildcard_with_credentials_written_by_hand_is_a_broken_response_not_an_exposure(tmp_path):
@@ -168,6 +171,156 @@ def test_a_wildcard_with_credentials_written_by_hand_is_a_broken_response_not_an
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
     assert finding["severity"] == "warning" and "broken, not exposed" in finding["message"]
     assert finding["line"] == 11 and "/api/me" in finding["routes"]
+
+
+def served_headers(module: str, root: Path, path: str, origin: str) -> dict[str, list[str]]:
+    """The response headers the real app ``module.app`` sends for a request from ``origin``."""
+    sys.path.insert(0, str(root))
+    try:
+        app = importlib.import_module(module).app
+        response = app.test_client().get(path, headers={"Origin": origin})
+        return {name: response.headers.getlist(name) for name in set(response.headers.keys())}
+    finally:
+        sys.path.remove(str(root))
+        sys.modules.pop(module, None)
+
+
+ORIGIN_THROUGH_A_PARAMETER = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    ALLOWED = {{"https://app.example"}}
+
+
+    def add_vary(headers, name):
+        values = headers.getlist("Vary")
+        if name not in values:
+            values.append(name)
+        headers.set("Vary", ", ".join(values))
+
+
+    def set_allow_origin(headers, origin):
+        headers.set("Access-Control-Allow-Origin", origin)
+        headers.set("Access-Control-Allow-Credentials", "true")
+
+
+    def add_cors(headers):
+        origin = request.headers.get("Origin")
+        {vary}
+        if {test}:
+            set_allow_origin(headers, origin)
+        return headers
+
+
+    @app.after_request
+    def cors(response):
+        add_cors(response.headers)
+        return response
+
+
+    @app.route("/api/me")
+    def me():
+        return {{}}
+"""
+
+
+@pytest.mark.parametrize("test, reflected", [("origin", True), ("origin in ALLOWED", False)])
+def test_an_origin_passed_to_a_helper_is_what_the_helper_writes(tmp_path, test, reflected):
+    """udata's shape without its allowlist: the origin is read in one function and written by the
+    helper it is passed to. A check made by the caller before the call restricts it all the same."""
+    write(tmp_path, {"shape_param.py": ORIGIN_THROUGH_A_PARAMETER.format(vary='add_vary(headers, "Origin")',
+                                                                          test=test)})
+    served = served_headers("shape_param", tmp_path, "/api/me", "https://evil.example")
+    assert (served.get("Access-Control-Allow-Origin") == ["https://evil.example"]) is reflected
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1 if reflected else 0)
+    findings = json.loads(result.stdout)["findings"]
+    reflecting = [f for f in findings if f["rule_id"] == "CORS017"]
+    if reflected:
+        [finding] = reflecting
+        assert finding["severity"] == "error" and finding["line"] == 15 and "with credentials" in finding["message"]
+        assert "/api/me" in finding["routes"]
+    else:
+        assert reflecting == []
+    assert [f for f in findings if f["rule_id"] == "CORS033"] == []  # the caller's helper adds `Vary: Origin`
+
+
+def test_an_origin_passed_to_a_helper_without_vary_is_reported_without_vary(tmp_path):
+    write(tmp_path, {"shape_novary.py": ORIGIN_THROUGH_A_PARAMETER.format(vary="", test="origin in ALLOWED")})
+    assert "Vary" not in served_headers("shape_novary", tmp_path, "/api/me", "https://app.example")
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["rule_id"] == "CORS033" and "`origin in ALLOWED`" in finding["message"]
+
+
+def test_headers_on_either_side_of_a_test_of_the_origin_are_never_sent_together(tmp_path):
+    """`if origin in allowed(): <origin> + credentials` / `else: *`: no response has `*` with
+    credentials, so no finding says it does (the test of the origin is a condition of both writes)."""
+    write(tmp_path, {"shape_sides.py": """
+        from flask import Flask, current_app, request
+
+        app = Flask(__name__)
+
+
+        def allowed():
+            return set(current_app.config.get("TRUSTED") or [])
+
+
+        @app.after_request
+        def cors(response):
+            origin = request.headers.get("Origin")
+            if origin in allowed():
+                response.headers.set("Access-Control-Allow-Origin", origin)
+                response.headers.set("Access-Control-Allow-Credentials", "true")
+            else:
+                response.headers.set("Access-Control-Allow-Origin", "*")
+            return response
+
+
+        @app.route("/api/me")
+        def me():
+            return {}
+        """})
+    served = served_headers("shape_sides", tmp_path, "/api/me", "https://evil.example")
+    assert served["Access-Control-Allow-Origin"] == ["*"] and "Access-Control-Allow-Credentials" not in served
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    findings = json.loads(result.stdout)["findings"]
+    assert not [f for f in findings if "`*` is sent with Access-Control-Allow-Credentials" in f["message"]]
+    assert [f["rule_id"] for f in findings] == ["CORS017", "CORS033"]  # the allowlist to review; no Vary
+
+
+def test_a_route_behind_an_api_prefix_that_cannot_be_known_keeps_its_known_end(tmp_path):
+    """udata's shape: an Api subclass replaces `__init__`, so the prefix is unknown; each route
+    still shows the part of its rule that is known."""
+    from helpers import inventory_of
+
+    doc = inventory_of(tmp_path, {"app.py": """
+        from flask import Blueprint, Flask
+        from flask_restx import Api, Resource
+
+        bp = Blueprint("api", __name__, url_prefix="/api/1")
+
+
+        class ProjectApi(Api):
+            def __init__(self, app=None, **kwargs):
+                kwargs["decorators"] = [print] + (kwargs.pop("decorators", []) or [])
+                super().__init__(app, **kwargs)
+
+
+        api = ProjectApi(bp, version="1.0")
+        ns = api.namespace("datasets", path="/datasets")
+
+
+        @ns.route("/<id>/")
+        class Dataset(Resource):
+            def delete(self, id):
+                return {}
+
+
+        app = Flask(__name__)
+        app.register_blueprint(bp)
+        """})
+    suffixes = {route["path"].get("suffix") for route in doc["routes"] if isinstance(route["path"], dict)}
+    assert "/datasets/<id>/" in suffixes
 
 
 def test_routes_registered_through_a_method_of_an_api_subclass_are_listed(tmp_path):

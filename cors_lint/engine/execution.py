@@ -19,7 +19,7 @@ from cors_lint.engine.entry_points import declared_entry_points
 from cors_lint.engine.header_names import TRIGGER, header_names, mentions, words_pattern
 from cors_lint.engine.interpreter import Interpreter, flag_conditions
 from cors_lint.engine.inventory import Inventory, route_json
-from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder
+from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder, find_sites
 from cors_lint.engine.models import REGISTRY
 from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey, is_test_module
@@ -165,11 +165,16 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
                                 condition=questions.condition, code=interpreter.code,
                                 function=questions.function, pinned=set(interpreter.pinned_env))
         def reads(node: cst.FunctionDef, parsed=parsed) -> bool:
+            """May the function write a header, pass the request's origin to one that does, or
+            write ``Vary``?"""
             text = parsed.function_text(node)
-            return text is None or mentions(text, pattern)
+            if text is None or mentions(text, pattern):
+                return True
+            lowered = text.lower()
+            return b"origin" in lowered or b"vary" in lowered
 
-        finder = ManualHeaderFinder(rel, parsed.lazy_positions, evaluate, qualname, evaluation, reads)
-        walk(parsed.module, finder)
+        finder = find_sites(parsed.module, lambda: ManualHeaderFinder(rel, parsed.lazy_positions, evaluate, qualname,
+                                                                       evaluation, reads))
         for site in finder.sites:
             node = getattr(site, "function_node", None)
             for function in interpreter.function_objects.get(id(node), []):

@@ -32,7 +32,7 @@ import libcst as cst
 from cors_lint.core.values import Provenance, Regex, Unknown, to_json, unwrap
 from cors_lint.engine.app_objects import Site
 from cors_lint.engine.objects import Location
-from cors_lint.engine.walk import children
+from cors_lint.engine.walk import children, walk
 
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
 _MAPPING_METHODS = frozenset({"extend", "update"})
@@ -114,6 +114,12 @@ class ManualHeaderFinder:
         self.blocks: list[list[cst.BaseExpression]] = [[]]  # per block: tests of early exits seen so far
         self.inlining: set[int] = set()  # helper functions being read (see _inline)
         self.loops: list[tuple[str, cst.BaseExpression]] = []  # enclosing `for name in iterable:`
+        # id(function of this module) -> parameter -> how each call passes it the request's origin
+        self.seeded: dict[int, dict[str, list[Passed]]] = {}  # known when the walk starts
+        self.passed: dict[int, dict[str, list[Passed]]] = {}  # found by this walk
+        # functions of this module that write a Vary header (`add_vary(headers, "Origin")`)
+        self.vary_helpers: dict[int, str] = {}  # known when the walk starts: id -> name
+        self.vary_writers: dict[int, str] = {}  # found by this walk
 
     # -------------------------------------------------------------- context
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
@@ -125,6 +131,10 @@ class ManualHeaderFinder:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope.local[star.name.value] = None
+        for name, passes in self.seeded.get(id(node), {}).items():  # a caller passes the origin in
+            scope.origin_names[name] = [[(passed, True)] for passed in passes]
+            for passed in passes:  # and the Vary it writes on the same response goes with it
+                scope.other_headers += [entry for entry in passed.headers if entry not in scope.other_headers]
         scope.first_site = len(self.sites)
         self.scopes.append(scope)
         return None if self.reads(node) else False
@@ -258,6 +268,8 @@ class ManualHeaderFinder:
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) \
                 and func.value.attr.value == "vary" and func.attr.value in _SET_METHODS and node.args:
             self.other_header(node, "Vary", node.args[0].value)  # resp.vary.add("Origin")
+        self.note_origin_arguments(node)
+        self.note_vary_helper(node)
         if _sends_request(func):  # client.get("/", headers={"Access-Control-Request-Method": "POST"}) is a request
             self.scopes[-1].sent.update(arg.value.value for arg in node.args if arg.keyword is not None
                                         and arg.keyword.value == "headers" and isinstance(arg.value, cst.Name))
@@ -265,6 +277,45 @@ class ManualHeaderFinder:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == "headers":
                 self.scan_mapping(arg.value, "headers=")
+
+    def note_origin_arguments(self, node: cst.Call) -> None:
+        """``set_allow_origin_headers(headers, origin)``: a function of this module receives the
+        request's origin as a parameter; what restricts it here goes with it (see ``Passed``)."""
+        if not isinstance(node.func, (cst.Name, cst.Attribute)) or \
+                not any(self.reads_origin(arg.value) for arg in node.args):
+            return
+        function = self.evaluation.function(node.func)
+        if function is None:
+            return
+        params = function.params
+        positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+        named = set(positional) | {p.name.value for p in params.kwonly_params}
+        for index, arg in enumerate(node.args):
+            if arg.star or not self.reads_origin(arg.value):
+                continue
+            name = arg.keyword.value if arg.keyword is not None else \
+                positional[index] if index < len(positional) else None
+            if name not in named:
+                continue
+            here = self.contexts()
+            guards, flags = self.guards([here + extra for extra in self.value_conditions(arg.value)])
+            passes = self.passed.setdefault(id(function), {}).setdefault(name, [])
+            passes.append(Passed(guards, flags, self.evaluation.code(node), self.scopes[-1].other_headers))
+
+    def note_vary_helper(self, node: cst.Call) -> None:
+        """``add_vary(headers, "Origin")``: a function of this module that writes ``Vary`` is called;
+        the header names passed to it are what it adds (unknown when none is a string)."""
+        func = node.func
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+        if name is None or name not in self.vary_helpers.values():
+            return
+        function = self.evaluation.function(func)
+        if function is None or id(function) not in self.vary_helpers:
+            return
+        names = [value for value in (self.evaluate(arg.value) for arg in node.args) if isinstance(value, str)]
+        value = ", ".join(names) if names else {"unknown": f"`{self.evaluation.code(node)}`"}
+        position = self.position(node)
+        self.scopes[-1].other_headers.append({"header": "Vary", "value": value, "line": position[0] if position else 0})
 
     def visit_Return(self, node: cst.Return) -> None:
         if isinstance(node.value, cst.Tuple):
@@ -311,6 +362,8 @@ class ManualHeaderFinder:
                      directive: str | None = None) -> None:
         """``Vary`` / ``Cache-Control`` written in the current function (``directive``: set
         through ``resp.cache_control.<directive> = value``)."""
+        if header == "Vary" and self.functions:
+            self.vary_writers[id(self.functions[-1])] = self.functions[-1].name.value
         value = to_json(unwrap(self.evaluate(value_node))) if value_node is not None else None
         if directive is not None:
             value = directive if value is True else None if value is False else \
@@ -412,7 +465,12 @@ class ManualHeaderFinder:
             guards, flags = self.guards([here + extra for extra in self.value_conditions(value_node)])
         else:
             value = self.evaluate(value_node)
-            flags = self.guards([self.contexts()])[1]
+            here = self.contexts()
+            flags = self.guards([here])[1]
+            # a test of the origin decides whether this header is written at all (`if origin in
+            # ALLOWED:` credentials, `else:` `*`): it is a condition of the write
+            flags += [text for text in (self.evaluation.code(test) if holds else f"not ({self.evaluation.code(test)})"
+                                        for test, holds in here if self._mentions_origin(test)) if text not in flags]
         function = self.functions[-1] if self.functions else None
         target = function.name.value if function is not None else "<module>"
         site = Site("manual-header", location, target, {"header": header, "value": value}, notes=[how],
@@ -443,6 +501,7 @@ class ManualHeaderFinder:
         analysed = [self._conjunction([item for test, holds in contexts for item in _literals(test, holds)])
                     for contexts in alternatives]
         analysed = [a for a in analysed if a is not None]  # alternatives that can never happen
+        analysed = [a for index, a in enumerate(analysed) if a not in analysed[:index]]  # two callers, one check
         flags = list(dict.fromkeys(flag for _, found in analysed for flag in found))
         if not analysed or any(not guards for guards, _ in analysed):
             return [], flags
@@ -456,6 +515,11 @@ class ManualHeaderFinder:
         guards: list[dict[str, Any]] = []
         flags: list[str] = []
         for item in items:
+            if isinstance(item, Passed):  # what the caller's own conditions did to the origin
+                guards += [g for g in item.guards if all((g["kind"], g["code"]) != (h["kind"], h["code"])
+                                                         for h in guards)]
+                flags += [flag for flag in item.flags if flag not in flags]
+                continue
             if isinstance(item, _Or):
                 branches = [self._conjunction(branch) for branch in item.branches]
                 branches = [b for b in branches if b is not None]
@@ -777,6 +841,40 @@ class ManualHeaderFinder:
 
 
 @dataclass
+class Passed:
+    """The request's origin passed to a function of the module as an argument (``call``): the
+    guards that restrict it and the conditions that hold at the call. It stands as a condition of
+    the parameter being the origin, inside the function."""
+
+    guards: list[dict[str, Any]]
+    flags: list[str]
+    call: str
+    headers: list[dict[str, Any]] = field(default_factory=list)  # the Vary / Cache-Control the caller writes
+
+
+def find_sites(module: cst.Module, make_finder: Callable[[], ManualHeaderFinder]) -> ManualHeaderFinder:
+    """Walk a module for hand-written headers; walk it again while what the walk learnt about its
+    functions changes what an earlier part of the walk saw (a helper is usually defined before its
+    callers): which functions receive the request's origin, which write ``Vary``."""
+    seeded: dict[int, dict[str, list[Passed]]] = {}
+    vary: dict[int, str] = {}
+    for _ in range(MAX_DEPTH):
+        finder = make_finder()
+        finder.seeded, finder.vary_helpers = seeded, vary
+        walk(module, finder)
+        if _learnt(finder.passed, finder.vary_writers) == _learnt(seeded, vary):
+            return finder
+        seeded, vary = finder.passed, finder.vary_writers
+    return finder
+
+
+def _learnt(passed: dict[int, dict[str, list[Passed]]], vary: dict[int, str]) -> tuple:
+    """What one walk tells the next: who receives the origin, with which Vary, who writes Vary."""
+    return ({(function, name, len(passes), sum(len(p.headers) for p in passes))
+             for function, params in passed.items() for name, passes in params.items()}, set(vary))
+
+
+@dataclass
 class _Literal:
     node: cst.BaseExpression
     holds: bool
@@ -801,6 +899,8 @@ def _is_headers(node: cst.BaseExpression) -> bool:
 
 def _literals(node: cst.BaseExpression, holds: bool) -> list[Any]:
     """A condition as a conjunction of simple tests (``not`` pushed inwards)."""
+    if isinstance(node, Passed):
+        return [node]
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
         return _literals(node.expression, not holds)
     if isinstance(node, cst.NamedExpr):  # `if (origin := ...):` tests the value assigned

@@ -146,17 +146,22 @@ def conditions_of(*groups: tuple[str, ...]) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------------------- rules and views
 def concat(parts: list[Any]) -> Any:
-    """``"".join(part for part in parts if part)``, on values that may be unknown."""
+    """``"".join(part for part in parts if part)``, on values that may be unknown. Behind an unknown
+    part (an API prefix), the rule's known end is kept as the unknown value's ``suffix``."""
     out: list[str] = []
+    unknown: Unknown | None = None
     for part in parts:
         plain = strip_env(part)
         if isinstance(plain, Unknown):
-            return Unknown(f"route rule cannot be known statically ({plain.reason})", plain.suffix)
+            unknown, out = plain, [plain.suffix or ""]
+            continue
         if not plain:
             continue
         if not isinstance(plain, str):
             return Unknown("route rule cannot be known statically (a part is not a string)")
         out.append(plain)
+    if unknown is not None:
+        return Unknown(f"route rule cannot be known statically ({unknown.reason})", "".join(out) or None)
     return "".join(out)
 
 
