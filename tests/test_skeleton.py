@@ -3,7 +3,6 @@ the same trees, positions and function texts as parsing it whole, and the same a
 
 from __future__ import annotations
 
-import json
 
 import libcst as cst
 import pytest
