@@ -21,9 +21,9 @@ import threading
 import time
 from pathlib import Path
 
+from installed import CHILD_ENV, compile_package
+
 HERE = Path(__file__).resolve().parent
-# Bytecode caching on, as an installed cors-lint runs (pip compiles the package when it installs it).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 LIMIT_SECONDS = 5.0
 LIMIT_MIB = 1024
 
@@ -87,8 +87,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     options = parser.parse_args()
     tool = [options.cors_lint] if options.cors_lint else [sys.executable, "-m", "cors_lint"]
-    package = Path(__import__("cors_lint").__file__).parent
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=False, env=CHILD_ENV)
+    compile_package()
     rows = []
     print(f"{'project':<30} {'check s':>8} {'MiB':>5} {'exit':>4} {'findings':>8} {'inv s':>6} {'routes':>6} "
           f"{'sites':>5} {'notes':>5}")

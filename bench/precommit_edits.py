@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import CHILD_ENV, compile_package
+
 HERE = Path(__file__).parent
 LIMIT_SECONDS = 1.0
 EDIT = b"\n# cors-lint bench: a one-line edit\n"
@@ -34,7 +36,7 @@ def projects(listing: Path) -> list[str]:
 
 def timed(command: list[str], timeout: float) -> tuple[int, float, str]:
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd="/")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd="/", env=CHILD_ENV)
     return done.returncode, time.perf_counter() - started, done.stdout
 
 
@@ -75,6 +77,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     options = parser.parse_args()
     tool = [options.cors_lint] if options.cors_lint else [sys.executable, "-m", "cors_lint"]
+    compile_package()
     rows, over = [], []
     print(f"{'project':<30} {'edits':>5} {'max s':>6}  slowest file")
     for name in projects(options.projects_file):
