@@ -229,3 +229,29 @@ def test_routes_registered_in_a_stubbed_body_are_found_where_they_are_written(tm
     line = found[0]["location"]["line"] if "location" in found[0] else found[0]["line"]
     assert "/late" in text[line - 1]
     assert skeleton_module.STUB_MIN_BYTES < len(FILLER)
+
+
+def test_the_tree_cache_keeps_the_function_bodies_parsed_so_far(tmp_path):
+    """A pre-commit run after an edit loads every other module's tree: the bodies an earlier run
+    parsed come with it, and one that runs for the first time is kept the next time."""
+    from cors_lint.engine.tree_cache import TreeCache
+
+    data = _encoded("decorated functions, comments before the body")
+    source = _source(tmp_path, data)
+    parsed = parse(source, data)
+    view, asynchronous = [node for node, _ in definitions(parsed.module)]
+    expected = parsed.definition(view)
+    TreeCache(tmp_path / "cache").save([parsed])
+
+    cache = TreeCache(tmp_path / "cache")
+    loaded = cache.load(source, data)
+    assert loaded.skeleton and loaded.expansion_count == 1
+    view, asynchronous = [node for node, _ in definitions(loaded.module)]
+    kept = loaded.definition(view)
+    assert loaded._expanded_nodes[id(view)].module is loaded._kept[0]  # not parsed again
+    assert _code(loaded, kept) == _code(parsed, expected)
+    assert loaded.positions_within(view).get(kept.body.body[-1]) == parsed.positions_within(expected).get(
+        expected.body.body[-1])
+    loaded.definition(asynchronous)  # parsed now: the entry is stored again with both
+    cache.save([loaded])
+    assert TreeCache(tmp_path / "cache").load(source, data).expansion_count == 2

@@ -12,7 +12,8 @@ import libcst as cst
 
 from cors_lint.engine.header_names import Summary, summary
 from cors_lint.engine.positions import region_positions, start_positions
-from cors_lint.engine.skeleton import Expansion, expand, skeleton_source, stubbed_definitions, wants_whole_tree
+from cors_lint.engine.skeleton import (Expansion, expand, expand_kept, skeleton_source, stubbed_definitions,
+                                       wants_whole_tree)
 from cors_lint.engine.spans import (Span, ast_definitions, codegen_start_line, definitions, first_line,
                                     function_spans, libcst_definitions, line_starts, python_ast, statement_lines)
 from cors_lint.engine.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
@@ -33,6 +34,8 @@ class ParsedModule:
         self._expansions: dict[int, Expansion | None] = {}  # id(stub) -> its parse (None: it failed)
         self._expanded_nodes: dict[int, Expansion] = {}  # id(function in an expansion, stub included) -> it
         self._whole: ParsedModule | None = None  # the whole module, parsed when a stub's text does not parse
+        self._kept: dict[int, cst.Module] = {}  # stub's index in ``definitions`` -> its text's parse (tree_cache)
+        self._def_index: dict[int, int] | None = None
         self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._spans: dict[int, Span] | None | bool = False  # False: not computed yet
         self._syntax: ast.Module | None | bool = False
@@ -71,12 +74,34 @@ class ParsedModule:
         starts = line_starts(self.data)
         line, last = first_line(stub), stub.end_lineno or stub.lineno
         indents = self._indents(node)
-        expansion = expand(self.data[starts[line - 1]:starts[last]], self.module.encoding, node.name.value,
-                           line, indents) or self._from_whole_module(stub, line, indents)
+        kept = self._kept.get(self._index(node))
+        expansion = (expand_kept(kept, node.name.value, line, indents) if kept is not None else None) or \
+            expand(self.data[starts[line - 1]:starts[last]], self.module.encoding, node.name.value, line, indents) or \
+            self._from_whole_module(stub, line, indents)
         self._expansions[id(node)] = expansion
         if expansion is not None:
             self._note_expansion(node, expansion, stub, starts)
         return expansion
+
+    def _index(self, node: cst.FunctionDef) -> int:
+        """A function's place in ``definitions`` (what the tree cache keeps a stub's parse under)."""
+        if self._def_index is None:
+            self._def_index = {id(found): index for index, (found, _) in enumerate(self._definitions())}
+        return self._def_index[id(node)]
+
+    @property
+    def expansion_count(self) -> int:
+        """How many stubs have been parsed from their own text (tree_cache keeps those parses)."""
+        return len(self._kept_parses())
+
+    def _kept_parses(self) -> dict[int, cst.Module]:
+        """Stub index in ``definitions`` -> the parse of its text: those made and those loaded."""
+        kept = dict(self._kept)
+        for index, (node, _) in enumerate(self._definitions()):
+            expansion = self._expansions.get(id(node))
+            if expansion is not None and expansion.module is not getattr(self._whole, "module", None):
+                kept[index] = expansion.module
+        return kept
 
     def _stub_definitions(self) -> dict[int, ast.FunctionDef]:
         """``id(stub) -> its definition in ``syntax````, pairing the skeleton's definitions with
@@ -229,10 +254,12 @@ class ParsedModule:
         and the positions of the regions generated one by one, each when computed (else None)."""
         spans = [self._spans[id(node)] for node, _ in self._definitions()] if self.has_spans else None
         regions = self._region_positions if self._positions is None and self._region_positions else None
-        return self.module, self._positions, spans, self._header_summary, regions, self.skeleton
+        return self.module, self._positions, spans, self._header_summary, regions, self.skeleton, self._kept_parses()
 
     def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None,
-                header_summary: Summary | None = None, regions: dict | None = None) -> None:
+                header_summary: Summary | None = None, regions: dict | None = None,
+                kept: dict[int, cst.Module] | None = None) -> None:
+        self._kept = dict(kept or {})
         self._positions = positions
         self._header_summary = header_summary
         if regions:

@@ -123,6 +123,11 @@ def expand(text: bytes, encoding: str, name: str, line: int, indents: tuple[str,
         module = cst.parse_module(_WRAPPER + source if indents else source)
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError, RecursionError):
         return None
+    return expand_kept(module, name, line, indents)
+
+
+def expand_kept(module: cst.Module, name: str, line: int, indents: tuple[str, ...]) -> Expansion | None:
+    """The expansion a parse of a function's text gives (made now, or kept by ``tree_cache``)."""
     statement = module.body[0] if module.body else None
     if indents and isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
         statement = statement.body.body[0] if len(statement.body.body) == 1 else None

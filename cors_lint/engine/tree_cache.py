@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 MAX_TREES = 2048
 MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
-_FORMAT = 4  # 3: the positions of regions generated one by one are kept too; 4: skeletons
+_FORMAT = 5  # 3: the positions of regions generated one by one are kept too; 4: skeletons; 5: their
+# functions' bodies parsed so far
 
 
 def _parser_version() -> str:
@@ -46,7 +47,8 @@ def _parser_version() -> str:
 def _computed(parsed: ParsedModule) -> tuple[bool, ...]:
     """What was computed for a module beyond its tree: a loaded entry is stored again when a run
     computed more."""
-    return parsed.has_positions, parsed.has_spans, parsed.has_header_summary, parsed.region_count
+    return parsed.has_positions, parsed.has_spans, parsed.has_header_summary, parsed.region_count, \
+        parsed.expansion_count
 
 
 class TreeCache:
@@ -68,11 +70,11 @@ class TreeCache:
         if body is None:
             return None
         try:
-            module, positions, spans, headers, regions, skeleton = loads(body)
+            module, positions, spans, headers, regions, skeleton, kept = loads(body)
         except Exception:  # a verified entry that still does not load (never expected): parse instead
             return None
         parsed = ParsedModule(source, module, data, skeleton)
-        parsed.restore(positions, spans, headers, regions)
+        parsed.restore(positions, spans, headers, regions, kept)
         self.loaded[id(parsed)] = _computed(parsed)
         try:
             os.utime(path)  # recently used: kept when the cache is pruned
