@@ -288,6 +288,53 @@ def test_headers_on_either_side_of_a_test_of_the_origin_are_never_sent_together(
     assert [f["rule_id"] for f in findings] == ["CORS017", "CORS033"]  # the allowlist to review; no Vary
 
 
+WILDCARD_INTERSECTION = """
+    import os
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    ALLOWED = {allowed}
+
+
+    @app.after_request
+    def cors(response):
+        origin = request.headers.get("Origin")
+        if origin and set(["*", origin]) & ALLOWED:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+        return response
+
+
+    @app.route("/api/me")
+    def me():
+        return {{}}
+"""
+
+
+@pytest.mark.parametrize("allowed, module, reflected", [
+    ('{"https://app.example"}', "shape_set_listed", False),
+    ('{"*"}', "shape_set_star", True),
+    ('set(os.environ.get("ALLOWED_ORIGINS", "").split(","))', "shape_set_env", False),
+])
+def test_an_intersection_with_a_star_beside_the_origin_lets_every_origin_through_a_star(tmp_path, allowed, module,
+                                                                                       reflected):
+    """redash's shape: `set(["*", origin]) & ALLOWED` holds for every origin when ALLOWED holds `*`."""
+    write(tmp_path, {f"{module}.py": WILDCARD_INTERSECTION.format(allowed=allowed)})
+    served = served_headers(module, tmp_path, "/api/me", "https://evil.example")
+    assert (served.get("Access-Control-Allow-Origin") == ["https://evil.example"]) is reflected
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1 if reflected else 0)
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
+    if reflected:
+        [finding] = findings
+        assert finding["severity"] == "warning" and "every origin" in finding["message"]
+    elif "environ" in allowed:
+        [finding] = findings
+        assert finding["severity"] == "note" and "$ALLOWED_ORIGINS" in finding["message"]
+        assert "an entry `*` in it lets every origin through" in finding["message"]
+    else:
+        assert findings == []
+
+
 def test_a_route_behind_an_api_prefix_that_cannot_be_known_keeps_its_known_end(tmp_path):
     """udata's shape: an Api subclass replaces `__init__`, so the prefix is unknown; each route
     still shows the part of its rule that is known."""
@@ -1091,3 +1138,28 @@ def test_a_folder_without_init_inside_a_package_is_part_of_it(tmp_path):
     real = served_rules("svc", "svc", tmp_path)
     assert predicted == real
     assert {"/worker/", "/avatars/<identifier>/<int:size>/", "/access-types"} <= {rule[0] for rule in real}
+
+
+@pytest.mark.parametrize("entry, line", [('{"origins": "*", "max_age": 600}', 1), ('{"max_age": 600}', 6)])
+def test_an_option_written_in_a_resources_mapping_elsewhere_is_reported_where_it_is_written(tmp_path, entry, line):
+    """pybossa's shape: `CORS_RESOURCES = {r"/api/*": {"origins": "*"}}` in the settings module,
+    read back into `init_app(app, resources=...)`: the finding is at the settings line, the CORS
+    setup related. An option the entry does not set is flask-cors's default, decided at the call."""
+    write(tmp_path, {"settings.py": f'CORS_RESOURCES = {{r"/api/*": {entry}}}\n', "app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+
+        app = Flask(__name__)
+        app.config.from_object("settings")
+        CORS(app, resources=app.config.get("CORS_RESOURCES"))
+
+
+        @app.route("/api/items")
+        def items():
+            return {}
+        """})
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS007"]
+    assert (finding["file"], finding["line"]) == (("settings.py", 1) if line == 1 else ("app.py", line))
+    if line == 1:
+        assert ("app.py", 6) in {(r["file"], r["line"]) for r in finding["related"]}

@@ -205,12 +205,25 @@ def _locate_layer_values(routes: list[dict[str, Any]], sites: list[dict[str, Any
                 if place is not None:
                     found[option] = place
             source = layer.get("source") or {}
-            for option, place in by_place.get((source.get("file"), source.get("line")), {}).get("defined_at",
-                                                                                                 {}).items():
+            site = by_place.get((source.get("file"), source.get("line")), {})
+            for option, place in site.get("defined_at", {}).items():
                 if option not in layer.get("config_sources", {}):
                     found.setdefault(option, place)
+            for option in _resource_options(site, layer.get("resource")):  # written in the resources mapping
+                found.setdefault(option, site["defined_at"]["resources"])
             if found:
                 layer["defined_at"] = dict(sorted(found.items()))
+
+
+def _resource_options(site: dict[str, Any], resource: Any) -> list[str]:
+    """The options the layer's own entry of a ``resources=`` mapping sets, when that mapping is
+    written elsewhere (``{r"/api/*": {"origins": "*"}}`` in a settings module)."""
+    resources = site.get("options", {}).get("resources")
+    if "resources" not in site.get("defined_at", {}) or not isinstance(resources, dict) or \
+            not isinstance(resource, str):
+        return []
+    entry = resources.get(resource)
+    return [option for option in entry if isinstance(option, str)] if isinstance(entry, dict) else []
 
 
 def _analysis_notes_json(inventory: Inventory) -> dict[str, Any]:

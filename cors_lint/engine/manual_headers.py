@@ -610,6 +610,9 @@ class ManualHeaderFinder:
             for mine, theirs in ((node.left, node.right), (node.right, node.left)):
                 if self._origin_set(mine) and not self._mentions_origin(theirs):
                     return self._listed("membership", code, theirs, "origin", loop)
+                wildcards = self._origin_set_with(mine)
+                if wildcards and not self._mentions_origin(theirs):
+                    return self._with_wildcards(self._listed("membership", code, theirs, "origin", loop), wildcards)
             return None
         if not isinstance(node, cst.Call):
             return None
@@ -698,6 +701,31 @@ class ManualHeaderFinder:
             elements = node.args[0].value.elements
             return len(elements) == 1 and self._subject(elements[0].value) == "origin"
         return False
+
+    def _origin_set_with(self, node: cst.BaseExpression) -> list[str] | None:
+        """The strings beside the origin in ``{"*", origin}`` / ``set(["*", origin])``: when the
+        other side of ``&`` holds one of them, every origin passes (None: not such a set)."""
+        elements = node.elements if isinstance(node, cst.Set) else \
+            node.args[0].value.elements if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) \
+            and node.func.value in ("set", "frozenset") and len(node.args) == 1 \
+            and isinstance(node.args[0].value, (cst.List, cst.Tuple)) else None
+        if not elements or len(elements) < 2:
+            return None
+        subjects = [self._subject(element.value) for element in elements]
+        others = [self.evaluate(element.value) for element, subject in zip(elements, subjects) if subject is None]
+        if subjects.count("origin") != 1 or len(others) != len(elements) - 1 or \
+                not all(isinstance(other, str) for other in others):
+            return None
+        return others
+
+    @staticmethod
+    def _with_wildcards(guard: dict[str, Any], wildcards: list[str]) -> dict[str, Any]:
+        """A membership test in which an entry among ``wildcards`` lets every origin through."""
+        values = guard.get("values")
+        if isinstance(values, list) and set(wildcards) & {v for v in values if isinstance(v, str)}:
+            return {"kind": "none", "code": guard["code"]}  # the list holds one: no restriction
+        guard["wildcards"] = wildcards
+        return guard
 
     def _subject(self, node: cst.BaseExpression) -> str | None:
         """"origin" for the request's Origin (also lower-cased or stripped), "host" for

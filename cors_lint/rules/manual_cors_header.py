@@ -91,8 +91,8 @@ def _judge_guards(ctx: RuleContext, site: dict, guards: list[dict], routes: tupl
             names = ", ".join(f"${name}" for name in _strings(guard.get("env")))
             yield site_issue(site, f"{lead}, and `{guard.get('list', '?')}`{_place(guard, env=False)} comes only from {names} "
                              f"(no value in the code): the allow-list lives outside the code and cannot be reviewed "
-                             f"here{where}", key=("guarded", "env-only", str(guard.get("list"))), routes=routes,
-                             severity="warning" if credentials else "note")
+                             f"here{_wildcards(guard)}{where}", key=("guarded", "env-only", str(guard.get("list"))),
+                             routes=routes, severity="warning" if credentials else "note")
             reported = True
         values = guard.get("values")
         if guard.get("kind") in ("membership", "equals") and guard.get("container") != "str" \
@@ -111,8 +111,17 @@ def _judge_guards(ctx: RuleContext, site: dict, guards: list[dict], routes: tupl
             else f"`{guard.get('code', '?')}`"
         yield site_issue(site, f"{lead}; cors-lint cannot evaluate {what}"
                          f"{f' ({reason})' if isinstance(reason, str) else ''}: review which origins it lets "
-                         f"through{with_what}{where}", key=("guarded", "unknown", code), routes=routes,
-                         severity="note")
+                         f"through{with_what}{_wildcards(guard)}{where}", key=("guarded", "unknown", code),
+                         routes=routes, severity="note")
+
+
+def _wildcards(guard: dict) -> str:
+    """``set(["*", origin]) & ALLOWED``: an entry ``*`` in the list lets every origin through."""
+    found = _strings(guard.get("wildcards"))
+    if not found:
+        return ""
+    entries = " or ".join(f"`{entry}`" for entry in found)
+    return f" (an entry {entries} in it lets every origin through)"
 
 
 def _strings(value: Any) -> list[str]:
