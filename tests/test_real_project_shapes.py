@@ -1163,3 +1163,93 @@ def test_an_option_written_in_a_resources_mapping_elsewhere_is_reported_where_it
     assert (finding["file"], finding["line"]) == (("settings.py", 1) if line == 1 else ("app.py", line))
     if line == 1:
         assert ("app.py", 6) in {(r["file"], r["line"]) for r in finding["related"]}
+
+
+ALERTA_SHAPE = {"settings.py": """
+    CORS_ORIGINS = [
+        "https://app.example.com",
+        r"https://.*\\.example\\.com",
+    ]
+    CORS_SUPPORTS_CREDENTIALS = True
+    """, "app.py": """
+    import os
+
+    from flask import Config, Flask
+    from flask_cors import CORS
+
+
+    def get_config(key, default=None, config=None):
+        if key in os.environ:
+            return os.environ[key].split(",")
+        return config.get(key, default)
+
+
+    def user_config():
+        config = Config("/")
+        config.from_object("settings")
+        config["CORS_ORIGINS"] = {value}
+        return config
+
+
+    app = Flask(__name__)
+    app.config.update(user_config())
+    CORS(app)
+
+
+    @app.route("/api/me")
+    def me():
+        return {}
+    """}
+
+
+@pytest.mark.parametrize("value, place", [
+    ('get_config("CORS_ORIGINS", default=[], config=config)', ("settings.py", 1)),
+    ('[r"https://.*\\.example\\.com"]', ("app.py", 16)),
+])
+def test_a_key_a_config_helper_gives_back_is_reported_where_the_settings_write_it(tmp_path, value, place):
+    """alerta's shape: a `flask.Config` loads the settings module, sets each key again through a
+    helper that returns the environment's value or the loaded one, and is merged into app.config.
+    The regex finding is placed at the settings line (a key set to a new value: at that line);
+    the merge is related, and stays its anchor."""
+    write(tmp_path, {name: text.replace("{value}", value) if name == "app.py" else text
+                     for name, text in ALERTA_SHAPE.items()})
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS002"]
+    assert (finding["file"], finding["line"]) == place
+    assert ("app.py", 21) in {(r["file"], r["line"]) for r in finding["related"]}  # the merge
+
+
+def test_the_cors_setups_reading_a_value_are_related_once_per_file(tmp_path):
+    """A value read by many `@cross_origin()` decorators: the finding at its settings line names
+    one decorator per file, with how many more there are."""
+    write(tmp_path, {"settings.py": 'CORS_ORIGINS = [r"https://.*\\.example\\.com"]\n', "app.py": """
+        from flask import Flask
+        from flask_cors import cross_origin
+
+        app = Flask(__name__)
+        app.config.from_object("settings")
+
+
+        @app.route("/a")
+        @cross_origin()
+        def a():
+            return {}
+
+
+        @app.route("/b")
+        @cross_origin()
+        def b():
+            return {}
+
+
+        @app.route("/c")
+        @cross_origin()
+        def c():
+            return {}
+        """})
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS002"]
+    assert (finding["file"], finding["line"]) == ("settings.py", 1)
+    setups = [r for r in finding["related"] if "CORS setup" in r["message"]]
+    assert [(r["file"], r["line"], r["message"]) for r in setups] == [
+        ("app.py", 9, "the CORS setup that applies this value is here (and 2 more in this file)")]

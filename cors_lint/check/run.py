@@ -260,9 +260,14 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
                         for option, where in layer.get("config_sources", {}).items():
                             loaded.setdefault((where["file"], where["line"]), set()).add(config_key(option))
                 registered.setdefault(route["file"], []).append((route["line"], label))
-        if finding.anchor is not None:  # placed at its value's line: the CORS call that reads it is related
-            for file, line in sorted(calls):
-                add(file, line, "the CORS setup that applies this value is here")
+        if finding.anchor is not None:  # placed at its value's line: the CORS calls that read it are related
+            setups: dict[str, list[int]] = {}
+            for file, line in calls:
+                setups.setdefault(file, []).append(line)
+            for file, lines in sorted(setups.items()):  # one place per file, as for the routes
+                more = len(lines) - 1
+                add(file, min(lines), "the CORS setup that applies this value is here"
+                    + (f" (and {more} more in this file)" if more else ""))
         for (file, line), keys in sorted(loaded.items()):
             add(file, line, f"{', '.join(f'`{key}`' for key in sorted(keys))} "
                             f"{'is' if len(keys) == 1 else 'are'} loaded into app.config here")

@@ -47,9 +47,12 @@ class ConfigState:
 
     values: dict[str, tuple[Any, Site | None]] = field(default_factory=dict)
     unknown_sources: list[str] = field(default_factory=list)
+    # where each key's value was written: the class or module ``from_object`` loaded it from, or
+    # the place of the call that set it (see models.flask_config.config_set)
+    origins: dict[str, Any] = field(default_factory=dict)
 
     def snapshot(self) -> ConfigState:
-        return ConfigState(dict(self.values), list(self.unknown_sources))
+        return ConfigState(dict(self.values), list(self.unknown_sources), dict(self.origins))
 
     def cors_options(self) -> tuple[dict[str, Any], dict[str, Location]]:
         """flask_cors.core.get_app_kwarg_dict: the CORS_* keys whose value is not None, by

@@ -406,18 +406,16 @@ def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
     of the names and attributes passed as a CORS call's keyword arguments (through imports). A
     finding's evidence: a commit that changes one of these lines changes the finding."""
     for site in sites:
-        loaded = getattr(site, "loaded_from", None)
-        if isinstance(loaded, ClassObj):
-            for key in site.options:
-                found = next((where for klass in interpreter.mro(loaded)
+        for key, origin in getattr(site, "config_origins", {}).items():
+            if isinstance(origin, ClassObj):
+                found = next((where for klass in interpreter.mro(origin)
                               if (where := _class_binding(klass, key)) is not None), None)
-                if found is not None:
-                    site.defined_at[key] = found
-        elif isinstance(loaded, ModuleState):
-            for key in site.options:
-                found = _binding(interpreter, loaded, key, 0)
-                if found is not None:
-                    site.defined_at[key] = found
+            elif isinstance(origin, ModuleState):
+                found = _binding(interpreter, origin, key, 0)
+            else:  # where the call that set it is (a merged flask.Config's `config[key] = ...`)
+                found = origin if isinstance(origin, Location) and origin != site.location else None
+            if found is not None:
+                site.defined_at[key] = found
     config_sites = {(site.location.file, site.location.line): site for site in sites if site.kind == "config"}
     for site in sites:
         node, module = getattr(site, "node", None), getattr(site, "module", None)

@@ -467,10 +467,7 @@ class ManualHeaderFinder:
             value = self.evaluate(value_node)
             here = self.contexts()
             flags = self.guards([here])[1]
-            # a test of the origin decides whether this header is written at all (`if origin in
-            # ALLOWED:` credentials, `else:` `*`): it is a condition of the write
-            flags += [text for text in (self.evaluation.code(test) if holds else f"not ({self.evaluation.code(test)})"
-                                        for test, holds in here if self._mentions_origin(test)) if text not in flags]
+            flags += [text for text in self._origin_tests(here) if text not in flags]
         function = self.functions[-1] if self.functions else None
         target = function.name.value if function is not None else "<module>"
         site = Site("manual-header", location, target, {"header": header, "value": value}, notes=[how],
@@ -479,6 +476,18 @@ class ManualHeaderFinder:
         site.guards = guards
         site.otherwise = self.otherwise(value_node) if guards else []
         self.sites.append(site)
+
+    def _origin_tests(self, contexts: list[Context]) -> list[str]:
+        """The parts of the conditions that test the origin, as text: they decide whether a header
+        that is not the origin is written at all (`if origin in ALLOWED:` credentials, `else:`
+        `*`), so they are conditions of that write (the others are in ``guards``' flags)."""
+        texts = []
+        for test, holds in contexts:
+            for item in _literals(test, holds):
+                if self._mentions_origin(item.node):
+                    code = self.evaluation.code(item.node)
+                    texts.append(code if item.holds else f"not ({code})")
+        return texts
 
     def otherwise(self, node: cst.BaseExpression | None) -> list[Any]:
         """What ``origin if <check> else "null"`` sends when the check fails (known values only)."""

@@ -28,11 +28,13 @@ def config_method(engine, app: AppObj, name: str, args, kwargs, node, frame) -> 
     if name in ("update", "from_mapping"):
         mapping: dict[Any, Any] = {}
         unseen: list[str] = []  # what the merged config loaded from sources cors-lint cannot see
+        origins: dict[str, Any] = {}  # where a merged Config's keys were written
         if args:
             first = strip_env(args[0])
             if isinstance(first, ConfigObj):
                 mapping.update({k: v for k, (v, _site) in first.app.config.values.items()})
                 unseen = list(first.app.config.unknown_sources)
+                origins.update(first.app.config.origins)
             elif isinstance(first, dict):
                 mapping.update(first)
             elif isinstance(first, (list, tuple)) and all(isinstance(p, tuple) and len(p) == 2 for p in first):
@@ -43,7 +45,7 @@ def config_method(engine, app: AppObj, name: str, args, kwargs, node, frame) -> 
         mapping.update(kwargs)
         if name == "from_mapping":
             mapping = {k: v for k, v in mapping.items() if isinstance(k, str) and k.isupper()}
-        site = config_set(engine, app, mapping, node, frame, name)
+        site = config_set(engine, app, mapping, node, frame, name, origins)
         for reason in unseen:  # one site for the merge: its keys, and what it may also bring
             if site is None:
                 config_unknown(engine, app, reason, node, frame)
@@ -89,9 +91,7 @@ def config_from_object(engine, app: AppObj, target: Any, node, frame) -> Any:
         config_unknown(engine, app, f"app.config.from_object({engine.code(node.args[0].value) if node.args else ''}) "
                             "cannot be resolved statically", node, frame)
         return None
-    site = config_set(engine, app, values, node, frame, "from_object")
-    if site is not None:
-        site.loaded_from = plain  # the class or module whose CORS_* lines execution.locate_values finds
+    config_set(engine, app, values, node, frame, "from_object", dict.fromkeys(values, plain))
     chosen_by = sorted(set(env_vars(target)))
     if chosen_by and isinstance(plain, ClassObj) and isinstance(app, AppObj):
         app.config_chosen_by[plain.name] = chosen_by
@@ -114,8 +114,12 @@ def import_string(engine, dotted: str) -> Any:
     return Unknown(f"{dotted!r} is not in the scanned tree")
 
 
-def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: str) -> Any:
-    """Set the keys; the config site made for the CORS_* ones among them, if any."""
+def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: str,
+               origins: dict[str, Any] | None = None) -> Any:
+    """Set the keys; the config site made for the CORS_* ones among them, if any. ``origins``:
+    where the keys' values were written, when not here (the module or class ``from_object``
+    loads, the places a merged ``flask.Config`` had). A value set again to itself
+    (``config[k] = get_config(k, config=config)`` that returns the loaded value) keeps its origin."""
     cors_keys = {k: v for k, v in mapping.items() if isinstance(k, str) and k.startswith("CORS_")}
     site = None
     if cors_keys and isinstance(app, AppObj):
@@ -127,11 +131,18 @@ def config_set(engine, app: AppObj, mapping: dict[Any, Any], node, frame, how: s
     for key, value in mapping.items():
         if not isinstance(key, str):
             continue
-        if frame.branching and key in app.config.values:
-            previous = app.config.values[key][0]
-            if strip_env(previous) != strip_env(value):
+        previous = app.config.values.get(key)
+        if frame.branching and previous is not None:
+            if strip_env(previous[0]) != strip_env(value):
                 value = Unknown(f"{key} depends on `{' and '.join(frame.conditions)}`")
+        if origins and key in origins:
+            app.config.origins[key] = origins[key]
+        elif previous is None or strip_env(previous[0]) is not strip_env(value) or \
+                isinstance(strip_env(value), (str, int, float, bool, type(None))):
+            app.config.origins[key] = engine.location(node, frame)
         app.config.values[key] = (value, site)
+    if site is not None:
+        site.config_origins = {key: app.config.origins.get(key) for key in cors_keys}
     return site
 
 
