@@ -1253,3 +1253,24 @@ def test_the_cors_setups_reading_a_value_are_related_once_per_file(tmp_path):
     setups = [r for r in finding["related"] if "CORS setup" in r["message"]]
     assert [(r["file"], r["line"], r["message"]) for r in setups] == [
         ("app.py", 9, "the CORS setup that applies this value is here (and 2 more in this file)")]
+
+
+def test_a_header_written_by_hand_names_the_app_whose_routes_get_it(tmp_path):
+    """Two apps share route labels (`/static/<path:filename>`): a hook of one of them writes the
+    header, and its finding names that app only."""
+    hook = """
+        from flask import Flask, request
+
+        {name} = Flask(__name__)
+
+
+        @{name}.after_request
+        def cors(response):
+            response.headers["Access-Control-Allow-Origin"] = {value}
+            return response
+        """
+    write(tmp_path, {"web.py": hook.format(name="web", value='request.headers.get("Origin")'),
+                     "worker.py": hook.format(name="worker", value='"https://app.example"')})
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
+    assert finding["apps"] == ["web.py:3"]

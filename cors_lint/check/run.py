@@ -206,7 +206,10 @@ def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding
     by_label = _routes_by_label(document)
 
     def from_here(route: dict[str, Any], finding: Finding) -> bool:
-        return any(_is_about(layer, finding) for layer in route.get("cors", []))
+        return any(_is_about(layer, finding) for layer in route.get("cors", [])) or any(
+            isinstance(manual, dict) and (manual.get("file"), manual.get("line")) in {(finding.file, finding.line),
+                                                                                     finding.anchor}
+            for manual in route.get("manual_headers", []))  # a header written by hand there
 
     result = []
     for finding in findings:
