@@ -1274,3 +1274,43 @@ def test_a_header_written_by_hand_names_the_app_whose_routes_get_it(tmp_path):
     result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
     assert finding["apps"] == ["web.py:3"]
+
+
+def test_a_route_whose_rule_a_variable_gives_is_unknown_from_that_variable(tmp_path):
+    """zou's shape: `SENTRY_DEBUG_URL = os.getenv("SENTRY_DEBUG_URL", False)`, then under `if
+    SENTRY_DEBUG_URL:` a route on that URL: its rule is the variable's value, not `False`. The
+    inventory, hand-written headers through helpers and after CORS(app) included, is valid."""
+    import jsonschema
+    from helpers import inventory_of
+
+    from cors_lint.schemas import load as load_schema
+
+    doc = inventory_of(tmp_path, {"app.py": """
+        import os
+        from flask import Flask, request
+        from flask_cors import CORS
+
+        DEBUG_URL = os.getenv("DEBUG_URL", False)
+        app = Flask(__name__)
+
+
+        def add_cors(headers):
+            headers.add("Access-Control-Allow-Origin", request.headers.get("Origin"))
+
+
+        @app.after_request
+        def cors(response):
+            add_cors(response.headers)
+            return response
+
+
+        CORS(app)
+        if DEBUG_URL:
+            @app.route(DEBUG_URL)
+            def trigger_error():
+                return 1 / 0
+        """})
+    [route] = [r for r in doc["routes"] if r["endpoint"] == "trigger_error"]
+    assert route["path"] == {"unknown": "the route rule comes from $DEBUG_URL"}
+    assert {m["via"] for m in route["manual_headers"]} == {"after_request, through add_cors(), after CORS(app)'s hook"}
+    jsonschema.Draft202012Validator(load_schema("inventory.schema.json")).validate(doc)

@@ -14,6 +14,12 @@ from cors_lint.core import safe_regex
 from cors_lint.core.values import Regex, Unknown
 from cors_lint.core.versions import DEFAULT, FlaskCorsVersion
 
+# How the inventory says a hand-written after_request hook runs after flask-cors's own (Flask runs
+# a scope's hooks in reverse order of registration): it sees the headers flask-cors added
+# (``set_cors_headers`` uses ``headers.add``), while one that runs before makes flask-cors skip the
+# response (``cors_after_request`` returns early when Access-Control-Allow-Origin is set).
+AFTER_CORS_HOOK = "after CORS(app)'s hook"
+
 # flask_cors.core.DEFAULT_OPTIONS (6.0.x)
 ALL_METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"]
 DEFAULT_OPTIONS: dict[str, Any] = {

@@ -14,6 +14,7 @@ from typing import Any
 
 from cors_lint.core.conditions import conjoin
 from cors_lint.core.semantics import (
+    AFTER_CORS_HOOK,
     BOOLEAN_OPTIONS,
     DEFAULT_OPTIONS,
     LAYER_OPTIONS,
@@ -263,9 +264,9 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
     scopes.append(("app", app.hooks))
     chain: list[Layer] = []
     for scope, hooks in scopes:
-        for hook in reversed(hooks):
+        for hook in reversed(hooks):  # in the order Flask runs them
             if isinstance(hook, ManualHook):
-                _note_manual_hook(hook, route)
+                _note_manual_hook(hook, route, after_cors=bool(chain))
                 continue
             layer = _extension_layer(hook, route.path, scope, version)
             if layer is None:
@@ -523,12 +524,13 @@ def _view_functions(view: Any) -> list[FunctionObj]:
     return []
 
 
-def _note_manual_hook(hook: ManualHook, route: Route) -> None:
+def _note_manual_hook(hook: ManualHook, route: Route, after_cors: bool = False) -> None:
     function = hook.function
     written = written_headers(function) if isinstance(function, FunctionObj) else []
     if written:
-        route.manual_headers.extend((site, "after_request" if helper is None else
-                                     f"after_request, through {helper}()") for site, helper in written)
+        later = f", {AFTER_CORS_HOOK}" if after_cors else ""
+        route.manual_headers.extend((site, ("after_request" if helper is None else
+                                            f"after_request, through {helper}()") + later) for site, helper in written)
         route.notes.append(f"after_request hook {function.name}() at {hook.location.file}:{hook.location.line} "
                            "sets Access-Control-* headers")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import libcst as cst
 
-from cors_lint.core.values import FromEnv, Unknown, strip_env
+from cors_lint.core.values import FromEnv, Unknown, env_vars, strip_env
 from cors_lint.engine.app_objects import (
     AppObj,
     BlueprintObj,
@@ -205,6 +205,18 @@ def automatic_options_now(app: AppObj) -> tuple[Any]:
     return (app.config.values.get("PROVIDE_AUTOMATIC_OPTIONS", (True, None))[0],)
 
 
+def _rule(rule: Any) -> Any:
+    """A route rule as registered: a string, or unknown. A value that is no string (``False``, the
+    default of ``$SENTRY_DEBUG_URL`` under ``if config.SENTRY_DEBUG_URL:``) stands for the one the
+    environment gives when the route exists."""
+    plain = strip_env(rule)
+    if not isinstance(plain, (bool, int, float, type(None))):
+        return plain
+    variables = env_vars(rule)
+    return Unknown(f"the route rule comes from ${variables[0]}" if variables else
+                   f"the route rule is not a string ({type(plain).__name__})")
+
+
 def register_route(owner, rule, endpoint, view, methods, pao, options, location, frame) -> None:
     plain_view = strip_env(view)
     if isinstance(plain_view, FunctionObj):
@@ -215,7 +227,7 @@ def register_route(owner, rule, endpoint, view, methods, pao, options, location,
             inner = inner.inner
         if isinstance(inner, FunctionObj):
             inner.registered_as_route = True
-    declaration = RouteDecl(rule=strip_env(rule), endpoint=strip_env(endpoint), view=plain_view,
+    declaration = RouteDecl(rule=_rule(rule), endpoint=strip_env(endpoint), view=plain_view,
                             methods=strip_env(methods), provide_automatic_options=strip_env(pao),
                             location=location, condition=" and ".join(frame.conditions) or None)
     if isinstance(owner, AppObj):
