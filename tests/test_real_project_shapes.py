@@ -1314,3 +1314,58 @@ def test_a_route_whose_rule_a_variable_gives_is_unknown_from_that_variable(tmp_p
     assert route["path"] == {"unknown": "the route rule comes from $DEBUG_URL"}
     assert {m["via"] for m in route["manual_headers"]} == {"after_request, through add_cors(), after CORS(app)'s hook"}
     jsonschema.Draft202012Validator(load_schema("inventory.schema.json")).validate(doc)
+
+
+def test_a_request_proxy_of_the_project_reads_the_request_and_a_check_kept_in_a_variable_guards(tmp_path):
+    """CKAN's shape: `request = CKANRequest(_get_request)`, a project subclass of werkzeug's
+    `LocalProxy[Request]` built on `def _get_request(): return flask.request`, and the origin
+    copied under `elif whitelisted:` where `whitelisted = request.headers.get("Origin") in ...`."""
+    write(tmp_path, {"shape_proxy/__init__.py": "", "shape_proxy/common.py": """
+        import flask
+        from flask import Request
+        from werkzeug.local import LocalProxy
+
+
+        def _get_request():
+            return flask.request
+
+
+        class ProjectRequest(LocalProxy[Request]):
+            pass
+
+
+        request = ProjectRequest(_get_request)
+        """, "shape_proxy/app.py": """
+        from flask import Flask
+        from shape_proxy.common import request
+
+        app = Flask(__name__)
+        WHITELIST = {allowed}
+
+
+        @app.after_request
+        def cors(response):
+            if request.headers.get("Origin"):
+                whitelisted = request.headers.get("Origin") in WHITELIST
+                if whitelisted:
+                    response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin")
+                    response.headers["Vary"] = "Origin"
+            return response
+
+
+        @app.route("/api/me")
+        def me():
+            return {{}}
+        """.replace("{allowed}", '["https://app.example"]').replace("{{}}", "{}")})
+    served = served_headers("shape_proxy.app", tmp_path, "/api/me", "https://app.example")
+    assert served["Access-Control-Allow-Origin"] == ["https://app.example"]
+    assert "Access-Control-Allow-Origin" not in served_headers("shape_proxy.app", tmp_path, "/api/me",
+                                                               "https://evil.example")
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=0)
+    assert json.loads(result.stdout)["findings"] == []  # the copy is guarded by a known list
+    from helpers import inventory_of
+
+    [site] = [s for s in inventory_of(tmp_path, {})["sites"] if s["kind"] == "manual-header"
+              and s["options"]["header"] == "Access-Control-Allow-Origin"]
+    assert site["options"]["value"] == {"reflects_request_origin": True}
+    assert [(g["kind"], g["values"]) for g in site["guards"]] == [("membership", ["https://app.example"])]

@@ -612,7 +612,9 @@ class Interpreter(ExpressionEvaluator):
 
     def _exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> None:
         decorators = [self.eval(d.decorator, frame) for d in node.decorators]  # evaluated before the body, as Python does
-        bases = [self.eval(arg.value, frame) for arg in node.bases if arg.keyword is None]
+        # `class CKANRequest(LocalProxy[Request])`: a generic base is its class
+        bases = [self.eval(arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value, frame)
+                 for arg in node.bases if arg.keyword is None]
         cls = ClassObj(node=node, name=node.name.value, namespace={}, bases=bases, module=frame.module)
         body_frame = Frame(frame.module, cls.namespace, frame.conditions, frame.function, set(), [], frame.depth,
                            frame if frame.locals is not None else None)

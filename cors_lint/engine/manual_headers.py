@@ -560,6 +560,9 @@ class ManualHeaderFinder:
             if found is True or found is False:
                 return ("true" if found else "false"), None
             return ("flag", found) if isinstance(found, str) else ("none", None)
+        checked = self._checked_in_variable(node)
+        if checked is not None:  # `whitelisted = origin in ALLOWED` then `elif whitelisted:`
+            return self._atom(checked, holds)
         guard = self._guard(node, holds)
         if guard is not None and guard["kind"] == "none":
             return "none", None  # a helper that lets every origin through
@@ -571,6 +574,14 @@ class ManualHeaderFinder:
             return "none", None  # a block-list (`if origin.endswith(".bad.example"): return`): every other origin passes
         code = self.evaluation.code(node)
         return "guard", {"kind": "unknown", "code": code if holds else f"not ({code})"}
+
+    def _checked_in_variable(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The check a local variable holds (``whitelisted = origin in ALLOWED``): a comparison or a
+        call it was last assigned, when the test is that variable alone."""
+        if not isinstance(node, cst.Name) or not self._is_local(node):
+            return None
+        assigned = self._local_value(node.value)
+        return assigned if isinstance(assigned, (cst.Comparison, cst.Call)) else None
 
     def _is_presence_test(self, node: cst.BaseExpression) -> bool:
         """``origin``, ``origin is not None``, ``origin != "null"``, ``origin not in BLOCKED``,

@@ -17,10 +17,12 @@ from cors_lint.engine.models import (
     flask_smorest,
     flask_views,
     stdlib,
+    werkzeug,
 )
 from cors_lint.engine.registry import Registry
 
 MODELS = (stdlib.MODEL, flask.MODEL, flask_config.MODEL, flask_views.MODEL, flask_cors.MODEL)
 MODELS += (flask_smorest.MODEL, apiflask.MODEL)
 MODELS += (flask_restful.MODEL, flask_restx.MODEL)
+MODELS += (werkzeug.MODEL,)
 REGISTRY = Registry(MODELS)
