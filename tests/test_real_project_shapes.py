@@ -110,6 +110,19 @@ def test_conditions_are_said_once_and_alternatives_share_their_common_clauses():
     assert shared(["A", "B"]) is False
 
 
+HOOK_AND_ROUTE = """
+
+    @app.after_request
+    def cors(response):
+        add_cors(response.headers)
+        return response
+
+
+    @app.route("/api/me")
+    def me():
+        return {{}}
+"""
+
 HEADERS_HELPER = """
     from flask import Flask, request
 
@@ -130,17 +143,7 @@ HEADERS_HELPER = """
             set_allow_origin(headers, origin)
         return headers
 
-
-    @app.after_request
-    def cors(response):
-        add_cors(response.headers)
-        return response
-
-
-    @app.route("/api/me")
-    def me():
-        return {{}}
-"""
+""" + HOOK_AND_ROUTE
 
 
 def test_headers_written_by_a_helper_that_receives_them_reach_the_routes(tmp_path):
@@ -211,17 +214,7 @@ ORIGIN_THROUGH_A_PARAMETER = """
             set_allow_origin(headers, origin)
         return headers
 
-
-    @app.after_request
-    def cors(response):
-        add_cors(response.headers)
-        return response
-
-
-    @app.route("/api/me")
-    def me():
-        return {{}}
-"""
+""" + HOOK_AND_ROUTE
 
 
 @pytest.mark.parametrize("test, reflected", [("origin", True), ("origin in ALLOWED", False)])

@@ -21,23 +21,14 @@ def check(ctx: RuleContext):
 
 
 def _view_and_decorator(ctx: RuleContext, sites: dict[tuple[str, int], dict]):
-    routes_of: dict[tuple[str, int], set[str]] = {}
-    decorators_of: dict[tuple[str, int], set[str]] = {}
-    for route in ctx.routes():
-        if not is_listed(route):
-            continue
-        decorators = [layer["source"] for layer in route.get("cors", [])
-                      if layer["source"].get("kind") == "decorator" and layer.get("terminal")]
-        if not decorators:
-            continue
-        for manual in route.get("manual_headers", []):
-            place = (manual.get("file"), manual.get("line"))
-            if place in sites and str(manual.get("via", "")).startswith("view"):
-                routes_of.setdefault(place, set()).add(route_label(route))
-                decorators_of.setdefault(place, set()).update(f"{d['file']}:{d['line']}" for d in decorators)
-    for place, labels in sorted(routes_of.items()):
-        routes = tuple(sorted(labels))
-        where = ", ".join(sorted(decorators_of[place]))
+    def decorators(route: dict) -> list[dict]:
+        return [layer["source"] for layer in route.get("cors", [])
+                if layer["source"].get("kind") == "decorator" and layer.get("terminal")]
+
+    def in_view(manual: dict, site: dict) -> bool:
+        return str(manual.get("via", "")).startswith("view")
+
+    for place, (routes, where) in _second_values(ctx, sites, decorators, in_view):
         yield site_issue(sites[place], "Access-Control-Allow-Origin is written by hand in the view and again by "
                          f"`@cross_origin` ({where}), which adds its own value to the view's response: a request "
                          "from an origin the decorator allows gets two values, and browsers refuse the response "
@@ -50,28 +41,40 @@ def _hook_after_extension(ctx: RuleContext, sites: dict[tuple[str, int], dict]):
     that Flask runs after flask-cors's (registered before ``CORS(app)``): flask-cors added its own
     value already, so the response carries both for the origins flask-cors allows. (Assigned or
     ``set``, the hook's value replaces flask-cors's; run before it, flask-cors skips the response.)"""
-    routes_of: dict[tuple[str, int], set[str]] = {}
-    setups_of: dict[tuple[str, int], set[str]] = {}
-    for route in ctx.routes():
-        extensions = [layer["source"] for layer in route.get("cors", []) if layer["source"].get("kind") != "decorator"]
-        if not is_listed(route) or not extensions:
-            continue
-        for manual in route.get("manual_headers", []):
-            place = (manual.get("file"), manual.get("line"))
-            site = sites.get(place)
-            if site is None or not str(manual.get("via", "")).endswith(AFTER_CORS_HOOK) or \
-                    not any(note in (".headers.add()", ".headers.extend()") for note in site.get("notes", [])):
-                continue
-            routes_of.setdefault(place, set()).add(route_label(route))
-            setups_of.setdefault(place, set()).update(f"{e['file']}:{e['line']}" for e in extensions)
-    for place, labels in sorted(routes_of.items()):
-        routes = tuple(sorted(labels))
-        where = ", ".join(sorted(setups_of[place]))
+    def extensions(route: dict) -> list[dict]:
+        return [layer["source"] for layer in route.get("cors", []) if layer["source"].get("kind") != "decorator"]
+
+    def added_after(manual: dict, site: dict) -> bool:
+        return str(manual.get("via", "")).endswith(AFTER_CORS_HOOK) and \
+            any(note in (".headers.add()", ".headers.extend()") for note in site.get("notes", []))
+
+    for place, (routes, where) in _second_values(ctx, sites, extensions, added_after):
         yield site_issue(sites[place], "Access-Control-Allow-Origin is added by hand in an after_request hook that "
                          f"Flask runs after the one of `CORS(app)` ({where}), which has added its own value: a "
                          "request from an origin flask-cors allows gets two values, and browsers refuse the "
                          f"response (broken, not exposed) on {describe_routes(routes)}; set the header instead of "
                          "adding it, or keep one of the two", key=("two-values", "hook"), routes=routes)
+
+
+def _second_values(ctx: RuleContext, sites: dict[tuple[str, int], dict], setups_of, doubles
+                   ) -> list[tuple[tuple[str, int], tuple[tuple[str, ...], str]]]:
+    """The hand-written sites that give a second value, in place order, each with its routes and
+    the flask-cors setups that add the other: ``setups_of(route)`` the setups adding a value to
+    the route's responses, ``doubles(manual, site)`` whether the route's hand-written header adds
+    to theirs."""
+    found: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
+    for route in ctx.routes():
+        setups = setups_of(route) if is_listed(route) else []
+        if not setups:
+            continue
+        for manual in route.get("manual_headers", []):
+            place = (manual.get("file"), manual.get("line"))
+            if place in sites and doubles(manual, sites[place]):
+                labels, where = found.setdefault(place, (set(), set()))
+                labels.add(route_label(route))
+                where.update(f"{setup['file']}:{setup['line']}" for setup in setups)
+    return [(place, (tuple(sorted(labels)), ", ".join(sorted(where))))
+            for place, (labels, where) in sorted(found.items())]
 
 
 RULE = Rule(
