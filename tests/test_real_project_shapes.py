@@ -1362,3 +1362,41 @@ def test_a_request_proxy_of_the_project_reads_the_request_and_a_check_kept_in_a_
               and s["options"]["header"] == "Access-Control-Allow-Origin"]
     assert site["options"]["value"] == {"reflects_request_origin": True}
     assert [(g["kind"], g["values"]) for g in site["guards"]] == [("membership", ["https://app.example"])]
+
+
+def test_a_header_written_only_when_a_setting_off_by_default_is_on_says_so(tmp_path):
+    """OctoPrint's shape: the origin is copied only `if ... and allowCrossOrigin`, a setting whose
+    default in the code is off (a config file may turn it on). The finding keeps that condition,
+    naming the setting as the code reads it, instead of reading as unconditional."""
+    write(tmp_path, {"shape_setting.py": """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        DEFAULTS = {"api": {"allowCrossOrigin": False}}
+
+
+        def setting(path):
+            value = DEFAULTS
+            for part in path:
+                value = value[part]
+            return value
+
+
+        @app.after_request
+        def cors(response):
+            allowCrossOrigin = setting(["api", "allowCrossOrigin"])
+            if "Origin" in request.headers and allowCrossOrigin:
+                response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
+            return response
+
+
+        @app.route("/api/me")
+        def me():
+            return {}
+        """})
+    assert "Access-Control-Allow-Origin" not in served_headers("shape_setting", tmp_path, "/api/me",
+                                                               "https://evil.example")
+    result = run_cli(str(tmp_path), "--format", "json", "--no-cache", expect_exit=1)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "CORS017"]
+    assert 'allowCrossOrigin = setting(["api", "allowCrossOrigin"]) (false with the values in the code)' \
+        in finding["condition"]

@@ -114,6 +114,7 @@ class ManualHeaderFinder:
         self.blocks: list[list[cst.BaseExpression]] = [[]]  # per block: tests of early exits seen so far
         self.inlining: set[int] = set()  # helper functions being read (see _inline)
         self.loops: list[tuple[str, cst.BaseExpression]] = []  # enclosing `for name in iterable:`
+        self.false_tests: list[str] = []  # the tests `guards` last found false with the code's values
         # id(function of this module) -> parameter -> how each call passes it the request's origin
         self.seeded: dict[int, dict[str, list[Passed]]] = {}  # known when the walk starts
         self.passed: dict[int, dict[str, list[Passed]]] = {}  # found by this walk
@@ -507,11 +508,16 @@ class ManualHeaderFinder:
         """What restricts the copied origin (a conjunction of guards; [] when nothing does) and the
         conditions that do not involve it. Several alternatives (the value is the origin in more
         than one way) restrict it only if each does."""
+        self.false_tests = []
         analysed = [self._conjunction([item for test, holds in contexts for item in _literals(test, holds)])
                     for contexts in alternatives]
         analysed = [a for a in analysed if a is not None]  # alternatives that can never happen
         analysed = [a for index, a in enumerate(analysed) if a not in analysed[:index]]  # two callers, one check
         flags = list(dict.fromkeys(flag for _, found in analysed for flag in found))
+        if not analysed and alternatives:
+            # false with the values the code holds (a setting's default, which a config file the
+            # project loads may change): the header is written only if that changes
+            return [], list(dict.fromkeys(self.false_tests))
         if not analysed or any(not guards for guards, _ in analysed):
             return [], flags
         if len(analysed) == 1:
@@ -545,6 +551,7 @@ class ManualHeaderFinder:
                 continue
             kind, found = self._atom(item.node, item.holds)
             if kind == "false":
+                self.false_tests.append(self._false_test(item.node, item.holds))
                 return None
             if kind == "guard" and all((g["kind"], g["code"]) != (found["kind"], found["code"]) for g in guards):
                 guards.append(found)
@@ -574,6 +581,17 @@ class ManualHeaderFinder:
             return "none", None  # a block-list (`if origin.endswith(".bad.example"): return`): every other origin passes
         code = self.evaluation.code(node)
         return "guard", {"kind": "unknown", "code": code if holds else f"not ({code})"}
+
+    def _false_test(self, node: cst.BaseExpression, holds: bool) -> str:
+        """A test that is false with the code's own values, as a condition a reviewer can check:
+        a local variable is shown with what it is set from (``allowCrossOrigin`` =
+        ``settings().getBoolean(["api", "allowCrossOrigin"])``)."""
+        code = self.evaluation.code(node)
+        assigned = self._local_value(node.value) if isinstance(node, cst.Name) and self._is_local(node) else None
+        if assigned is not None:
+            code = f"{code} = {self.evaluation.code(assigned)}"
+        text = code if holds else f"not ({code})"
+        return f"{text} (false with the values in the code)"
 
     def _checked_in_variable(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """The check a local variable holds (``whitelisted = origin in ALLOWED``): a comparison or a
