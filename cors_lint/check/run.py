@@ -264,27 +264,32 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
                             loaded.setdefault((where["file"], where["line"]), set()).add(config_key(option))
                 registered.setdefault(route["file"], []).append((route["line"], label))
         if finding.anchor is not None:  # placed at its value's line: the CORS calls that read it are related
-            setups: dict[str, list[int]] = {}
+            setups: dict[str, list[tuple[int, str]]] = {}
             for file, line in calls:
-                setups.setdefault(file, []).append(line)
-            for file, lines in sorted(setups.items()):  # one place per file, as for the routes
-                more = len(lines) - 1
-                add(file, min(lines), "the CORS setup that applies this value is here"
-                    + (f" (and {more} more in this file)" if more else ""))
+                setups.setdefault(file, []).append((line, str(line)))
+            for file, line, _, more in _once_per_file(setups):
+                add(file, line, f"the CORS setup that applies this value is here{more}")
         for (file, line), keys in sorted(loaded.items()):
             add(file, line, f"{', '.join(f'`{key}`' for key in sorted(keys))} "
                             f"{'is' if len(keys) == 1 else 'are'} loaded into app.config here")
             values_of(sites.get((file, line)), keys)
-        for file, routes in sorted(registered.items()):  # one place per file: enough to know it decides
-            line, label = min(routes)
-            more = len({r for _, r in routes}) - 1
-            add(file, line, f"route {label} is registered here" + (f" (and {more} more in this file)" if more else ""))
+        for file, line, label, more in _once_per_file(registered):  # one place per file: enough to know it decides
+            add(file, line, f"route {label} is registered here{more}")
         if finding.anchor is not None:
             loading = sites.get(finding.anchor, {}).get("kind") == "config"
             add(*finding.anchor, "app.config loads this value here" if loading
                 else "the CORS setup that applies this value is here")
         result.append(replace(finding, related=tuple((file, line, what) for (file, line), what in sorted(related.items()))))
     return result
+
+
+def _once_per_file(places: dict[str, list[tuple[int, str]]]):
+    """For each file (in order) of ``file -> [(line, label)]``: its first line, that line's label,
+    and " (and N more in this file)" for the other labels."""
+    for file, found in sorted(places.items()):
+        line, label = min(found)
+        more = len({other for _, other in found}) - 1
+        yield file, line, label, f" (and {more} more in this file)" if more else ""
 
 
 def _failure(rule: Any, environment: str, exc: Exception) -> RuleFailure:

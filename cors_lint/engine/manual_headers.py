@@ -301,7 +301,7 @@ class ManualHeaderFinder:
             here = self.contexts()
             guards, flags = self.guards([here + extra for extra in self.value_conditions(arg.value)])
             passes = self.passed.setdefault(id(function), {}).setdefault(name, [])
-            passes.append(Passed(guards, flags, self.evaluation.code(node), self.scopes[-1].other_headers))
+            passes.append(Passed(guards, flags, self.scopes[-1].other_headers))
 
     def note_vary_helper(self, node: cst.Call) -> None:
         """``add_vary(headers, "Origin")``: a function of this module that writes ``Vary`` is called;
@@ -531,8 +531,8 @@ class ManualHeaderFinder:
         flags: list[str] = []
         for item in items:
             if isinstance(item, Passed):  # what the caller's own conditions did to the origin
-                guards += [g for g in item.guards if all((g["kind"], g["code"]) != (h["kind"], h["code"])
-                                                         for h in guards)]
+                for guard in item.guards:
+                    _add_guard(guards, guard)
                 flags += [flag for flag in item.flags if flag not in flags]
                 continue
             if isinstance(item, _Or):
@@ -553,8 +553,8 @@ class ManualHeaderFinder:
             if kind == "false":
                 self.false_tests.append(self._false_test(item.node, item.holds))
                 return None
-            if kind == "guard" and all((g["kind"], g["code"]) != (found["kind"], found["code"]) for g in guards):
-                guards.append(found)
+            if kind == "guard":
+                _add_guard(guards, found)
             elif kind == "flag" and found not in flags:
                 flags.append(found)
         return guards, flags
@@ -729,24 +729,15 @@ class ManualHeaderFinder:
         return {"kind": "any", "code": f"{code}, which returns {inner}", "of": [guards]}
 
     def _origin_set(self, node: cst.BaseExpression) -> bool:
-        """``{origin}``, ``set([origin])``, ``set((origin,))``, ``frozenset(...)``."""
-        if isinstance(node, cst.Set) and len(node.elements) == 1:
-            return self._subject(node.elements[0].value) == "origin"
-        if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == 1:  # `.intersection([origin])`
-            return self._subject(node.elements[0].value) == "origin"
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("set", "frozenset") \
-                and len(node.args) == 1 and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
-            elements = node.args[0].value.elements
-            return len(elements) == 1 and self._subject(elements[0].value) == "origin"
-        return False
+        """``{origin}``, ``set([origin])``, ``set((origin,))``, ``frozenset(...)``, ``[origin]``
+        (``.intersection([origin])``)."""
+        elements = _set_elements(node, lists=True)
+        return elements is not None and len(elements) == 1 and self._subject(elements[0].value) == "origin"
 
     def _origin_set_with(self, node: cst.BaseExpression) -> list[str] | None:
         """The strings beside the origin in ``{"*", origin}`` / ``set(["*", origin])``: when the
         other side of ``&`` holds one of them, every origin passes (None: not such a set)."""
-        elements = node.elements if isinstance(node, cst.Set) else \
-            node.args[0].value.elements if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) \
-            and node.func.value in ("set", "frozenset") and len(node.args) == 1 \
-            and isinstance(node.args[0].value, (cst.List, cst.Tuple)) else None
+        elements = _set_elements(node)
         if not elements or len(elements) < 2:
             return None
         subjects = [self._subject(element.value) for element in elements]
@@ -908,13 +899,12 @@ class ManualHeaderFinder:
 
 @dataclass
 class Passed:
-    """The request's origin passed to a function of the module as an argument (``call``): the
-    guards that restrict it and the conditions that hold at the call. It stands as a condition of
-    the parameter being the origin, inside the function."""
+    """The request's origin passed to a function of the module as an argument: the guards that
+    restrict it and the conditions that hold at the call. It stands as a condition of the
+    parameter being the origin, inside the function."""
 
     guards: list[dict[str, Any]]
     flags: list[str]
-    call: str
     headers: list[dict[str, Any]] = field(default_factory=list)  # the Vary / Cache-Control the caller writes
 
 
@@ -932,6 +922,23 @@ def find_sites(module: cst.Module, make_finder: Callable[[], ManualHeaderFinder]
             return finder
         seeded, vary = finder.passed, finder.vary_writers
     return finder
+
+
+def _set_elements(node: cst.BaseExpression, lists: bool = False) -> list[cst.BaseElement] | None:
+    """The elements of a set written out: ``{a, b}``, ``set([a, b])``, ``set((a, b))``,
+    ``frozenset(...)``; with ``lists``, of a list or tuple too. None for anything else."""
+    if isinstance(node, cst.Set) or lists and isinstance(node, (cst.List, cst.Tuple)):
+        return list(node.elements)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("set", "frozenset") \
+            and len(node.args) == 1 and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+        return list(node.args[0].value.elements)
+    return None
+
+
+def _add_guard(guards: list[dict[str, Any]], guard: dict[str, Any]) -> None:
+    """Add a guard to a conjunction unless the same check is in it already."""
+    if all((found["kind"], found["code"]) != (guard["kind"], guard["code"]) for found in guards):
+        guards.append(guard)
 
 
 def _learnt(passed: dict[int, dict[str, list[Passed]]], vary: dict[int, str]) -> tuple:

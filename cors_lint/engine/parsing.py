@@ -36,6 +36,7 @@ class ParsedModule:
         self._whole: ParsedModule | None = None  # the whole module, parsed when a stub's text does not parse
         self._kept: dict[int, cst.Module] = {}  # stub's index in ``definitions`` -> its text's parse (tree_cache)
         self._def_index: dict[int, int] | None = None
+        self._starts: list[int] | None = None  # ``spans.line_starts`` of the bytes
         self._positions: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._spans: dict[int, Span] | None | bool = False  # False: not computed yet
         self._syntax: ast.Module | None | bool = False
@@ -71,7 +72,7 @@ class ParsedModule:
         stub = self._stub_definitions().get(id(node))
         if stub is None:
             return None  # not a stub: written in full
-        starts = line_starts(self.data)
+        starts = self._line_starts()
         line, last = first_line(stub), stub.end_lineno or stub.lineno
         indents = self._indents(node)
         kept = self._kept.get(self._index(node))
@@ -82,6 +83,11 @@ class ParsedModule:
         if expansion is not None:
             self._note_expansion(node, expansion, stub, starts)
         return expansion
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = line_starts(self.data)
+        return self._starts
 
     def _index(self, node: cst.FunctionDef) -> int:
         """A function's place in ``definitions`` (what the tree cache keeps a stub's parse under)."""
@@ -110,7 +116,7 @@ class ParsedModule:
             self._stubs = {}
             tree = self.syntax
             if tree is not None:
-                stubbed = stubbed_definitions(tree, self.data, line_starts(self.data))
+                stubbed = stubbed_definitions(tree, self.data, self._line_starts())
                 ours = self._definitions()
                 theirs = list(ast_definitions(tree.body, {id(node) for node in stubbed}))
                 if len(ours) == len(theirs):
@@ -133,9 +139,9 @@ class ParsedModule:
         tree = self.syntax
         everything = list(ast_definitions(tree.body)) if tree is not None else []
         ours = self._whole._definitions()
-        if len(everything) != len(ours) or not any(found is stub for found in everything):
+        index = next((i for i, found in enumerate(everything) if found is stub), None)
+        if len(everything) != len(ours) or index is None:
             return None
-        index = next(i for i, found in enumerate(everything) if found is stub)
         return Expansion(ours[index][0], self._whole.module, line, indents)
 
     def _note_expansion(self, stub_node: cst.FunctionDef, expansion: Expansion, stub: ast.FunctionDef,

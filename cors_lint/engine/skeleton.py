@@ -24,10 +24,9 @@ import libcst as cst
 
 from cors_lint.engine.header_names import TRIGGER
 from cors_lint.engine.positions import region_positions
-from cors_lint.engine.spans import first_line
+from cors_lint.engine.spans import AST_DEFS, ast_blocks, first_line
 
 STUB_MIN_BYTES = 96  # a smaller body costs more to parse again on its own than it saves
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _WRAPPER = "if 1:\n"  # a nested function's text parses as the body of this block
 
 
@@ -42,18 +41,18 @@ def stubbed_definitions(tree: ast.Module, data: bytes, starts: list[int]) -> lis
     """The outermost functions whose bodies a skeleton leaves out, in source order: those whose
     body starts on a line of its own and spans at least ``STUB_MIN_BYTES`` (``starts``: the
     bytes' ``spans.line_starts``)."""
-    found: list[ast.FunctionDef] = []
-    pending = [tree.body]
-    while pending:
-        for statement in pending.pop(0):
-            if isinstance(statement, _DEFS):
-                if _body_on_own_lines(statement, data, starts) and \
-                        starts[statement.end_lineno] - starts[first_line(statement.body[0]) - 1] >= STUB_MIN_BYTES:
-                    found.append(statement)
-                continue
-            pending.extend(_blocks(statement))
-    found.sort(key=lambda node: node.lineno)
-    return found
+    return [node for node in _outermost_definitions(tree.body) if _body_on_own_lines(node, data, starts)
+            and starts[node.end_lineno] - starts[first_line(node.body[0]) - 1] >= STUB_MIN_BYTES]
+
+
+def _outermost_definitions(statements: list[ast.stmt]):
+    """The functions in statements that no other function holds, in source order."""
+    for statement in statements:
+        if isinstance(statement, AST_DEFS):
+            yield statement
+        else:
+            for block in ast_blocks(statement):
+                yield from _outermost_definitions(block)
 
 
 def _body_on_own_lines(node: ast.FunctionDef, data: bytes, starts: list[int]) -> bool:
@@ -63,13 +62,6 @@ def _body_on_own_lines(node: ast.FunctionDef, data: bytes, starts: list[int]) ->
         return False
     column = first.col_offset if line == first.lineno else first.decorator_list[0].col_offset - 1
     return not data[starts[line - 1]:starts[line - 1] + column].strip()
-
-
-def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
-    blocks = [getattr(statement, name) for name in ("body", "orelse", "finalbody")
-              if isinstance(getattr(statement, name, None), list)]
-    blocks += [part.body for name in ("handlers", "cases") for part in getattr(statement, name, None) or ()]
-    return blocks
 
 
 def skeleton_source(data: bytes, stubbed: list[ast.FunctionDef], starts: list[int]) -> bytes:

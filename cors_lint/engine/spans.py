@@ -19,7 +19,7 @@ from typing import Iterator
 
 import libcst as cst
 
-_AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+AST_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def python_ast(data: bytes) -> ast.Module | None:
@@ -104,7 +104,7 @@ def ast_definitions(statements: list[ast.stmt], opaque: set[int] = frozenset()
     """The function definitions in ``ast`` statements, nested ones included, in source order
     (not those inside the functions whose ids are in ``opaque``)."""
     for statement in statements:
-        if isinstance(statement, _AST_DEFS):
+        if isinstance(statement, AST_DEFS):
             yield statement
             if id(statement) in opaque:
                 continue

@@ -17,6 +17,7 @@ from cors_lint.core.values import FromEnv, Regex, TimeDelta, Unknown, strip_env
 from cors_lint.engine.expressions import PLAIN as PLAIN_VALUES
 from cors_lint.engine.expressions import lifted
 from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol
+from cors_lint.engine.project import relative_module
 from cors_lint.engine.scopes import ModuleState
 from cors_lint.engine.registry import Call, Model
 
@@ -212,9 +213,10 @@ def import_by_name(call: Call) -> Any:
     if name.startswith("."):
         if not isinstance(package, str):
             return Unknown(f"relative import of {name!r} without a known package")
-        level = len(name) - len(name.lstrip("."))
-        base = package.split(".")[: len(package.split(".")) - (level - 1)]
-        name = ".".join([*base, name.lstrip(".")]) if name.lstrip(".") else ".".join(base)
+        absolute = relative_module(package, len(name) - len(name.lstrip(".")), name.lstrip("."))
+        if absolute is None:
+            return Unknown(f"relative import of {name!r} beyond the top of {package!r}")
+        name = absolute
     if call.qualname == "werkzeug.utils.import_string" and ":" in name:
         module, _, attribute = name.partition(":")
         return engine.get_attribute(engine.import_dotted(module.split(".")), attribute)
