@@ -12,8 +12,8 @@ import libcst as cst
 
 from cors_lint.engine.header_names import Summary, summary
 from cors_lint.engine.positions import region_positions, start_positions
-from cors_lint.engine.skeleton import (Expansion, expand, expand_kept, skeleton_source, stubbed_definitions,
-                                       wants_whole_tree)
+from cors_lint.engine.skeleton import (Expansion, Stub, expand, expand_kept, skeleton_source,
+                                       stubbed_definitions, wants_whole_tree)
 from cors_lint.engine.spans import (Span, ast_definitions, codegen_start_line, definitions, first_line,
                                     function_spans, libcst_definitions, line_starts, python_ast, statement_lines)
 from cors_lint.engine.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
@@ -30,7 +30,8 @@ class ParsedModule:
         self.module = module
         self.data = data
         self.skeleton = skeleton
-        self._stubs: dict[int, ast.FunctionDef] | None = None  # id(stub) -> its definition in ``syntax``
+        self._stub_nodes: dict[int, ast.FunctionDef] | None = None  # id(stub) -> its definition in ``syntax``
+        self._stub_table: dict[int, Stub] | None = None  # stub's index in ``definitions`` -> where it is
         self._expansions: dict[int, Expansion | None] = {}  # id(stub) -> its parse (None: it failed)
         self._expanded_nodes: dict[int, Expansion] = {}  # id(function in an expansion, stub included) -> it
         self._whole: ParsedModule | None = None  # the whole module, parsed when a stub's text does not parse
@@ -69,13 +70,14 @@ class ParsedModule:
     def _expansion(self, node: cst.FunctionDef) -> Expansion | None:
         if id(node) in self._expansions:
             return self._expansions[id(node)]
-        stub = self._stub_definitions().get(id(node))
+        index = self._index(node)
+        stub = self._stubs().get(index) if index is not None else None
         if stub is None:
             return None  # not a stub: written in full
         starts = self._line_starts()
-        line, last = first_line(stub), stub.end_lineno or stub.lineno
+        line, last = stub.line, stub.last
         indents = self._indents(node)
-        kept = self._kept.get(self._index(node))
+        kept = self._kept.get(index)
         expansion = (expand_kept(kept, node.name.value, line, indents) if kept is not None else None) or \
             expand(self.data[starts[line - 1]:starts[last]], self.module.encoding, node.name.value, line, indents) or \
             self._from_whole_module(stub, line, indents)
@@ -89,11 +91,12 @@ class ParsedModule:
             self._starts = line_starts(self.data)
         return self._starts
 
-    def _index(self, node: cst.FunctionDef) -> int:
-        """A function's place in ``definitions`` (what the tree cache keeps a stub's parse under)."""
+    def _index(self, node: cst.FunctionDef) -> int | None:
+        """A function's place in ``definitions`` (what the tree cache keeps a stub's parse under);
+        None for a function that is not one of them (it is in an expansion)."""
         if self._def_index is None:
             self._def_index = {id(found): index for index, (found, _) in enumerate(self._definitions())}
-        return self._def_index[id(node)]
+        return self._def_index.get(id(node))
 
     @property
     def expansion_count(self) -> int:
@@ -112,8 +115,8 @@ class ParsedModule:
     def _stub_definitions(self) -> dict[int, ast.FunctionDef]:
         """``id(stub) -> its definition in ``syntax````, pairing the skeleton's definitions with
         the functions of ``syntax`` outside the stubbed bodies (the same list, in order)."""
-        if self._stubs is None:
-            self._stubs = {}
+        if self._stub_nodes is None:
+            self._stub_nodes = {}
             tree = self.syntax
             if tree is not None:
                 stubbed = stubbed_definitions(tree, self.data, self._line_starts())
@@ -121,15 +124,25 @@ class ParsedModule:
                 theirs = list(ast_definitions(tree.body, {id(node) for node in stubbed}))
                 if len(ours) == len(theirs):
                     wanted = {id(node) for node in stubbed}
-                    self._stubs = {id(node): found for (node, _), found in zip(ours, theirs) if id(found) in wanted}
-        return self._stubs
+                    self._stub_nodes = {id(node): found for (node, _), found in zip(ours, theirs)
+                                        if id(found) in wanted}
+        return self._stub_nodes
+
+    def _stubs(self) -> dict[int, Stub]:
+        """Stub's index in ``definitions`` -> where it is: kept with the tree (``tree_cache``), else
+        from ``syntax`` (parsing the bytes with ``ast`` once)."""
+        if self._stub_table is None:
+            found = self._stub_definitions()
+            self._stub_table = {index: Stub.of(found[id(node)]) for index, (node, _) in enumerate(self._definitions())
+                                if id(node) in found}
+        return self._stub_table
 
     def _indents(self, node: cst.FunctionDef) -> tuple[str, ...]:
         if self._def_indents is None:
             self._def_indents = {id(found): indents for found, indents in self._definitions()}
         return self._def_indents.get(id(node), ())
 
-    def _from_whole_module(self, stub: ast.FunctionDef, line: int, indents: tuple[str, ...]) -> Expansion | None:
+    def _from_whole_module(self, stub: Stub, line: int, indents: tuple[str, ...]) -> Expansion | None:
         """The function as the whole module's parse has it (its text does not parse alone)."""
         if self._whole is None:
             whole = parse(self.source, self.data, skeleton=False)
@@ -139,12 +152,13 @@ class ParsedModule:
         tree = self.syntax
         everything = list(ast_definitions(tree.body)) if tree is not None else []
         ours = self._whole._definitions()
-        index = next((i for i, found in enumerate(everything) if found is stub), None)
+        index = next((i for i, found in enumerate(everything)
+                      if (first_line(found), found.end_lineno or found.lineno) == (stub.line, stub.last)), None)
         if len(everything) != len(ours) or index is None:
             return None
         return Expansion(ours[index][0], self._whole.module, line, indents)
 
-    def _note_expansion(self, stub_node: cst.FunctionDef, expansion: Expansion, stub: ast.FunctionDef,
+    def _note_expansion(self, stub_node: cst.FunctionDef, expansion: Expansion, stub: Stub,
                         starts: list[int]) -> None:
         """Positions and spans of the functions in an expansion are the expansion's."""
         self._expanded_nodes[id(stub_node)] = expansion
@@ -152,15 +166,14 @@ class ParsedModule:
         body = expansion.function.body
         nested = list(libcst_definitions(body.body, (), expansion.module.default_indent)) \
             if isinstance(body, cst.IndentedBlock) else []
-        theirs = list(ast_definitions(stub.body))
+        theirs = stub.nested
         for node, _ in nested:
             self._expanded_nodes[id(node)] = expansion
         self._span(stub_node)  # the module's spans are known from here on (or known not to be)
         if self._spans and id(stub_node) in self._spans:
             self._spans[id(expansion.function)] = self._spans[id(stub_node)]
         if self._spans and len(nested) == len(theirs):
-            for (node, _), found in zip(nested, theirs):
-                line, last = first_line(found), found.end_lineno or found.lineno
+            for (node, _), (line, last) in zip(nested, theirs):
                 self._spans[id(node)] = (starts[line - 1], starts[last], line)
 
     @property
@@ -257,15 +270,26 @@ class ParsedModule:
     def stored(self) -> tuple:
         """What ``tree_cache`` keeps: the tree; its positions, its function spans in definition
         order (they are keyed by the nodes' ids, which a load changes), its ``header_summary``
-        and the positions of the regions generated one by one, each when computed (else None)."""
+        and the positions of the regions generated one by one, each when computed (else None);
+        for a skeleton, the parses of its stubs so far and where its stubs are (``Stub``: known
+        whenever its ``ast`` is, as after it was parsed)."""
         spans = [self._spans[id(node)] for node, _ in self._definitions()] if self.has_spans else None
         regions = self._region_positions if self._positions is None and self._region_positions else None
-        return self.module, self._positions, spans, self._header_summary, regions, self.skeleton, self._kept_parses()
+        stubs = {index: stub.stored() for index, stub in self._stubs().items()} if self.has_stub_table else None
+        return (self.module, self._positions, spans, self._header_summary, regions, self.skeleton,
+                self._kept_parses(), stubs)
+
+    @property
+    def has_stub_table(self) -> bool:
+        """Is where the stubs are known, or can it be known without parsing the bytes again?"""
+        return self.skeleton and (self._stub_table is not None or isinstance(self._syntax, ast.Module))
 
     def restore(self, positions: dict[cst.CSTNode, tuple[int, int]] | None, spans: list | None,
                 header_summary: Summary | None = None, regions: dict | None = None,
-                kept: dict[int, cst.Module] | None = None) -> None:
+                kept: dict[int, cst.Module] | None = None, stubs: dict[int, tuple] | None = None) -> None:
         self._kept = dict(kept or {})
+        if stubs is not None:
+            self._stub_table = {index: Stub.restored(stub) for index, stub in stubs.items()}
         self._positions = positions
         self._header_summary = header_summary
         if regions:

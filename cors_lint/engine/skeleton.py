@@ -24,7 +24,7 @@ import libcst as cst
 
 from cors_lint.engine.header_names import TRIGGER
 from cors_lint.engine.positions import region_positions
-from cors_lint.engine.spans import AST_DEFS, ast_blocks, first_line
+from cors_lint.engine.spans import AST_DEFS, ast_blocks, ast_definitions, first_line
 
 STUB_MIN_BYTES = 96  # a smaller body costs more to parse again on its own than it saves
 _WRAPPER = "if 1:\n"  # a nested function's text parses as the body of this block
@@ -84,6 +84,36 @@ def skeleton_source(data: bytes, stubbed: list[ast.FunctionDef], starts: list[in
 def _ending(line: bytes) -> bytes:
     stripped = line.rstrip(b"\r\n")
     return line[len(stripped):] or b"\n"
+
+
+@dataclass(frozen=True)
+class Stub:
+    """Where a stubbed function is in the file, as its expansion needs it: the lines of its text
+    (first decorator to last line) and those of the functions defined in its body, in source
+    order. Made from the bytes' ``ast`` once, then kept with the tree (``tree_cache``), so a
+    loaded skeleton expands its stubs without parsing the file with ``ast`` again."""
+
+    line: int
+    last: int
+    nested: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Stub:
+        return cls(first_line(node), _last_line(node),
+                   tuple((first_line(found), _last_line(found)) for found in ast_definitions(node.body)))
+
+    def stored(self) -> tuple:
+        """Plain values (what ``tree_pickle`` may load)."""
+        return self.line, self.last, self.nested
+
+    @classmethod
+    def restored(cls, stored: tuple) -> Stub:
+        line, last, nested = stored
+        return cls(line, last, tuple(tuple(pair) for pair in nested))
+
+
+def _last_line(node: ast.stmt) -> int:
+    return node.end_lineno or node.lineno
 
 
 @dataclass

@@ -4,8 +4,9 @@ Parsing is most of what an analysis costs, and in pre-commit every run follows a
 result cached for the whole project is rarely reused. Each parsed file is therefore kept on
 its own, under ``<cache>/trees/<content hash>.pickle``: its libcst tree, the start positions
 when the run computed them, where its functions are (``spans``) and what the search for
-hand-written headers needs of it (``header_names.summary``). Loading one costs about a
-fifth of parsing it. An entry is keyed by the file's bytes, libcst's and Python's versions (the
+hand-written headers needs of it (``header_names.summary``); for a skeleton, the parses of the
+stubs a run expanded and where its stubs are (so a loaded skeleton never parses its bytes with
+``ast`` again). Loading one costs about a fifth of parsing it. An entry is keyed by the file's bytes, libcst's and Python's versions (the
 envelope names cors-lint's own code), so it is right for any file with those bytes.
 
 Entries are signed like every cache entry (``core.store``): one that does not verify is never
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 MAX_TREES = 2048
 MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
-_FORMAT = 5  # 3: the positions of regions generated one by one are kept too; 4: skeletons; 5: their
-# functions' bodies parsed so far
+_FORMAT = 6  # 3: the positions of regions generated one by one are kept too; 4: skeletons; 5: their
+# functions' bodies parsed so far; 6: where their stubs are
 
 
 def _parser_version() -> str:
@@ -48,7 +49,7 @@ def _computed(parsed: ParsedModule) -> tuple[bool, ...]:
     """What was computed for a module beyond its tree: a loaded entry is stored again when a run
     computed more."""
     return parsed.has_positions, parsed.has_spans, parsed.has_header_summary, parsed.region_count, \
-        parsed.expansion_count
+        parsed.expansion_count, parsed.has_stub_table
 
 
 class TreeCache:
@@ -70,11 +71,11 @@ class TreeCache:
         if body is None:
             return None
         try:
-            module, positions, spans, headers, regions, skeleton, kept = loads(body)
+            module, positions, spans, headers, regions, skeleton, kept, stubs = loads(body)
         except Exception:  # a verified entry that still does not load (never expected): parse instead
             return None
         parsed = ParsedModule(source, module, data, skeleton)
-        parsed.restore(positions, spans, headers, regions, kept)
+        parsed.restore(positions, spans, headers, regions, kept, stubs)
         self.loaded[id(parsed)] = _computed(parsed)
         try:
             os.utime(path)  # recently used: kept when the cache is pruned
