@@ -571,3 +571,25 @@ def test_a_package_init_on_the_way_counts():
     assert reaches_apps(sources["run.py"], names.get, lambda source: files[source.rel])
     files["a/__init__.py"] = b""
     assert not reaches_apps(sources["run.py"], names.get, lambda source: files[source.rel])
+
+
+def test_the_scripts_of_a_project_scan_each_module_once_and_answer_alike(tmp_path):
+    """Scripts share most of their imports (lear's 50 migrations): with ``steps`` shared, each
+    module is read once for all of them, and each answer is the one a fresh search gives."""
+    from cors_lint.engine.project import discover, read
+    from cors_lint.engine.scripts import reaches_apps
+
+    write(tmp_path, {name: textwrap.dedent(text) for name, text in SCRIPTS.items()})
+    _, _, index, _ = discover([tmp_path])
+    by_name = {name: source for source in index for name in source.module_names}
+    scripts = [s for s in index if s.rel in ("run.py", "shop/cli/__main__.py", "jobs/migrate.py", "jobs/dynamic.py")]
+    reads: list[str] = []
+
+    def counted(source):
+        reads.append(source.rel)
+        return read(source)
+
+    steps: dict = {}
+    shared = [reaches_apps(script, by_name.get, counted, steps) for script in scripts]
+    assert shared == [reaches_apps(script, by_name.get, read) for script in scripts]
+    assert len(scripts) == 4 and reads and len(reads) == len(set(reads))

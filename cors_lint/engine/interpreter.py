@@ -34,7 +34,7 @@ from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effe
                                      relative_module)
 from cors_lint.engine.registry import Call, Registry
 from cors_lint.engine.scopes import Frame, LazyName, ModuleState
-from cors_lint.engine.scripts import reaches_apps
+from cors_lint.engine.scripts import Step, reaches_apps
 from cors_lint.engine.walk import children
 
 MAX_CALL_DEPTH = 12
@@ -83,6 +83,7 @@ class Interpreter(ExpressionEvaluator):
         self.source_bytes: dict[str, bytes | FileError] = {}  # see read_once
         self.consulted: set[str] = set()  # files whose content the result depends on (beyond the prefilter)
         self.scripts_not_run: list[str] = []  # see scripts
+        self.script_steps: dict[str, Step] = {}  # each module's imports, scanned once (see scripts)
         self.apps: list = []  # what the models record: the apps built, the sites that configure CORS
         self.sites: list = []
         self.functions: list[FunctionObj] = []
@@ -124,7 +125,8 @@ class Interpreter(ExpressionEvaluator):
         cannot reach an app (see ``scripts``)."""
         kept = []
         for source, data in entries:
-            if not only_a_script(data) or reaches_apps(source, self.find_module, self.read_consulted):
+            if not only_a_script(data) or reaches_apps(source, self.find_module, self.read_consulted,
+                                                         self.script_steps):
                 kept.append((source, data))
             else:
                 self.scripts_not_run.append(source.rel)

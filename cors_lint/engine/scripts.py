@@ -60,25 +60,43 @@ def package_of(source: SourceFile) -> str | None:
     return name if source.is_package else name.rpartition(".")[0]
 
 
+Step = tuple[bool, bool, tuple[SourceFile, ...]]  # (cannot be followed, touches an app, the modules it runs)
+
+
 def reaches_apps(script: SourceFile, find: Callable[[str], SourceFile | None],
-                 read: Callable[[SourceFile], bytes | FileError]) -> bool:
+                 read: Callable[[SourceFile], bytes | FileError], steps: dict[str, Step] | None = None) -> bool:
     """Can running ``script`` reach a module that touches an app? ``find``: the project module a
     dotted name imports (None for a library); ``read``: a module's bytes. Anything that cannot be
-    followed (an unreadable module, an import by a computed name) counts as reaching."""
+    followed (an unreadable module, an import by a computed name) counts as reaching. ``steps``:
+    what each module scanned so far gave (the scripts of a project share most of their imports,
+    so a run scans each module once for all of them)."""
+    steps = {} if steps is None else steps
     seen = {script.rel}
     todo = [script]
     while todo:
         source = todo.pop()
-        data = read(source)
-        if isinstance(data, FileError) or any(marker in data for marker in _COMPUTED_IMPORTS):
+        if source.rel not in steps:
+            steps[source.rel] = _step(source, find, read)
+        blocked, touches, modules = steps[source.rel]
+        if blocked or (source is not script and touches):
             return True
-        if source is not script and touches_apps(data):
-            return True
-        for name in imported_names(data, package_of(source)):
-            parts = name.split(".")
-            for end in range(1, len(parts) + 1):  # `import a.b.c` runs a, a.b and a.b.c
-                found = find(".".join(parts[:end]))
-                if found is not None and found.rel not in seen:
-                    seen.add(found.rel)
-                    todo.append(found)
+        for found in modules:
+            if found.rel not in seen:
+                seen.add(found.rel)
+                todo.append(found)
     return False
+
+
+def _step(source: SourceFile, find: Callable[[str], SourceFile | None],
+          read: Callable[[SourceFile], bytes | FileError]) -> Step:
+    data = read(source)
+    if isinstance(data, FileError) or any(marker in data for marker in _COMPUTED_IMPORTS):
+        return True, False, ()
+    modules: dict[str, SourceFile] = {}
+    for name in imported_names(data, package_of(source)):
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):  # `import a.b.c` runs a, a.b and a.b.c
+            found = find(".".join(parts[:end]))
+            if found is not None:
+                modules.setdefault(found.rel, found)
+    return False, touches_apps(data), tuple(modules.values())
