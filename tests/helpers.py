@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import re
 import subprocess
 import sys
@@ -38,14 +40,23 @@ def sites(document: dict[str, Any], kind: str | None = None) -> list[dict[str, A
 
 
 def run_cli(*args: str, expect_exit: int, to_file: bool = False, cwd: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m cors_lint ARGS`` as a user would and check what every run must satisfy:
-    the expected exit code, no traceback, and that it printed something (on stderr for exit 2,
-    the usage / configuration / internal error code). ``to_file``: the run writes its output to
-    a file (``--output``), so stdout must stay empty; the caller checks the file.
-    Callers then check *what* it printed."""
-    result = subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, cwd=cwd,
-                            env=env, timeout=timeout)
+            env: dict[str, str] | None = None, timeout: float = 300, process: bool = False
+            ) -> subprocess.CompletedProcess[str]:
+    """Run ``cors-lint ARGS`` as a user would and check what every run must satisfy: the
+    expected exit code, no traceback, and that it printed something (on stderr for exit 2, the
+    usage / configuration / internal error code). ``to_file``: the run writes its output to a
+    file (``--output``), so stdout must stay empty; the caller checks the file.
+    Callers then check *what* it printed.
+
+    The command runs in this process (``run_in_process``): starting Python and importing
+    cors-lint again for each test was most of the suite's time. ``process`` (or an ``env``,
+    which replaces the whole environment) runs ``python -m cors_lint`` as its own process, for
+    what is about the process itself: exit codes as the shell sees them, the environment."""
+    if process or env is not None:
+        result = subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True,
+                                cwd=cwd, env=env, timeout=timeout)
+    else:
+        result = run_in_process(*args, cwd=cwd)
     shown = (f"cors-lint {' '.join(args)}: exit {result.returncode}\n--- stdout\n{result.stdout[-4000:]}"
              f"\n--- stderr\n{result.stderr[-4000:]}")
     assert result.returncode == expect_exit, f"expected exit {expect_exit}; {shown}"
@@ -56,6 +67,39 @@ def run_cli(*args: str, expect_exit: int, to_file: bool = False, cwd: Path | Non
         printed = result.stderr if expect_exit == 2 else result.stdout + result.stderr
         assert printed.strip(), f"printed nothing; {shown}"
     return result
+
+
+def run_in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``cors-lint ARGS`` through the command's own ``cli.main``, in this process: stdout and
+    stderr captured apart, the working directory ``cwd`` for the run, the exit code as
+    ``SystemExit`` carries it (a message: printed on stderr, exit 1, as Python does). An
+    exception that escapes ``main`` (its error envelope failed) is raised to the test."""
+    from typer.testing import CliRunner
+
+    from cors_lint import cli
+
+    collecting = gc.isenabled()  # main() turns the cyclic GC off for its run
+    before = os.getcwd()
+    code: object = 0
+    with CliRunner().isolation() as (stdout, stderr, _):
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            cli.main(list(args))
+        except SystemExit as exit:
+            code = exit.code
+        finally:
+            os.chdir(before)
+            if collecting:
+                gc.enable()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
+            sys.stderr.flush()
+        out, err = stdout.getvalue().decode(), stderr.getvalue().decode("utf-8", "replace")
+    return subprocess.CompletedProcess(["cors-lint", *args], code or 0, out, err)
 
 
 def plain(text: str) -> str:

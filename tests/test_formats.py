@@ -7,13 +7,12 @@ import dataclasses
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
 import jsonschema
 import pytest
-from helpers import write
+from helpers import run_in_process, write
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "fixtures" / "example_app"
@@ -23,8 +22,7 @@ SARIF_SCHEMA = SHARED_SARIF_SCHEMA if SHARED_SARIF_SCHEMA.exists() else ROOT / "
 
 def run(*args: str, cwd: Path | None = None, expect: int | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI; with ``expect``, its exit code must be that and it must have printed a report."""
-    result = subprocess.run([sys.executable, "-m", "cors_lint", *args], capture_output=True, text=True, timeout=120,
-                            cwd=cwd)
+    result = run_in_process(*args, cwd=cwd)
     if expect is not None:
         assert result.returncode == expect, (result.returncode, result.stdout, result.stderr)
         assert result.stdout.strip() and "Traceback" not in result.stderr, result.stderr
