@@ -1,11 +1,15 @@
 """The result cache: same output with and without it, invalidated by every change that matters,
 kept by changes that cannot matter, safe with concurrent runs, never trusted when corrupt.
 
-A cache hit is observed from outside: the run does not import libcst (it does not parse).
+A cache hit is a run that does not analyse (``checker._check`` is not called); that such a run
+does not even import libcst is test_lazy_imports' part. Each run is the command in this
+process, in the environment of the "machine" it stands for (its HOME: its own machine key),
+but where the guarantee is about processes (concurrent runs, a fresh install).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,6 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_in_process
+
+from cors_lint.check import checker
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "example_app"
 PROBE = """
@@ -30,19 +37,61 @@ sys.stderr.write("\\nPARSED=%s EXIT=%s\\n" % ("libcst" in sys.modules, code))
 
 
 def lint(project: Path, *options: str, expect_exit: int = 1, env: dict[str, str] | None = None,
-         cwd: Path | None = None) -> tuple[str, bool]:
-    """(stdout, whether the run parsed source), once the run exited as expected and reported
-    findings (exit 1: rule ids in any format) or a clean summary (exit 0, text)."""
-    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project), *options], capture_output=True,
-                            text=True, timeout=300, env=env, cwd=cwd)
-    assert "Traceback" not in result.stderr, result.stderr
-    marker = result.stderr.strip().splitlines()[-1]
-    assert marker.startswith("PARSED=") and marker.endswith(f" EXIT={expect_exit}"), result.stderr
-    if expect_exit == 1:
-        assert re.search(r"\bCORS0\d\d\b", result.stdout), result.stdout
+         cwd: Path | None = None, process: bool = False) -> tuple[str, bool]:
+    """(stdout, whether the run analysed the project), once the run exited as expected and
+    reported findings (exit 1: rule ids in any format) or a clean summary (exit 0, text).
+    ``env``: the whole environment of the run; ``process``: run it as its own process (then
+    "analysed" means it imported libcst)."""
+    if process:
+        result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project), *options], capture_output=True,
+                                text=True, timeout=300, env=env, cwd=cwd)
+        marker = result.stderr.strip().splitlines()[-1]
+        assert marker.startswith("PARSED=") and marker.endswith(f" EXIT={expect_exit}"), result.stderr
+        stdout, stderr, analysed = result.stdout, result.stderr, "PARSED=True" in marker
     else:
-        assert re.search(r"^0 findings \(.* 0 files not analysed; policy ", result.stdout, re.M), result.stdout
-    return result.stdout, "PARSED=True" in marker
+        with environment(env), counting(checker, "_check") as calls:
+            result = run_in_process("check", str(project), *options, cwd=cwd)
+        assert result.returncode == expect_exit, (result.returncode, result.stdout, result.stderr)
+        stdout, stderr, analysed = result.stdout, result.stderr, bool(calls)
+    assert "Traceback" not in stderr, stderr
+    if expect_exit == 1:
+        assert re.search(r"\bCORS0\d\d\b", stdout), stdout
+    else:
+        assert re.search(r"^0 findings \(.* 0 files not analysed; policy ", stdout, re.M), stdout
+    return stdout, analysed
+
+
+@contextlib.contextmanager
+def environment(variables: dict[str, str] | None):
+    """``os.environ`` is exactly ``variables`` inside (unchanged for None), restored after."""
+    if variables is None:
+        yield
+        return
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def counting(owner: object, name: str):
+    """The calls made to ``owner.name`` inside (a list of their arguments)."""
+    original = getattr(owner, name)
+    calls: list[tuple] = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, counted)
+    try:
+        yield calls
+    finally:
+        setattr(owner, name, original)
 
 
 @pytest.fixture
@@ -225,7 +274,7 @@ def test_without_a_place_for_the_machine_key_the_cache_is_simply_not_reused(proj
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     environment = dict(os.environ, XDG_CACHE_HOME=str(blocker))
-    outputs = [lint(project, env=environment) for _ in range(2)]
+    outputs = [lint(project, env=environment, process=True) for _ in range(2)]  # a key per process
     assert all(parsed for _, parsed in outputs)
     assert outputs[0][0] == outputs[1][0] == uncached(project)
 
@@ -400,11 +449,12 @@ def test_a_fresh_install_of_the_same_release_reuses_the_cache(project, tmp_path)
 
     reference = uncached(project)
     options = ("--cache-dir", str(tmp_path / "ci-cache"))
-    assert lint(project, *options, env=runner("runner-1", installs[0]), cwd=tmp_path) == (reference, True)
-    assert lint(project, *options, env=runner("runner-2", installs[1]), cwd=tmp_path) == (reference, False)
+    installed = {"cwd": tmp_path, "process": True}  # each installation is its own process's cors_lint
+    assert lint(project, *options, env=runner("runner-1", installs[0]), **installed) == (reference, True)
+    assert lint(project, *options, env=runner("runner-2", installs[1]), **installed) == (reference, False)
     module = installs[1] / "cors_lint" / "check" / "cache.py"
     module.write_text(module.read_text() + "\n# another release\n")
-    assert lint(project, *options, env=runner("runner-3", installs[1]), cwd=tmp_path) == (reference, True)
+    assert lint(project, *options, env=runner("runner-3", installs[1]), **installed) == (reference, True)
 
 
 def test_the_number_of_stored_results_is_bounded(project, tmp_path):

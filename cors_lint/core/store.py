@@ -105,7 +105,7 @@ def _checksum(body: bytes | memoryview) -> str:
 KEY_VARIABLE = "CORS_LINT_CACHE_KEY"
 MIN_KEY_CHARACTERS = 32  # `openssl rand -hex 32` gives 64
 
-_KEY: bytes | None = None
+_KEYS: dict[tuple[str, str], bytes] = {}  # (the shared secret, where the machine key lives) -> the key
 
 
 def shared_key_problem() -> str | None:
@@ -129,38 +129,53 @@ def _machine_key() -> bytes:
     With ``$CORS_LINT_CACHE_KEY`` set (a CI secret shared by the runners that restore the cache),
     a key derived from it, held in memory only. Otherwise a random key kept outside any project
     (``$XDG_CACHE_HOME/cors-lint/key``, mode 0600), so on a fresh CI runner nothing restored is
-    trusted; when it cannot be stored, a key for this process only (the cache then lasts one run)."""
-    global _KEY
-    if _KEY is None:
-        secret = os.environ.get(KEY_VARIABLE, "").strip()
-        if secret:
-            # a short key is refused before any entry is read (checker / cli); should one still
-            # get here, nothing is signed with it: a random key that verifies nothing stored
-            _KEY = (secrets.token_bytes(32) if shared_key_problem() is not None
-                    else hmac.new(secret.encode("utf-8", "surrogateescape"), b"cors-lint cache signing key v1", hashlib.sha256).digest())
-            return _KEY
-        try:
-            home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cors-lint"
-        except (RuntimeError, KeyError):  # no home directory at all
-            _KEY = secrets.token_bytes(32)
-            return _KEY
-        path = home / "key"
-        try:
-            _KEY = path.read_bytes()
-            if len(_KEY) < 32:
-                raise OSError("short key")
-        except OSError:
-            _KEY = secrets.token_bytes(32)
-            try:
-                home.mkdir(parents=True, exist_ok=True)
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "wb") as handle:
-                    handle.write(_KEY)
-            except FileExistsError:  # a concurrent run created it first: use theirs
-                _KEY = path.read_bytes() if len(path.read_bytes()) >= 32 else _KEY
-            except OSError:
-                pass
-    return _KEY
+    trusted; when it cannot be stored, a key for this process only (the cache then lasts one run).
+    Kept per environment it was derived from: a process that runs several checks (the test suite,
+    an editor integration) follows a changed environment."""
+    secret = os.environ.get(KEY_VARIABLE, "").strip()
+    try:
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cors-lint"
+    except (RuntimeError, KeyError):  # no home directory at all
+        home = None
+    inputs = (secret, str(home))
+    if inputs not in _KEYS:
+        _KEYS[inputs] = _derived_key(secret) if secret else _stored_key(home)
+    return _KEYS[inputs]
+
+
+def _derived_key(secret: str) -> bytes:
+    # a short key is refused before any entry is read (checker / cli); should one still get
+    # here, nothing is signed with it: a random key that verifies nothing stored
+    if shared_key_problem() is not None:
+        return secrets.token_bytes(32)
+    return hmac.new(secret.encode("utf-8", "surrogateescape"), b"cors-lint cache signing key v1",
+                    hashlib.sha256).digest()
+
+
+def _stored_key(home: Path | None) -> bytes:
+    """This machine's key under ``home``, made on first use; a key for this process only when
+    there is no place to keep one."""
+    if home is None:
+        return secrets.token_bytes(32)
+    path = home / "key"
+    try:
+        key = path.read_bytes()
+        if len(key) < 32:
+            raise OSError("short key")
+        return key
+    except OSError:
+        key = secrets.token_bytes(32)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:  # a concurrent run created it first: use theirs
+        theirs = path.read_bytes()
+        key = theirs if len(theirs) >= 32 else key
+    except OSError:
+        pass
+    return key
 
 
 _TOOL: str | None = None
