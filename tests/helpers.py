@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -100,6 +101,39 @@ def run_in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedP
             sys.stderr.flush()
         out, err = stdout.getvalue().decode(), stderr.getvalue().decode("utf-8", "replace")
     return subprocess.CompletedProcess(["cors-lint", *args], code or 0, out, err)
+
+
+@contextlib.contextmanager
+def environment(variables: dict[str, str] | None):
+    """``os.environ`` is exactly ``variables`` inside (unchanged for None), restored after."""
+    if variables is None:
+        yield
+        return
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def counting(owner: object, name: str):
+    """The calls made to ``owner.name`` inside (a list of their arguments)."""
+    original = getattr(owner, name)
+    calls: list[tuple] = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, counted)
+    try:
+        yield calls
+    finally:
+        setattr(owner, name, original)
 
 
 def plain(text: str) -> str:

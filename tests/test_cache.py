@@ -9,7 +9,6 @@ but where the guarantee is about processes (concurrent runs, a fresh install).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -20,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import run_in_process
+from helpers import counting, environment, run_in_process
 
 from cors_lint.check import checker
 
@@ -59,39 +58,6 @@ def lint(project: Path, *options: str, expect_exit: int = 1, env: dict[str, str]
     else:
         assert re.search(r"^0 findings \(.* 0 files not analysed; policy ", stdout, re.M), stdout
     return stdout, analysed
-
-
-@contextlib.contextmanager
-def environment(variables: dict[str, str] | None):
-    """``os.environ`` is exactly ``variables`` inside (unchanged for None), restored after."""
-    if variables is None:
-        yield
-        return
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-@contextlib.contextmanager
-def counting(owner: object, name: str):
-    """The calls made to ``owner.name`` inside (a list of their arguments)."""
-    original = getattr(owner, name)
-    calls: list[tuple] = []
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return original(*args, **kwargs)
-
-    setattr(owner, name, counted)
-    try:
-        yield calls
-    finally:
-        setattr(owner, name, original)
 
 
 @pytest.fixture

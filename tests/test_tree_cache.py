@@ -1,6 +1,7 @@
 """Incremental analysis: parsed files are kept between runs by content (``engine.tree_cache``).
 
-Observed from outside, in real runs of the command: a probe counts the files libcst parses.
+Observed in runs of the command (in this process, each in its own environment): the sources
+libcst parses are counted (with --jobs, parsing in workers is not).
 After an edit only the edited files are parsed again, and the output is the same as a run
 without any cache, a run with parsing in worker processes and the reference analysis of every
 file, through edits, renames and deletions. A kept tree is never trusted when it does not
@@ -21,38 +22,33 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write
+import libcst
+
+from tests.helpers import environment, run_in_process, write
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "example_app"
-PROBE = """
-import hashlib, sys
-import libcst
-parsed = []
-original = libcst.parse_module
-def counting(source, *args, **kwargs):
-    parsed.append(hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest())
-    return original(source, *args, **kwargs)
-libcst.parse_module = counting
-from cors_lint.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit as exit:
-    code = exit.code
-sys.stderr.write("\\nPARSED=%s EXIT=%s\\n" % (",".join(sorted(parsed)), code))
-"""
 
 
 def lint(project: Path, *options: str, env: dict[str, str] | None = None) -> tuple[str, set[str]]:
     """(stdout, the hashes of the sources libcst parsed) of `cors-lint check PROJECT --format
-    json`, once it exited 1 with findings."""
-    result = subprocess.run([sys.executable, "-c", PROBE, "check", str(project), "--format", "json", *options],
-                            capture_output=True, text=True, timeout=300, env=env)
+    json` (in this process, in the environment ``env``), once it exited 1 with findings."""
+    parsed: list[str] = []
+    original = libcst.parse_module
+
+    def counted(source, *args, **kwargs):
+        parsed.append(hashlib.sha256(source if isinstance(source, bytes) else source.encode()).hexdigest())
+        return original(source, *args, **kwargs)
+
+    with environment(env):
+        libcst.parse_module = counted
+        try:
+            result = run_in_process("check", str(project), "--format", "json", *options)
+        finally:
+            libcst.parse_module = original
     assert "Traceback" not in result.stderr, result.stderr
-    marker = result.stderr.strip().splitlines()[-1]
-    assert marker.startswith("PARSED=") and marker.endswith(" EXIT=1"), result.stderr
+    assert result.returncode == 1, (result.returncode, result.stderr)
     assert json.loads(result.stdout)["findings"], result.stdout
-    parsed = marker[len("PARSED="):].rsplit(" EXIT=", 1)[0]
-    return result.stdout, set(parsed.split(",")) - {""}
+    return result.stdout, set(parsed)
 
 
 def digest(path: Path) -> str:
