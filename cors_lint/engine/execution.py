@@ -422,8 +422,9 @@ def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
         if isinstance(node, cst.Call) and isinstance(module, ModuleState) and site.kind != "config":
             questions = _Questions(interpreter, module)
             for arg in node.args:
-                if arg.keyword is None or not isinstance(arg.value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
-                    continue
+                if arg.keyword is None or arg.keyword.value not in site.options or \
+                        not isinstance(arg.value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+                    continue  # (an argument the site does not keep, such as `app=`, decides none of its values)
                 found = questions.definition(arg.value)
                 key = _config_key(arg.value, lambda n: strip_env(questions.value(n, {})))
                 loading = config_sites.get((found.file, found.line)) if found is not None and key else None

@@ -29,6 +29,7 @@ from cors_lint.rules import (
     route_requirement,
     shadowed_resource,
     slow_regex,
+    socketio_cross_origin,
     string_boolean_option,
     suppression_problems,
     unknown_option,
@@ -46,7 +47,7 @@ _MODULES = (
     vary_header_disabled, manual_cors_header, string_boolean_option, vulnerable_flask_cors_version,
     cors_configuration_error, multiple_cors_calls, legacy_import, max_age_zero, origin_not_allowed, route_requirement,
     shadowed_resource, unresolved_value, slow_regex, origins_from_environment, reflected_origin_without_vary,
-    request_header_in_response, duplicate_allow_origin,
+    request_header_in_response, duplicate_allow_origin, socketio_cross_origin,
 )
 _ALL = [module.RULE for module in _MODULES]
 _ALL += [suppression_problems.UNUSED, suppression_problems.INVALID, suppression_problems.EXPIRED]

@@ -15,6 +15,7 @@ from cors_lint.engine.models import (
     flask_restful,
     flask_restx,
     flask_smorest,
+    flask_socketio,
     flask_views,
     stdlib,
     werkzeug,
@@ -24,5 +25,5 @@ from cors_lint.engine.registry import Registry
 MODELS = (stdlib.MODEL, flask.MODEL, flask_config.MODEL, flask_views.MODEL, flask_cors.MODEL)
 MODELS += (flask_smorest.MODEL, apiflask.MODEL)
 MODELS += (flask_restful.MODEL, flask_restx.MODEL)
-MODELS += (werkzeug.MODEL,)
+MODELS += (werkzeug.MODEL, flask_socketio.MODEL)
 REGISTRY = Registry(MODELS)
