@@ -60,6 +60,9 @@ PROJECT = {
         class Handler:
             def options(self):
                 self.set_header("Access-Control-Allow-Origin", "*")
+
+
+        emitter = SocketIO(message_queue="redis://localhost:6379/1", cors_allowed_origins=[])
     ''',
     "settings.py": '''
         CORS_ORIGINS = ["https://a.example"]
@@ -76,7 +79,8 @@ def test_every_place_that_looks_like_cors_is_a_site_or_has_its_reason(tmp_path):
     reasons = {(p["file"], p["line"], p["text"]): p["reason"] for p in account["not_sites"]}
     assert reasons[("app.py", 1, "Access-Control-Allow-Origin")] == "docstring"
     assert reasons[("app.py", 4, "cross_origin")] == "import"
-    assert reasons[("app.py", 10, "cors_allowed_origins")] == "socketio"
+    assert ("app.py", 10, "cors_allowed_origins") not in reasons  # the app's Socket.IO endpoint: a site
+    assert reasons[("app.py", 52, "cors_allowed_origins")] == "socketio"  # an emitter: it serves nothing
     assert reasons[("app.py", 16, "Access-Control-Request-Method")] == "request-header"
     assert ("app.py", 21, "cross_origin") not in reasons  # run as a function that may run: a site
     assert reasons[("app.py", 25, "CORS_ORIGINS")] == "config-read"
@@ -90,7 +94,7 @@ def test_every_place_that_looks_like_cors_is_a_site_or_has_its_reason(tmp_path):
     assert reasons[("settings.py", 2, "Access-Control-Allow-Origin")] == "config-setting"
     assert ("app.py", 9, "CORS(") not in reasons  # a site (its comment repeats the same text: one place)
     sites = {(p["file"], p["line"]) for p in document["sites"]}
-    assert {("app.py", 9), ("app.py", 14), ("app.py", 21)} <= sites
+    assert {("app.py", 9), ("app.py", 10), ("app.py", 14), ("app.py", 21)} <= sites
     assert account["counts"]["site"] >= 2 and account["counts"]["unaccounted"] == 1
     text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
     assert "sites account:" in text and "unaccounted: app.py:29: Access-Control-Allow-Origin" in text

@@ -35,7 +35,8 @@ REASONS = {
     "not-flask-cors": "a `CORS` of the project's own (the module does not import flask_cors)",
     "template": "a template, skipped",
     "not-analysable": "a file that cannot be analysed (see errors)",
-    "socketio": "Flask-SocketIO's own CORS setting (not flask-cors; not modelled)",
+    "socketio": "a Flask-SocketIO option no served app takes (a message-queue emitter, a SocketIO() never given "
+                "an app)",
     "request-header": "a request header (read from a request, or sent by a client)",
     "config-read": "a read of the key (see config_reads)",
     "config-setting": "a setting loaded into app.config (its config site names it)",
@@ -113,6 +114,9 @@ def account(modules: Iterable[ModuleFacts], sites: list[Any], config_reads: Iter
     loaded_keys: set[str] = set()
     for site in sites:
         site_lines.setdefault(site.location.file, set()).add(site.location.line)
+        if site.kind == "socketio":  # `SocketIO(cors_allowed_origins=...)` that a later init_app serves
+            for where in site.defined_at.values():
+                site_lines.setdefault(where.file, set()).add(where.line)
         if site.kind == "config":
             loaded_keys.update(k for k in site.options if isinstance(k, str))
     read_lines = {(read.location.file, read.location.line) for read in config_reads}
