@@ -20,7 +20,9 @@ gc.disable()
 from cors_lint import cli  # noqa: E402  (timed: the imports are a phase)
 from cors_lint.check import checker, run  # noqa: E402
 from cors_lint.check import cache as result_cache  # noqa: E402
-from cors_lint.engine import analysis, execution, interpreter, parsing, tree_cache  # noqa: E402
+from cors_lint.engine import analysis, execution  # noqa: E402
+from cors_lint.engine.interpreter import interpreter
+from cors_lint.engine.source import parsing, tree_cache
 
 IMPORTED = time.perf_counter()
 PHASES = [

@@ -187,7 +187,7 @@ def median_of(command: list[str], cwd: Path, runs: int, before=None) -> tuple[fl
 
 def io_floor(tree: Path) -> tuple[float, int]:
     """Seconds to walk the tree, read every .py file and search its bytes, in this process."""
-    from cors_lint.engine.project import is_relevant
+    from cors_lint.engine.source.project import is_relevant
 
     start = time.perf_counter()
     count = 0

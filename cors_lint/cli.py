@@ -92,7 +92,7 @@ JobsOption = Annotated[int, typer.Option(
 def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0,
              assumptions=None, include_tests: bool = False):
     from cors_lint.engine.analysis import analyze
-    from cors_lint.engine.project import UsageError
+    from cors_lint.engine.source.project import UsageError
 
     try:
         return analyze(paths, flask_cors_version, assumptions, demand_driven=demand_driven, workers=workers,
@@ -153,7 +153,7 @@ def check(
                    f"{', '.join(sorted(policy.environments))})", err=True)
         raise typer.Exit(2)
     from cors_lint.check.checker import check_targets
-    from cors_lint.engine.project import UsageError
+    from cors_lint.engine.source.project import UsageError
 
     try:
         result = check_targets(paths, policy, environment, flask_cors_version,

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 
 import cors_lint
-from cors_lint.engine.interpreter import Interpreter
+from cors_lint.engine.interpreter.interpreter import Interpreter
 from cors_lint.engine.models import MODELS
-from cors_lint.engine.project import scan, survey
-from cors_lint.engine.registry import Registry
+from cors_lint.engine.source.project import scan, survey
+from cors_lint.engine.interpreter.registry import Registry
 
 PACKAGE = Path(cors_lint.__file__).parent
 # source -> inventory -> findings -> output; a module may import its own stage and earlier ones
 STAGES = ("core", "engine", "rules", "policy", "check", "output")
 TOP = len(STAGES)  # cli, testing, __main__: may import everything
-INTERPRETER_CORE = ("engine/interpreter.py", "engine/expressions.py", "engine/scopes.py", "engine/registry.py",
-                    "engine/objects.py")
-LIBRARY_WORDS = re.compile(r"flask|cors|blueprint|\benviron\b|getenv|timedelta|werkzeug|app_objects|engine\.models",
+INTERPRETER_CORE = ("engine/interpreter/interpreter.py", "engine/interpreter/expressions.py",
+                    "engine/interpreter/scopes.py", "engine/interpreter/registry.py", "engine/interpreter/objects.py")
+LIBRARY_WORDS = re.compile(r"flask|cors|blueprint|\benviron\b|getenv|timedelta|werkzeug|app_objects|engine\.models|engine\.app\b",
                            re.IGNORECASE)
 
 
@@ -117,9 +117,9 @@ def test_the_cycle_check_sees_function_level_imports():
 def test_stage_order_is_enforced():
     """A later stage imported from an earlier one is reported (the check itself can fail)."""
     graph = dict(GRAPH)
-    graph["cors_lint.engine.routes"] = GRAPH["cors_lint.engine.routes"] | {"cors_lint.policy.loader"}
+    graph["cors_lint.engine.app.routes"] = GRAPH["cors_lint.engine.app.routes"] | {"cors_lint.policy.loader"}
     backwards = [(m, t) for m, ts in graph.items() if stage(m) < TOP for t in ts if stage(t) > stage(m)]
-    assert backwards == [("cors_lint.engine.routes", "cors_lint.policy.loader")]
+    assert backwards == [("cors_lint.engine.app.routes", "cors_lint.policy.loader")]
 
 
 def _names_in_code(path: Path) -> list[tuple[int, str]]:
@@ -154,14 +154,14 @@ def test_the_interpreter_core_names_no_library(relative):
 
 
 def test_the_library_check_finds_library_names():
-    code = 'from cors_lint.engine.app_objects import AppObj\nif x == "flask.Flask": pass\n'
+    code = 'from cors_lint.engine.app.app_objects import AppObj\nif x == "flask.Flask": pass\n'
     path = Path(__file__).parent / "data" / "_library_names_probe.py"
     path.write_text(code)
     try:
         found = [name for _, name in _names_in_code(path) if LIBRARY_WORDS.search(name)]
     finally:
         path.unlink()
-    assert found == ["engine.app_objects", "flask.Flask"]
+    assert found == ["engine.app.app_objects", "flask.Flask"]
 
 
 def test_every_modelled_library_is_a_registered_model():
@@ -222,3 +222,32 @@ def test_the_interpreter_knows_libraries_only_through_the_registry(tmp_path):
 def test_models_cannot_register_the_same_name_twice():
     with pytest.raises(ValueError, match="registers"):
         Registry(MODELS + (MODELS[1],))
+
+
+# the engine's sub-packages, in the order a run flows: the source's bytes, the interpreter that
+# runs them, what a Flask app does with what it found, the library models; then the facade
+# (analysis, execution, inventory) at the package's top
+ENGINE_LAYERS = ("source", "interpreter", "app", "models")
+
+
+def engine_layer(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[:2] != ["cors_lint", "engine"]:
+        return None
+    return ENGINE_LAYERS.index(parts[2]) if len(parts) > 2 and parts[2] in ENGINE_LAYERS else len(ENGINE_LAYERS)
+
+
+def test_the_engine_sub_packages_only_look_back():
+    backwards = [f"{module} imports {target}" for module, targets in GRAPH.items() if engine_layer(module) is not None
+                 for target in sorted(targets)
+                 if engine_layer(target) is not None and engine_layer(target) > engine_layer(module)]
+    assert not backwards, "\n".join(backwards)
+    layers = {engine_layer(module) for module in GRAPH if engine_layer(module) is not None}
+    assert layers == set(range(len(ENGINE_LAYERS) + 1))  # every sub-package exists and holds modules
+
+
+def test_rules_import_no_engine_module():
+    """Rules judge the inventory document, never the engine's objects."""
+    found = [f"{module} imports {target}" for module, targets in GRAPH.items() if module.startswith("cors_lint.rules")
+             for target in sorted(targets) if target.startswith("cors_lint.engine")]
+    assert not found, "\n".join(found)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cors_lint.engine import bounds
+from cors_lint.engine.interpreter import bounds
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
 

@@ -453,7 +453,7 @@ def test_a_main_block_in_a_module_without_markers(tmp_path):
 def test_the_grouped_prefilter_finds_exactly_the_entry_markers():
     """``is_relevant`` searches the markers group by group under a shared substring: a file holding
     any one marker is relevant, and one where every marker is broken in two is not."""
-    from cors_lint.engine.project import ENTRY_MARKERS, is_relevant
+    from cors_lint.engine.source.project import ENTRY_MARKERS, is_relevant
 
     for marker in ENTRY_MARKERS:
         assert is_relevant(b"x = 1\n" + marker + b"\n"), marker
@@ -549,8 +549,8 @@ def test_a_module_that_only_imports_flask_changes_nothing_by_itself(tmp_path):
     ("jobs/dynamic.py", True),  # imports by a computed name: cannot be followed
 ])
 def test_what_a_script_reaches_is_followed_through_its_imports(tmp_path, script, reaches):
-    from cors_lint.engine.project import discover, read
-    from cors_lint.engine.scripts import reaches_apps
+    from cors_lint.engine.source.project import discover, read
+    from cors_lint.engine.source.scripts import reaches_apps
 
     write(tmp_path, {name: textwrap.dedent(text) for name, text in SCRIPTS.items()})
     _, _, index, _ = discover([tmp_path])
@@ -561,8 +561,8 @@ def test_what_a_script_reaches_is_followed_through_its_imports(tmp_path, script,
 
 def test_a_package_init_on_the_way_counts():
     """`import a.b` runs `a/__init__.py`: an app built there is reached."""
-    from cors_lint.engine.project import SourceFile
-    from cors_lint.engine.scripts import reaches_apps
+    from cors_lint.engine.source.project import SourceFile
+    from cors_lint.engine.source.scripts import reaches_apps
 
     files = {"a/__init__.py": b"from flask import Flask\napp = Flask(__name__)\n", "a/b.py": b"X = 1\n",
              "run.py": b"import a.b\nif __name__ == '__main__':\n    print(a.b.X)\n"}
@@ -576,8 +576,8 @@ def test_a_package_init_on_the_way_counts():
 def test_the_scripts_of_a_project_scan_each_module_once_and_answer_alike(tmp_path):
     """Scripts share most of their imports (lear's 50 migrations): with ``steps`` shared, each
     module is read once for all of them, and each answer is the one a fresh search gives."""
-    from cors_lint.engine.project import discover, read
-    from cors_lint.engine.scripts import reaches_apps
+    from cors_lint.engine.source.project import discover, read
+    from cors_lint.engine.source.scripts import reaches_apps
 
     write(tmp_path, {name: textwrap.dedent(text) for name, text in SCRIPTS.items()})
     _, _, index, _ = discover([tmp_path])

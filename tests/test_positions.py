@@ -7,9 +7,9 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from cors_lint.engine.parsing import ParsedModule
-from cors_lint.engine.positions import start_positions
-from cors_lint.engine.spans import definitions
+from cors_lint.engine.source.parsing import ParsedModule
+from cors_lint.engine.source.positions import start_positions
+from cors_lint.engine.source.spans import definitions
 
 SOURCES = {
     "decorators, comments and blank lines": '''

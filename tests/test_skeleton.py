@@ -7,12 +7,12 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from cors_lint.engine import skeleton as skeleton_module
-from cors_lint.engine.parsing import ParsedModule, parse
-from cors_lint.engine.positions import start_positions
-from cors_lint.engine.project import SourceFile
-from cors_lint.engine.spans import definitions
-from cors_lint.engine.walk import children
+from cors_lint.engine.source import skeleton as skeleton_module
+from cors_lint.engine.source.parsing import ParsedModule, parse
+from cors_lint.engine.source.positions import start_positions
+from cors_lint.engine.source.project import SourceFile
+from cors_lint.engine.source.spans import definitions
+from cors_lint.engine.source.walk import children
 
 from helpers import inventory_of, run_cli, write
 
@@ -180,7 +180,7 @@ def test_a_stub_whose_text_does_not_parse_alone_comes_from_the_whole_module(tmp_
     data = _encoded("methods, nested functions and classes")
     parsed = parse(_source(tmp_path, data), data)
     whole = parse(_source(tmp_path, data), data, skeleton=False)
-    monkeypatch.setattr("cors_lint.engine.parsing.expand", lambda *args: None)
+    monkeypatch.setattr("cors_lint.engine.source.parsing.expand", lambda *args: None)
     expected = {node.name.value: node for node, _ in definitions(whole.module)}
     for node, _ in definitions(parsed.module):
         full = parsed.definition(node)
@@ -193,8 +193,8 @@ def test_a_loaded_skeleton_expands_its_stubs_without_parsing_its_bytes_again(tmp
     """Where the stubs are is kept with the tree: after a load, a stub parsed by an earlier run
     and one parsed for the first time are both the whole parse's functions, and the bytes are
     never parsed with ``ast`` again (41 modules of rotki's pre-commit run did, 0.19 s)."""
-    from cors_lint.engine import parsing
-    from cors_lint.engine.tree_cache import TreeCache
+    from cors_lint.engine.source import parsing
+    from cors_lint.engine.source.tree_cache import TreeCache
 
     data = _encoded(name)
     source = _source(tmp_path, data)
@@ -267,7 +267,7 @@ def test_routes_registered_in_a_stubbed_body_are_found_where_they_are_written(tm
 def test_the_tree_cache_keeps_the_function_bodies_parsed_so_far(tmp_path):
     """A pre-commit run after an edit loads every other module's tree: the bodies an earlier run
     parsed come with it, and one that runs for the first time is kept the next time."""
-    from cors_lint.engine.tree_cache import TreeCache
+    from cors_lint.engine.source.tree_cache import TreeCache
 
     data = _encoded("decorated functions, comments before the body")
     source = _source(tmp_path, data)

@@ -1,4 +1,4 @@
-"""Incremental analysis: parsed files are kept between runs by content (``engine.tree_cache``).
+"""Incremental analysis: parsed files are kept between runs by content (``engine.source.tree_cache``).
 
 Observed in runs of the command (in this process, each in its own environment): the sources
 libcst parses are counted (with --jobs, parsing in workers is not).
@@ -211,9 +211,9 @@ def test_a_damaged_tree_is_parsed_again(project, damage):
 def test_the_number_of_kept_trees_is_bounded(tmp_path, monkeypatch):
     """Each edit keeps a new tree: the least recently used go once there are more than MAX_TREES
     (a tree loaded by a run counts as used)."""
-    from cors_lint.engine import tree_cache
-    from cors_lint.engine.parsing import parse
-    from cors_lint.engine.project import SourceFile
+    from cors_lint.engine.source import tree_cache
+    from cors_lint.engine.source.parsing import parse
+    from cors_lint.engine.source.project import SourceFile
 
     monkeypatch.setattr(tree_cache, "MAX_TREES", 3)
     cache = tree_cache.TreeCache(tmp_path / "cache")
@@ -232,9 +232,9 @@ def test_the_number_of_kept_trees_is_bounded(tmp_path, monkeypatch):
 
 
 def test_the_bytes_kept_in_trees_are_bounded(tmp_path, monkeypatch):
-    from cors_lint.engine import tree_cache
-    from cors_lint.engine.parsing import parse
-    from cors_lint.engine.project import SourceFile
+    from cors_lint.engine.source import tree_cache
+    from cors_lint.engine.source.parsing import parse
+    from cors_lint.engine.source.project import SourceFile
 
     cache = tree_cache.TreeCache(tmp_path / "cache")
     source = SourceFile(str(tmp_path / "m.py"), "m.py", False)
@@ -258,9 +258,9 @@ def test_positions_generated_region_by_region_are_kept_with_the_tree(tmp_path):
     the positions the whole module's computation gives."""
     import libcst as cst
 
-    from cors_lint.engine.parsing import parse
-    from cors_lint.engine.project import SourceFile
-    from cors_lint.engine.tree_cache import TreeCache
+    from cors_lint.engine.source.parsing import parse
+    from cors_lint.engine.source.project import SourceFile
+    from cors_lint.engine.source.tree_cache import TreeCache
 
     data = b"import os\n\n\ndef view():\n    origin = os.environ.get('X')\n    return origin\n\n\nVALUE = 1\n"
     (tmp_path / "m.py").write_bytes(data)

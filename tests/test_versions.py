@@ -22,7 +22,7 @@ from test_ground_truth import CASES, HEAD
 
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
-from cors_lint.engine.pins import detect
+from cors_lint.engine.source.pins import detect
 
 VERSIONS = ["4.0.1", "5.0.1", "6.0.0"]
 ORDER_CASES = ["resource_specificity", "compiled_resource_outranks_regex_strings", "literal_resource_wins",
@@ -121,7 +121,7 @@ def test_pins_are_read_from_requirements_and_locks(tmp_path):
     ("libs/flask-cors-4.0.1.dist-info", None),  # not a spelling a wheel installs
 ])
 def test_an_installed_dist_info_one_or_two_levels_down_gives_the_version(tmp_path, where, found):
-    from cors_lint.engine.pins import detect, pin_files
+    from cors_lint.engine.source.pins import detect, pin_files
 
     info = tmp_path / where
     info.mkdir(parents=True)

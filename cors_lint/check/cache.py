@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cors_lint.core.store import prune, read_document, tool_fingerprint, write_document
-from cors_lint.engine.project import FileError, SourceFile, Verdict, read, verdict_of
+from cors_lint.engine.source.project import FileError, SourceFile, Verdict, read, verdict_of
 
 FORMAT = 1
 RACY_WINDOW_NS = 2_000_000_000

@@ -16,8 +16,8 @@ from pathlib import Path
 from cors_lint.check import cache as caching
 from cors_lint.check.result import CheckResult, result_from_json, result_to_json
 from cors_lint.core.store import CACHE_DIR_NAME, shared_key_problem
-from cors_lint.engine.pins import pin_files
-from cors_lint.engine.project import Survey, namespace_packages, project_root, survey
+from cors_lint.engine.source.pins import pin_files
+from cors_lint.engine.source.project import Survey, namespace_packages, project_root, survey
 from cors_lint.policy.loader import Policy
 
 CACHE_DIR_VARIABLE = "CORS_LINT_CACHE_DIR"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cors_lint.check.findings import Finding
 from cors_lint.check.suppressions import Suppression
 from cors_lint.core.versions import FlaskCorsVersion
-from cors_lint.engine.project import FileError
+from cors_lint.engine.source.project import FileError
 
 if TYPE_CHECKING:
     from cors_lint.engine.inventory import Inventory

@@ -16,8 +16,8 @@ from cors_lint.core.semantics import config_key
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
-from cors_lint.engine.project import ParseMemo, Survey
-from cors_lint.engine.tree_cache import TreeCache
+from cors_lint.engine.source.project import ParseMemo, Survey
+from cors_lint.engine.source.tree_cache import TreeCache
 from cors_lint.policy.custom_rules import active_rules
 from cors_lint.policy.loader import Policy
 from cors_lint.rules.base import Issue, RuleContext, route_label
@@ -26,7 +26,7 @@ from cors_lint.rules.base import Issue, RuleContext, route_label
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
                   inline_suppressions: bool, demand_driven: bool, workers: int = 0,
                   cache_dir: Path | None = None) -> CheckResult:
-    """``cache_dir``: keep parsed files there between runs (``engine.tree_cache``)."""
+    """``cache_dir``: keep parsed files there between runs (``engine.source.tree_cache``)."""
     order = [policy.default_environment] + sorted(e for e in policy.environments if e != policy.default_environment)
     trees = TreeCache(cache_dir) if cache_dir is not None else None
     parse_memo = ParseMemo(trees)  # each environment's analysis reuses the parsed files

@@ -25,7 +25,7 @@ from typing import Any
 
 from cors_lint.check.findings import Finding, fingerprint
 from cors_lint.core.globs import path_matches, route_matches
-from cors_lint.engine.project import FileError, read_path
+from cors_lint.engine.source.project import FileError, read_path
 
 _COMMENT = re.compile(r"#\s*cors-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<rest>.*)$", re.IGNORECASE)
 _FIELD = re.compile(r'(?P<key>reason|expires|ticket)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')

@@ -39,7 +39,7 @@ TOML_BYTES = 256 * KiB
 # thousands of findings; the costliest JSON of that size (`[{},{},...]`) parses into ~60 MiB
 BASELINE_BYTES = 4 * MiB
 # requirements*.txt, lock files, setup.py... read for the flask-cors pin: the result cache hashes
-# them through the source reader, which reads nothing over 5 MiB (engine.project.MAX_FILE_BYTES)
+# them through the source reader, which reads nothing over 5 MiB (engine.source.project.MAX_FILE_BYTES)
 PACKAGING_BYTES = 5 * MiB
 # an entry in .cors-lint-cache/ (a results document, the stat memo of a 100,000-file tree is 12 MiB)
 CACHE_ENTRY_BYTES = 64 * MiB

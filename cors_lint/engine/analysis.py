@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from cors_lint.core.values import Assumptions
 from cors_lint.core.versions import FlaskCorsVersion, parse_version
 from cors_lint.engine.inventory import Inventory
-from cors_lint.engine.pins import detect
-from cors_lint.engine.project import Survey, scan, survey
+from cors_lint.engine.source.pins import detect
+from cors_lint.engine.source.project import Survey, scan, survey
 
 if TYPE_CHECKING:
-    from cors_lint.engine.project import ParseMemo
+    from cors_lint.engine.source.project import ParseMemo
 
 
 

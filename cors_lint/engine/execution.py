@@ -13,20 +13,20 @@ import libcst as cst
 from cors_lint.core.conditions import shared
 from cors_lint.core.values import Assumptions, Unknown, env_vars, strip_env, unwrap
 from cors_lint.core.versions import FlaskCorsVersion, parse_version
-from cors_lint.engine.app_objects import Site
-from cors_lint.engine.config_reads import ConfigRead, ConfigReadFinder
-from cors_lint.engine.entry_points import declared_entry_points
-from cors_lint.engine.header_names import TRIGGER, header_names, mentions, words_pattern
-from cors_lint.engine.interpreter import Interpreter, flag_conditions
+from cors_lint.engine.app.app_objects import Site
+from cors_lint.engine.app.config_reads import ConfigRead, ConfigReadFinder
+from cors_lint.engine.source.entry_points import declared_entry_points
+from cors_lint.engine.source.header_names import TRIGGER, header_names, mentions, words_pattern
+from cors_lint.engine.interpreter.interpreter import Interpreter, flag_conditions
 from cors_lint.engine.inventory import Inventory, route_json
-from cors_lint.engine.manual_headers import Evaluation, ManualHeaderFinder, find_sites
+from cors_lint.engine.app.manual_headers import Evaluation, ManualHeaderFinder, find_sites
 from cors_lint.engine.models import REGISTRY
-from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.engine.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey, is_test_module
-from cors_lint.engine.resolve import Route, resolve_app, written_headers
-from cors_lint.engine.scopes import Frame, ModuleState
-from cors_lint.engine.sites_account import ModuleFacts, SitesAccount, account, looks_like_cors
-from cors_lint.engine.walk import children, walk
+from cors_lint.engine.interpreter.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.engine.source.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey, is_test_module
+from cors_lint.engine.app.resolve import Route, resolve_app, written_headers
+from cors_lint.engine.interpreter.scopes import Frame, ModuleState
+from cors_lint.engine.app.sites_account import ModuleFacts, SitesAccount, account, looks_like_cors
+from cors_lint.engine.source.walk import children, walk
 
 
 def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions: Assumptions | None,

@@ -18,9 +18,9 @@ from cors_lint.core.route_order import unknown_path_label
 from cors_lint.core.semantics import config_key
 from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
 from cors_lint.core.versions import FlaskCorsVersion
-from cors_lint.engine.app_objects import AppObj, Site
-from cors_lint.engine.project import TEMPLATE, FileError
-from cors_lint.engine.resolve import Layer, Route
+from cors_lint.engine.app.app_objects import AppObj, Site
+from cors_lint.engine.source.project import TEMPLATE, FileError
+from cors_lint.engine.app.resolve import Layer, Route
 
 SCHEMA_VERSION = 1
 

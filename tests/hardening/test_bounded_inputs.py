@@ -333,7 +333,7 @@ def test_packaging_files_within_the_bound_are_scanned_in_linear_time(tmp_path, n
 def test_packaging_files_are_not_larger_than_what_the_cache_can_hash():
     """The result cache hashes pin files through the source reader; a pin file it could not hash
     could change without the cache seeing it."""
-    from cors_lint.engine.project import MAX_FILE_BYTES
+    from cors_lint.engine.source.project import MAX_FILE_BYTES
 
     assert limits.PACKAGING_BYTES <= MAX_FILE_BYTES
 

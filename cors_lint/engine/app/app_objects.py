@@ -13,7 +13,7 @@ from typing import Any
 
 from cors_lint.core.semantics import CONFIG_KEYS
 from cors_lint.core.values import Unknown, strip_env, unwrap
-from cors_lint.engine.objects import ClassObj, FunctionObj, Location
+from cors_lint.engine.interpreter.objects import ClassObj, FunctionObj, Location
 
 _sequence = itertools.count()
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from cors_lint.engine.objects import Location
+from cors_lint.engine.interpreter.objects import Location
 
 PREFIX = "CORS_"
 

@@ -30,9 +30,9 @@ from typing import Any, Callable
 import libcst as cst
 
 from cors_lint.core.values import Provenance, Regex, Unknown, to_json, unwrap
-from cors_lint.engine.app_objects import Site
-from cors_lint.engine.objects import Location
-from cors_lint.engine.walk import children, walk
+from cors_lint.engine.app.app_objects import Site
+from cors_lint.engine.interpreter.objects import Location
+from cors_lint.engine.source.walk import children, walk
 
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "__setitem__"})
 _MAPPING_METHODS = frozenset({"extend", "update"})

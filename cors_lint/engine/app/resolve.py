@@ -29,7 +29,7 @@ from cors_lint.core.semantics import (
 from cors_lint.core.url_rules import sample_path
 from cors_lint.core.values import Provenance, Regex, TimeDelta, Unknown, Unlisted, contains_unknown, strip_env, unwrap
 from cors_lint.core.versions import DEFAULT, FlaskCorsVersion
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
     BrokenView,
@@ -44,8 +44,8 @@ from cors_lint.engine.app_objects import (
     Site,
     project_mro,
 )
-from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
-from cors_lint.engine.routes import (
+from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
+from cors_lint.engine.app.routes import (
     RegisteredRule,
     class_attr,
     class_cross_origins,

@@ -12,7 +12,7 @@ from typing import Any
 
 from cors_lint.core.conditions import conjoin
 from cors_lint.core.values import Unknown, unwrap
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     MISSING,
     AppObj,
     BlueprintObj,
@@ -25,8 +25,8 @@ from cors_lint.engine.app_objects import (
     view_attributes,
     view_name,
 )
-from cors_lint.engine.app_objects import is_method_view as mro_is_method_view
-from cors_lint.engine.objects import ClassObj, LibSymbol
+from cors_lint.engine.app.app_objects import is_method_view as mro_is_method_view
+from cors_lint.engine.interpreter.objects import ClassObj, LibSymbol
 
 
 # ---------------------------------------------------------------------------- expansion

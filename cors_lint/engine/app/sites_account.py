@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from cors_lint.core.semantics import CONFIG_KEYS
-from cors_lint.engine.spans import first_line, python_ast
+from cors_lint.engine.source.spans import first_line, python_ast
 
 LOOKS_LIKE_CORS = re.compile(
     rb"\bCORS\(|\bcross_origin\b|(?<![A-Za-z0-9_])CORS_[A-Z][A-Z_]*|[Aa]ccess-[Cc]ontrol-[A-Za-z-]+"

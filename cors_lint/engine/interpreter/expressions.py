@@ -1,7 +1,7 @@
 """Static evaluation of expressions (a mixin of the interpreter).
 
 Each ``_eval_<NodeType>`` method returns a value (see ``cors_lint.core.values``) or an abstract
-object (see ``cors_lint.engine.objects``). Unsupported forms evaluate to ``Unknown`` with a reason.
+object (see ``cors_lint.engine.interpreter.objects``). Unsupported forms evaluate to ``Unknown`` with a reason.
 What library objects do under attribute access, subscripts, ``in`` and truth tests is the
 registry's answer (``self.registry``).
 """
@@ -14,8 +14,8 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import FromEnv, Unknown, env_vars, strip_env
-from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol
-from cors_lint.engine.scopes import ModuleState
+from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol
+from cors_lint.engine.interpreter.scopes import ModuleState
 
 MAX_SEQUENCE = 10_000
 _STR_METHODS = frozenset(

@@ -3,7 +3,7 @@
 It executes each module's top-level statements the way Python would on import (imports
 of project modules run those modules first, circular imports see a partial namespace),
 inlines calls to the project's own functions (app factories, ``init_app`` helpers), and
-asks the library registry (``engine.registry``, filled by ``engine.models``) what calls
+asks the library registry (``engine.interpreter.registry``, filled by ``engine.models``) what calls
 into installed libraries do. It names no library itself, and never imports or runs
 scanned code.
 
@@ -22,20 +22,20 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import Assumptions, FromEnv, Unknown, env_vars, strip_env
-from cors_lint.engine.bounds import REPEAT_RUNS, Bounds, Summary, call_key
-from cors_lint.engine.entry_points import EntryPoint
-from cors_lint.engine.expressions import (BINARY_OPERATORS, ExpressionEvaluator, in_place_method, is_text_data, lifted,
+from cors_lint.engine.interpreter.bounds import REPEAT_RUNS, Bounds, Summary, call_key
+from cors_lint.engine.source.entry_points import EntryPoint
+from cors_lint.engine.interpreter.expressions import (BINARY_OPERATORS, ExpressionEvaluator, in_place_method, is_text_data, lifted,
                                          rewrap)
-from cors_lint.engine.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.engine.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
-from cors_lint.engine.parsing import ParsedModule, parse
-from cors_lint.engine.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
+from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
+from cors_lint.engine.source.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
+from cors_lint.engine.source.parsing import ParsedModule, parse
+from cors_lint.engine.source.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
                                      module_index, only_a_script, read,
                                      relative_module)
-from cors_lint.engine.registry import Call, Registry
-from cors_lint.engine.scopes import Frame, LazyName, ModuleState
-from cors_lint.engine.scripts import Step, reaches_apps
-from cors_lint.engine.walk import children
+from cors_lint.engine.interpreter.registry import Call, Registry
+from cors_lint.engine.interpreter.scopes import Frame, LazyName, ModuleState
+from cors_lint.engine.source.scripts import Step, reaches_apps
+from cors_lint.engine.source.walk import children
 
 MAX_CALL_DEPTH = 12
 MAX_LOOP_ITERATIONS = 256
@@ -809,7 +809,7 @@ class Interpreter(ExpressionEvaluator):
         return self.call_function(function, args, {}, frame)
 
     def call_function(self, function: FunctionObj, args: list[Any], kwargs: dict[str, Any], frame: Frame) -> Any:
-        """Inline a call of a project function, within the bounds of ``engine.bounds``: a summary
+        """Inline a call of a project function, within the bounds of ``engine.interpreter.bounds``: a summary
         of an earlier run with the same arguments is reused, recursion and an exhausted step
         budget give an unknown result."""
         if frame.depth >= MAX_CALL_DEPTH:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     import libcst as cst
 
-    from cors_lint.engine.scopes import Frame
+    from cors_lint.engine.interpreter.scopes import Frame
 
 
 @dataclass

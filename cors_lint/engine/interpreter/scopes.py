@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cors_lint.engine.objects import FunctionObj
-from cors_lint.engine.parsing import ParsedModule
-from cors_lint.engine.project import SourceFile
+from cors_lint.engine.interpreter.objects import FunctionObj
+from cors_lint.engine.source.parsing import ParsedModule
+from cors_lint.engine.source.project import SourceFile
 
 
 @dataclass(eq=False)

@@ -1,7 +1,7 @@
 """The library models in use: one module per library, each registering what its names do.
 
 To model another library, add a module here that defines ``MODEL = Model("name")`` and
-registers its handlers (see ``cors_lint.engine.registry``), list it in ``MODELS``, and add
+registers its handlers (see ``cors_lint.engine.interpreter.registry``), list it in ``MODELS``, and add
 tests that compare what the engine predicts with the real library.
 """
 
@@ -20,7 +20,7 @@ from cors_lint.engine.models import (
     stdlib,
     werkzeug,
 )
-from cors_lint.engine.registry import Registry
+from cors_lint.engine.interpreter.registry import Registry
 
 MODELS = (stdlib.MODEL, flask.MODEL, flask_config.MODEL, flask_views.MODEL, flask_cors.MODEL)
 MODELS += (flask_smorest.MODEL, apiflask.MODEL)

@@ -24,12 +24,12 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import Unknown, env_vars, strip_env
-from cors_lint.engine.app_objects import AppObj, BlueprintObj, ConfigDecoratedView, LibraryDecorator, RouteDecl
+from cors_lint.engine.app.app_objects import AppObj, BlueprintObj, ConfigDecoratedView, LibraryDecorator, RouteDecl
 from cors_lint.engine.models import flask as flask_model
 from cors_lint.engine.models.flask_views import class_view
-from cors_lint.engine.objects import ClassObj
-from cors_lint.engine.registry import Call, Model
-from cors_lint.engine.routes import AUTOMATIC_OPTIONS_AT, CONSTRUCTION_AUTOMATIC_OPTIONS
+from cors_lint.engine.interpreter.objects import ClassObj
+from cors_lint.engine.interpreter.registry import Call, Model
+from cors_lint.engine.app.routes import AUTOMATIC_OPTIONS_AT, CONSTRUCTION_AUTOMATIC_OPTIONS
 
 MODEL = Model("apiflask")
 MODEL.aliases.update({

@@ -9,7 +9,7 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import FromEnv, Unknown, env_vars, strip_env
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
     ConfigHolder,
@@ -21,9 +21,9 @@ from cors_lint.engine.app_objects import (
     RouteDecorator,
     view_attributes,
 )
-from cors_lint.engine.objects import BoundMethod, FunctionObj
-from cors_lint.engine.registry import Call, Model
-from cors_lint.engine.routes import AUTOMATIC_OPTIONS_AT, REGISTERED_UNDER
+from cors_lint.engine.interpreter.objects import BoundMethod, FunctionObj
+from cors_lint.engine.interpreter.registry import Call, Model
+from cors_lint.engine.app.routes import AUTOMATIC_OPTIONS_AT, REGISTERED_UNDER
 
 MODEL = Model("flask")
 MODEL.aliases.update({

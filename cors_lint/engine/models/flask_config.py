@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from cors_lint.core.values import Unknown, env_vars, strip_env
-from cors_lint.engine.app_objects import AppObj, ConfigObj, CorsHook
+from cors_lint.engine.app.app_objects import AppObj, ConfigObj, CorsHook
 from cors_lint.engine.models.flask import target_name
 from cors_lint.engine.models.sites import add_site
-from cors_lint.engine.objects import ClassObj, InstanceObj
-from cors_lint.engine.registry import Call, Model
-from cors_lint.engine.scopes import ModuleState
+from cors_lint.engine.interpreter.objects import ClassObj, InstanceObj
+from cors_lint.engine.interpreter.registry import Call, Model
+from cors_lint.engine.interpreter.scopes import ModuleState
 
 MODEL = Model("flask.config")
 MODEL.object_types.add(ConfigObj)

@@ -11,7 +11,7 @@ import libcst as cst
 
 from cors_lint.core.semantics import DEFAULT_OPTIONS
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
     BrokenView,
@@ -25,9 +25,9 @@ from cors_lint.engine.app_objects import (
 )
 from cors_lint.engine.models.flask import target_name
 from cors_lint.engine.models.sites import add_site
-from cors_lint.engine.objects import FunctionObj
-from cors_lint.engine.project import FileError, read_path
-from cors_lint.engine.registry import Call, LibraryCopy, Model
+from cors_lint.engine.interpreter.objects import FunctionObj
+from cors_lint.engine.source.project import FileError, read_path
+from cors_lint.engine.interpreter.registry import Call, LibraryCopy, Model
 
 MODEL = Model("flask_cors")
 MODEL.aliases.update({

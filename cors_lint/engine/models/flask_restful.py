@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.app_objects import AppObj, BlueprintObj, LibraryDecorator
+from cors_lint.engine.app.app_objects import AppObj, BlueprintObj, LibraryDecorator
 from cors_lint.engine.models.rest_api import (
     RESOURCE_ATTRIBUTES,
     PendingResource,
@@ -37,7 +37,7 @@ from cors_lint.engine.models.rest_api import (
     resource_name,
     run_deferred,
 )
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.interpreter.registry import Call, Model
 
 LIBRARY = "flask_restful"
 MODEL = Model(LIBRARY)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
     ErrorView,
@@ -61,8 +61,8 @@ from cors_lint.engine.models.rest_api import (
     resource_name,
     run_deferred,
 )
-from cors_lint.engine.objects import ClassObj, LibSymbol, Location
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.interpreter.objects import ClassObj, LibSymbol, Location
+from cors_lint.engine.interpreter.registry import Call, Model
 
 RESTX, RESTPLUS = "flask_restx", "flask_restplus"
 LIBRARIES = (RESTX, RESTPLUS)

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cors_lint.core.values import Unknown, env_vars, strip_env
-from cors_lint.engine.app_objects import AppObj, BlueprintObj, LibraryDecorator, RouteDecl, view_name
+from cors_lint.engine.app.app_objects import AppObj, BlueprintObj, LibraryDecorator, RouteDecl, view_name
 from cors_lint.engine.models import flask as flask_model
 from cors_lint.engine.models.flask_views import class_view
-from cors_lint.engine.objects import ClassObj, Location
-from cors_lint.engine.registry import Call, Model
-from cors_lint.engine.routes import AUTOMATIC_OPTIONS_AT
+from cors_lint.engine.interpreter.objects import ClassObj, Location
+from cors_lint.engine.interpreter.registry import Call, Model
+from cors_lint.engine.app.routes import AUTOMATIC_OPTIONS_AT
 
 MODEL = Model("flask_smorest")
 MODEL.aliases.update({

@@ -23,11 +23,11 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.app_objects import Location
+from cors_lint.engine.app.app_objects import Location
 from cors_lint.engine.models.flask import target_name
 from cors_lint.engine.models.sites import add_site
-from cors_lint.engine.objects import FunctionObj
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.interpreter.objects import FunctionObj
+from cors_lint.engine.interpreter.registry import Call, Model
 
 MODEL = Model("flask_socketio")
 MODEL.entry_names |= {"SocketIO"}

@@ -4,14 +4,14 @@ derived from them): ``as_view(name)``, what ``MethodView.__init_subclass__`` mak
 ``provide_automatic_options``, through project base classes, mixins and the library classes a
 model describes in ``class_attributes``), and the ``cross_origin`` decorators a view class lists
 in ``decorators = [...]``. The rule each view gets is worked out with its routes
-(``engine.routes``)."""
+(``engine.app.routes``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     METHOD_VIEW,
     MISSING,
     ClassView,
@@ -20,8 +20,8 @@ from cors_lint.engine.app_objects import (
     is_method_view,
     lookup,
 )
-from cors_lint.engine.objects import ClassObj, LibSymbol
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.interpreter.objects import ClassObj, LibSymbol
+from cors_lint.engine.interpreter.registry import Call, Model
 
 MODEL = Model("flask.views")
 VIEW_DECORATORS_NOTE = "decorators=[...] of a View class"

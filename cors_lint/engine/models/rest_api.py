@@ -19,7 +19,7 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.app_objects import (
+from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
     ClassView,
@@ -32,8 +32,8 @@ from cors_lint.engine.app_objects import (
     next_seq,
 )
 from cors_lint.engine.models.flask_views import class_view
-from cors_lint.engine.objects import ClassObj, Location
-from cors_lint.engine.registry import Call
+from cors_lint.engine.interpreter.objects import ClassObj, Location
+from cors_lint.engine.interpreter.registry import Call
 
 # What a library's ``Resource`` defines that a project subclass inherits (the registry's
 # ``class_attributes``): a MethodView with ``method_decorators`` and ``representations``.

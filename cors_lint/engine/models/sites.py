@@ -6,7 +6,7 @@ from typing import Any
 
 import libcst as cst
 
-from cors_lint.engine.app_objects import Site
+from cors_lint.engine.app.app_objects import Site
 
 
 def add_site(engine, kind: str, node: cst.CSTNode, frame, target: str, options: dict[str, Any],

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cors_lint.core.values import FromEnv, Regex, TimeDelta, Unknown, strip_env
-from cors_lint.engine.expressions import PLAIN as PLAIN_VALUES
-from cors_lint.engine.expressions import lifted
-from cors_lint.engine.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol
-from cors_lint.engine.project import relative_module
-from cors_lint.engine.scopes import ModuleState
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.interpreter.expressions import PLAIN as PLAIN_VALUES
+from cors_lint.engine.interpreter.expressions import lifted
+from cors_lint.engine.interpreter.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol
+from cors_lint.engine.source.project import relative_module
+from cors_lint.engine.interpreter.scopes import ModuleState
+from cors_lint.engine.interpreter.registry import Call, Model
 
 MODEL = Model("stdlib")
 MODEL.aliases.update({"os.environ.get": "os.getenv", "posix.environ": "os.environ"})

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from cors_lint.core.values import Unknown, strip_env
-from cors_lint.engine.objects import FunctionObj, LibSymbol
-from cors_lint.engine.registry import Call, Model
+from cors_lint.engine.interpreter.objects import FunctionObj, LibSymbol
+from cors_lint.engine.interpreter.registry import Call, Model
 
 MODEL = Model("werkzeug")
 

@@ -19,7 +19,7 @@ import ast
 import re
 from typing import Iterable, Iterator
 
-from cors_lint.engine.spans import ast_blocks, first_line, line_starts
+from cors_lint.engine.source.spans import ast_blocks, first_line, line_starts
 
 TRIGGER = b"access-control-"
 MAX_ROUNDS = 8  # chains of re-bindings longer than this are not followed (`A = B`, `B = C`, ...)

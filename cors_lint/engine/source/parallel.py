@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from cors_lint.engine.parsing import ParsedModule, parse, paused_gc
-from cors_lint.engine.project import FileError, SourceFile
-from cors_lint.engine.tree_pickle import dumps, loads
+from cors_lint.engine.source.parsing import ParsedModule, parse, paused_gc
+from cors_lint.engine.source.project import FileError, SourceFile
+from cors_lint.engine.source.tree_pickle import dumps, loads
 
 DEFAULT_MEMORY_BUDGET_MIB = 1024
 BUDGET_VARIABLE = "CORS_LINT_PARSE_MEMORY_MIB"  # overrides the default budget

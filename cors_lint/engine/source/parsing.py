@@ -10,13 +10,13 @@ from contextlib import contextmanager
 
 import libcst as cst
 
-from cors_lint.engine.header_names import Summary, summary
-from cors_lint.engine.positions import region_positions, start_positions
-from cors_lint.engine.skeleton import (Expansion, Stub, expand, expand_kept, skeleton_source,
+from cors_lint.engine.source.header_names import Summary, summary
+from cors_lint.engine.source.positions import region_positions, start_positions
+from cors_lint.engine.source.skeleton import (Expansion, Stub, expand, expand_kept, skeleton_source,
                                        stubbed_definitions, wants_whole_tree)
-from cors_lint.engine.spans import (Span, ast_definitions, codegen_start_line, definitions, first_line,
+from cors_lint.engine.source.spans import (Span, ast_definitions, codegen_start_line, definitions, first_line,
                                     function_spans, libcst_definitions, line_starts, python_ast, statement_lines)
-from cors_lint.engine.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
+from cors_lint.engine.source.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
 
 
 class ParsedModule:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cors_lint.core.limits import PACKAGING_BYTES, Budget, InputError, MiB, read_bounded
 from cors_lint.core.versions import DEFAULT, FlaskCorsVersion, parse_version
-from cors_lint.engine.project import SourceFile, project_root
+from cors_lint.engine.source.project import SourceFile, project_root
 
 _NAME = re.compile(r"(?i)^\s*[\"']?flask[-_.]?cors\b")
 

@@ -120,7 +120,7 @@ class FileError:
 # flask-cors API that registers routes, hooks or CORS on an app it got from elsewhere (a
 # `views.py` that does `from app import app` and `@app.route`), sets a ``CORS_*`` config key,
 # writes an ``Access-Control-*`` header by hand, or has a ``__main__`` block (a script: run only
-# when it can reach an app, see ``engine.scripts``). Everything else is analysed only if an
+# when it can reach an app, see ``engine.source.scripts``). Everything else is analysed only if an
 # entry point leads to it (see ``has_effects``).
 FLASK_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+flask", re.MULTILINE)
 FLASK_API_MARKERS = (
@@ -171,7 +171,7 @@ def is_relevant(data: bytes) -> bool:
 
 
 def only_a_script(data: bytes) -> bool:
-    """Is the file an entry point by its ``__main__`` block alone (see ``engine.scripts``)?"""
+    """Is the file an entry point by its ``__main__`` block alone (see ``engine.source.scripts``)?"""
     return not touches_apps(data) and not imports_flask(data)
 
 

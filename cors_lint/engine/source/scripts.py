@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cors_lint.engine.project import FileError, SourceFile, relative_module, touches_apps
+from cors_lint.engine.source.project import FileError, SourceFile, relative_module, touches_apps
 
 _IMPORT = re.compile(
     rb"^[ \t]*(?:from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from cors_lint.engine.header_names import TRIGGER
-from cors_lint.engine.positions import region_positions
-from cors_lint.engine.spans import AST_DEFS, ast_blocks, ast_definitions, first_line
+from cors_lint.engine.source.header_names import TRIGGER
+from cors_lint.engine.source.positions import region_positions
+from cors_lint.engine.source.spans import AST_DEFS, ast_blocks, ast_definitions, first_line
 
 STUB_MIN_BYTES = 96  # a smaller body costs more to parse again on its own than it saves
 _WRAPPER = "if 1:\n"  # a nested function's text parses as the body of this block

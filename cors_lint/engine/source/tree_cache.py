@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cors_lint.core.store import prune, read_signed, write_signed
-from cors_lint.engine.project import SourceFile
-from cors_lint.engine.tree_pickle import dumps, loads
+from cors_lint.engine.source.project import SourceFile
+from cors_lint.engine.source.tree_pickle import dumps, loads
 
 if TYPE_CHECKING:
-    from cors_lint.engine.parsing import ParsedModule
+    from cors_lint.engine.source.parsing import ParsedModule
 
 MAX_TREES = 2048
 MAX_TREE_BYTES = 256 * 2**20  # a tree takes ~5-10x its source: hundreds of the largest modules
@@ -64,7 +64,7 @@ class TreeCache:
         return self.directory / f"{digest.hexdigest()}.pickle"
 
     def load(self, source: SourceFile, data: bytes) -> ParsedModule | None:
-        from cors_lint.engine.parsing import ParsedModule
+        from cors_lint.engine.source.parsing import ParsedModule
 
         path = self._path(data)
         body = read_signed(path)
@@ -88,7 +88,7 @@ class TreeCache:
         ``modules``: what the parse memo holds (``FileError``s are not kept)."""
         if not modules:
             return
-        from cors_lint.engine.parsing import ParsedModule
+        from cors_lint.engine.source.parsing import ParsedModule
 
         wanted = [m for m in modules if isinstance(m, ParsedModule) and self.loaded.get(id(m)) != _computed(m)]
         if not wanted:
