@@ -99,7 +99,7 @@ def test_the_readme_policy_example_is_a_valid_policy(tmp_path):
     policy = load(tmp_path / "cors-policy.yaml")
     assert policy.rule_setting("CORS023").enabled is False  # `max-age-zero: off`, by name
     assert policy.environments["production"]["allowed_origins"][1] == {"subdomains_of": "example.com"}
-    assert [r.id for r in __import__("cors_lint.policy.custom_rules", fromlist=["x"]).active_rules(policy)][-1] == "ORG001"
+    assert [r.id for r in __import__("cors_lint.policy.catalogue", fromlist=["x"]).Catalogue.of(policy).rules][-1] == "ORG001"
 
 
 def test_init_writes_a_valid_starter_policy_from_the_project_and_never_overwrites(tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
+
 from helpers import run_cli, write
 
 from cors_lint.check.checker import check_paths
@@ -128,3 +130,24 @@ def test_a_comment_at_the_cors_call_still_suppresses_a_finding_placed_at_its_val
     (tmp_path / "settings.py").write_text('ALLOWED = ["*"]  # cors-lint: ignore[CORS001] reason="demo"\n')
     again = check_paths([tmp_path], policy)
     assert [(f.rule_id, f.file) for f, _ in again.suppressed] == [("CORS001", "settings.py")]
+
+
+@pytest.mark.parametrize("setting, expected", [
+    ("{}", [("CORS028", "warning")]),
+    ("{severity: error}", [("CORS028", "error")]),
+    ("{enabled: false}", []),
+], ids=["default", "severity", "disabled"])
+def test_the_policy_sets_the_suppression_rules_as_any_other(tmp_path, setting, expected):
+    """`rules: {CORS028: ...}` in the policy turns the unused-suppression finding off or changes its
+    severity, as it does for every rule (it was ignored: the meta-rules' findings were made with
+    their ids, names and severities written out again)."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        # cors-lint: ignore[CORS001] reason="credentials were on once"
+        CORS(app, origins="https://app.example.com")
+        """})
+    (tmp_path / "cors-policy.yaml").write_text(f"extends: [recommended]\nrules:\n  CORS028: {setting}\n")
+    result = check_paths([tmp_path], load(str(tmp_path / "cors-policy.yaml")))
+    assert [(f.rule_id, f.severity) for f in result.findings] == expected

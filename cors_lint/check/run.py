@@ -18,7 +18,7 @@ from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
 from cors_lint.engine.source.project import ParseMemo, Survey
 from cors_lint.engine.source.tree_cache import TreeCache
-from cors_lint.policy.custom_rules import active_rules
+from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
 from cors_lint.rules.base import Issue, RuleContext, route_label
 
@@ -73,13 +73,11 @@ def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, in
     if inline:
         files = set(inventory.comment_files) | {f.file for f in findings}
         entries += suppressions.inline_suppressions(inventory.root, files)
-    known = {rule.id: rule.name for rule in active_rules(policy)}
-    known.update({name: rule_id for rule_id, name in list(known.items())})
     failed = {name for f in failures for name in (f.rule_id, f.rule_name)}
     for entry in entries:  # whether a failed rule's suppression is used cannot be known: never "unused"
         if failed & set(entry.rules):
             entry.used = True
-    return suppressions.apply(findings, entries, known)
+    return suppressions.apply(findings, entries, Catalogue.of(policy))
 
 
 def _same_for(reads: frozenset[str], done: Any, assumptions: Any) -> bool:
@@ -148,14 +146,12 @@ def run_rules(document: dict[str, Any], policy: Policy, environment: str,
     settings = policy.environments.get(environment, {})
 
     context = RuleContext(document, environment, settings, policy)
+    catalogue = Catalogue.of(policy)
     findings: list[Finding] = []
-    for rule in active_rules(policy):
-        setting = policy.rule_setting(rule.id)
-        if not setting.enabled:
+    for rule in catalogue.rules:
+        if not catalogue.runs_in(rule, environment):
             continue
-        scope = setting.environments if setting.environments is not None else rule.environments
-        if scope and environment not in scope:
-            continue
+        setting = catalogue.setting(rule)
         issues: list[Issue] = []
         try:
             for issue in rule.check(context):

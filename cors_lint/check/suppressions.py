@@ -26,6 +26,9 @@ from typing import Any
 from cors_lint.check.findings import Finding, fingerprint
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.source.project import FileError, read_path
+from cors_lint.policy.catalogue import Catalogue
+from cors_lint.rules.base import Rule
+from cors_lint.rules.suppression_problems import EXPIRED, INVALID, UNUSED
 
 _COMMENT = re.compile(r"#\s*cors-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<rest>.*)$", re.IGNORECASE)
 _FIELD = re.compile(r'(?P<key>reason|expires|ticket)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
@@ -107,10 +110,13 @@ def _matches(suppression: Suppression, finding: Finding, known: dict[str, str]) 
     return True
 
 
-def apply(findings: list[Finding], suppressions: list[Suppression], known_rules: dict[str, str],
+def apply(findings: list[Finding], suppressions: list[Suppression], catalogue: Catalogue,
           today: dt.date | None = None) -> tuple[list[Finding], list[tuple[Finding, Suppression]], list[Finding]]:
-    """Split findings into active and suppressed; return also the findings about the suppressions."""
+    """Split findings into active and suppressed; return also the findings about the suppressions
+    (the meta-rules', as the policy sets them: ``catalogue``, which also gives the names a
+    suppression may use)."""
     today = today or dt.date.today()
+    known_rules = catalogue.names()
     for suppression in suppressions:
         _validate(suppression, known_rules)
     active, suppressed = [], []
@@ -125,7 +131,7 @@ def apply(findings: list[Finding], suppressions: list[Suppression], known_rules:
         else:
             match.used = True
             suppressed.append((finding, match))
-    return active, suppressed, _problems(suppressions, today)
+    return active, suppressed, _problems(suppressions, today, catalogue)
 
 
 def _validate(suppression: Suppression, known: dict[str, str]) -> None:
@@ -143,26 +149,31 @@ def _validate(suppression: Suppression, known: dict[str, str]) -> None:
             suppression.problems.append(f"has an invalid expiry {suppression.expires!r} (use YYYY-MM-DD)")
 
 
-def _problems(suppressions: list[Suppression], today: dt.date) -> list[Finding]:
+def _problems(suppressions: list[Suppression], today: dt.date, catalogue: Catalogue) -> list[Finding]:
     findings = []
     for s in suppressions:
         where = "suppression" if s.kind == "inSource" else f"policy suppression #{s.line + 1}"
         line = s.line if s.kind == "inSource" else 1
         if s.problems:
-            findings.append(_meta("CORS029", "invalid-suppression", "error", f"{where} {'; '.join(s.problems)}: "
-                                  "it suppresses nothing", s, line))
+            found = _meta(INVALID, f"{where} {'; '.join(s.problems)}: it suppresses nothing", s, line, catalogue)
         elif s.expired(today):
-            findings.append(_meta("CORS030", "expired-suppression", "error", f"{where} for {', '.join(s.rules)} "
-                                  f"expired on {s.expires}" + (f" ({s.ticket})" if s.ticket else "") +
-                                  ": its findings are reported again", s, line))
+            found = _meta(EXPIRED, f"{where} for {', '.join(s.rules)} expired on {s.expires}"
+                          + (f" ({s.ticket})" if s.ticket else "") + ": its findings are reported again", s, line,
+                          catalogue)
         elif not s.used:
-            findings.append(_meta("CORS028", "unused-suppression", "warning", f"{where} for {', '.join(s.rules)} "
-                                  "matches no finding: remove it", s, line))
+            found = _meta(UNUSED, f"{where} for {', '.join(s.rules)} matches no finding: remove it", s, line, catalogue)
+        else:
+            found = None
+        if found is not None:
+            findings.append(found)
     return findings
 
 
-def _meta(rule_id: str, name: str, severity: str, message: str, s: Suppression, line: int) -> Finding:
+def _meta(rule: Rule, message: str, s: Suppression, line: int, catalogue: Catalogue) -> Finding | None:
+    """A meta-rule's finding about a suppression; None when the policy turns the rule off."""
+    if not catalogue.setting(rule).enabled:
+        return None
     key = (s.kind, s.rules, s.reason, s.line)
-    return Finding(rule_id, name, severity, message, s.file, line, 0, "all", (), None,
-                   fingerprint(rule_id, "all", s.file, key), (rule_id, s.file, line, 0, key))
+    return Finding(rule.id, rule.name, catalogue.severity(rule) or rule.severity, message, s.file, line, 0, "all", (),
+                   None, fingerprint(rule.id, "all", s.file, key), (rule.id, s.file, line, 0, key))
 

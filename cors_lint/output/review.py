@@ -17,7 +17,7 @@ from cors_lint.check.result import CheckResult
 from cors_lint.core.origins import accepts_everything
 from cors_lint.core.route_order import unknown_path_label
 from cors_lint.policy.loader import Policy
-from cors_lint.rules import RULES
+from cors_lint.policy.catalogue import Catalogue
 from cors_lint.rules.base import show
 
 
@@ -72,8 +72,8 @@ def _rows(document: dict[str, Any]) -> list[RouteRow]:
     return rows
 
 
-def _fix(rule_id: str) -> str:
-    rule = RULES.get(rule_id)
+def _fix(catalogue: Catalogue, rule_id: str) -> str:
+    rule = catalogue.lookup(rule_id)
     if rule is None or "## Use instead" not in rule.doc:
         return ""
     return rule.doc.split("## Use instead", 1)[1].strip().split("\n## ", 1)[0].strip()
@@ -97,7 +97,8 @@ def build(result: CheckResult, policy: Policy) -> Review:
         ("Files analysed", f"{result.inventory.files} ({len(result.inventory.errors)} could not be analysed)"),
         ("Tool", f"cors-lint {__version__}"),
     ]
-    findings = [{**f.as_json(), "fix": _fix(f.rule_id)} for f in result.findings]
+    catalogue = Catalogue.of(policy)
+    findings = [{**f.as_json(), "fix": _fix(catalogue, f.rule_id)} for f in result.findings]
     suppressed = [{**f.as_json(), "reason": s.reason, "expires": s.expires, "ticket": s.ticket, "kind": s.kind}
                   for f, s in result.suppressed]
     return Review(f"CORS security review: {result.inventory.root.name}", summary,

@@ -7,7 +7,7 @@ from typing import Any
 from cors_lint import __version__
 from cors_lint.check.findings import Finding
 from cors_lint.check.result import CheckResult, RuleFailure
-from cors_lint.policy.custom_rules import active_rules
+from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
 
 LEVEL = {"error": "error", "warning": "warning", "note": "note"}
@@ -85,7 +85,7 @@ def _failure(failure: RuleFailure, index: dict[str, int]) -> dict[str, Any]:
 
 
 def render(result: CheckResult, policy: Policy) -> dict[str, Any]:
-    rules = active_rules(policy)
+    rules = Catalogue.of(policy).rules
     index = {rule.id: i for i, rule in enumerate(rules)}
     notifications = [{"level": "error", "message": {"text": f"{e.file}: {e.message}"},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.file, "uriBaseId": "%SRCROOT%"}}}]}

@@ -1,5 +1,5 @@
-"""Organisation rules written in the policy YAML (``custom_rules:``), as ``Rule`` objects, and the
-rules a policy runs: the built-in catalogue plus its custom rules."""
+"""Organisation rules written in the policy YAML (``custom_rules:``), as ``Rule`` objects (the
+rules a policy runs are ``catalogue.Catalogue``'s)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any
 
 from cors_lint.core.globs import route_matches
 from cors_lint.core.origins import accepts_any, accepts_everything, is_regex, pattern_text
-from cors_lint.policy.loader import Policy
-from cors_lint.rules import RULES
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
 
 
@@ -50,7 +48,3 @@ def build_rule(spec: dict[str, Any]) -> Rule:
 
     return Rule(id=spec["id"], name=spec.get("name", spec["id"].lower()), severity=spec.get("severity", "error"),
                 summary=spec["message"], doc="Defined in the policy file.", check=check)
-
-
-def active_rules(policy: Policy) -> list[Rule]:
-    return list(RULES.values()) + [build_rule(spec) for spec in policy.data.get("custom_rules", [])]

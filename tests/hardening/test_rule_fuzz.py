@@ -35,7 +35,7 @@ from helpers import run_cli  # noqa: E402
 from cors_lint.check.findings import group  # noqa: E402
 from cors_lint.engine.analysis import analyze  # noqa: E402
 from cors_lint.engine.inventory import inventory_json  # noqa: E402
-from cors_lint.policy.custom_rules import active_rules  # noqa: E402
+from cors_lint.policy.catalogue import Catalogue  # noqa: E402
 from cors_lint.policy.loader import build  # noqa: E402
 from cors_lint.rules import RULES  # noqa: E402
 from cors_lint.rules.base import Issue, RuleContext  # noqa: E402
@@ -259,7 +259,7 @@ def run_every_rule(document: dict[str, Any]) -> None:
     before = json.dumps(document, sort_keys=True)
     for environment, env_settings in POLICY.environments.items():
         context = RuleContext(document, environment, env_settings, POLICY)
-        for rule in active_rules(POLICY):
+        for rule in Catalogue.of(POLICY).rules:
             try:
                 issues = list(rule.check(context))
                 for issue in issues:
