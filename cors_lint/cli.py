@@ -1,4 +1,5 @@
-"""The ``cors-lint`` command line. Thin: parse options, call the engine, print, exit.
+"""The ``cors-lint`` command line: it declares the commands and their options, runs
+``commands``, prints what ``output.formats`` renders, and exits.
 
 ``cors-lint PATH...`` is the same as ``cors-lint check PATH...``.
 Exit codes: 0 clean, 1 findings or files that could not be analysed, 2 usage, configuration
@@ -17,6 +18,8 @@ from typing import Annotated, Optional
 import typer
 
 from cors_lint import __version__
+from cors_lint.commands import CommandError
+from cors_lint.output import formats
 
 app = typer.Typer(
     name="cors-lint",
@@ -29,18 +32,9 @@ app = typer.Typer(
 SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report", "diff")
 
 
-class InventoryFormat(str, enum.Enum):
-    json = "json"
-    text = "text"
-
-
-class CheckFormat(str, enum.Enum):
-    json = "json"
-    text = "text"
-    sarif = "sarif"
-    github = "github"
-    gitlab = "gitlab"
-    junit = "junit"
+InventoryFormat = enum.Enum("InventoryFormat", {name: name for name in formats.INVENTORY}, type=str)
+CheckFormat = enum.Enum("CheckFormat", {name: name for name in formats.CHECK}, type=str)
+ReportFormat = enum.Enum("ReportFormat", {name: name for name in formats.REVIEW}, type=str)
 
 
 class Severity(str, enum.Enum):
@@ -89,19 +83,6 @@ JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", min=0, help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
 
 
-def _analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0,
-             assumptions=None, include_tests: bool = False):
-    from cors_lint.engine.analysis import analyze
-    from cors_lint.engine.source.project import UsageError
-
-    try:
-        return analyze(paths, flask_cors_version, assumptions, demand_driven=demand_driven, workers=workers,
-                       include_tests=include_tests)
-    except (UsageError, ValueError) as exc:
-        typer.echo(f"cors-lint: error: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
 @app.command()
 def check(
     paths: PathsArgument,
@@ -135,49 +116,29 @@ def check(
     include_tests: IncludeTestsOption = False,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
+    from cors_lint.commands import check as checking
     from cors_lint.output.report import exit_code
 
-    settings = _settings(paths)
-    output_format = output_format or CheckFormat(settings.format or "text")
-    fail_on = fail_on or Severity(settings.fail_on or "warning")
-    if not no_cache:
-        from cors_lint.core.store import shared_key_problem
-
-        problem = shared_key_problem()  # refused before any cache entry (the policy memo's too) is read
-        if problem is not None:
-            typer.echo(f"cors-lint: error: {problem}", err=True)
-            raise typer.Exit(2)
-    policy = _policy(policy_file, paths, cache=not no_cache, cache_dir=cache_dir)
-    if environment is not None and environment not in policy.environments:
-        typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
-                   f"{', '.join(sorted(policy.environments))})", err=True)
-        raise typer.Exit(2)
-    from cors_lint.check.checker import check_targets
-    from cors_lint.engine.source.project import UsageError
-
     try:
-        result = check_targets(paths, policy, environment, flask_cors_version,
-                               inline_suppressions=not no_inline_suppressions, exclude=settings.exclude,
-                               demand_driven=not no_prefilter, cache=not no_cache, workers=jobs,
-                               cache_dir=cache_dir, include_tests=include_tests or settings.include_tests)
-    except (UsageError, ValueError) as exc:
-        typer.echo(f"cors-lint: error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    from cors_lint.check import baseline as baselines
+        run = checking.run(paths, output_format=output_format.value if output_format else None,
+                           policy_file=policy_file, environment=environment, fail_on=fail_on.value if fail_on else None,
+                           flask_cors_version=flask_cors_version, inline_suppressions=not no_inline_suppressions,
+                           baseline=baseline, write_baseline=write_baseline, cache=not no_cache, cache_dir=cache_dir,
+                           demand_driven=not no_prefilter, jobs=jobs, include_tests=include_tests)
+    except CommandError as exc:
+        _fail(exc)
+    if run.baseline_written is not None:
+        typer.echo(f"cors-lint: wrote {len(run.result.findings)} findings to {run.baseline_written}", err=True)
+        raise typer.Exit(_rule_failures(run.result))  # a rule that raised: the baseline may lack its findings
+    _emit(formats.CHECK[run.output_format](run.result, run.policy), output)
+    _rule_failures(run.result)
+    raise typer.Exit(exit_code(run.result, run.fail_on))
 
-    if write_baseline is not None:
-        baselines.write(write_baseline, result.findings)
-        typer.echo(f"cors-lint: wrote {len(result.findings)} findings to {write_baseline}", err=True)
-        raise typer.Exit(_rule_failures(result))  # a rule that raised: the baseline may lack its findings
-    if baseline is not None:
-        try:
-            result.findings, result.baselined = baselines.split(result.findings, baselines.read(baseline))
-        except baselines.BaselineError as exc:
-            typer.echo(f"cors-lint: error: {exc}", err=True)
-            raise typer.Exit(2) from None
-    _emit(render_check(result, policy, output_format.value), output)
-    _rule_failures(result)
-    raise typer.Exit(exit_code(result, fail_on.value))
+
+def _fail(error: CommandError) -> None:
+    """A problem the user can fix: its message on stderr, exit 2."""
+    typer.echo(f"cors-lint: {error.kind}: {error}", err=True)
+    raise typer.Exit(2) from None
 
 
 def _rule_failures(result) -> int:
@@ -191,24 +152,6 @@ def _rule_failures(result) -> int:
     return 2 if result.failures else 0
 
 
-def render_check(result, policy, output_format: str) -> str:
-    import json
-
-    from cors_lint.output.report import check_document, check_text
-
-    if output_format == "json":
-        return json.dumps(check_document(result, policy), indent=2) + "\n"
-    if output_format == "sarif":
-        from cors_lint.output import sarif
-
-        return json.dumps(sarif.render(result, policy), indent=2) + "\n"
-    if output_format in ("github", "gitlab", "junit"):
-        from cors_lint.output import ci
-
-        return getattr(ci, output_format)(result)
-    return check_text(result, policy)
-
-
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
@@ -219,35 +162,6 @@ def _emit(text: str, output: Path | None) -> None:
         write_atomic(output, text)
     except OSError as exc:
         typer.echo(f"cors-lint: error: cannot write {output}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _settings(paths: list[Path]):
-    from cors_lint.policy.settings import SettingsError, find
-
-    try:
-        return find(paths[0] if paths else Path("."))
-    except SettingsError as exc:
-        typer.echo(f"cors-lint: configuration error: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _policy(policy_file: Path | None, paths: list[Path], cache: bool = False, cache_dir: Path | None = None):
-    """The policy to check against; with ``cache``, a policy validated before is read from the
-    project's cache directory (no YAML parsing, no schema validation)."""
-    from cors_lint.policy import PolicyError
-    from cors_lint.policy.loader import discover, load
-
-    start = paths[0] if paths else Path(".")
-    memo = None
-    if cache and start.exists():
-        from cors_lint.check.checker import cache_directory
-
-        memo = cache_directory(start, cache_dir)
-    try:
-        return load(policy_file, memo) if policy_file is not None else discover(start, memo)
-    except PolicyError as exc:
-        typer.echo(f"cors-lint: policy error: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -278,11 +192,6 @@ def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001
     typer.echo(f"# {rule.id} {rule.name} ({rule.severity})\n\n{rule.summary}\n{rule.doc}")
 
 
-class ReportFormat(str, enum.Enum):
-    html = "html"
-    markdown = "markdown"
-
-
 @app.command("report")
 def report(
     paths: PathsArgument,
@@ -293,16 +202,13 @@ def report(
     include_tests: IncludeTestsOption = False,
 ) -> None:
     """Write the security review report: routes, origins, credentials, findings, suppressions."""
-    from cors_lint.check.checker import check_paths
-    from cors_lint.output import review
+    from cors_lint.commands import report as reporting
 
-    settings = _settings(paths)
-    policy = _policy(policy_file, paths)
-    result = check_paths(paths, policy, None, flask_cors_version, exclude=settings.exclude,
-                         include_tests=include_tests or settings.include_tests)
-    built = review.build(result, policy)
-    text = review.html_page(built) if output_format is ReportFormat.html else review.markdown(built)
-    _emit(text, output)
+    try:
+        result, policy = reporting.run(paths, policy_file, flask_cors_version, include_tests)
+    except CommandError as exc:
+        _fail(exc)
+    _emit(formats.REVIEW[output_format.value](result, policy), output)
     raise typer.Exit(_rule_failures(result))
 
 
@@ -316,13 +222,13 @@ def diff(
     flask_cors_version: VersionOption = None,
 ) -> None:
     """Which routes gained or lost origins or credentials between two git revisions (Markdown)."""
-    from cors_lint.output.diff import DiffError, diff_refs, render
+    from cors_lint.commands.diff import diff_refs
+    from cors_lint.output.diff import render
 
     try:
         changes = diff_refs(path, refs, flask_cors_version)
-    except DiffError as exc:
-        typer.echo(f"cors-lint: error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except CommandError as exc:
+        _fail(exc)
     _emit(render(changes, refs), output)
     widened = any(change.kind in ("widened", "added") for change in changes)
     raise typer.Exit(1 if fail_on_widening and widened else 0)
@@ -334,16 +240,14 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing cors-policy.yaml.")] = False,
 ) -> None:
     """Write a starter cors-policy.yaml (and its schema, for editors) from what the project does."""
-    from cors_lint.output.init import write_starter
+    from cors_lint.commands.init import write_starter
 
     if not directory.is_dir():
-        typer.echo(f"cors-lint: error: not a directory: {directory}", err=True)
-        raise typer.Exit(2)
+        _fail(CommandError(f"not a directory: {directory}"))
     try:
         written = write_starter(directory, force)
-    except FileExistsError as exc:
-        typer.echo(f"cors-lint: error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except CommandError as exc:
+        _fail(exc)
     for path in written:
         typer.echo(f"wrote {path}")
 
@@ -394,22 +298,13 @@ def inventory(
     include_tests: IncludeTestsOption = False,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
-    from cors_lint.engine.inventory import dumps, inventory_json, inventory_text
+    from cors_lint.commands import inventory as inventories
 
-    assumptions = None
-    if environment is not None:
-        policy = _policy(None, list(paths))
-        if environment not in policy.environments:
-            typer.echo(f"cors-lint: error: unknown environment {environment!r} (the policy has: "
-                       f"{', '.join(sorted(policy.environments))})", err=True)
-            raise typer.Exit(2)
-        assumptions = policy.assumptions(environment)
-    result = _analyze(paths, flask_cors_version, demand_driven=not no_prefilter, workers=jobs,
-                      assumptions=assumptions, include_tests=include_tests or _settings(paths).include_tests)
-    if output_format is InventoryFormat.json:
-        typer.echo(dumps(inventory_json(result)), nl=False)
-    else:
-        typer.echo(inventory_text(result), nl=False)
+    try:
+        result = inventories.run(paths, flask_cors_version, not no_prefilter, jobs, environment, include_tests)
+    except CommandError as exc:
+        _fail(exc)
+    typer.echo(formats.INVENTORY[output_format.value](result), nl=False)
     raise typer.Exit(1 if result.errors else 0)
 
 

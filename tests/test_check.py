@@ -404,7 +404,7 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     unrelated file does not. Its fingerprint is the one it had at the CORS call."""
     from cors_lint.check.checker import check_targets
     from cors_lint.check.findings import fingerprint
-    from cors_lint.cli import render_check
+    from cors_lint.output.formats import CHECK
     from cors_lint.output.report import check_document
 
     write(tmp_path, EVIDENCE_PROJECT)
@@ -421,11 +421,11 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     result = check_targets([tmp_path], policy)
     document = check_document(result, policy)
     jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
-    sarif = json.loads(render_check(result, policy, "sarif"))
+    sarif = json.loads(CHECK["sarif"](result, policy))
     [cors001] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CORS001"]
     assert {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
             for loc in cors001["relatedLocations"]} >= {("app.py", 8), ("config.py", 2), ("views.py", 6)}
-    text = render_check(result, policy, "text")
+    text = CHECK["text"](result, policy)
     assert text.startswith("settings.py:1:1: CORS001 ") and "\n    app.py:8: the CORS setup that applies this value is here\n" in text
     for name in ("settings.py", "config.py", "views.py", "app.py"):
         named = check_targets([tmp_path / name], policy).findings

@@ -21,14 +21,15 @@ import tokenize
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cors_lint.check.findings import Finding, fingerprint
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.source.project import FileError, read_path
-from cors_lint.policy.catalogue import Catalogue
-from cors_lint.rules.base import Rule
-from cors_lint.rules.suppression_problems import EXPIRED, INVALID, UNUSED
+
+if TYPE_CHECKING:  # (the rules load only when findings are made: a cached result never imports them)
+    from cors_lint.policy.catalogue import Catalogue
+    from cors_lint.rules.base import Rule
 
 _COMMENT = re.compile(r"#\s*cors-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<rest>.*)$", re.IGNORECASE)
 _FIELD = re.compile(r'(?P<key>reason|expires|ticket)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
@@ -150,6 +151,8 @@ def _validate(suppression: Suppression, known: dict[str, str]) -> None:
 
 
 def _problems(suppressions: list[Suppression], today: dt.date, catalogue: Catalogue) -> list[Finding]:
+    from cors_lint.rules.suppression_problems import EXPIRED, INVALID, UNUSED
+
     findings = []
     for s in suppressions:
         where = "suppression" if s.kind == "inSource" else f"policy suppression #{s.line + 1}"

@@ -1,28 +1,14 @@
-"""`cors-lint diff BASE..HEAD`: how the CORS posture of each route changed between two git revisions.
-
-Each revision is extracted with ``git archive`` into a temporary directory (the working
-tree is not touched) and analysed; routes are matched by app file, rule and endpoint, so
-moved lines do not count as changes.
-"""
+"""How the CORS posture of each route changed between two inventories (``commands.diff`` makes
+them from two git revisions), and the Markdown that says so. Routes are matched by app file,
+rule and endpoint, so moved lines do not count as changes."""
 
 from __future__ import annotations
 
-import subprocess
-import tarfile
-import tempfile
 from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from cors_lint.core.origins import accepts_everything
-from cors_lint.engine.analysis import analyze
-from cors_lint.engine.inventory import inventory_json
 from cors_lint.rules.base import show
-
-
-class DiffError(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -56,19 +42,6 @@ class Change:
         return "widened" if widened else "narrowed"
 
 
-def _git(repo: Path, *args: str) -> bytes:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, timeout=300)
-    if result.returncode != 0:
-        raise DiffError(f"git {' '.join(args)}: {result.stderr.decode(errors='replace').strip()}")
-    return result.stdout
-
-
-def _extract(repo: Path, ref: str, target: Path) -> None:
-    data = _git(repo, "archive", "--format=tar", ref)
-    with tarfile.open(fileobj=BytesIO(data)) as archive:
-        archive.extractall(target, filter="data")
-
-
 def postures(document: dict[str, Any]) -> dict[tuple[str, str, str], Posture]:
     files = {app["id"]: app["file"] for app in document.get("apps", [])}
     result = {}
@@ -99,24 +72,6 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
             continue
         changes.append(Change(key[1], key[0], a, b))
     return changes
-
-
-def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None) -> list[Change]:
-    base, _, head = refs.partition("..")
-    if not base:
-        raise DiffError(f"expected BASE..HEAD, got {refs!r}")
-    top = Path(_git(repo_path, "rev-parse", "--show-toplevel").decode().strip())
-    sub = repo_path.resolve().relative_to(top) if repo_path.resolve() != top else Path(".")
-    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        _extract(top, base, Path(a))
-        if head:
-            _extract(top, head, Path(b))
-            head_root = Path(b) / sub
-        else:
-            head_root = repo_path.resolve()  # BASE.. : against the working tree
-        before = inventory_json(analyze([Path(a) / sub], flask_cors_version), with_account=False)
-        after = inventory_json(analyze([head_root], flask_cors_version), with_account=False)
-    return compare(before, after)
 
 
 def render(changes: list[Change], refs: str) -> str:

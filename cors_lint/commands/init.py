@@ -1,17 +1,18 @@
-"""`cors-lint init`: a starter cors-policy.yaml drawn from what the project already does."""
+"""`cors-lint init`: a starter cors-policy.yaml drawn from what the project already does, and the
+policy's schema beside it (for editors)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from cors_lint.commands import CommandError
 from cors_lint.core.files import write_atomic
 from cors_lint.core.origins import is_regex
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
+from cors_lint.output.starter_policy import SCHEMA_FILE, starter_policy
 from cors_lint.schemas import load as load_schema
-
-SCHEMA_FILE = "cors-policy.schema.json"
 
 
 def observed_origins(root: Path) -> list[str]:
@@ -27,39 +28,10 @@ def observed_origins(root: Path) -> list[str]:
     return sorted(found)
 
 
-def starter_policy(origins: list[str]) -> str:
-    allow = "\n".join(f"      - exact: {origin}" for origin in origins) or "      - exact: https://app.example.com"
-    return f"""# yaml-language-server: $schema=./{SCHEMA_FILE}
-# cors-lint policy: https://github.com/cors-lint/cors-lint#policy (`cors-lint schema` prints the schema)
-version: 1
-extends: [recommended]
-
-environments:
-  default: production
-  production:
-    # The origins this project trusts today; review them, then keep the list short.
-    allowed_origins:
-{allow}
-
-# Requirements per route pattern (the first match applies), for example:
-# routes:
-#   - {{path: "/admin/**", cors: forbidden}}
-#   - {{path: "/public/**", wildcard: allowed, credentials: forbidden}}
-
-# Rule settings: off, a severity, or {{severity, environments, paths, exclude}}, for example:
-# rules:
-#   max-age-zero: off
-
-# Accepted findings, owned here rather than in the code, for example:
-# suppressions:
-#   - {{rule: CORS007, route: "/status", reason: "public status page", expires: "2027-01-31"}}
-"""
-
-
 def write_starter(directory: Path, force: bool = False) -> list[Path]:
     target = directory / "cors-policy.yaml"
     if target.exists() and not force:
-        raise FileExistsError(f"{target} exists; use --force to replace it")
+        raise CommandError(f"{target} exists; use --force to replace it")
     write_atomic(target, starter_policy(observed_origins(directory)))
     schema = directory / SCHEMA_FILE
     write_atomic(schema, json.dumps(load_schema("policy.schema.json"), indent=2) + "\n")

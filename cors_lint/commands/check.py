@@ -1,0 +1,54 @@
+"""`cors-lint check`: the policy and settings, the (cached) check, and baselines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cors_lint.commands import CommandError
+from cors_lint.commands.context import known_environment, policy_for, settings_for
+
+
+@dataclass
+class CheckRun:
+    result: object  # check.result.CheckResult
+    policy: object  # policy.loader.Policy
+    output_format: str
+    fail_on: str
+    baseline_written: Path | None = None  # --write-baseline: where the findings went (nothing is printed)
+
+
+def run(paths: list[Path], *, output_format: str | None, policy_file: Path | None, environment: str | None,
+        fail_on: str | None, flask_cors_version: str | None, inline_suppressions: bool, baseline: Path | None,
+        write_baseline: Path | None, cache: bool, cache_dir: Path | None, demand_driven: bool, jobs: int,
+        include_tests: bool) -> CheckRun:
+    settings = settings_for(paths)
+    if cache:
+        from cors_lint.core.store import shared_key_problem
+
+        problem = shared_key_problem()  # refused before any cache entry (the policy memo's too) is read
+        if problem is not None:
+            raise CommandError(problem)
+    policy = policy_for(policy_file, paths, cache=cache, cache_dir=cache_dir)
+    known_environment(policy, environment)
+    from cors_lint.check.checker import check_targets
+    from cors_lint.engine.source.project import UsageError
+
+    try:
+        result = check_targets(paths, policy, environment, flask_cors_version, inline_suppressions=inline_suppressions,
+                               exclude=settings.exclude, demand_driven=demand_driven, cache=cache, workers=jobs,
+                               cache_dir=cache_dir, include_tests=include_tests or settings.include_tests)
+    except (UsageError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    checked = CheckRun(result, policy, output_format or settings.format or "text", fail_on or settings.fail_on or "warning")
+    from cors_lint.check import baseline as baselines
+
+    if write_baseline is not None:
+        baselines.write(write_baseline, result.findings)
+        checked.baseline_written = write_baseline
+    elif baseline is not None:
+        try:
+            result.findings, result.baselined = baselines.split(result.findings, baselines.read(baseline))
+        except baselines.BaselineError as exc:
+            raise CommandError(str(exc)) from None
+    return checked

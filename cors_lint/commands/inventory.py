@@ -1,0 +1,33 @@
+"""`cors-lint inventory`: the analysis, under a policy environment's assumptions when one is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cors_lint.commands import CommandError
+from cors_lint.commands.context import known_environment, policy_for, settings_for
+
+
+def run(paths: list[Path], flask_cors_version: str | None, demand_driven: bool, jobs: int, environment: str | None,
+        include_tests: bool):
+    """The analysis (``engine.analysis.Analysis``) for ``formats.INVENTORY``."""
+    assumptions = None
+    if environment is not None:
+        policy = policy_for(None, list(paths))
+        known_environment(policy, environment)
+        assumptions = policy.assumptions(environment)
+    return analyze(paths, flask_cors_version, demand_driven=demand_driven, workers=jobs, assumptions=assumptions,
+                   include_tests=include_tests or settings_for(paths).include_tests)
+
+
+def analyze(paths: list[Path], flask_cors_version: str | None, demand_driven: bool = True, workers: int = 0,
+            assumptions=None, include_tests: bool = False):
+    """``engine.analysis.analyze``, with a bad path or version as a ``CommandError``."""
+    from cors_lint.engine.analysis import analyze as analyze_paths
+    from cors_lint.engine.source.project import UsageError
+
+    try:
+        return analyze_paths(paths, flask_cors_version, assumptions, demand_driven=demand_driven, workers=workers,
+                             include_tests=include_tests)
+    except (UsageError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
