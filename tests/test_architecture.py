@@ -251,3 +251,23 @@ def test_rules_import_no_engine_module():
     found = [f"{module} imports {target}" for module, targets in GRAPH.items() if module.startswith("cors_lint.rules")
              for target in sorted(targets) if target.startswith("cors_lint.engine")]
     assert not found, "\n".join(found)
+
+
+def test_the_registry_merges_every_table_the_models_have():
+    """The registry is the models' tables merged (a table added to Model needs no other change),
+    and a name registered twice is an error."""
+    import dataclasses
+
+    from cors_lint.engine.interpreter.registry import Model
+    from cors_lint.engine.models import REGISTRY
+
+    for table in dataclasses.fields(Model):
+        if table.name == "name":
+            continue
+        merged = getattr(REGISTRY, table.name)
+        for model in MODELS:
+            theirs = getattr(model, table.name)
+            assert all(item in merged for item in theirs), (model.name, table.name)
+    twice = Model("again", functions={"flask.Flask": lambda call: None})
+    with pytest.raises(ValueError, match="again registers"):
+        Registry(MODELS + (twice,))

@@ -16,7 +16,7 @@ decorators below; ``cors_lint.engine.models`` lists the models in use.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -144,57 +144,35 @@ class Model:
         return register
 
 
+_TABLES = tuple(table for table in fields(Model) if table.name != "name")
+
+
 class Registry:
     """The models in use, merged; the interpreter's only source of library knowledge."""
 
     def __init__(self, models: tuple[Model, ...]):
+        """Every table of ``Model`` (same name, same meaning), merged over the models: a name a
+        model registers again in a keyed table is an error; sets are united, hook lists and a
+        method's observers are kept in model order. (A table added to ``Model`` is merged here with
+        no other change.)"""
         self.models = models
-        self.aliases: dict[str, str] = {}
-        self.star_exports: dict[str, tuple[str, ...]] = {}
-        self.constants: dict[str, Any] = {}
-        self.functions: dict[str, Handler] = {}
-        self.function_prefixes: dict[str, Handler] = {}
-        self.builtins: set[str] = set()
-        self.subclass_constructors: dict[str, Handler] = {}
-        self.application_classes: set[str] = set()
-        self.methods: dict[tuple[type, str | None], Handler] = {}
-        self.attributes: dict[tuple[type, str], Handler] = {}
-        self.object_types: set[type] = set()
-        self.instance_types: dict[str, type] = {}
-        self.attribute_setters: dict[tuple[type, str], Handler] = {}
-        self.items: dict[type | str, Handler] = {}
-        self.item_setters: dict[type, Handler] = {}
-        self.membership: dict[str, Handler] = {}
-        self.truth: dict[str, Handler] = {}
-        self.decorator_types: dict[type, Handler] = {}
-        self.decorator_functions: dict[str, Handler] = {}
-        self.decorator_methods: dict[tuple[type, str], Handler] = {}
-        self.bind_hooks: dict[type, Handler] = {}
-        self.with_targets: set[type] = set()
-        self.class_hooks: list[Handler] = []
-        self.unmodelled_call_hooks: list[Handler] = []
-        self.class_attributes: dict[str, dict[str, Any]] = {}
-        self.method_observers: dict[tuple[type, str], list[Handler]] = {}
-        self.copies: dict[str, Handler] = {}
+        for table in _TABLES:
+            setattr(self, table.name, table.default_factory())
         for model in models:
-            for name in ("aliases", "star_exports", "constants", "functions", "function_prefixes",
-                         "subclass_constructors", "methods",
-                         "attributes", "attribute_setters", "items", "item_setters", "membership", "truth",
-                         "decorator_types", "decorator_functions", "decorator_methods", "bind_hooks",
-                         "class_attributes", "copies", "instance_types"):
-                mine, theirs = getattr(self, name), getattr(model, name)
-                clash = set(mine) & set(theirs)
-                if clash:
-                    raise ValueError(f"model {model.name} registers {sorted(map(str, clash))} again ({name})")
-                mine.update(theirs)
-            self.application_classes |= model.application_classes
-            self.builtins |= model.builtins
-            self.object_types |= model.object_types
-            self.with_targets |= model.with_targets
-            self.class_hooks.extend(model.class_hooks)
-            self.unmodelled_call_hooks.extend(model.unmodelled_call_hooks)
-            for key, observers in model.method_observers.items():
-                self.method_observers.setdefault(key, []).extend(observers)
+            for table in _TABLES:
+                mine, theirs = getattr(self, table.name), getattr(model, table.name)
+                if table.name == "method_observers":  # several models may observe one method
+                    for key, observers in theirs.items():
+                        mine.setdefault(key, []).extend(observers)
+                elif isinstance(mine, dict):
+                    clash = set(mine) & set(theirs)
+                    if clash:
+                        raise ValueError(f"model {model.name} registers {sorted(map(str, clash))} again ({table.name})")
+                    mine.update(theirs)
+                elif isinstance(mine, set):
+                    mine |= theirs
+                else:
+                    mine.extend(theirs)
         self.inherit_registrations()
 
     _BY_TYPE_AND_NAME = ("methods", "attributes", "attribute_setters", "decorator_methods", "method_observers")
