@@ -271,3 +271,31 @@ def test_the_registry_merges_every_table_the_models_have():
     twice = Model("again", functions={"flask.Flask": lambda call: None})
     with pytest.raises(ValueError, match="again registers"):
         Registry(MODELS + (twice,))
+
+
+def test_models_ask_the_interpreter_only_what_the_engine_protocol_declares():
+    """Models reach the interpreter through ``Call.engine``, typed by ``registry.Engine``: every
+    member a model uses (``engine.x`` / ``call.engine.x``) is declared there, and the interpreter
+    has each one."""
+    from cors_lint.engine.interpreter.interpreter import Interpreter
+    from cors_lint.engine.interpreter.registry import Engine
+
+    declared = {name for name in vars(Engine) if not name.startswith("_")} | set(Engine.__annotations__)
+    used = set()
+    for path in sorted((PACKAGE / "engine" / "models").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and (
+                    (isinstance(node.value, ast.Name) and node.value.id == "engine")
+                    or (isinstance(node.value, ast.Attribute) and node.value.attr == "engine")):
+                used.add(node.attr)
+    assert used and used <= declared, sorted(used - declared)
+    methods = declared - set(Engine.__annotations__)
+    assert all(callable(getattr(Interpreter, name, None)) for name in methods), \
+        sorted(name for name in methods if not callable(getattr(Interpreter, name, None)))
+    tree = ast.parse((PACKAGE / "engine" / "interpreter" / "interpreter.py").read_text(encoding="utf-8"))
+    cls = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Interpreter")
+    init = next(node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "__init__")
+    assigned = {target.attr for node in ast.walk(init) if isinstance(node, (ast.Assign, ast.AnnAssign))
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"}
+    assert set(Engine.__annotations__) <= assigned, sorted(set(Engine.__annotations__) - assigned)
