@@ -163,7 +163,9 @@ def _manual_header_sites(interpreter: Interpreter) -> list[Site]:
         questions = _Questions(interpreter, state)
         evaluation = Evaluation(value=questions.value, definition=questions.definition,
                                 condition=questions.condition, code=interpreter.code,
-                                function=questions.function, pinned=set(interpreter.pinned_env))
+                                function=questions.function, pinned=set(interpreter.pinned_env),
+                                response_makers=frozenset(interpreter.registry.response_makers),
+                                exit_functions=frozenset(interpreter.registry.exit_functions))
         def reads(node: cst.FunctionDef, parsed=parsed) -> bool:
             """May the function write a header, pass the request's origin to one that does, or
             write ``Vary``?"""

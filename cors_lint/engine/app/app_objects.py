@@ -289,7 +289,9 @@ def view_attributes(view: Any) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- view classes
-METHOD_VIEW = "flask.views.MethodView"
+# a class fact a model states in its ``class_attributes`` (never an attribute Python code reads): the class
+# dispatches each request to the method named after its HTTP method (Flask's MethodView)
+DISPATCHES_BY_METHOD = "__dispatches_by_method__"
 MISSING = object()  # an attribute no class in the MRO defines
 
 
@@ -335,7 +337,7 @@ def project_mro(cls: ClassObj) -> list[ClassObj]:
 
 
 def is_method_view(mro: list[Any]) -> bool:
-    return any(isinstance(k, LibraryClass) and k.qualname == METHOD_VIEW for k in mro)
+    return any(isinstance(k, LibraryClass) and (k.attributes or {}).get(DISPATCHES_BY_METHOD) is True for k in mro)
 
 
 @dataclass(eq=False)

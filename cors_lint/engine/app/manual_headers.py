@@ -40,7 +40,6 @@ _SAME_ORIGIN_METHODS = frozenset({"lower", "casefold", "strip", "rstrip", "lstri
 _HOST_ATTRIBUTES = frozenset({"hostname", "netloc"})
 _URL_PARSERS = frozenset({"urlparse", "urlsplit"})
 _REGEX_FUNCTIONS = {"re.match": "match", "re.fullmatch": "fullmatch", "re.search": "search"}
-_EXIT_CALLS = frozenset({"abort", "flask.abort", "werkzeug.exceptions.abort"})
 MAX_DEPTH = 6
 _OTHER_HEADERS = {"vary": "Vary", "cache-control": "Cache-Control"}  # recorded next to the sites (other_headers)
 _SET_METHODS = frozenset({"add", "update", "extend"})  # resp.vary.add("Origin")
@@ -73,6 +72,9 @@ class Evaluation:
     code: Callable[[cst.CSTNode], str] = lambda node: cst.Module([]).code_for_node(node)
     function: Callable[[cst.BaseExpression], cst.FunctionDef | None] = lambda node: None
     pinned: set[str] = field(default_factory=set)  # environment variables the policy gives a value
+    # what the models say of library calls (registry ``response_makers`` / ``exit_functions``)
+    response_makers: frozenset[str] = frozenset()
+    exit_functions: frozenset[str] = frozenset()
 
 
 class _Scope:
@@ -176,7 +178,8 @@ class ManualHeaderFinder:
 
     def leave_If(self, original_node: cst.If) -> None:
         self.ifs.pop()
-        if original_node.orelse is None and _exits(original_node.body, self.qualname):
+        if original_node.orelse is None and _exits(original_node.body, self.qualname,
+                                                   self.evaluation.exit_functions):
             self.blocks[-1].append(original_node.test)  # `if origin not in ALLOWED: return resp`
 
     def _enter_block(self, node: cst.CSTNode) -> None:
@@ -324,9 +327,10 @@ class ManualHeaderFinder:
                 self.scan_mapping(element.value, "response tuple")
 
     def leave_Call(self, original_node: cst.Call) -> None:
-        if self.qualname(original_node.func) == "flask.make_response":
+        name = self.qualname(original_node.func)
+        if name in self.evaluation.response_makers:
             for arg in original_node.args[1:]:
-                self.scan_mapping(arg.value, "make_response()")
+                self.scan_mapping(arg.value, f"{name.rpartition('.')[2]}()")
 
     def scan_mapping(self, node: cst.BaseExpression, how: str) -> None:
         if isinstance(node, cst.Name):  # `headers = {...}` earlier, or a module constant: `return body, 200, headers`
@@ -993,8 +997,10 @@ def _sends_request(func: cst.BaseExpression) -> bool:
     return name in _REQUEST_CALLS
 
 
-def _exits(body: cst.BaseSuite, qualname: Callable[[cst.BaseExpression], str | None]) -> bool:
-    """Does a block end by leaving (``return``, ``raise``, ``continue``, ``break``, ``abort(...)``)?"""
+def _exits(body: cst.BaseSuite, qualname: Callable[[cst.BaseExpression], str | None],
+           exit_functions: frozenset[str] = frozenset()) -> bool:
+    """Does a block end by leaving (``return``, ``raise``, ``continue``, ``break``, a call that
+    never returns: one of ``exit_functions``, or a name ``abort`` cors-lint cannot resolve)?"""
     statements = body.body
     if not statements:
         return False
@@ -1007,7 +1013,7 @@ def _exits(body: cst.BaseSuite, qualname: Callable[[cst.BaseExpression], str | N
         return True
     if isinstance(last, cst.Expr) and isinstance(last.value, cst.Call):
         func = last.value.func
-        return (isinstance(func, cst.Name) and func.value == "abort") or qualname(func) in _EXIT_CALLS
+        return (isinstance(func, cst.Name) and func.value == "abort") or qualname(func) in exit_functions
     return False
 
 

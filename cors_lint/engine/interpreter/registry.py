@@ -116,6 +116,9 @@ class Model:
     attribute_setters: dict[tuple[type, str], Handler] = field(default_factory=dict)  # -> setter(engine, obj, value)
     items: dict[type | str, Handler] = field(default_factory=dict)  # obj[key]: handler(engine, obj, key)
     item_setters: dict[type, Handler] = field(default_factory=dict)  # obj[key] = v: (engine, obj, key, v, node, frame)
+    # calls that build a response whose later positional arguments are its headers (`make_response(body, 200, h)`)
+    response_makers: set[str] = field(default_factory=set)
+    exit_functions: set[str] = field(default_factory=set)  # calls that never return (`abort(403)`)
     membership: dict[str, Handler] = field(default_factory=dict)  # `key in obj`: handler(engine, key) -> truth
     truth: dict[str, Handler] = field(default_factory=dict)  # `if obj:` for a library name: handler(negate)
     decorator_types: dict[type, Handler] = field(default_factory=dict)  # @obj: handler(engine, obj, value, node, frame)

@@ -26,6 +26,8 @@ from cors_lint.engine.interpreter.registry import Call, Model
 from cors_lint.engine.app.routes import AUTOMATIC_OPTIONS_AT, REGISTERED_UNDER
 
 MODEL = Model("flask")
+MODEL.response_makers.add("flask.make_response")  # make_response(body, status, headers): headers written by hand
+MODEL.exit_functions.add("flask.abort")  # raises: the code after it in a block does not run
 MODEL.aliases.update({
     "flask.app.Flask": "flask.Flask",
     "flask.blueprints.Blueprint": "flask.Blueprint",

@@ -12,7 +12,7 @@ from typing import Any
 
 from cors_lint.core.values import Unknown, strip_env
 from cors_lint.engine.app.app_objects import (
-    METHOD_VIEW,
+    DISPATCHES_BY_METHOD,
     MISSING,
     ClassView,
     CrossOriginFactory,
@@ -24,6 +24,7 @@ from cors_lint.engine.interpreter.objects import ClassObj, LibSymbol
 from cors_lint.engine.interpreter.registry import Call, Model
 
 MODEL = Model("flask.views")
+METHOD_VIEW = "flask.views.MethodView"
 VIEW_DECORATORS_NOTE = "decorators=[...] of a View class"
 HTTP_METHOD_FUNCS = ("get", "post", "head", "options", "delete", "put", "trace", "patch")  # flask.views
 _LIBRARY_METHOD = Unknown("a method the library class defines")
@@ -32,7 +33,7 @@ _LIBRARY_METHOD = Unknown("a method the library class defines")
 MODEL.class_attributes.update({
     "flask.views.View": {"methods": None, "provide_automatic_options": None, "decorators": [],
                          "init_every_request": True, "dispatch_request": _LIBRARY_METHOD, "as_view": _LIBRARY_METHOD},
-    METHOD_VIEW: {"__bases__": ("flask.views.View",), "dispatch_request": _LIBRARY_METHOD},
+    METHOD_VIEW: {"__bases__": ("flask.views.View",), "dispatch_request": _LIBRARY_METHOD, DISPATCHES_BY_METHOD: True},
     # bases a view class may also list that define nothing a view reads
     "builtins.object": {}, "abc.ABC": {},
 })

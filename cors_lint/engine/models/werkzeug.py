@@ -1,4 +1,4 @@
-"""Werkzeug's ``LocalProxy``: a proxy built on a function that returns one of Flask's context
+"""Werkzeug's ``abort`` (it raises) and ``LocalProxy``: a proxy built on a function that returns one of Flask's context
 objects (``LocalProxy(lambda: flask.request)``, or a project subclass such as CKAN's
 ``CKANRequest(LocalProxy[Request])`` built on ``def _get_request(): return flask.request``)
 stands for that object, so ``request.headers.get("Origin")`` through it reads the request's
@@ -13,6 +13,7 @@ from cors_lint.engine.interpreter.objects import FunctionObj, LibSymbol
 from cors_lint.engine.interpreter.registry import Call, Model
 
 MODEL = Model("werkzeug")
+MODEL.exit_functions.add("werkzeug.exceptions.abort")  # raises, as flask.abort does
 
 
 @MODEL.function("werkzeug.local.LocalProxy", "werkzeug.LocalProxy", subclasses=True)
