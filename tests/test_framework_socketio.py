@@ -138,3 +138,20 @@ def test_an_emitter_through_a_message_queue_serves_no_endpoint(tmp_path):
     document = inventory_json(analyze([tmp_path]))
     assert [site for site in document["sites"] if site["kind"] == "socketio"] == []
     assert [f for f in check_paths([tmp_path], load("recommended")).findings if f.rule_id == "CORS036"] == []
+
+
+def test_the_text_inventory_lists_each_socketio_endpoint_with_its_options(tmp_path):
+    """Not a Flask route, so not in the route table: listed after it, with the options that decide
+    who may connect (and what their absence means)."""
+    from helpers import run_cli
+
+    write_project(tmp_path, {"main.py": textwrap.dedent(HEAD) + textwrap.dedent('''
+        app = Flask(__name__)
+        socketio = SocketIO(app, cors_allowed_origins=["https://app.example.com"])
+        other = Flask("other")
+        plain = SocketIO(other)
+        ''')})
+    text = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
+    assert "Socket.IO endpoint of app (main.py:7): cors_allowed_origins=['https://app.example.com']" in text, text
+    assert ("Socket.IO endpoint of other (main.py:9): no options\n"
+            "  note: no cors_allowed_origins: only the page's own origin may connect") in text, text

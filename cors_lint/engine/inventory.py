@@ -287,6 +287,17 @@ def _path_text(route: Route) -> str:
     return str(to_json(route.path))
 
 
+def _socket_endpoints(sites: list[Site]) -> list[str]:
+    """The Socket.IO endpoints (Flask-SocketIO) the apps serve: not Flask routes, but reached
+    with the same cookies (CORS036 judges who may connect)."""
+    lines = []
+    for site in sorted((s for s in sites if s.kind == "socketio"), key=lambda s: (s.location.file, s.location.line)):
+        options = ", ".join(f"{key}={to_json(value)!r}" for key, value in sorted(site.options.items())) or "no options"
+        lines.append(f"Socket.IO endpoint of {site.target} ({site.location.file}:{site.location.line}): {options}")
+        lines += [f"  note: {note}" for note in site.notes]
+    return lines + [""] if lines else []
+
+
 def inventory_text(inventory: Inventory) -> str:
     lines: list[str] = []
     by_app: dict[str, list[Route]] = {}
@@ -314,6 +325,7 @@ def inventory_text(inventory: Inventory) -> str:
             if isinstance(route.path, Unlisted):
                 lines.append(f"{indent} note: stands for the routes cors-lint could not list: {route.path.reason}")
         lines.append("")
+    lines.extend(_socket_endpoints(inventory.sites))
     lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
     lines.append(f"{inventory.listed_route_count} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
                  f"{inventory.files} files, {len(inventory.errors)} files not analysed")

@@ -83,6 +83,8 @@ def _serve(socketio: SocketIOObj, app: Any, call: Call) -> None:
         options.setdefault("**", Unknown(socketio.unknown_options[0]))
     notes = [] if call.location == socketio.location else \
         [f"SocketIO object created at {socketio.location.file}:{socketio.location.line}"]
+    if "cors_allowed_origins" not in options and "**" not in options:
+        notes.append("no cors_allowed_origins: only the page's own origin may connect")
     positional = [arg.value for arg in call.node.args if arg.keyword is None] if isinstance(call.node, cst.Call) else []
     first = positional[0] if positional else None
     site = add_site(call.engine, SITE_KIND, call.node, call.frame, target_name(app, call.engine, first), options,
