@@ -95,6 +95,9 @@ def site_json(site: Site) -> dict[str, Any]:
     after = getattr(site, "after_cors_init", None)
     if after is not None:
         data["after_cors_init"] = {"file": after.file, "line": after.line}
+    replaced = getattr(site, "replaced_by", None)  # a Socket.IO server another init_app call replaced
+    if replaced is not None:
+        data["replaced_by"] = {"file": replaced.file, "line": replaced.line}
     if site.defined_at:
         data["defined_at"] = {key: {"file": where.file, "line": where.line}
                               for key, where in sorted(site.defined_at.items())}

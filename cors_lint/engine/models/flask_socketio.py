@@ -42,6 +42,7 @@ class SocketIOObj:
     options: dict[str, Any]
     location: Location
     given_at: dict[str, Location] = field(default_factory=dict)  # where each option was passed
+    served: list[tuple[Any, Any]] = field(default_factory=list)  # (app, its site), in call order
     unknown_options: list[str] = field(default_factory=list)
 
 
@@ -90,3 +91,9 @@ def _serve(socketio: SocketIOObj, app: Any, call: Call) -> None:
     site = add_site(call.engine, SITE_KIND, call.node, call.frame, target_name(app, call.engine, first), options,
                     notes)
     site.defined_at.update({key: where for key, where in socketio.given_at.items() if where != site.location})
+    for earlier_app, earlier in socketio.served:  # init_app again: its middleware wraps the app last and answers
+        if earlier_app is strip_env(app) and getattr(earlier, "replaced_by", None) is None:
+            earlier.replaced_by = site.location
+            earlier.notes.append(f"replaced by the call at {site.location.file}:{site.location.line}, whose server "
+                                 "answers the app's Socket.IO requests")
+    socketio.served.append((strip_env(app), site))
