@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cors_lint.core.origins import ANY_ORIGIN
 from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 from cors_lint.rules.origin_not_allowed import allowed
@@ -29,7 +27,7 @@ def check(ctx: RuleContext):
         elif value == "*" or (isinstance(value, list) and "*" in value):
             credentials = options.get("cors_credentials", True) is not False
             yield site_issue(site, f"every origin, e.g. `{ANY_ORIGIN}`, may open {where} "
-                             f"(`{OPTION}={_code(value)}`){default}: any website can use the socket with the "
+                             f"(`{OPTION}={value!r}`){default}: any website can use the socket with the "
                              "user's cookies" + (" and read the polling responses, which echo its origin with "
                                                  "`Access-Control-Allow-Credentials: true`" if credentials else ""),
                              key=("*",), attacker=ANY_ORIGIN, option=OPTION)
@@ -43,10 +41,6 @@ def check(ctx: RuleContext):
                 if not allowed(origin, specs):
                     yield site_issue(site, f"`{origin}` may open {where}{default}, and is not in the "
                                      f"{ctx.environment} allow-list", key=(origin,), option=OPTION)
-
-
-def _code(value: Any) -> str:
-    return repr(value) if not isinstance(value, list) else "[" + ", ".join(repr(v) for v in value) + "]"
 
 
 APP = '''

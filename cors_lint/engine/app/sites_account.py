@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from cors_lint.core.semantics import CONFIG_KEYS
-from cors_lint.engine.source.spans import first_line, python_ast
+from cors_lint.engine.source.spans import first_line, last_line, python_ast
 
 LOOKS_LIKE_CORS = re.compile(
     rb"\bCORS\(|\bcross_origin\b|(?<![A-Za-z0-9_])CORS_[A-Z][A-Z_]*|[Aa]ccess-[Cc]ontrol-[A-Za-z-]+"
@@ -166,7 +166,7 @@ class _Shape:
 
     def _walk(self, body: list[ast.stmt], top: bool) -> None:
         for index, node in enumerate(body):
-            end = node.end_lineno or node.lineno
+            end = last_line(node)
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 self.docstrings.append((node.lineno, end))  # a docstring, or code kept in a string
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -248,17 +248,14 @@ class Registry:
     @cached_property
     def library_roots(self) -> frozenset[str]:
         """The top-level packages of the libraries the models know (``flask``, ``flask_cors``...)."""
-        names: set[str] = set()
-        for model in self.models:
-            for table in (model.functions, model.aliases, model.star_exports, model.constants, model.decorator_functions):
-                names |= {qualname.partition(".")[0] for qualname in table}
-        return frozenset(names)
+        tables = (self.functions, self.aliases, self.star_exports, self.constants, self.decorator_functions)
+        return frozenset(qualname.partition(".")[0] for table in tables for qualname in table)
 
     @cached_property
     def effect_names(self) -> frozenset[str]:
         """The models' ``entry_names``: a project function that calls one of them may register
         routes or configure CORS."""
-        return frozenset(name for model in self.models for name in model.entry_names)
+        return frozenset(self.entry_names)
 
     def canonical(self, qualname: str) -> str:
         return self.aliases.get(qualname, qualname)

@@ -19,7 +19,7 @@ import ast
 import re
 from typing import Iterable, Iterator
 
-from cors_lint.engine.source.spans import ast_blocks, first_line, line_starts
+from cors_lint.engine.source.spans import ast_blocks, first_line, last_line, line_starts
 
 TRIGGER = b"access-control-"
 MAX_ROUNDS = 8  # chains of re-bindings longer than this are not followed (`A = B`, `B = C`, ...)
@@ -81,7 +81,7 @@ def mentions(text: bytes, pattern: re.Pattern[bytes] | None) -> bool:
 
 def _span(starts: list[int], node: ast.stmt) -> tuple[int, int]:
     first = first_line(node)
-    last = node.end_lineno or node.lineno
+    last = last_line(node)
     return starts[first - 1], starts[min(last, len(starts) - 1)]
 
 

@@ -15,7 +15,8 @@ from cors_lint.engine.source.positions import region_positions, start_positions
 from cors_lint.engine.source.skeleton import (Expansion, Stub, expand, expand_kept, skeleton_source,
                                        stubbed_definitions, wants_whole_tree)
 from cors_lint.engine.source.spans import (Span, ast_definitions, codegen_start_line, definitions, first_line,
-                                    function_spans, libcst_definitions, line_starts, python_ast, statement_lines)
+                                           function_spans, last_line, libcst_definitions, line_starts, python_ast,
+                                           statement_lines)
 from cors_lint.engine.source.project import BINARY_MESSAGE, TEMPLATE, FileError, SourceFile, read
 
 
@@ -153,7 +154,7 @@ class ParsedModule:
         everything = list(ast_definitions(tree.body)) if tree is not None else []
         ours = self._whole._definitions()
         index = next((i for i, found in enumerate(everything)
-                      if (first_line(found), found.end_lineno or found.lineno) == (stub.line, stub.last)), None)
+                      if (first_line(found), last_line(found)) == (stub.line, stub.last)), None)
         if len(everything) != len(ours) or index is None:
             return None
         return Expansion(ours[index][0], self._whole.module, line, indents)

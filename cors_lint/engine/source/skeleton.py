@@ -24,7 +24,7 @@ import libcst as cst
 
 from cors_lint.engine.source.header_names import TRIGGER
 from cors_lint.engine.source.positions import region_positions
-from cors_lint.engine.source.spans import AST_DEFS, ast_blocks, ast_definitions, first_line
+from cors_lint.engine.source.spans import AST_DEFS, ast_blocks, ast_definitions, first_line, last_line
 
 STUB_MIN_BYTES = 96  # a smaller body costs more to parse again on its own than it saves
 _WRAPPER = "if 1:\n"  # a nested function's text parses as the body of this block
@@ -99,8 +99,8 @@ class Stub:
 
     @classmethod
     def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Stub:
-        return cls(first_line(node), _last_line(node),
-                   tuple((first_line(found), _last_line(found)) for found in ast_definitions(node.body)))
+        return cls(first_line(node), last_line(node),
+                   tuple((first_line(found), last_line(found)) for found in ast_definitions(node.body)))
 
     def stored(self) -> tuple:
         """Plain values (what ``tree_pickle`` may load)."""
@@ -110,10 +110,6 @@ class Stub:
     def restored(cls, stored: tuple) -> Stub:
         line, last, nested = stored
         return cls(line, last, tuple(tuple(pair) for pair in nested))
-
-
-def _last_line(node: ast.stmt) -> int:
-    return node.end_lineno or node.lineno
 
 
 @dataclass

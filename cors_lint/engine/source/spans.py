@@ -50,7 +50,7 @@ def function_spans(defs: list[tuple[cst.FunctionDef, tuple[str, ...]]], data: by
     spans: dict[int, Span] = {}
     for (ours, _), theirs in zip(defs, found):
         first = first_line(theirs)
-        last = theirs.end_lineno or theirs.lineno
+        last = last_line(theirs)
         if ours.name.value != theirs.name or last >= len(starts):
             return None
         spans[id(ours)] = (starts[first - 1], starts[last], first)
@@ -60,6 +60,11 @@ def function_spans(defs: list[tuple[cst.FunctionDef, tuple[str, ...]]], data: by
 def first_line(node: ast.stmt) -> int:
     """The line a statement starts on in the source: its first decorator's, if it has any."""
     return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", ())])
+
+
+def last_line(node: ast.stmt) -> int:
+    """The line a statement ends on (its start when the parser gives no end)."""
+    return node.end_lineno or node.lineno
 
 
 def codegen_start_line(node: cst.BaseStatement, first_line: int) -> int:
