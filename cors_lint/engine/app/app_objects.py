@@ -206,27 +206,25 @@ class ErrorRouter:
     installed: dict[int, int] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
-class ResourceView:
-    """A view class as an API framework registers it (Flask-RESTful / Flask-RESTX ``Api``):
-    ``view`` (``cls.as_view(endpoint)``, the class's own ``decorators`` inside) wrapped by the
-    framework's output function, then by ``decorators`` (the Api's, a namespace's; innermost
-    first). Each request runs the method it dispatches to through the class's
-    ``method_decorators``; errors of the view are answered by ``error_router``."""
+class FrameworkView:
+    """A view an extension registers and answers through its own machinery (a Flask-RESTful /
+    RESTX resource, Flask-RESTX's API root): its model says which CORS layers each request meets.
 
-    view: ClassView
-    decorators: list[Any] = field(default_factory=list)
-    error_router: ErrorRouter | None = None
-    library: str = ""
+    ``inner``: the class view it dispatches to (whose methods answer, and whose attributes the
+    extension's ``wrappers`` copy), or None (then ``name`` is its name); ``error_router``: the
+    extension's handler that answers the view's errors before the app's, or None."""
 
+    name: Any
+    inner: ClassView | None
+    wrappers: list[Any]
+    error_router: ErrorRouter | None
 
-@dataclass(eq=False)
-class ErrorView:
-    """A view that answers every request with an HTTP error (Flask-RESTX's API root aborts with
-    404): its responses are error responses, whatever the request."""
-
-    name: str
-    reason: str
+    def layers(self, app: AppObj, route: Any, methods: Any, provide: bool, chain: list[Any],
+               intercepting: list[Any], version: Any) -> list[Any]:
+        """The route's layers (``engine.app.resolve.Layer``): ``methods`` and ``provide`` as Flask
+        registered the rule, ``chain`` the ``after_request`` layers in the order they run,
+        ``intercepting`` the flask-cors exception wrappers that see the view's errors."""
+        raise NotImplementedError
 
 
 @dataclass(eq=False)
@@ -272,10 +270,8 @@ def view_name(view: Any) -> str | None:
         return view_name(view.inner)  # update_wrapper keeps the name
     if isinstance(view, ClassView):
         return view.name if isinstance(view.name, str) else None
-    if isinstance(view, ResourceView):
-        return view_name(view.view)
-    if isinstance(view, ErrorView):
-        return view.name
+    if isinstance(view, FrameworkView):
+        return view_name(view.inner) if view.inner is not None else view.name
     return None
 
 

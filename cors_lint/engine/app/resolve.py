@@ -9,7 +9,7 @@ sent ``Access-Control-Allow-Origin``. Each hook applies the first resource that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cors_lint.core.conditions import conjoin
@@ -38,19 +38,18 @@ from cors_lint.engine.app.app_objects import (
     CorsHook,
     CrossOriginFactory,
     CrossOriginView,
-    ErrorView,
+    FrameworkView,
     ManualHook,
-    ResourceView,
     Site,
+    is_method_view,
     project_mro,
 )
-from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
+from cors_lint.engine.interpreter.objects import ClassObj, FunctionObj, LibSymbol, Location
 from cors_lint.engine.app.routes import (
     RegisteredRule,
     class_attr,
     class_cross_origins,
     expand_routes,
-    is_method_view,
     route_methods,
     truthy,
 )
@@ -291,14 +290,14 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
         # an extension's error router answers this view's errors: flask-cors's exception wrappers
         # installed before it never see them (those installed after it still do)
         intercepting = [layer for layer in intercepting if layer.hook.seq > router.installed[id(app)]]
-    if isinstance(view, (ResourceView, ErrorView)):
-        route.layers = framework_layers(view, app, route, methods, provide_automatic, chain, intercepting, version)
+    if isinstance(view, FrameworkView):  # its extension's model says what answers
+        route.layers = view.layers(app, route, methods, provide_automatic, chain, intercepting, version)
         normal_chain = route.layers
-    http_error = _unique(intercepting + chain)
+    http_error = unique_layers(intercepting + chain)
     if [id(x) for x in http_error] != [id(x) for x in normal_chain]:
         route.http_error_layers = http_error
     if not has_options:  # preflights are answered 405 by routing: no blueprint hooks
-        preflight = _unique(intercepting + app_chain)
+        preflight = unique_layers(intercepting + app_chain)
         if [id(x) for x in preflight] != [id(x) for x in app_chain]:
             route.preflight_layers = preflight
     inner = _innermost(view)
@@ -319,147 +318,7 @@ def _resolve_route(app: AppObj, entry: RegisteredRule, blueprints: dict[str, Blu
     return route
 
 
-# ---------------------------------------------------------------------------- views of API frameworks
-def framework_layers(view: ResourceView | ErrorView, app: AppObj, route: Route, methods: Any, provide: bool,
-                     chain: list[Layer], intercepting: list[Layer], version: FlaskCorsVersion) -> list[Layer]:
-    """The layers of a view an API framework registered (``ResourceView``), or of one that always
-    answers an HTTP error (``ErrorView``).
-
-    What answers a request: for OPTIONS requests Flask answers (when ``provide``), else the
-    outermost ``cross_origin`` wrapper whose ``automatic_options`` is true; past those, the
-    resource dispatches to its method through ``method_decorators`` (a ``cross_origin`` applied
-    first to the bound method raises AttributeError, as it sets attributes on it), and the
-    innermost ``cross_origin`` the request went through sets the headers. A request that fails
-    (an HTTP error, a missing ``options()``, that AttributeError) gets the error-path layers:
-    the flask-cors exception wrappers that see it, then the ``after_request`` chain."""
-    errors = _unique(intercepting + chain)
-    has_options = isinstance(methods, list) and "OPTIONS" in methods
-    if isinstance(view, ErrorView):
-        route.notes.append(view.reason)
-        simple: Any = "error"
-        preflight: Any = "chain" if provide or not has_options else "error"
-    else:
-        verbs = sorted(set(methods) - {"HEAD", "OPTIONS"}) if isinstance(methods, list) else []
-        verb = "GET" if "GET" in verbs else (verbs[0] if verbs else "GET")
-        outcomes = {method: _resource_outcome(view, method, route) for method in verbs or [verb]}
-        simple = outcomes[verb]
-        differing = sorted(m for m, outcome in outcomes.items() if outcome is not simple and outcome != simple)
-        if differing:
-            route.notes.append(f"method_decorators differ by method: the layers are those of {verb} requests; "
-                               f"{', '.join(differing)} requests are answered differently")
-        preflight = "chain" if provide or not has_options else _resource_preflight(view, app, route, version)
-        if simple == "error":
-            route.error = ("requests other than preflights fail with 500: cross_origin in method_decorators is "
-                           "applied to the bound method, on which it cannot set attributes (AttributeError)")
-        _note_wrappers(view, route)
-    if isinstance(simple, CrossOriginFactory):
-        if preflight is simple:
-            return [_factory_layer(simple, app, True, route, version)]
-        layers = [_factory_layer(simple, app, False, route, version)]
-        if isinstance(preflight, CrossOriginFactory):
-            return layers + [_factory_layer(preflight, app, True, route, version)]
-        return layers + (errors if preflight == "error" else chain)
-    if simple == "error":
-        if preflight == "error":
-            return errors
-        # every request but a preflight fails: the exception wrappers come first, for them only
-        _note_unshown_preflight(preflight, route)
-        return [replace(layer, preflight=False) for layer in intercepting] + chain
-    _note_unshown_preflight(preflight, route)
-    return chain
-
-
-def _note_unshown_preflight(preflight: Any, route: Route) -> None:
-    """Preflights answered otherwise than the layers can say (rare combinations)."""
-    if isinstance(preflight, CrossOriginFactory):
-        route.notes.append(f"preflight requests are answered by the cross_origin at "
-                           f"{preflight.site.location.file}:{preflight.site.location.line}")
-    elif preflight == "error":
-        route.notes.append("preflight requests fail with 500 (the view has no options()): they get the headers of "
-                           "an error response")
-
-
-def _resource_outcome(view: ResourceView, method: str, route: Route) -> Any:
-    """What answers a non-OPTIONS request: the innermost ``cross_origin`` it goes through, "chain"
-    (none: the after_request hooks), or "error" (the request fails)."""
-    cls, mro = view.view.cls, view.view.mro
-    method_decorators = _method_decorators(cls, mro, method, route)
-    if method_decorators == "error":
-        return "error"
-    passed = _outer_cross_origins(view) + [d for d in reversed(method_decorators) if isinstance(d, CrossOriginFactory)]
-    return passed[-1] if passed else "chain"
-
-
-def _resource_preflight(view: ResourceView, app: AppObj, route: Route, version: FlaskCorsVersion) -> Any:
-    """What answers an OPTIONS request that Flask sends to the view."""
-    passed = []
-    for factory in _outer_cross_origins(view):
-        automatic = effective_options(decorator_options(factory, app)[0], version)[0].get("automatic_options")
-        if automatic is not False:  # true (or unknown: taken as the default, and shown as unknown)
-            return factory
-        passed.append(factory)
-    cls, mro = view.view.cls, view.view.mro
-    if not isinstance(class_attr(cls, "options", mro), FunctionObj):
-        return "error"  # dispatch_request asserts the method exists: 500
-    method_decorators = _method_decorators(cls, mro, "OPTIONS", route)
-    if method_decorators == "error":
-        return "error"
-    passed += [d for d in reversed(method_decorators) if isinstance(d, CrossOriginFactory)]
-    return passed[-1] if passed else "chain"
-
-
-def _outer_cross_origins(view: ResourceView) -> list[CrossOriginFactory]:
-    """The ``cross_origin`` wrappers outside the dispatch, outermost first: the framework's
-    (the last applied is outermost), then the class's ``decorators``."""
-    outer = [d for d in reversed(view.decorators) if isinstance(d, CrossOriginFactory)]
-    return outer + list(reversed(class_cross_origins(view.view.cls, view.view.mro)))
-
-
-def _method_decorators(cls: Any, mro: Any, method: str, route: Route) -> Any:
-    """The ``method_decorators`` that wrap the method of a request (innermost first), or "error"
-    when applying them raises (``cross_origin`` sets attributes on what it decorates: on the bound
-    method itself that is an AttributeError, unless ``automatic_options=False``)."""
-    found = class_attr(cls, "method_decorators", mro) if isinstance(cls, ClassObj) else None
-    found = strip_env(found)
-    if isinstance(found, dict):
-        found = strip_env(found.get(method.lower(), []))
-    if found is None:
-        return []
-    if not isinstance(found, (list, tuple)):
-        route.notes.append("method_decorators cannot be known statically")
-        return []
-    decorators = [strip_env(d) for d in found]
-    first = decorators[0] if decorators else None
-    if isinstance(first, CrossOriginFactory) and truthy(first.kwargs.get("automatic_options", True)) is not False:
-        return "error"
-    return decorators
-
-
-def _note_wrappers(view: ResourceView, route: Route) -> None:
-    cls, mro = view.view.cls, view.view.mro
-    method_decorators = strip_env(class_attr(cls, "method_decorators", mro)) if isinstance(cls, ClassObj) else None
-    if isinstance(method_decorators, dict):
-        method_decorators = [d for ds in method_decorators.values() if isinstance(ds, (list, tuple)) for d in ds]
-    others = [d for d in list(view.decorators) + list(method_decorators or []) if not isinstance(d, CrossOriginFactory)]
-    if others:
-        route.notes.append("view is wrapped by decorators cors-lint does not model: "
-                           + ", ".join(sorted({_decorator_label(d) for d in others})))
-
-
-def _decorator_label(value: Any) -> str:
-    value = strip_env(value)
-    if isinstance(value, (FunctionObj, ClassObj)):
-        return value.name
-    if isinstance(value, LibSymbol):
-        return value.qualname
-    if isinstance(value, BoundMethod):
-        return f".{value.name}"
-    if isinstance(value, Unknown):
-        return f"<{value.reason}>"
-    return f"<{type(value).__name__}>"
-
-
-def _factory_layer(factory: CrossOriginFactory, app: AppObj, preflight: bool, route: Route,
+def factory_layer(factory: CrossOriginFactory, app: AppObj, preflight: bool, route: Route,
                    version: FlaskCorsVersion) -> Layer:
     """The terminal layer of one ``cross_origin``: its options resolved on each request."""
     raw, sources = decorator_options(factory, app)
@@ -483,7 +342,7 @@ def _intercepts(hook: CorsHook) -> bool:
     return truthy(hook.options.get("intercept_exceptions", True)) is not False
 
 
-def _unique(layers: list[Layer]) -> list[Layer]:
+def unique_layers(layers: list[Layer]) -> list[Layer]:
     """A hook evaluated twice gives the same answer the second time: keep its first place."""
     seen: set[int] = set()
     result = []
@@ -509,11 +368,11 @@ def written_headers(function: FunctionObj) -> list[tuple[Site, str | None]]:
 
 def _view_functions(view: Any) -> list[FunctionObj]:
     """The project functions that answer a view's requests: a view function, or the methods of a
-    view class (``MethodView``, a Flask-RESTful / RESTX resource) and of its project bases."""
+    view class (a class view, one an extension dispatches to) and of its project bases."""
     if isinstance(view, FunctionObj):
         return [view]
-    if isinstance(view, ResourceView):
-        view = view.view
+    if isinstance(view, FrameworkView):
+        view = view.inner
     if isinstance(view, ClassView) and isinstance(view.cls, ClassObj):
         seen: dict[int, FunctionObj] = {}
         for klass in project_mro(view.cls):
@@ -570,7 +429,7 @@ def _outer_preflight_layer(view: Any, app: AppObj, options_dispatched: bool, rou
     for factory in chain[:-1]:
         automatic = effective_options(decorator_options(factory, app)[0], version)[0].get("automatic_options")
         if automatic is not False:  # true (or unknown: taken as the default, and shown as unknown)
-            return _factory_layer(factory, app, True, route, version)
+            return factory_layer(factory, app, True, route, version)
     return None
 
 
@@ -599,7 +458,7 @@ def _decorator_layer(view: Any, app: AppObj, options_dispatched: bool, route: Ro
     layer = Layer(kind="decorator", source=factory.site.location, terminal=True, preflight=options_dispatched,
                   options=options, env=env, unknown=unknown, condition=factory.site.condition, config_sources=sources)
     if options_dispatched and options.get("automatic_options") is False:
-        if (isinstance(view, ClassView) and is_method_view(view.cls, view.mro)
+        if (isinstance(view, ClassView) and is_method_view(view.mro or [])
                 and class_attr(view.cls, "options", view.mro) is None):
             layer.preflight = False
             route.notes.append("OPTIONS requests reach the MethodView, which has no options(): they fail with 500 "

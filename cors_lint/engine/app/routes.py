@@ -18,15 +18,14 @@ from cors_lint.engine.app.app_objects import (
     BlueprintObj,
     ClassView,
     CrossOriginFactory,
+    FrameworkView,
     PrefixedRule,
-    ResourceView,
     RouteDecl,
     class_lookup,
     view_attributes,
     view_name,
 )
-from cors_lint.engine.app.app_objects import is_method_view as mro_is_method_view
-from cors_lint.engine.interpreter.objects import ClassObj, LibSymbol
+from cors_lint.engine.interpreter.objects import ClassObj
 
 
 # ---------------------------------------------------------------------------- expansion
@@ -158,8 +157,8 @@ def route_methods(decl: RouteDecl, app: AppObj, automatic_options: tuple[Any] | 
     """Flask's ``add_url_rule``: the rule's methods and ``provide_automatic_options``."""
     view = decl.view
     wrappers: list[Any] = []
-    if isinstance(view, ResourceView):  # its wrappers copy the view's attributes (functools.wraps)
-        view, wrappers = view.view, view.decorators
+    if isinstance(view, FrameworkView) and view.inner is not None:
+        view, wrappers = view.inner, view.wrappers  # its wrappers copy the view's attributes (functools.wraps)
     methods = decl.methods
     if methods is None and isinstance(view, ClassView):
         methods = _class_methods(view.cls, view.mro)
@@ -228,24 +227,6 @@ def class_attr(cls: ClassObj, name: str, mro: list[Any] | None = None) -> Any:
     project classes only); Unknown when a class on the way is one cors-lint cannot see."""
     found = class_lookup(cls, name, mro)
     return None if found is MISSING else found
-
-
-def is_method_view(cls: ClassObj, mro: list[Any] | None = None) -> bool:
-    if mro is not None:
-        return mro_is_method_view(mro)
-    seen = set()
-    pending: list[Any] = [cls]
-    while pending:
-        klass = pending.pop(0)
-        if isinstance(klass, LibSymbol):
-            if klass.qualname in ("flask.views.MethodView", "flask.MethodView"):
-                return True
-            continue
-        if not isinstance(klass, ClassObj) or id(klass) in seen:
-            continue
-        seen.add(id(klass))
-        pending.extend(klass.bases)
-    return False
 
 
 def class_cross_origins(cls: ClassObj, mro: list[Any] | None = None) -> list[CrossOriginFactory]:

@@ -34,7 +34,7 @@ from cors_lint.core.values import Unknown, strip_env
 from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
-    ErrorView,
+    FrameworkView,
     LibraryDecorator,
     PrefixedRule,
     RouteDecl,
@@ -46,6 +46,7 @@ from cors_lint.engine.models.rest_api import (
     RestApi,
     api_blueprint,
     add_rules,
+    answered_layers,
     api_decorators,
     bind,
     concat,
@@ -89,6 +90,25 @@ NAMESPACE_DECORATORS_NOTE = "decorators=[...] of a Flask-RESTX Namespace: applie
 ROOT_NOTE = "the API root of a Flask-RESTX Api: every request to it is answered 404 (an HTTP error)"
 _FIRST_CAP = re.compile("(.)([A-Z][a-z]+)")
 _ALL_CAP = re.compile("([a-z0-9])([A-Z])")
+
+
+@dataclass(eq=False)
+class ErrorView(FrameworkView):
+    """A view that answers every request with an HTTP error (the API root aborts with 404): its
+    responses are error responses, whatever the request."""
+
+    name: str
+    reason: str
+    inner: None = None
+    wrappers: list[Any] = field(default_factory=list)
+    error_router: None = None
+
+    def layers(self, app: AppObj, route: Any, methods: Any, provide: bool, chain: list[Any],
+               intercepting: list[Any], version: Any) -> list[Any]:
+        route.notes.append(self.reason)
+        has_options = isinstance(methods, list) and "OPTIONS" in methods
+        preflight = "chain" if provide or not has_options else "error"
+        return answered_layers("error", preflight, app, route, chain, intercepting, version)
 
 
 @dataclass(eq=False)

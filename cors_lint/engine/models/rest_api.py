@@ -13,26 +13,29 @@ after the blueprint is registered): the models follow the libraries' own state m
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 
 from cors_lint.core.values import Unknown, strip_env
+from cors_lint.core.versions import FlaskCorsVersion
 from cors_lint.engine.app.app_objects import (
     AppObj,
     BlueprintObj,
     ClassView,
     CrossOriginFactory,
     ErrorRouter,
+    FrameworkView,
     LibraryDecorator,
     PrefixedRule,
-    ResourceView,
     RouteDecl,
     next_seq,
 )
+from cors_lint.engine.app.resolve import Layer, Route, decorator_options, effective_options, factory_layer, unique_layers
+from cors_lint.engine.app.routes import class_attr, class_cross_origins, truthy
 from cors_lint.engine.models.flask_views import class_view
-from cors_lint.engine.interpreter.objects import ClassObj, Location
+from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
 from cors_lint.engine.interpreter.registry import Call
 
 # What a library's ``Resource`` defines that a project subclass inherits (the registry's
@@ -256,3 +259,163 @@ def name_method_decorators(engine, cls: ClassObj) -> None:
         group = strip_env(group)
         if isinstance(group, (list, tuple)):
             name_decorator_sites([strip_env(d) for d in group], cls.name, METHOD_DECORATORS_NOTE)
+
+
+# ---------------------------------------------------------------------------- what answers a resource's requests
+@dataclass(eq=False)
+class ResourceView(FrameworkView):
+    """A view class as the Api registers it: ``view`` (``cls.as_view(endpoint)``, the class's own
+    ``decorators`` inside) wrapped by the framework's output function, then by ``decorators`` (the
+    Api's, a namespace's; innermost first). Each request runs the method it dispatches to through
+    the class's ``method_decorators``; errors of the view are answered by ``error_router``."""
+
+    view: ClassView
+    decorators: list[Any] = field(default_factory=list)
+    error_router: ErrorRouter | None = None
+    library: str = ""
+
+    @property
+    def inner(self) -> ClassView:
+        return self.view
+
+    @property
+    def wrappers(self) -> list[Any]:
+        return self.decorators
+
+    def layers(self, app: AppObj, route: Route, methods: Any, provide: bool, chain: list[Layer],
+               intercepting: list[Layer], version: FlaskCorsVersion) -> list[Layer]:
+        """What answers a request: for OPTIONS requests Flask answers (when ``provide``), else the
+        outermost ``cross_origin`` wrapper whose ``automatic_options`` is true; past those, the
+        resource dispatches to its method through ``method_decorators`` (a ``cross_origin`` applied
+        first to the bound method raises AttributeError, as it sets attributes on it), and the
+        innermost ``cross_origin`` the request went through sets the headers."""
+        has_options = isinstance(methods, list) and "OPTIONS" in methods
+        verbs = sorted(set(methods) - {"HEAD", "OPTIONS"}) if isinstance(methods, list) else []
+        verb = "GET" if "GET" in verbs else (verbs[0] if verbs else "GET")
+        outcomes = {method: _resource_outcome(self, method, route) for method in verbs or [verb]}
+        simple = outcomes[verb]
+        differing = sorted(m for m, outcome in outcomes.items() if outcome is not simple and outcome != simple)
+        if differing:
+            route.notes.append(f"method_decorators differ by method: the layers are those of {verb} requests; "
+                               f"{', '.join(differing)} requests are answered differently")
+        preflight = "chain" if provide or not has_options else _resource_preflight(self, app, route, version)
+        if simple == "error":
+            route.error = ("requests other than preflights fail with 500: cross_origin in method_decorators is "
+                           "applied to the bound method, on which it cannot set attributes (AttributeError)")
+        _note_wrappers(self, route)
+        return answered_layers(simple, preflight, app, route, chain, intercepting, version)
+
+
+def answered_layers(simple: Any, preflight: Any, app: AppObj, route: Route, chain: list[Layer],
+                    intercepting: list[Layer], version: FlaskCorsVersion) -> list[Layer]:
+    """A framework view's layers from what answers its requests other than preflights
+    (``simple``) and its preflights (``preflight``): a ``cross_origin``, "chain" (none: the
+    ``after_request`` hooks) or "error" (the request fails). A request that fails (an HTTP error,
+    a missing ``options()``, a ``cross_origin`` on a bound method) gets the error-path layers:
+    the flask-cors exception wrappers that see it, then the ``after_request`` chain."""
+    errors = unique_layers(intercepting + chain)
+    if isinstance(simple, CrossOriginFactory):
+        if preflight is simple:
+            return [factory_layer(simple, app, True, route, version)]
+        layers = [factory_layer(simple, app, False, route, version)]
+        if isinstance(preflight, CrossOriginFactory):
+            return layers + [factory_layer(preflight, app, True, route, version)]
+        return layers + (errors if preflight == "error" else chain)
+    if simple == "error":
+        if preflight == "error":
+            return errors
+        # every request but a preflight fails: the exception wrappers come first, for them only
+        _note_unshown_preflight(preflight, route)
+        return [replace(layer, preflight=False) for layer in intercepting] + chain
+    _note_unshown_preflight(preflight, route)
+    return chain
+
+
+def _note_unshown_preflight(preflight: Any, route: Route) -> None:
+    """Preflights answered otherwise than the layers can say (rare combinations)."""
+    if isinstance(preflight, CrossOriginFactory):
+        route.notes.append(f"preflight requests are answered by the cross_origin at "
+                           f"{preflight.site.location.file}:{preflight.site.location.line}")
+    elif preflight == "error":
+        route.notes.append("preflight requests fail with 500 (the view has no options()): they get the headers of "
+                           "an error response")
+
+
+def _resource_outcome(view: ResourceView, method: str, route: Route) -> Any:
+    """What answers a non-OPTIONS request: the innermost ``cross_origin`` it goes through, "chain"
+    (none: the after_request hooks), or "error" (the request fails)."""
+    cls, mro = view.view.cls, view.view.mro
+    method_decorators = _method_decorators(cls, mro, method, route)
+    if method_decorators == "error":
+        return "error"
+    passed = _outer_cross_origins(view) + [d for d in reversed(method_decorators) if isinstance(d, CrossOriginFactory)]
+    return passed[-1] if passed else "chain"
+
+
+def _resource_preflight(view: ResourceView, app: AppObj, route: Route, version: FlaskCorsVersion) -> Any:
+    """What answers an OPTIONS request that Flask sends to the view."""
+    passed = []
+    for factory in _outer_cross_origins(view):
+        automatic = effective_options(decorator_options(factory, app)[0], version)[0].get("automatic_options")
+        if automatic is not False:  # true (or unknown: taken as the default, and shown as unknown)
+            return factory
+        passed.append(factory)
+    cls, mro = view.view.cls, view.view.mro
+    if not isinstance(class_attr(cls, "options", mro), FunctionObj):
+        return "error"  # dispatch_request asserts the method exists: 500
+    method_decorators = _method_decorators(cls, mro, "OPTIONS", route)
+    if method_decorators == "error":
+        return "error"
+    passed += [d for d in reversed(method_decorators) if isinstance(d, CrossOriginFactory)]
+    return passed[-1] if passed else "chain"
+
+
+def _outer_cross_origins(view: ResourceView) -> list[CrossOriginFactory]:
+    """The ``cross_origin`` wrappers outside the dispatch, outermost first: the framework's
+    (the last applied is outermost), then the class's ``decorators``."""
+    outer = [d for d in reversed(view.decorators) if isinstance(d, CrossOriginFactory)]
+    return outer + list(reversed(class_cross_origins(view.view.cls, view.view.mro)))
+
+
+def _method_decorators(cls: Any, mro: Any, method: str, route: Route) -> Any:
+    """The ``method_decorators`` that wrap the method of a request (innermost first), or "error"
+    when applying them raises (``cross_origin`` sets attributes on what it decorates: on the bound
+    method itself that is an AttributeError, unless ``automatic_options=False``)."""
+    found = class_attr(cls, "method_decorators", mro) if isinstance(cls, ClassObj) else None
+    found = strip_env(found)
+    if isinstance(found, dict):
+        found = strip_env(found.get(method.lower(), []))
+    if found is None:
+        return []
+    if not isinstance(found, (list, tuple)):
+        route.notes.append("method_decorators cannot be known statically")
+        return []
+    decorators = [strip_env(d) for d in found]
+    first = decorators[0] if decorators else None
+    if isinstance(first, CrossOriginFactory) and truthy(first.kwargs.get("automatic_options", True)) is not False:
+        return "error"
+    return decorators
+
+
+def _note_wrappers(view: ResourceView, route: Route) -> None:
+    cls, mro = view.view.cls, view.view.mro
+    method_decorators = strip_env(class_attr(cls, "method_decorators", mro)) if isinstance(cls, ClassObj) else None
+    if isinstance(method_decorators, dict):
+        method_decorators = [d for ds in method_decorators.values() if isinstance(ds, (list, tuple)) for d in ds]
+    others = [d for d in list(view.decorators) + list(method_decorators or []) if not isinstance(d, CrossOriginFactory)]
+    if others:
+        route.notes.append("view is wrapped by decorators cors-lint does not model: "
+                           + ", ".join(sorted({_decorator_label(d) for d in others})))
+
+
+def _decorator_label(value: Any) -> str:
+    value = strip_env(value)
+    if isinstance(value, (FunctionObj, ClassObj)):
+        return value.name
+    if isinstance(value, LibSymbol):
+        return value.qualname
+    if isinstance(value, BoundMethod):
+        return f".{value.name}"
+    if isinstance(value, Unknown):
+        return f"<{value.reason}>"
+    return f"<{type(value).__name__}>"
