@@ -43,12 +43,22 @@ def make_hook_repo(target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
-def installed_project(tmp_path: Path, files: dict[str, str], *hook_ids: str) -> Path:
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> tuple[Path, str, Path]:
+    """This working tree's hooks as a git repository (its path and revision), and a pre-commit home
+    that every test of this module shares: pre-commit builds the hook's environment once."""
+    base = tmp_path_factory.mktemp("hook-repository")
+    hooks = base / "hooks"
+    hooks.mkdir()
+    return hooks, make_hook_repo(hooks), base / "pre-commit-home"
+
+
+def installed_project(tmp_path: Path, hook_repo: tuple[Path, str, Path], files: dict[str, str], *hook_ids: str
+                      ) -> Path:
     """A git repository holding ``files`` (committed without the hook), with this working tree's
     hooks installed by the real pre-commit."""
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    rev = make_hook_repo(hooks)
+    hooks, rev, home = hook_repo
+    (tmp_path / "pre-commit-home").symlink_to(home, target_is_directory=True)  # what `git` passes on
     project = tmp_path / "project"
     project.mkdir()
     git(project, "init", "-q")
@@ -58,14 +68,15 @@ def installed_project(tmp_path: Path, files: dict[str, str], *hook_ids: str) -> 
         (project / name).write_text(text)
     git(project, "add", "-A")
     git(project, "commit", "-qm", "the project before the hook", "--no-verify")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home))
     subprocess.run([str(PRE_COMMIT), "install"], cwd=project, check=True, capture_output=True, env=env)
     return project
 
 
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
-def test_commit_with_a_bad_app_is_blocked_and_the_fixed_one_passes(tmp_path):
-    project = installed_project(tmp_path, {"settings.py": "CREDENTIALS = True\n"}, "cors-lint", "cors-lint-policy")
+def test_commit_with_a_bad_app_is_blocked_and_the_fixed_one_passes(tmp_path, hook_repo):
+    project = installed_project(tmp_path, hook_repo, {"settings.py": "CREDENTIALS = True\n"}, "cors-lint",
+                                "cors-lint-policy")
 
     (project / "app.py").write_text(textwrap.dedent("""
         from flask import Flask
@@ -149,13 +160,13 @@ PROJECT = {
 
 
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
-def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_risky_value(tmp_path):
+def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_risky_value(tmp_path, hook_repo):
     """Issue 18: the risky value sits in another file than the CORS call (a settings module, a
     config class, a constant imported into `origins=`, the flask-cors pin): a commit touching only
     that file is blocked, with the finding and the line that decides it; a harmless commit passes;
     a commit touching two risky files reports each finding once."""
-    project = installed_project(tmp_path, {name: textwrap.dedent(text).lstrip("\n") for name, text in PROJECT.items()},
-                                "cors-lint")
+    sources = {name: textwrap.dedent(text).lstrip("\n") for name, text in PROJECT.items()}
+    project = installed_project(tmp_path, hook_repo, sources, "cors-lint")
 
     def commit(edits: dict[str, tuple[str, str]], message: str) -> tuple[int, str]:
         for name, (old, new) in edits.items():

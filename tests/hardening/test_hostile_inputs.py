@@ -4,18 +4,22 @@ Every case sits next to a real app with a known finding; the run must still repo
 By default cors-lint parses only the files that can affect CORS (the prefilter) and what
 they import, so a hostile file is reported when it is one of those, or when it cannot even
 be read; ``--no-prefilter`` parses every file and reports every broken one.
-Subprocess timeouts are hang guards, not speed assertions.
+The command runs in this process (``helpers.run_in_process``): what is checked is the run's
+output and exit code, and an exception escaping the error envelope fails the test.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+
+from helpers import run_in_process  # noqa: E402
 
 APP = """from flask import Flask
 from flask_cors import CORS
@@ -79,8 +83,7 @@ NEVER_RELEVANT = {"binary.py"}
 
 
 def check(directory: Path, *options: str) -> tuple[int, dict]:
-    result = subprocess.run([sys.executable, "-m", "cors_lint", str(directory), "--format", "json", *options],
-                            capture_output=True, text=True, timeout=300)
+    result = run_in_process(str(directory), "--format", "json", *options)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode in (0, 1), result.stderr  # callers check which; 2 would be a usage or internal error
     return result.returncode, json.loads(result.stdout)

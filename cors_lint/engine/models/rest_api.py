@@ -32,7 +32,8 @@ from cors_lint.engine.app.app_objects import (
     RouteDecl,
     next_seq,
 )
-from cors_lint.engine.app.resolve import Layer, Route, decorator_options, effective_options, factory_layer, unique_layers
+from cors_lint.engine.app.resolve import (Layer, Route, decorator_options, effective_options, factory_layer,
+                                          unique_layers)
 from cors_lint.engine.app.routes import class_attr, class_cross_origins, truthy
 from cors_lint.engine.models.flask_views import class_view
 from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, LibSymbol, Location
