@@ -20,6 +20,7 @@ from helpers import inventory_of, route, sites, write
 from oracle import compare_app, load_app
 
 from cors_lint.check.checker import check_paths
+from cors_lint.core.guards import Guard, passes
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
 from cors_lint.policy.loader import load
@@ -405,6 +406,22 @@ SAFE_CHECKS = {
                                     'allowed = current_app.config["CORS_ALLOWED"]\nif origin in allowed:\n'
                                     '    resp.headers["Access-Control-Allow-Origin"] = origin'),
 }
+
+
+@pytest.mark.parametrize("name", sorted(SAFE_CHECKS))
+def test_what_the_guards_let_through_is_what_the_real_app_copies(tmp_path, name):
+    """``core.guards``, the one home of what a guard means: the document's guards read back as the
+    same guards, and on every probe whose verdict they can tell, the origins that pass them all
+    are those the running app copies."""
+    module, body = SAFE_CHECKS[name]
+    project = manual_app(tmp_path, body, extra={"module": module + "\n"})
+    written = guards_of(project)
+    guards = [Guard.from_json(g) for g in written]
+    assert [g.as_json() for g in guards] == written
+    verdicts = {probe: [passes(g, probe) for g in guards] for probe in PROBES}
+    decided = {probe for probe, found in verdicts.items() if None not in found}
+    assert len(decided) >= 6, verdicts
+    assert {probe for probe in decided if all(verdicts[probe])} == reflected(project) & decided
 
 
 @pytest.mark.parametrize("name", sorted(SAFE_CHECKS))

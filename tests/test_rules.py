@@ -68,6 +68,77 @@ def test_every_rule_module_is_registered():
 
     import cors_lint.rules as package
 
-    modules = {p.stem for p in Path(package.__file__).parent.glob("*.py") if p.stem not in ("__init__", "base")}
+    modules = {p.stem for p in Path(package.__file__).parent.glob("*.py") if p.stem not in ("__init__", "base", "inventory")}
     registered = {rule.check.__module__.rsplit(".", 1)[-1] for rule in RULES.values()}
     assert modules == registered
+
+
+# ---------------------------------------------------------------------------- the typed inventory rules read
+def test_the_typed_inventory_carries_every_field_the_document_schema_has():
+    """A field the engine adds to the document (and its schema) reaches the rules only through
+    ``rules.inventory``: each type holds every property of its schema definition."""
+    import dataclasses
+
+    from cors_lint.core.guards import Guard
+    from cors_lint.rules.inventory import Layer, Route, Site
+    from cors_lint.schemas import load as load_schema
+
+    definitions = load_schema("inventory.schema.json")["$defs"]
+    spelled = {"list": "listed", "from": "set_from"}  # Python names for the document's keys
+    for name, typed in (("route", Route), ("layer", Layer), ("site", Site), ("guard", Guard)):
+        fields = {field.name for field in dataclasses.fields(typed)}
+        missing = {spelled.get(key, key) for key in definitions[name]["properties"]} - fields
+        assert not missing, (name, missing)
+
+
+def test_the_typed_inventory_reads_a_real_document(tmp_path):
+    from helpers import inventory_of
+
+    from cors_lint.rules.inventory import Inventory, Place
+
+    document = inventory_of(tmp_path, {
+        "settings.py": 'CORS_ORIGINS = ["https://app.example.com"]\n',
+        "app.py": """
+            from flask import Flask, request
+            from flask_cors import CORS, cross_origin
+            app = Flask(__name__)
+            app.config.from_object("settings")
+            CORS(app, supports_credentials=True)
+
+            @app.route("/me")
+            def me(): return "me"
+
+            @app.route("/hand")
+            def hand():
+                origin = request.headers.get("Origin", "")
+                if origin.endswith(".example.com"):
+                    return "x", 200, {"Access-Control-Allow-Origin": origin}
+                return "x"
+
+            @app.route("/deco")
+            @cross_origin(origins="*")
+            def deco(): return "d"
+        """})
+    inventory = Inventory.of(document)
+    by_path = {route.path: route for route in inventory.routes}
+    layer = by_path["/me"].cors[0]
+    assert (layer.kind, layer.scope, layer.source, layer.terminal) == ("extension", "app", Place("app.py", 5, 0), False)
+    assert layer.options["origins"] == ["https://app.example.com"] and layer.options["supports_credentials"] is True
+    assert layer.config_sources["origins"] == Place("app.py", 4) and layer.defined_at["origins"] == Place("settings.py", 1)
+    assert [(layer.kind, layer.terminal) for layer in by_path["/deco"].cors] == [("decorator", True)]
+    [manual] = by_path["/hand"].manual_headers
+    assert (manual.place, manual.header, manual.via) == (("app.py", 14), "Access-Control-Allow-Origin", "view")
+    [site] = [site for site in inventory.sites if site.kind == "manual-header"]
+    [guard] = site.guards
+    assert (guard.kind, guard.code, guard.value_list) == ("suffix", 'origin.endswith(".example.com")', [".example.com"])
+    assert all(route.listed and route.label == route.path for route in inventory.routes)
+
+
+def test_rules_read_the_typed_inventory_not_the_document():
+    from pathlib import Path
+
+    import cors_lint.rules as package
+
+    readers = [path.name for path in sorted(Path(package.__file__).parent.glob("*.py"))
+               if path.stem not in ("base", "inventory") and "ctx.document" in path.read_text()]
+    assert readers == []

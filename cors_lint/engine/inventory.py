@@ -87,7 +87,7 @@ def site_json(site: Site) -> dict[str, Any]:
         data["condition"] = site.condition
     guards = getattr(site, "guards", None)  # manual headers: what restricts a copied Origin
     if guards:
-        data["guards"] = guards
+        data["guards"] = [guard.as_json() for guard in guards]
     if getattr(site, "otherwise", None):
         data["otherwise"] = [to_json(value) for value in site.otherwise]
     if getattr(site, "other_headers", None):  # manual headers: Vary / Cache-Control written in the same function

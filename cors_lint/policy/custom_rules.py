@@ -8,6 +8,7 @@ from typing import Any
 from cors_lint.core.globs import route_matches
 from cors_lint.core.origins import accepts_any, accepts_everything, is_regex, pattern_text
 from cors_lint.rules.base import Rule, RuleContext, layer_issue, origins_of, show
+from cors_lint.rules.inventory import Layer, Route
 
 
 def _origin_holds(condition: dict[str, Any], origins: list[Any]) -> bool:
@@ -25,15 +26,15 @@ def _origin_holds(condition: dict[str, Any], origins: list[Any]) -> bool:
     return True
 
 
-def _holds(when: dict[str, Any], ctx: RuleContext, route: dict[str, Any], layer: dict[str, Any]) -> bool:
+def _holds(when: dict[str, Any], ctx: RuleContext, route: Route, layer: Layer) -> bool:
     if "environments" in when and ctx.environment not in when["environments"]:
         return False
-    if "route" in when and not (isinstance(route["path"], str) and route_matches(route["path"], when["route"])):
+    if "route" in when and not (isinstance(route.path, str) and route_matches(route.path, when["route"])):
         return False
-    if "kind" in when and layer["source"]["kind"] != when["kind"]:
+    if "kind" in when and layer.kind != when["kind"]:
         return False
     for name, value in when.get("options", {}).items():
-        if layer["options"].get(name) != value:
+        if layer.options.get(name) != value:
             return False
     return "origin" not in when or _origin_holds(when["origin"], origins_of(layer))
 

@@ -1,16 +1,17 @@
 """What a rule is, what it sees, and what it reports.
 
-A rule is a pure function from a ``RuleContext`` (the inventory document of one
-environment, plus that environment's policy settings) to ``Issue``s. It never reads
+A rule is a pure function from a ``RuleContext`` (the inventory of one environment, typed
+by ``rules.inventory``, plus that environment's policy settings) to ``Issue``s. It never reads
 files, prints, or looks at libcst. The checker turns issues into findings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator
 
-from cors_lint.core.route_order import unknown_path_label
+from cors_lint.rules.inventory import Inventory, Layer, Route, Site, path_label
 
 
 SEVERITIES = ("error", "warning", "note")
@@ -73,30 +74,34 @@ class Rule:
 
 @dataclass
 class RuleContext:
-    document: dict[str, Any]
+    document: dict[str, Any]  # the environment's inventory document (custom rules read it)
     environment: str = "production"
     settings: dict[str, Any] = field(default_factory=dict)  # the environment's policy settings
     policy: Any = None  # cors_lint.policy.loader.loader.Policy, for route requirements
 
-    def requirement(self, route: dict[str, Any]) -> dict[str, Any]:
+    @cached_property
+    def inventory(self) -> Inventory:
+        return Inventory.of(self.document)
+
+    def requirement(self, route: Route) -> dict[str, Any]:
         """The policy's requirement for a route (``routes:`` in the policy), or {}."""
-        if self.policy is None or not isinstance(route["path"], str):
+        if self.policy is None or not isinstance(route.path, str):
             return {}
-        return self.policy.route_requirement(route["path"], self.environment)
+        return self.policy.route_requirement(route.path, self.environment)
 
-    def routes(self) -> list[dict[str, Any]]:
-        return self.document["routes"]
+    def routes(self) -> tuple[Route, ...]:
+        return self.inventory.routes
 
-    def layers(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        for route in self.document["routes"]:
-            for layer in route["cors"]:
+    def layers(self) -> Iterator[tuple[Route, Layer]]:
+        for route in self.inventory.routes:
+            for layer in route.cors:
                 yield route, layer
 
-    def sites(self, *kinds: str) -> list[dict[str, Any]]:
-        return [s for s in self.document["sites"] if not kinds or s["kind"] in kinds]
+    def sites(self, *kinds: str) -> list[Site]:
+        return [s for s in self.inventory.sites if not kinds or s.kind in kinds]
 
 
-def layer_issue(route: dict[str, Any], layer: dict[str, Any], message: str, key: tuple[Any, ...] = (),
+def layer_issue(route: Route, layer: Layer, message: str, key: tuple[Any, ...] = (),
                 attacker: str | None = None, severity: str | None = None, option: str | None = None) -> Issue:
     """An issue about a layer, placed where the developer edits ``option``: the line that writes
     its value when that is in the project (a settings module's `CORS_ORIGINS = ...`, the constant
@@ -104,33 +109,29 @@ def layer_issue(route: dict[str, Any], layer: dict[str, Any], message: str, key:
     one CORS_ORIGINS give one finding, at that line), else the CORS call. The place it would have
     had without the value's line is its ``anchor``: its fingerprint and inline suppressions there
     keep working."""
-    setup = layer.get("config_sources", {}).get(option) if option else None
-    setup = setup or layer["source"]
-    written = layer.get("defined_at", {}).get(option) if option else None
+    setup = (layer.config_sources.get(option) if option else None) or layer.source
+    written = layer.defined_at.get(option) if option else None
     source = written or setup
-    anchor = (setup["file"], setup["line"]) if written else None
-    return Issue(source["file"], source["line"], source.get("column", 0), message, (route_label(route),), key,
-                 attacker, severity, joined_condition(route.get("condition"), layer.get("condition")), anchor)
+    anchor = (setup.file, setup.line) if written else None
+    return Issue(source.file, source.line, source.column, message, (route.label,), key,
+                 attacker, severity, joined_condition(route.condition, layer.condition), anchor)
 
 
-def site_issue(site: dict[str, Any], message: str, key: tuple[Any, ...] = (), routes: tuple[str, ...] = (),
+def site_issue(site: Site, message: str, key: tuple[Any, ...] = (), routes: tuple[str, ...] = (),
                attacker: str | None = None, severity: str | None = None, option: str | None = None) -> Issue:
     """An issue about a site, placed where ``option``'s value is written when that is elsewhere
     (a config site's `CORS_HEADERS` line in the settings module it loads); see ``layer_issue``."""
-    written = site.get("defined_at", {}).get(option) if option else None
+    written = site.defined_at.get(option) if option else None
     if written is not None:
-        return Issue(written["file"], written["line"], 0, message, routes, key, attacker, severity,
-                     site.get("condition"), (site["file"], site["line"]))
-    return Issue(site["file"], site["line"], site["column"], message, routes, key, attacker, severity,
-                 site.get("condition"))
+        return Issue(written.file, written.line, 0, message, routes, key, attacker, severity,
+                     site.condition, (site.file, site.line))
+    return Issue(site.file, site.line, site.column, message, routes, key, attacker, severity, site.condition)
 
 
-def site_routes(ctx: RuleContext, site: dict[str, Any]) -> tuple[str, ...]:
+def site_routes(ctx: RuleContext, site: Site) -> tuple[str, ...]:
     """The listed routes whose responses a manual-header site writes to (their ``manual_headers``)."""
-    return tuple(sorted({route_label(route) for route in ctx.routes() if is_listed(route)
-                         for manual in route.get("manual_headers", [])
-                         if isinstance(manual, dict) and (manual.get("file"), manual.get("line"))
-                         == (site["file"], site["line"])}))
+    return tuple(sorted({route.label for route in ctx.routes() if route.listed
+                         for manual in route.manual_headers if manual.place == site.place}))
 
 
 def joined_condition(*conditions: str | None) -> str | None:
@@ -140,19 +141,12 @@ def joined_condition(*conditions: str | None) -> str | None:
 
 
 def route_label(route: dict[str, Any]) -> str:
-    path = route["path"]
-    if isinstance(path, dict) and "unlisted" in path:
-        return f"routes matching `{path['unlisted']}` that cors-lint could not list ({path['reason']})"
-    return path if isinstance(path, str) else unknown_path_label(path)
+    """How findings name a route of the document (``Route.label`` for the typed one)."""
+    return path_label(route["path"])
 
 
-def is_listed(route: dict[str, Any]) -> bool:
-    """A route of the app's url_map (not the stand-in for routes cors-lint could not list)."""
-    return not (isinstance(route["path"], dict) and "unlisted" in route["path"])
-
-
-def origins_of(layer: dict[str, Any]) -> list[Any]:
-    origins = layer["options"].get("origins")
+def origins_of(layer: Layer) -> list[Any]:
+    origins = layer.options.get("origins")
     return origins if isinstance(origins, list) else []
 
 

@@ -16,19 +16,19 @@ def _leaks(blueprint_origins: list, app_origins: list) -> str | None:
 
 def check(ctx: RuleContext):
     for route in ctx.routes():
-        layers = route["cors"]
+        layers = route.cors
         for index, layer in enumerate(layers):
-            if layer["source"]["kind"] != "extension" or layer.get("scope", "app") == "app":
+            if layer.kind != "extension" or (layer.scope or "app") == "app":
                 continue
             for later in layers[index + 1:]:
-                if later.get("scope") != "app":
+                if later.scope != "app":
                     continue
                 leaked = _leaks(origins_of(layer), origins_of(later))
                 if leaked:
-                    source = later["source"]
+                    source = later.source
                     yield layer_issue(route, layer, f"`{leaked}` is rejected by this blueprint's CORS but falls "
-                                      f"through to the app-wide CORS at {source['file']}:{source['line']}, which "
-                                      "accepts it, on {routes}", key=(leaked, source["file"], source["line"]),
+                                      f"through to the app-wide CORS at {source.file}:{source.line}, which "
+                                      "accepts it, on {routes}", key=(leaked, source.file, source.line),
                                       attacker=leaked)
                     break
 

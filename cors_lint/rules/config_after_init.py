@@ -5,10 +5,10 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 def check(ctx: RuleContext):
     for site in ctx.sites("config"):
-        after = site.get("after_cors_init")
-        keys = sorted(site["options"])
+        after = site.after_cors_init
+        keys = sorted(site.options)
         if after and keys:
-            yield site_issue(site, f"{', '.join(keys)} set after CORS(app) at {after['file']}:{after['line']} "
+            yield site_issue(site, f"{', '.join(keys)} set after CORS(app) at {after.file}:{after.line} "
                              "read app.config: the extension never sees it (only @cross_origin views do)",
                              key=tuple(keys))
 

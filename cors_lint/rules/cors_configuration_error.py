@@ -5,12 +5,12 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        problem = layer.get("error") or layer.get("note")
+        problem = layer.error or layer.note
         if problem:
-            where = "the app fails to start" if layer["source"]["kind"] == "extension" and layer.get("error") else \
+            where = "the app fails to start" if layer.kind == "extension" and layer.error else \
                 "requests to {routes} fail"
             yield layer_issue(route, layer, f"flask-cors cannot use these options ({problem}): {where}",
-                              key=(problem,), severity="error" if layer.get("error") else "warning")
+                              key=(problem,), severity="error" if layer.error else "warning")
 
 
 RULE = Rule(

@@ -6,7 +6,7 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        options = layer["options"]
+        options = layer.options
         if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
             yield layer_issue(route, layer, f"any origin, e.g. `{ANY_ORIGIN}`, can read authenticated "
                               "responses: credentials are allowed and the request's Origin is reflected on {routes}",

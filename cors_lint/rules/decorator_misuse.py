@@ -17,8 +17,8 @@ _PROBLEMS = (
 def check(ctx: RuleContext):
     for site in ctx.sites("decorator"):
         for fragment, severity, message in _PROBLEMS:
-            if any(fragment in note for note in site.get("notes", [])):
-                yield site_issue(site, message.format(target=site["target"]), key=(fragment,), severity=severity)
+            if any(fragment in note for note in site.notes):
+                yield site_issue(site, message.format(target=site.target), key=(fragment,), severity=severity)
 
 
 RULE = Rule(

@@ -2,38 +2,39 @@
 
 from cors_lint.core.origins import accepted_attacker, accepts_any
 from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
+from cors_lint.rules.inventory import Place
 
 
-def _extension_origins(ctx: RuleContext) -> dict[str, list[tuple[dict, list]]]:
+def _extension_origins(ctx: RuleContext) -> dict[str, list[tuple[Place, list]]]:
     """Per app, the app-wide CORS layers' (source, origins), each distinct one once, in route order."""
-    found: dict[str, list[tuple[dict, list]]] = {}
-    seen: set[tuple[str, str]] = set()
+    found: dict[str, list[tuple[Place, list]]] = {}
+    seen: set[tuple[str, Place, str]] = set()
     for route in ctx.routes():
-        for layer in route["cors"] + route.get("cors_on_http_error", []):
-            if layer["source"]["kind"] == "extension" and layer.get("scope") == "app":
+        for layer in route.cors + (route.cors_on_http_error or ()):
+            if layer.kind == "extension" and layer.scope == "app":
                 origins = origins_of(layer)
-                distinct = (route["app"], repr((sorted(layer["source"].items()), origins)))
+                distinct = (route.app, layer.source, repr(origins))
                 if distinct not in seen:
                     seen.add(distinct)
-                    found.setdefault(route["app"], []).append((layer["source"], origins))
+                    found.setdefault(route.app, []).append((layer.source, origins))
     return found
 
 
 def check(ctx: RuleContext):
     extension_origins = _extension_origins(ctx)  # once: each decorator compares with its app's
     for route, layer in ctx.layers():
-        if layer["source"]["kind"] != "decorator":
+        if layer.kind != "decorator":
             continue
         attacker = accepted_attacker(origins_of(layer))
         if attacker is None:
             continue
-        restricted = [(source, origins) for source, origins in extension_origins.get(route["app"], [])
+        restricted = [(source, origins) for source, origins in extension_origins.get(route.app, [])
                       if not accepts_any(origins, attacker)]
         if restricted:
             source = restricted[0][0]
             yield layer_issue(route, layer,
                               f"`{attacker}` is accepted on {{routes}}: @cross_origin ignores the options of "
-                              f"CORS(app) at {source['file']}:{source['line']}, which would reject it",
+                              f"CORS(app) at {source.file}:{source.line}, which would reject it",
                               key=(attacker,), attacker=attacker)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cors_lint.core.route_order import describe_routes
 from cors_lint.core.semantics import AFTER_CORS_HOOK
-from cors_lint.rules.base import Invalid, Rule, RuleContext, is_listed, route_label, site_issue
+from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
+from cors_lint.rules.inventory import ManualHeader, Place, Route, Site
 
 _ACAO = "access-control-allow-origin"
 
@@ -14,19 +15,17 @@ def check(ctx: RuleContext):
     adds its own value to the response the view returned (flask-cors ``headers.add``), so a
     request from an origin the decorator allows gets two values. Likewise an ``after_request``
     hook that runs after ``CORS(app)``'s and adds the header instead of setting it."""
-    sites = {(s["file"], s["line"]): s for s in ctx.sites("manual-header")
-             if str(s["options"].get("header", "")).lower() == _ACAO}
+    sites = {s.place: s for s in ctx.sites("manual-header") if str(s.options.get("header", "")).lower() == _ACAO}
     yield from _view_and_decorator(ctx, sites)
     yield from _hook_after_extension(ctx, sites)
 
 
-def _view_and_decorator(ctx: RuleContext, sites: dict[tuple[str, int], dict]):
-    def decorators(route: dict) -> list[dict]:
-        return [layer["source"] for layer in route.get("cors", [])
-                if layer["source"].get("kind") == "decorator" and layer.get("terminal")]
+def _view_and_decorator(ctx: RuleContext, sites: dict[tuple[str, int], Site]):
+    def decorators(route: Route) -> list[Place]:
+        return [layer.source for layer in route.cors if layer.kind == "decorator" and layer.terminal]
 
-    def in_view(manual: dict, site: dict) -> bool:
-        return str(manual.get("via", "")).startswith("view")
+    def in_view(manual: ManualHeader, site: Site) -> bool:
+        return manual.via.startswith("view")
 
     for place, (routes, where) in _second_values(ctx, sites, decorators, in_view):
         yield site_issue(sites[place], "Access-Control-Allow-Origin is written by hand in the view and again by "
@@ -36,17 +35,17 @@ def _view_and_decorator(ctx: RuleContext, sites: dict[tuple[str, int], dict]):
                          key=("two-values",), routes=routes)
 
 
-def _hook_after_extension(ctx: RuleContext, sites: dict[tuple[str, int], dict]):
+def _hook_after_extension(ctx: RuleContext, sites: dict[tuple[str, int], Site]):
     """``response.headers.add("Access-Control-Allow-Origin", ...)`` in an after_request hook
     that Flask runs after flask-cors's (registered before ``CORS(app)``): flask-cors added its own
     value already, so the response carries both for the origins flask-cors allows. (Assigned or
     ``set``, the hook's value replaces flask-cors's; run before it, flask-cors skips the response.)"""
-    def extensions(route: dict) -> list[dict]:
-        return [layer["source"] for layer in route.get("cors", []) if layer["source"].get("kind") != "decorator"]
+    def extensions(route: Route) -> list[Place]:
+        return [layer.source for layer in route.cors if layer.kind != "decorator"]
 
-    def added_after(manual: dict, site: dict) -> bool:
-        return str(manual.get("via", "")).endswith(AFTER_CORS_HOOK) and \
-            any(note in (".headers.add()", ".headers.extend()") for note in site.get("notes", []))
+    def added_after(manual: ManualHeader, site: Site) -> bool:
+        return manual.via.endswith(AFTER_CORS_HOOK) and \
+            any(note in (".headers.add()", ".headers.extend()") for note in site.notes)
 
     for place, (routes, where) in _second_values(ctx, sites, extensions, added_after):
         yield site_issue(sites[place], "Access-Control-Allow-Origin is added by hand in an after_request hook that "
@@ -56,7 +55,7 @@ def _hook_after_extension(ctx: RuleContext, sites: dict[tuple[str, int], dict]):
                          "adding it, or keep one of the two", key=("two-values", "hook"), routes=routes)
 
 
-def _second_values(ctx: RuleContext, sites: dict[tuple[str, int], dict], setups_of, doubles
+def _second_values(ctx: RuleContext, sites: dict[tuple[str, int], Site], setups_of, doubles
                    ) -> list[tuple[tuple[str, int], tuple[tuple[str, ...], str]]]:
     """The hand-written sites that give a second value, in place order, each with its routes and
     the flask-cors setups that add the other: ``setups_of(route)`` the setups adding a value to
@@ -64,15 +63,15 @@ def _second_values(ctx: RuleContext, sites: dict[tuple[str, int], dict], setups_
     to theirs."""
     found: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
     for route in ctx.routes():
-        setups = setups_of(route) if is_listed(route) else []
+        setups = setups_of(route) if route.listed else []
         if not setups:
             continue
-        for manual in route.get("manual_headers", []):
-            place = (manual.get("file"), manual.get("line"))
+        for manual in route.manual_headers:
+            place = manual.place
             if place in sites and doubles(manual, sites[place]):
                 labels, where = found.setdefault(place, (set(), set()))
-                labels.add(route_label(route))
-                where.update(f"{setup['file']}:{setup['line']}" for setup in setups)
+                labels.add(route.label)
+                where.update(f"{setup.file}:{setup.line}" for setup in setups)
     return [(place, (tuple(sorted(labels)), ", ".join(sorted(where))))
             for place, (labels, where) in sorted(found.items())]
 

@@ -5,7 +5,7 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
 
 def check(ctx: RuleContext):
     for site in ctx.sites("extension", "init_app", "decorator"):
-        if any("flask.ext.cors" in note for note in site.get("notes", [])):
+        if any("flask.ext.cors" in note for note in site.notes):
             yield site_issue(site, "flask.ext.cors was removed in Flask 1.0: this import fails, so this CORS "
                              "setup never runs; import from flask_cors", key=("flask.ext",))
 

@@ -19,7 +19,7 @@ def _problem(entry: str) -> str | None:
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
         for option in ("origins", "allow_headers"):
-            values = layer["options"].get(option)
+            values = layer.options.get(option)
             if not isinstance(values, list):
                 continue
             for entry in values:
@@ -28,7 +28,7 @@ def check(ctx: RuleContext):
                 problem = _problem(entry) if option == "origins" else (
                     "contains a comma: flask-cors never splits strings" if "," in entry else None)
                 if problem:
-                    env = layer.get("env", {}).get(option)
+                    env = layer.env.get(option)
                     source = f" (read from ${env[0]})" if env else ""
                     yield layer_issue(route, layer, f"{option} value `{entry}`{source} {problem} (on {{routes}})",
                                       key=(option, entry))

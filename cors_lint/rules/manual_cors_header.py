@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import replace
 
-from cors_lint.core import safe_regex
+from cors_lint.core.guards import Guard, all_pass, flat, passes
 from cors_lint.core.origins import ANY_ORIGIN, EVIL, host_of, intended_domain
 from cors_lint.core.route_order import describe_routes
-from cors_lint.core.values import regex_flags
 from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue, site_routes
+from cors_lint.rules.inventory import Site
 
 _METHODS = {"match": "re.match anchors only the start of", "search": "re.search finds",
             "fullmatch": "re.fullmatch accepts whatever matches"}
@@ -19,22 +19,21 @@ def check(ctx: RuleContext):
     manual = ctx.sites("manual-header")
     credentials_in: dict[tuple[str, str], list[str | None]] = {}
     for s in manual:
-        if str(s["options"].get("header", "")).lower() == "access-control-allow-credentials" \
-                and str(s["options"].get("value", "")).lower() == "true":
-            credentials_in.setdefault((s["file"], s["target"]), []).append(s.get("condition"))
+        if str(s.options.get("header", "")).lower() == "access-control-allow-credentials" \
+                and str(s.options.get("value", "")).lower() == "true":
+            credentials_in.setdefault((s.file, s.target), []).append(s.condition)
     for site in manual:
-        header = str(site["options"].get("header", "")).lower()
-        value = site["options"].get("value")
+        header = str(site.options.get("header", "")).lower()
+        value = site.options.get("value")
         if header != "access-control-allow-origin":
             continue
         routes = site_routes(ctx, site)
-        with_credentials = any(not _exclusive(site.get("condition"), other)
-                               for other in credentials_in.get((site["file"], site["target"]), ()))
+        with_credentials = any(not _exclusive(site.condition, other)
+                               for other in credentials_in.get((site.file, site.target), ()))
         where = f" on {describe_routes(routes)}" if routes else ""
         if isinstance(value, dict) and value.get("reflects_request_origin"):
-            guards = [g for g in site.get("guards", None) or [] if isinstance(g, dict)]
-            if guards:
-                yield from _judge_guards(ctx, site, guards, routes, with_credentials, where)
+            if site.guards:
+                yield from _judge_guards(ctx, site, site.guards, routes, with_credentials, where)
                 continue
             yield site_issue(site, "Access-Control-Allow-Origin copies the request's Origin header, so every "
                              f"origin, e.g. `{ANY_ORIGIN}`, is allowed"
@@ -60,14 +59,13 @@ def _exclusive(condition: str | None, other: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------------- guarded copies
-def _judge_guards(ctx: RuleContext, site: dict, guards: list[dict], routes: tuple[str, ...], credentials: bool,
+def _judge_guards(ctx: RuleContext, site: Site, guards: tuple[Guard, ...], routes: tuple[str, ...], credentials: bool,
                   where: str):
     """The Origin is copied only when every guard passes: judge what they let through."""
-    code = " and ".join(f"`{g.get('code', '?')}`" for g in guards)
+    code = " and ".join(f"`{g.code}`" for g in guards)
     lead = f"Access-Control-Allow-Origin copies the request's Origin only when {code} holds"
     with_what = " with credentials" if credentials else ""
-    otherwise = site.get("otherwise") if isinstance(site.get("otherwise"), list) else []
-    if "null" in otherwise:
+    if "null" in site.otherwise:
         yield site_issue(site, f"{lead}, and sends `null` when it does not: sandboxed iframes and local files send "
                          f"`Origin: null`, so they are allowed{with_what}{where}", key=("guarded", "null-otherwise"),
                          routes=routes, attacker="null", severity="error" if credentials else "warning")
@@ -86,92 +84,72 @@ def _judge_guards(ctx: RuleContext, site: dict, guards: list[dict], routes: tupl
                          f"of such a page can inject script into it and read the responses{with_what}{where}",
                          key=("guarded", "http", code), routes=routes, severity="warning")
         reported = True
-    for guard in _flat(guards):
-        if guard.get("env_only") is True and _strings(guard.get("env")) and ctx.environment == "production":
-            names = ", ".join(f"${name}" for name in _strings(guard.get("env")))
-            yield site_issue(site, f"{lead}, and `{guard.get('list', '?')}`{_place(guard, env=False)} comes only from {names} "
-                             f"(no value in the code): the allow-list lives outside the code and cannot be reviewed "
-                             f"here{_wildcards(guard)}{where}", key=("guarded", "env-only", str(guard.get("list"))),
+    for guard in flat(guards):
+        if guard.env_only is True and guard.env and ctx.environment == "production":
+            names = ", ".join(f"${name}" for name in guard.env)
+            yield site_issue(site, f"{lead}, and `{guard.listed or '?'}`{_place(guard, env=False)} comes only from "
+                             f"{names} (no value in the code): the allow-list lives outside the code and cannot be "
+                             f"reviewed here{_wildcards(guard)}{where}", key=("guarded", "env-only", str(guard.listed)),
                              routes=routes, severity="warning" if credentials else "note")
             reported = True
-        values = guard.get("values")
-        if guard.get("kind") in ("membership", "equals") and guard.get("container") != "str" \
-                and isinstance(values, list) and "*" in values:
-            yield site_issue(site, f"{lead}, and `{guard.get('list', '?')}`{_place(guard)} contains `*`, which "
-                             f"`{guard.get('code', '?')}` compares as a literal: no browser sends `Origin: *`, so "
+        if guard.kind in ("membership", "equals") and guard.container != "str" and "*" in guard.value_list:
+            yield site_issue(site, f"{lead}, and `{guard.listed or '?'}`{_place(guard)} contains `*`, which "
+                             f"`{guard.code}` compares as a literal: no browser sends `Origin: *`, so "
                              "that entry allows nothing (flask-cors's `origins=` would read it as every origin)"
-                             f"{where}", key=("guarded", "star", str(guard.get("list"))), routes=routes,
+                             f"{where}", key=("guarded", "star", str(guard.listed)), routes=routes,
                              severity="warning")
             reported = True
-    unknown = [g for g in _flat(guards) if g.get("kind") == "unknown" or isinstance(g.get("values"), dict)]
+    unknown = [g for g in flat(guards) if g.kind == "unknown" or isinstance(g.values, dict)]
     if unknown and not reported:
         guard = unknown[0]
-        reason = guard["values"].get("unknown") if isinstance(guard.get("values"), dict) else None
-        what = f"the values of `{guard.get('list', '?')}`{_place(guard)}" if guard.get("kind") != "unknown" \
-            else f"`{guard.get('code', '?')}`"
+        reason = guard.values.get("unknown") if isinstance(guard.values, dict) else None
+        what = f"the values of `{guard.listed or '?'}`{_place(guard)}" if guard.kind != "unknown" \
+            else f"`{guard.code}`"
         yield site_issue(site, f"{lead}; cors-lint cannot evaluate {what}"
                          f"{f' ({reason})' if isinstance(reason, str) else ''}: review which origins it lets "
                          f"through{with_what}{_wildcards(guard)}{where}", key=("guarded", "unknown", code),
                          routes=routes, severity="note")
 
 
-def _wildcards(guard: dict) -> str:
+def _wildcards(guard: Guard) -> str:
     """``set(["*", origin]) & ALLOWED``: an entry ``*`` in the list lets every origin through."""
-    found = _strings(guard.get("wildcards"))
-    if not found:
+    if not guard.wildcards:
         return ""
-    entries = " or ".join(f"`{entry}`" for entry in found)
+    entries = " or ".join(f"`{entry}`" for entry in guard.wildcards)
     return f" (an entry {entries} in it lets every origin through)"
 
 
-def _strings(value: Any) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def _flat(guards: list[dict]) -> list[dict]:
-    found = []
-    for guard in guards:
-        if guard.get("kind") == "any" and isinstance(guard.get("of"), list):
-            for branch in guard["of"]:
-                if isinstance(branch, list):
-                    found.extend(_flat([g for g in branch if isinstance(g, dict)]))
-        else:
-            found.append(guard)
-    return found
-
-
-def _place(guard: dict, env: bool = True) -> str:
+def _place(guard: Guard, env: bool = True) -> str:
     """`` (set from `X` at app.py:12, read from $ALLOWED_ORIGINS)``: where the list is defined and
     what it is read from."""
     bits = []
-    defined = guard.get("defined_at")
+    defined = guard.defined_at
     at = f"{defined['file']}:{defined.get('line', '?')}" if isinstance(defined, dict) and "file" in defined else ""
-    if isinstance(guard.get("from"), str):
-        bits.append(f"set from `{guard['from']}`" + (f" at {at}" if at else ""))
+    if guard.set_from is not None:
+        bits.append(f"set from `{guard.set_from}`" + (f" at {at}" if at else ""))
     elif at:
         bits.append(at)
-    names = _strings(guard.get("env"))
-    if names and env:
-        bits.append("read from " + ", ".join(f"${name}" for name in names))
+    if guard.env and env:
+        bits.append("read from " + ", ".join(f"${name}" for name in guard.env))
     return f" ({', '.join(bits)})" if bits else ""
 
 
-def _describe(guard: dict) -> str:
-    values = guard.get("values")
+def _describe(guard: Guard) -> str:
+    values = guard.value_list
     shown = ""
-    if isinstance(values, list) and values:
+    if values:
         texts = [v["regex"] if isinstance(v, dict) and "regex" in v else str(v) for v in values[:4]]
         shown = ", ".join(f"`{t}`" for t in texts) + (f" and {len(values) - 4} more" if len(values) > 4 else "")
-    listed = str(guard.get("list", "?"))
+    listed = guard.listed or "?"
     if shown and listed[:1] in "\"'[({" or listed[:2] in ('r"', "r'"):
         return shown  # the list is written in the check itself
     return f"`{listed}`{_place(guard)}" + (f": {shown}" if shown else "")
 
 
-def _why(guard: dict, attacker: str) -> str:
-    kind = guard.get("kind")
+def _why(guard: Guard, attacker: str) -> str:
+    kind = guard.kind
     if kind == "regex":
-        method = guard.get("method", "match")
+        method = guard.method or "match"
         return f": {_METHODS.get(method, 'the regex accepts')} the pattern" + (
             ", so anything may follow it" if method == "match" else
             " anywhere in the origin" if method == "search" else "")
@@ -179,34 +157,33 @@ def _why(guard: dict, attacker: str) -> str:
         return ": a suffix check accepts every domain that ends with it, not only subdomains"
     if kind == "prefix":
         return ": a prefix check accepts longer host names that start with it"
-    if kind == "contains" or guard.get("container") == "str":
+    if kind == "contains" or guard.container == "str":
         return ": `in` on a string tests for a substring"
     if attacker == "null":
         return ": sandboxed iframes and local files send `Origin: null`"
     return ""
 
 
-# ---------------------------------------------------------------------------- what passes
-def _attacker(guards: list[dict]) -> tuple[str | None, dict | None]:
+# ---------------------------------------------------------------------------- what an attacker can send
+def _attacker(guards: tuple[Guard, ...]) -> tuple[str | None, Guard | None]:
     """An origin an attacker can host that passes every guard, and the guard that let it in
     (for a list of regexes, narrowed to the pattern that did)."""
-    for guard in _flat(guards):
+    for guard in flat(guards):
         for candidate, culprit in _candidates(guard):
-            if all(_passes(g, candidate) is True for g in guards):
+            if all_pass(guards, candidate):
                 return candidate, culprit
     return None, None
 
 
-def _candidates(guard: dict) -> list[tuple[str, dict]]:
-    values = guard.get("values")
-    values = values if isinstance(values, list) else []
+def _candidates(guard: Guard) -> list[tuple[str, Guard]]:
+    values = guard.value_list
     texts = [v for v in values if isinstance(v, str)]
-    kind = guard.get("kind")
-    found: list[tuple[str, dict]] = []
+    kind = guard.kind
+    found: list[tuple[str, Guard]] = []
     if kind in ("membership", "equals"):
         if "null" in texts:
             found.append(("null", guard))
-        if guard.get("container") == "str":  # a substring of an allowed origin is also "in" it
+        if guard.container == "str":  # a substring of an allowed origin is also "in" it
             for text in texts:
                 for entry in re.split(r"[\s,;]+", text):
                     if len(entry) > 10 and entry[-1].isalpha():
@@ -230,32 +207,31 @@ def _candidates(guard: dict) -> list[tuple[str, dict]]:
         for value in values:
             pattern = value["regex"] if isinstance(value, dict) and "regex" in value else value
             if isinstance(pattern, str):
-                alone = {**guard, "values": [value]}
-                found += [(c, alone) for c in _regex_candidates(pattern) if _passes(alone, c) is True]
+                alone = replace(guard, values=[value])
+                found += [(c, alone) for c in _regex_candidates(pattern) if passes(alone, c) is True]
     found += [(ANY_ORIGIN, guard), (f"http://{EVIL}", guard), ("null", guard)]
     seen: set[str] = set()
     return [(c, g) for c, g in found if not (c in seen or seen.add(c))]
 
 
-def _plain_http(guards: list[dict]) -> str | None:
+def _plain_http(guards: tuple[Guard, ...]) -> str | None:
     """An ``http://`` origin the checks accept: one they list, or one on a host they accept."""
     hosts: list[str] = []
-    for guard in _flat(guards):
-        values = guard.get("values") if isinstance(guard.get("values"), list) else []
-        for value in values:
+    for guard in flat(guards):
+        for value in guard.value_list:
             text = value["regex"] if isinstance(value, dict) and isinstance(value.get("regex"), str) else value
             if not isinstance(text, str):
                 continue
-            if guard.get("kind") == "regex":
+            if guard.kind == "regex":
                 domain = intended_domain(text)
                 hosts += [f"app.{domain}", domain] if domain else []
-            elif guard.get("kind") == "suffix" and guard.get("subject") == "host":
+            elif guard.kind == "suffix" and guard.subject == "host":
                 hosts.append(f"app{text}" if text.startswith(".") else text)
             else:
                 hosts.append(host_of(text) if "://" in text else text)
     for host in dict.fromkeys(h for h in hosts if h and "/" not in h):
         candidate = f"http://{host}"
-        if all(_passes(g, candidate) is True for g in guards):
+        if all_pass(guards, candidate):
             return candidate
     return None
 
@@ -270,71 +246,6 @@ def _regex_candidates(pattern: str) -> list[str]:
             f"https://evil-{domain}", f"https://{'x'.join(dotted)}", f"https://app{'x'.join(dotted)}",
             f"https://{sample.replace('.', 'x', 1)}", f"https://{EVIL}?{domain}", f"https://{EVIL}#{domain}",
             f"http://{sample}", f"http://{domain}.{EVIL}"]
-
-
-def _passes(guard: dict, origin: str) -> bool | None:
-    """Does ``origin`` pass the guard (None: cannot tell)?"""
-    kind = guard.get("kind")
-    if kind == "any":
-        branches = [b for b in guard.get("of", []) if isinstance(b, list)]
-        verdicts = [all(_passes(g, origin) is True for g in branch if isinstance(g, dict)) for branch in branches]
-        return True if any(verdicts) else None if not branches else False
-    values = guard.get("values")
-    if not isinstance(values, list):
-        return None
-    subject = host_of(origin) if guard.get("subject") == "host" else \
-        origin.split("://", 1)[0] if guard.get("subject") == "scheme" else origin
-    texts = [v for v in values if isinstance(v, str)]
-    if kind in ("membership", "equals"):
-        if guard.get("container") == "str":
-            return any(subject in text for text in texts)
-        return subject in texts
-    if kind == "contains":
-        return any(text in subject for text in texts)
-    if kind == "suffix":
-        return any(subject.endswith(text) for text in texts)
-    if kind == "prefix":
-        return any(subject.startswith(text) for text in texts)
-    if kind == "regex":
-        return _regex_passes(guard, values, subject)
-    return None
-
-
-def _regex_passes(guard: dict, values: list[Any], subject: str) -> bool | None:
-    extra = guard.get("flags") if isinstance(guard.get("flags"), list) else []
-    method = guard.get("method", "match")
-    unknown = False
-    for value in values:
-        if isinstance(value, dict) and isinstance(value.get("regex"), str):
-            own = value.get("flags") if isinstance(value.get("flags"), list) else []
-            pattern, flags = value["regex"], regex_flags([f for f in own if isinstance(f, str)])
-        elif isinstance(value, str):
-            pattern, flags = value, regex_flags([f for f in extra if isinstance(f, str)])
-        else:
-            unknown = True
-            continue
-        verdict = _regex_match(pattern, flags, method, subject)
-        if verdict is True:
-            return True
-        unknown = unknown or verdict is None
-    return None if unknown else False
-
-
-def _regex_match(pattern: str, flags: int, method: str, text: str) -> bool | None:
-    if method == "search":  # a search is a match after any prefix; `^` and `\A` still hold only at the start
-        inline = re.match(r"\(\?([aiLmsux]+)\)", pattern)
-        if inline:
-            pattern = pattern[inline.end():]
-            flags |= regex_flags([{"i": "IGNORECASE", "m": "MULTILINE", "s": "DOTALL", "x": "VERBOSE",
-                                   "a": "ASCII"}.get(c, "") for c in inline.group(1)])
-        pattern = rf"[\s\S]*?(?:{pattern})"
-    if safe_regex.too_long(pattern):
-        return None
-    try:
-        compiled = re.compile(pattern, flags)
-    except (re.error, RecursionError, OverflowError, ValueError):
-        return None
-    return safe_regex.match(compiled, text, full=method == "fullmatch")
 
 
 RULE = Rule(

@@ -5,7 +5,7 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        if layer["options"].get("max_age") == 0:
+        if layer.options.get("max_age") == 0:
             yield layer_issue(route, layer, "max_age=0 is falsy, so flask-cors omits Access-Control-Max-Age on "
                               "{routes} (browsers then cache preflights for their default); use timedelta(0) or "
                               "\"0\"", key=("max_age",), option="max_age")

@@ -5,9 +5,9 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue
 
 def check(ctx: RuleContext):
     for route in ctx.routes():
-        app_layers = [layer for layer in route["cors"] if layer["source"]["kind"] == "extension"
-                      and layer.get("scope") == "app"]
-        sources = {(layer["source"]["file"], layer["source"]["line"]) for layer in app_layers}
+        app_layers = [layer for layer in route.cors if layer.kind == "extension"
+                      and layer.scope == "app"]
+        sources = {(layer.source.file, layer.source.line) for layer in app_layers}
         if len(sources) > 1:
             first = app_layers[-1]
             others = ", ".join(f"{f}:{n}" for f, n in sorted(sources))

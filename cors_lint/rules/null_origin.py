@@ -10,7 +10,7 @@ def check(ctx: RuleContext):
         if accepts_everything(origins):
             continue  # reported as any-origin
         if any(accepts(entry, "null") for entry in origins):
-            credentials = layer["options"].get("supports_credentials") is True
+            credentials = layer.options.get("supports_credentials") is True
             yield layer_issue(route, layer, "the `null` origin (sandboxed iframes, `data:` and `file:` pages, which "
                               "any site can create) is accepted on {routes}", key=("null",), attacker="null",
                               severity="error" if credentials else "warning", option="origins")

@@ -14,10 +14,10 @@ def _empty_or_unknown(origins) -> str | None:
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        variables = layer.get("env", {}).get("origins")
-        if layer["options"].get("supports_credentials") is not True or not variables:
+        variables = layer.env.get("origins")
+        if layer.options.get("supports_credentials") is not True or not variables:
             continue
-        why = _empty_or_unknown(layer["options"].get("origins"))
+        why = _empty_or_unknown(layer.options.get("origins"))
         if why is None:
             continue
         names = ", ".join(f"${name}" for name in sorted(variables))

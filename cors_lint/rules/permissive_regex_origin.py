@@ -9,7 +9,7 @@ def check(ctx: RuleContext):
         origins = origins_of(layer)
         if accepts_everything(origins):
             continue  # CORS001 / CORS010
-        credentials = layer["options"].get("supports_credentials") is True
+        credentials = layer.options.get("supports_credentials") is True
         for entry in origins:
             if not is_regex(entry) or escaped_literal(entry):
                 continue  # literals, and escaped literals (CORS003 says more)

@@ -5,6 +5,7 @@ import re
 from cors_lint.core import safe_regex
 from cors_lint.core.semantics import compile_pattern, probably_regex
 from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue
+from cors_lint.rules.inventory import Site
 
 
 def _patterns(value) -> list[str]:
@@ -44,31 +45,29 @@ def _under(prefix: str):
         return lambda path: path == prefix or path.startswith(prefix + "/")
 
 
-def _matched_by_accident(ctx: RuleContext, site: dict, pattern: str, prefix: str) -> tuple[str, ...]:
+def _matched_by_accident(ctx: RuleContext, site: Site, pattern: str, prefix: str) -> tuple[str, ...]:
     """Routes that exist and that this site's resource ``pattern`` applies to (the first match in
     flask-cors's order, as the inventory's layers say) although they are not under ``prefix``."""
-    place = (site["file"], site["line"])
+    place = site.place
     intended = _under(prefix)
     found = set()
     for route, layer in ctx.layers():
-        if not isinstance(route["path"], str) or layer.get("resource") != pattern:
+        if not isinstance(route.path, str) or layer.resource != pattern:
             continue
-        source = layer.get("source") if isinstance(layer.get("source"), dict) else {}
-        sources = layer.get("config_sources") if isinstance(layer.get("config_sources"), dict) else {}
-        from_config = sources.get("resources") if isinstance(sources.get("resources"), dict) else {}
-        if (source.get("file"), source.get("line")) != place and \
-                (from_config.get("file"), from_config.get("line")) != place:
+        from_config = layer.config_sources.get("resources")
+        if place not in {(layer.source.file, layer.source.line),
+                         (from_config.file, from_config.line) if from_config else None}:
             continue
-        if not intended(route["path"]):
-            found.add(route["path"])
+        if not intended(route.path):
+            found.add(route.path)
     return tuple(sorted(found))
 
 
 def check(ctx: RuleContext):
     for site in ctx.sites("extension", "init_app", "config"):
-        value = site["options"].get("resources", site["options"].get("CORS_RESOURCES"))
+        value = site.options.get("resources", site.options.get("CORS_RESOURCES"))
         for pattern in _patterns(value):
-            option = "CORS_RESOURCES" if site["kind"] == "config" else "resources"  # placed where it is written
+            option = "CORS_RESOURCES" if site.kind == "config" else "resources"  # placed where it is written
             literal = _literal_problem(pattern)
             if literal:
                 yield site_issue(site, literal, key=(pattern,), option=option)

@@ -5,9 +5,9 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 
 
 def check(ctx: RuleContext):
-    version = ctx.document.get("flask_cors", {})
+    version = ctx.inventory.flask_cors
     for route, layer in ctx.layers():
-        if layer["options"].get("allow_private_network") is not True:
+        if layer.options.get("allow_private_network") is not True:
             continue
         cause = "allow_private_network=True"
         if version.get("version", "").startswith("4.0.") and not version.get("source", "").startswith("default"):

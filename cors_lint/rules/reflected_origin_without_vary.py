@@ -7,6 +7,7 @@ from typing import Any
 
 from cors_lint.core.route_order import describe_routes
 from cors_lint.rules.base import Invalid, Rule, RuleContext, site_issue, site_routes
+from cors_lint.rules.inventory import Site
 
 
 def _tokens(value: Any) -> list[str] | None:
@@ -19,13 +20,13 @@ def _tokens(value: Any) -> list[str] | None:
     return None
 
 
-def _written(site: dict, header: str) -> list[dict]:
-    found = site.get("other_headers")
+def _written(site: Site, header: str) -> list[dict]:
+    found = site.other_headers
     return [entry for entry in found if isinstance(entry, dict) and entry.get("header") == header] \
         if isinstance(found, list) else []
 
 
-def _varies(site: dict) -> tuple[bool, list[dict]]:
+def _varies(site: Site) -> tuple[bool, list[dict]]:
     """Does the function write a ``Vary`` that names Origin (or ``*``, or a value cors-lint cannot
     read: not reported), and the Vary writes it has."""
     vary = _written(site, "Vary")
@@ -36,7 +37,7 @@ def _varies(site: dict) -> tuple[bool, list[dict]]:
     return False, vary
 
 
-def _cacheable(site: dict) -> dict | None:
+def _cacheable(site: Site) -> dict | None:
     """A ``Cache-Control`` written in the same function that lets caches keep the response
     (``public``, or a positive ``max-age`` / ``s-maxage``, without ``no-store``)."""
     for entry in _written(site, "Cache-Control"):
@@ -57,7 +58,7 @@ def _line(entry: dict) -> str:
 
 def check(ctx: RuleContext):
     for site in ctx.sites("manual-header"):
-        options = site.get("options") if isinstance(site.get("options"), dict) else {}
+        options = site.options
         value = options.get("value")
         if str(options.get("header", "")).lower() != "access-control-allow-origin" or \
                 not (isinstance(value, dict) and value.get("reflects_request_origin")):
@@ -67,8 +68,8 @@ def check(ctx: RuleContext):
             continue
         routes = site_routes(ctx, site)
         where = f" on {describe_routes(routes)}" if routes else ""
-        guards = [g for g in site.get("guards", None) or [] if isinstance(g, dict)]
-        when = " when " + " and ".join(f"`{g.get('code', '?')}`" for g in guards) + " holds" if guards else ""
+        guards = site.guards
+        when = " when " + " and ".join(f"`{g.code}`" for g in guards) + " holds" if guards else ""
         other = ", ".join(f"`Vary: {entry.get('value')}`{_line(entry)}" for entry in vary)
         missing = f"its {other} does not name Origin" if vary else "the response gets no `Vary: Origin`"
         cached = _cacheable(site)

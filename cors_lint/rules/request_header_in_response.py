@@ -15,7 +15,7 @@ MEANT = {
 
 def check(ctx: RuleContext):
     for site in ctx.sites("manual-header"):
-        options = site.get("options") if isinstance(site.get("options"), dict) else {}
+        options = site.options
         header = options.get("header")
         if not isinstance(header, str) or header.lower() not in MEANT:
             continue

@@ -14,7 +14,7 @@ def check(ctx: RuleContext):
             yield layer_issue(route, layer, f"the policy forbids CORS on {pattern}, but {{routes}} has it",
                               key=("cors", pattern))
             continue
-        options = layer["options"]
+        options = layer.options
         if requirement.get("credentials") == "forbidden" and options.get("supports_credentials") is True:
             yield layer_issue(route, layer, f"the policy forbids credentials on {pattern}, but {{routes}} allows "
                               "them", key=("credentials", pattern))

@@ -38,20 +38,20 @@ def _show(pattern) -> str:
 
 
 def check(ctx: RuleContext):
-    pinned = ctx.document.get("flask_cors", {})
+    pinned = ctx.inventory.flask_cors
     version = FlaskCorsVersion(parse_version(pinned["version"]), pinned["source"]) if pinned else DEFAULT
-    sites = {(s["file"], s["line"]): s for s in ctx.sites("extension", "init_app")}
+    sites = {(s.file, s.line): s for s in ctx.sites("extension", "init_app")}
     for route, layer in ctx.layers():
-        site = sites.get((layer["source"]["file"], layer["source"]["line"]))
-        if layer["source"]["kind"] != "extension" or site is None or not isinstance(route["path"], str):
+        site = sites.get((layer.source.file, layer.source.line))
+        if layer.kind != "extension" or site is None or not isinstance(route.path, str):
             continue
-        resources = _resources(site["options"])
+        resources = _resources(site.options)
         if not resources:
             continue
         ordered = parse_resources(resources, version)
         if not isinstance(ordered, list):
             continue
-        path = sample_path(route["path"])
+        path = sample_path(route.path)
         matching = [pattern for pattern, _ in ordered if match_path(path, pattern, version) is True]
         if len(matching) < 2:
             continue

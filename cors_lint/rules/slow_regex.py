@@ -7,7 +7,7 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        headers = layer["options"].get("allow_headers")
+        headers = layer.options.get("allow_headers")
         entries = [(entry, "origins") for entry in origins_of(layer)]
         entries += [(entry, "allow_headers") for entry in (headers if isinstance(headers, list) else [])]
         for entry, option in entries:  # (allow_headers may be {"unknown": ...})

@@ -12,14 +12,14 @@ OPTION = "cors_allowed_origins"
 def check(ctx: RuleContext):
     specs = ctx.settings.get("allowed_origins")
     for site in ctx.sites("socketio"):
-        if "replaced_by" in site:  # a later init_app's server answers instead
+        if site.replaced_by is not None:  # a later init_app's server answers instead
             continue
-        options = site["options"]
+        options = site.options
         value = options.get(OPTION, options.get("**"))  # not given: the request's own origin only
         if value is None:
             continue
-        where = f"the Socket.IO endpoint of `{site['target']}`"
-        from_env = site.get("env", {}).get(OPTION)
+        where = f"the Socket.IO endpoint of `{site.target}`"
+        from_env = site.env.get(OPTION)
         default = f" (the code's default when {', '.join('$' + v for v in from_env)} is not set)" if from_env else ""
         if isinstance(value, dict) and "unknown" in value:
             yield site_issue(site, f"which origins may open {where} cannot be known statically ({value['unknown']}), "
@@ -37,7 +37,8 @@ def check(ctx: RuleContext):
                              "headers are sent, so only the polling responses stay unreadable)", key=("[]",),
                              attacker=ANY_ORIGIN, severity="warning", option=OPTION)
         elif specs:
-            for origin in [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]:
+            listed = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            for origin in [v for v in listed if isinstance(v, str)]:
                 if not allowed(origin, specs):
                     yield site_issue(site, f"`{origin}` may open {where}{default}, and is not in the "
                                      f"{ctx.environment} allow-list", key=(origin,), option=OPTION)

@@ -8,11 +8,11 @@ _FALSY_LOOKING = {"false", "0", "no", "off", "n", "f", "none", "null", "disabled
 
 def check(ctx: RuleContext):
     for site in ctx.sites("extension", "init_app", "decorator", "config"):
-        for key, value in site["options"].items():
+        for key, value in site.options.items():
             option = CONFIG_KEYS.get(key, key)
             if option in BOOLEAN_OPTIONS and isinstance(value, str):
                 falsy = value.strip().lower() in _FALSY_LOOKING
-                env = site.get("env", {}).get(key)
+                env = site.env.get(key)
                 source = f" (from ${env[0]})" if env else ""
                 meaning = "true, although it reads as false" if falsy else "true"
                 yield site_issue(site, f"`{key}` is the string {value!r}{source}; flask-cors only tests truthiness, "

@@ -33,18 +33,17 @@ def _option_names(options: dict) -> list[tuple[str, str]]:
 
 def check(ctx: RuleContext):
     for site in ctx.sites("extension", "init_app", "decorator"):
-        for name, where in _option_names(site["options"]):
+        for name, where in _option_names(site.options):
             hint = _suggest(name, OPTION_NAMES)
             fix = f"; did you mean `{hint}`?" if hint else ""
-            if hint == "origins" and "origins" not in site["options"] and not where:
+            if hint == "origins" and "origins" not in site.options and not where:
                 fix += " Without `origins` the default `*` applies: every origin is accepted"
             yield site_issue(site, f"`{name}`{where} is not a flask-cors option and is ignored{fix}",
                              key=(name, where))
-    reads = ctx.document.get("config_reads")
-    read = {entry.get("key") for entry in reads if isinstance(entry, dict) and isinstance(entry.get("key"), str)} \
-        if isinstance(reads, list) else set()  # the project's own settings
+    read = {entry.get("key") for entry in ctx.inventory.config_reads  # the project's own settings
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str)}
     for site in ctx.sites("config"):
-        for key in site["options"]:
+        for key in site.options:
             if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_KEYS and key not in read:
                 lowered = key.removeprefix("CORS_").lower()
                 hint = _suggest(lowered, OPTION_NAMES)

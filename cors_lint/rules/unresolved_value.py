@@ -8,12 +8,12 @@ _MATTERS = ("origins", "supports_credentials", "allow_private_network")
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
         for option in _MATTERS:
-            value = layer["options"].get(option)
+            value = layer.options.get(option)
             if isinstance(value, dict) and "unknown" in value:
                 yield layer_issue(route, layer, f"`{option}` cannot be known statically ({value['unknown']}), so "
                                   "the CORS policy of {routes} cannot be verified", key=(option, value["unknown"]),
                                   option=option)
-        resource = layer.get("resource")
+        resource = layer.resource
         if isinstance(resource, dict) and "unknown" in resource:
             yield layer_issue(route, layer, f"which resource applies cannot be known ({resource['unknown']}), so "
                               "the CORS policy of {routes} cannot be verified", key=("resource", resource["unknown"]))

@@ -6,7 +6,7 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        options = layer["options"]
+        options = layer.options
         origins = origins_of(layer)
         reflects = len(origins) > 1 or any(is_regex(o) and not is_wildcard(o) for o in origins) or (
             any(is_wildcard(o) for o in origins) and not options.get("send_wildcard"))

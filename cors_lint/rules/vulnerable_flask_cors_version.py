@@ -44,10 +44,10 @@ def _resources(ctx: RuleContext) -> set[str] | None:
     """The resource patterns of the project's CORS(...) layers (None when one cannot be known)."""
     found: set[str] = set()
     for route in ctx.routes():
-        for layer in route.get("cors", []):
-            if layer["source"]["kind"] != "extension":
+        for layer in route.cors:
+            if layer.kind != "extension":
                 continue
-            resource = layer.get("resource")
+            resource = layer.resource
             if not isinstance(resource, str):
                 return None
             found.add(resource)
@@ -55,7 +55,7 @@ def _resources(ctx: RuleContext) -> set[str] | None:
 
 
 def check(ctx: RuleContext):
-    pinned = ctx.document.get("flask_cors", {})
+    pinned = ctx.inventory.flask_cors
     source = pinned.get("source", "")
     if not source or source.startswith("default") or source.startswith("--"):
         return

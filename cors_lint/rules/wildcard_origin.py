@@ -6,7 +6,7 @@ from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origin
 
 def check(ctx: RuleContext):
     for route, layer in ctx.layers():
-        if layer["options"].get("supports_credentials") is True:
+        if layer.options.get("supports_credentials") is True:
             continue  # CORS001
         if ctx.requirement(route).get("wildcard") == "allowed":
             continue  # the policy says this route is public

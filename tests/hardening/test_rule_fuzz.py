@@ -439,6 +439,8 @@ REGRESSIONS = {
         [_site({"allow_headers": {"unknown": "call to somewhere.thing() cannot be evaluated statically"}})],
         [_route(layers=[_layer(scope="app", resource=r"/.*", options={
             "allow_headers": {"unknown": "call to somewhere.thing() cannot be evaluated statically"}})])]),
+    # SocketIO(app, cors_allowed_origins=0) under a policy allow-list: a value neither a string nor a list
+    "CORS036 a number as cors_allowed_origins": _document([_site({"cors_allowed_origins": 0}, kind="socketio")], []),
 }
 
 

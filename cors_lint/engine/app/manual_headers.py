@@ -24,11 +24,12 @@ a call that sends a request (``client.get(...)``, ``requests.post(...)``, ``Requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import libcst as cst
 
+from cors_lint.core.guards import Guard, add, code_of
 from cors_lint.core.values import Provenance, Regex, Unknown, to_json, unwrap
 from cors_lint.engine.app.app_objects import Site
 from cors_lint.engine.interpreter.objects import Location
@@ -460,7 +461,7 @@ class ManualHeaderFinder:
         position = self.position(node)
         location = Location(self.rel, *position) if position else Location(
             self.rel, 0, 0)
-        guards: list[dict[str, Any]] = []
+        guards: list[Guard] = []
         flags: list[str] = []
         if value_node is None:
             value: Any = None
@@ -508,7 +509,7 @@ class ManualHeaderFinder:
         return found
 
     # -------------------------------------------------------------- guards
-    def guards(self, alternatives: list[list[Context]]) -> tuple[list[dict[str, Any]], list[str]]:
+    def guards(self, alternatives: list[list[Context]]) -> tuple[list[Guard], list[str]]:
         """What restricts the copied origin (a conjunction of guards; [] when nothing does) and the
         conditions that do not involve it. Several alternatives (the value is the origin in more
         than one way) restrict it only if each does."""
@@ -526,17 +527,17 @@ class ManualHeaderFinder:
             return [], flags
         if len(analysed) == 1:
             return analysed[0][0], flags
-        return [{"kind": "any", "code": " or ".join(_code_of(g) for g, _ in analysed),
-                 "of": [guards for guards, _ in analysed]}], flags
+        return [Guard("any", " or ".join(code_of(g) for g, _ in analysed),
+                      of=tuple(tuple(guards) for guards, _ in analysed))], flags
 
-    def _conjunction(self, items: list[Any]) -> tuple[list[dict[str, Any]], list[str]] | None:
+    def _conjunction(self, items: list[Any]) -> tuple[list[Guard], list[str]] | None:
         """Guards and flags of ``a and b and ...``; None when one part is statically false."""
-        guards: list[dict[str, Any]] = []
+        guards: list[Guard] = []
         flags: list[str] = []
         for item in items:
             if isinstance(item, Passed):  # what the caller's own conditions did to the origin
                 for guard in item.guards:
-                    _add_guard(guards, guard)
+                    add(guards, guard)
                 flags += [flag for flag in item.flags if flag not in flags]
                 continue
             if isinstance(item, _Or):
@@ -547,8 +548,7 @@ class ManualHeaderFinder:
                 open_ = [b for b in branches if not b[0]]  # branches in which any origin passes
                 if not open_:
                     guards.append(branches[0][0][0] if len(branches) == 1 and len(branches[0][0]) == 1 else
-                                  {"kind": "any", "code": self.evaluation.code(item.node),
-                                   "of": [b[0] for b in branches]})
+                                  Guard("any", self.evaluation.code(item.node), of=tuple(tuple(b[0]) for b in branches)))
                 elif all(b[1] for b in open_):  # any origin passes when one of these conditions holds
                     texts = [" and ".join(b[1]) for b in open_]
                     flags.append(texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts))
@@ -558,7 +558,7 @@ class ManualHeaderFinder:
                 self.false_tests.append(self._false_test(item.node, item.holds))
                 return None
             if kind == "guard":
-                _add_guard(guards, found)
+                add(guards, found)
             elif kind == "flag" and found not in flags:
                 flags.append(found)
         return guards, flags
@@ -575,7 +575,7 @@ class ManualHeaderFinder:
         if checked is not None:  # `whitelisted = origin in ALLOWED` then `elif whitelisted:`
             return self._atom(checked, holds)
         guard = self._guard(node, holds)
-        if guard is not None and guard["kind"] == "none":
+        if guard is not None and guard.kind == "none":
             return "none", None  # a helper that lets every origin through
         if guard is not None:
             return "guard", guard
@@ -584,7 +584,7 @@ class ManualHeaderFinder:
         if not holds and (isinstance(node, cst.Comparison) or self._guard(node, True) is not None):
             return "none", None  # a block-list (`if origin.endswith(".bad.example"): return`): every other origin passes
         code = self.evaluation.code(node)
-        return "guard", {"kind": "unknown", "code": code if holds else f"not ({code})"}
+        return "guard", Guard("unknown", code if holds else f"not ({code})")
 
     def _false_test(self, node: cst.BaseExpression, holds: bool) -> str:
         """A test that is false with the code's own values, as a condition a reviewer can check:
@@ -623,7 +623,7 @@ class ManualHeaderFinder:
             and len(node.args) == 1 and self._subject(node.args[0].value) is not None
 
     def _guard(self, node: cst.BaseExpression, holds: bool, loop: tuple[str, cst.BaseExpression] | None = None
-               ) -> dict[str, Any] | None:
+               ) -> Guard | None:
         code = self.evaluation.code(node)
         if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
             target = node.comparisons[0]
@@ -694,13 +694,12 @@ class ManualHeaderFinder:
                         and not self._mentions_origin(clause.iter):
                     inner = self._guard(generator.elt, True, (clause.target.value, clause.iter))
                     if inner is not None:
-                        inner["code"] = code
-                        return inner
+                        return replace(inner, code=code)
         if loop is None and any(self._subject(arg) is not None for arg in args):
             return self._inline(node, holds, code)
         return None
 
-    def _inline(self, node: cst.Call, holds: bool, code: str) -> dict[str, Any] | None:
+    def _inline(self, node: cst.Call, holds: bool, code: str) -> Guard | None:
         """``is_allowed(origin)`` with ``def is_allowed(o): return o in ALLOWED`` in this module:
         the check its return expression makes, on the parameter the origin is passed as."""
         function = self.evaluation.function(node.func)
@@ -726,11 +725,11 @@ class ManualHeaderFinder:
             return None  # never true, or true under conditions of its own: not read here
         guards = analysed[0]
         if not guards:
-            return {"kind": "none", "code": code}
-        inner = " and ".join(str(g.get("code")) for g in guards)
+            return Guard("none", code)
+        inner = code_of(guards)
         if len(guards) == 1:
-            return {**guards[0], "code": f"{code}, which returns {inner}"}
-        return {"kind": "any", "code": f"{code}, which returns {inner}", "of": [guards]}
+            return replace(guards[0], code=f"{code}, which returns {inner}")
+        return Guard("any", f"{code}, which returns {inner}", of=(tuple(guards),))
 
     def _origin_set(self, node: cst.BaseExpression) -> bool:
         """``{origin}``, ``set([origin])``, ``set((origin,))``, ``frozenset(...)``, ``[origin]``
@@ -752,13 +751,11 @@ class ManualHeaderFinder:
         return others
 
     @staticmethod
-    def _with_wildcards(guard: dict[str, Any], wildcards: list[str]) -> dict[str, Any]:
+    def _with_wildcards(guard: Guard, wildcards: list[str]) -> Guard:
         """A membership test in which an entry among ``wildcards`` lets every origin through."""
-        values = guard.get("values")
-        if isinstance(values, list) and set(wildcards) & {v for v in values if isinstance(v, str)}:
-            return {"kind": "none", "code": guard["code"]}  # the list holds one: no restriction
-        guard["wildcards"] = wildcards
-        return guard
+        if set(wildcards) & {v for v in guard.value_list if isinstance(v, str)}:
+            return Guard("none", guard.code)  # the list holds one: no restriction
+        return replace(guard, wildcards=tuple(wildcards))
 
     def _subject(self, node: cst.BaseExpression) -> str | None:
         """"origin" for the request's Origin (also lower-cased or stripped), "host" for
@@ -834,7 +831,7 @@ class ManualHeaderFinder:
     # -------------------------------------------------------------- the lists guards check
     def _listed(self, kind: str, code: str, node: cst.BaseExpression, subject: str,
                 loop: tuple[str, cst.BaseExpression] | None, method: str | None = None,
-                flags: cst.BaseExpression | None = None) -> dict[str, Any]:
+                flags: cst.BaseExpression | None = None) -> Guard:
         """A guard: the list (or value) it checks, where that comes from, and its values."""
         if loop is None and isinstance(node, cst.Name):
             loop = next(((name, iterable) for name, iterable in reversed(self.loops) if name == node.value), None)
@@ -843,43 +840,39 @@ class ManualHeaderFinder:
         raw = self.evaluation.value(listed, local)
         provenance = Provenance()
         plain = unwrap(raw, provenance)
-        guard: dict[str, Any] = {"kind": kind, "code": code, "list": self.evaluation.code(listed), "subject": subject}
-        if method is not None:
-            guard["method"] = method
+        set_from = None
         where = self._where(listed)
         assigned = self._local_value(listed.value) if isinstance(listed, cst.Name) and self._is_local(listed) else None
         if assigned is not None:  # `allowed = current_app.config["CORS_ORIGINS"]`: where that comes from
-            guard["from"] = self.evaluation.code(assigned)
+            set_from = self.evaluation.code(assigned)
             where = self.evaluation.definition(assigned) or where
-        if where is not None:
-            guard["defined_at"] = {"file": where.file, "line": where.line}
         iterated = loop is not None and listed is not node
         single = kind in ("equals", "contains", "regex") and not iterated or \
             kind in ("suffix", "prefix") and not isinstance(plain, (tuple, list, set, frozenset)) and not iterated
+        container = None
         if isinstance(plain, Unknown):
-            guard["values"] = {"unknown": plain.reason}
+            values: Any = {"unknown": plain.reason}
         else:
             if kind == "membership" or iterated:
                 container = {list: "list", tuple: "tuple", set: "set", frozenset: "set", dict: "dict",
                              str: "str"}.get(type(plain), "other")
-                guard["container"] = container
-                values = [plain] if container == "str" else list(plain) if container != "other" else [plain]
+                found = [plain] if container == "str" else list(plain) if container != "other" else [plain]
             else:
-                values = [plain] if single else list(plain)
+                found = [plain] if single else list(plain)
             if isinstance(plain, (set, frozenset, dict)):
-                values = sorted(values, key=repr)
-            guard["values"] = [to_json(v) for v in values]
+                found = sorted(found, key=repr)
+            values = [to_json(v) for v in found]
+        regex_flags = None
         if kind == "regex":
             flag_value = self.evaluation.value(flags, local) if flags is not None else 0
             flag_value = unwrap(flag_value)
-            guard["flags"] = to_json(Regex("", flag_value))["flags"] if isinstance(flag_value, int) else \
+            regex_flags = to_json(Regex("", flag_value))["flags"] if isinstance(flag_value, int) else \
                 {"unknown": f"`{self.evaluation.code(flags)}`"}
-        variables = sorted(provenance.env | set(_env_in(raw)))
-        if variables:
-            guard["env"] = variables
-            if not any(var in self.evaluation.pinned for var in variables):
-                guard["env_only"] = _empty(plain)
-        return guard
+        variables = tuple(sorted(provenance.env | set(_env_in(raw))))
+        env_only = _empty(plain) if variables and not any(var in self.evaluation.pinned for var in variables) else None
+        return Guard(kind, code, self.evaluation.code(listed), subject, method, set_from,
+                     {"file": where.file, "line": where.line} if where is not None else None, container, values,
+                     regex_flags, variables, env_only)
 
     def _is_local(self, node: cst.Name) -> bool:
         return any(node.value in scope.local for scope in self.scopes[1:])
@@ -907,7 +900,7 @@ class Passed:
     restrict it and the conditions that hold at the call. It stands as a condition of the
     parameter being the origin, inside the function."""
 
-    guards: list[dict[str, Any]]
+    guards: list[Guard]
     flags: list[str]
     headers: list[dict[str, Any]] = field(default_factory=list)  # the Vary / Cache-Control the caller writes
 
@@ -937,12 +930,6 @@ def _set_elements(node: cst.BaseExpression, lists: bool = False) -> list[cst.Bas
             and len(node.args) == 1 and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
         return list(node.args[0].value.elements)
     return None
-
-
-def _add_guard(guards: list[dict[str, Any]], guard: dict[str, Any]) -> None:
-    """Add a guard to a conjunction unless the same check is in it already."""
-    if all((found["kind"], found["code"]) != (guard["kind"], guard["code"]) for found in guards):
-        guards.append(guard)
 
 
 def _learnt(passed: dict[int, dict[str, list[Passed]]], vary: dict[int, str]) -> tuple:
@@ -1031,10 +1018,6 @@ def _returned_expression(function: cst.FunctionDef) -> cst.BaseExpression | None
     if len(smalls) == 1 and isinstance(smalls[0], cst.Return) and smalls[0].value is not None:
         return smalls[0].value
     return None
-
-
-def _code_of(guards: list[dict[str, Any]]) -> str:
-    return " and ".join(str(g.get("code", "")) for g in guards)
 
 
 def _env_in(value: Any) -> list[str]:
