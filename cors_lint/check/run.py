@@ -21,6 +21,7 @@ from cors_lint.engine.source.tree_cache import TreeCache
 from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
 from cors_lint.rules.base import Issue, RuleContext, route_label
+from cors_lint.rules.inventory import Layer, Place, Route, Site
 
 
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
@@ -315,12 +316,17 @@ def _judged(tb: TracebackType | None) -> tuple[str | None, int | None]:
 
 
 def _place(value: Any) -> tuple[str, int] | None:
-    if not isinstance(value, dict):
+    """Where an inventory element is: a route, site or place (typed, or as the document writes it),
+    or a layer's CORS call."""
+    if isinstance(value, dict):
+        where = value.get("source") if isinstance(value.get("source"), dict) else value
+        file, line = where.get("file"), where.get("line")
+    elif isinstance(value, (Route, Site, Place, Layer)):
+        where = value.source if isinstance(value, Layer) else value
+        file, line = where.file, where.line
+    else:
         return None
-    where = value.get("source") if isinstance(value.get("source"), dict) else value
-    if isinstance(where.get("file"), str) and isinstance(where.get("line"), int):
-        return where["file"], where["line"]
-    return None
+    return (file, line) if isinstance(file, str) and isinstance(line, int) else None
 
 
 def _same_failure(failure: RuleFailure) -> tuple[Any, ...]:

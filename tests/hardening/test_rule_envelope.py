@@ -56,7 +56,7 @@ from cors_lint.rules.base import Rule
 
 def check(ctx):
     for route, layer in ctx.layers():
-        if route["path"] == "/boom":
+        if route.path == "/boom":
             raise ValueError("raised on purpose by the test rule")
         yield from ()
 
@@ -201,8 +201,8 @@ def _raising(after: int = 0, error: type[Exception] = KeyError):
         for number, (route, layer) in enumerate(ctx.layers()):
             if number == after:
                 raise error("options")
-            yield Issue(layer["source"]["file"], layer["source"]["line"], 0, f"issue {number} on {{routes}}",
-                        (route["path"],), key=(number,))
+            yield Issue(layer.source.file, layer.source.line, 0, f"issue {number} on {{routes}}",
+                        (route.path,), key=(number,))
     return Rule(id="CORS998", name="raises-in-process", severity="warning", summary="raises", doc="", check=check)
 
 
@@ -239,7 +239,7 @@ def test_a_failed_rules_suppression_is_not_reported_unused(tmp_path, raising_rul
 def test_a_rule_failing_alike_in_every_environment_is_reported_once(tmp_path, raising_rule):
     def check(ctx):
         for site in ctx.sites():  # sites belong to every environment (routes here to the default one only)
-            raise TypeError(f"unhashable type: {type(site['options']).__name__!r}")
+            raise TypeError(f"unhashable type: {type(site.options).__name__!r}")
         yield from ()
 
     raising_rule(Rule(id="CORS997", name="raises-on-sites", severity="warning", summary="raises", doc="",
