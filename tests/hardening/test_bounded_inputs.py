@@ -100,7 +100,9 @@ def refused(run: Run, where: str, message: str) -> None:
 
 
 def bounded(run: Run) -> None:
-    busy = os.getloadavg()[0] > (os.cpu_count() or 1)
+    """The child's own CPU time and memory are the bounds; its wall time is one too, with room when
+    other work shares the cores (a loaded machine, or the suite's other pytest-xdist workers)."""
+    busy = os.getloadavg()[0] > (os.cpu_count() or 1) or "PYTEST_XDIST_WORKER" in os.environ
     assert run.cpu_seconds < SECONDS, run
     assert run.seconds < (3 * SECONDS if busy else SECONDS), run
     assert run.peak_mib < PEAK_MIB, run

@@ -3,8 +3,8 @@
 A rule that raises becomes an internal error naming the rule, the environment and what it was
 judging (traceback with ``--verbose``); every other finding is still reported, in every format,
 and the run exits 2 whatever ``--fail-on`` says. The failing rule is a real one registered in
-the real catalogue (``cors_lint.rules.RULES``) by a small wrapper around ``cors_lint.cli.main``
-run as a subprocess: nothing of the checker is mocked.
+the real catalogue (``cors_lint.rules.RULES``) for the test, and the real command line runs in
+this process: nothing of the checker is mocked.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from cors_lint.schemas import load as load_schema  # noqa: E402
-from helpers import write  # noqa: E402
+from helpers import counting, run_in_process, write  # noqa: E402
 
 from cors_lint.check.checker import check_paths  # noqa: E402
 from cors_lint.check.result import CheckResult, RuleFailure, result_from_json, result_to_json  # noqa: E402
+from cors_lint.check import run as check_run  # noqa: E402
 from cors_lint.check.run import run_rules  # noqa: E402
 from cors_lint.policy.loader import load  # noqa: E402
 from cors_lint.rules import RULES  # noqa: E402
@@ -45,48 +46,36 @@ APP = {"app.py": """
 """}
 CORS001 = "app.py:4:1: CORS001 any origin"  # the finding every run must still report
 
-# Registers CORS999, which raises while judging the /boom route, then runs the real command line;
-# writes to the marker file whether the rules ran (a cache hit never imports cors_lint.check.run).
-WRAPPER = '''
-import sys
-
-from cors_lint.rules import RULES
-from cors_lint.rules.base import Rule
-
-
-def check(ctx):
+def _raises_on_boom(ctx):
     for route, layer in ctx.layers():
         if route.path == "/boom":
             raise ValueError("raised on purpose by the test rule")
-        yield from ()
+    yield from ()
 
 
-RULES["CORS999"] = Rule(id="CORS999", name="raises-on-purpose", severity="error", summary="A rule that raises",
-                        doc="## What it does\\nRaises on /boom.", check=check)
-marker = sys.argv.pop(1)
-try:
-    from cors_lint.cli import main
-
-    main()
-finally:
-    with open(marker, "w") as out:
-        out.write("rules ran" if "cors_lint.check.run" in sys.modules else "cache hit")
-'''
-
-
-def run(tmp_path: Path, *args: str, expect: int) -> tuple[subprocess.CompletedProcess[str], str]:
-    wrapper = tmp_path / "wrapper.py"
-    wrapper.write_text(WRAPPER)
-    marker = tmp_path / "marker.txt"
-    result = subprocess.run([sys.executable, str(wrapper), str(marker), *args], capture_output=True, text=True,
-                            timeout=120, cwd=tmp_path)
-    shown = f"exit {result.returncode}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
-    assert result.returncode == expect, shown
-    return result, marker.read_text()
+RAISING = Rule(id="CORS999", name="raises-on-purpose", severity="error", summary="A rule that raises",
+               doc="## What it does\nRaises on /boom.", check=_raises_on_boom)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def registered(monkeypatch):
+    """CORS999, which raises while judging the /boom route, in the real catalogue for the test."""
+    monkeypatch.setitem(RULES, RAISING.id, RAISING)
+
+
+def run(tmp_path: Path, *args: str, expect: int) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The real command line in this process (``helpers.run_in_process``), and whether the rules
+    ran ("rules ran") or the result came from the cache ("cache hit")."""
+    with counting(check_run, "check_project") as analysed:
+        result = run_in_process(*args, cwd=tmp_path)
+    shown = f"exit {result.returncode}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
+    assert result.returncode == expect, shown
+    return result, "rules ran" if analysed else "cache hit"
+
+
+@pytest.fixture
+def project(tmp_path: Path, registered) -> Path:
+    """The app, with CORS999 registered."""
     return write(tmp_path / "project", APP)
 
 
@@ -117,7 +106,7 @@ def test_verbose_prints_the_rules_traceback(project, tmp_path):
     result, _ = run(tmp_path, "check", str(project), "--no-cache", "--verbose", expect=2)
     assert result.stdout.splitlines()[0].startswith(CORS001)
     _stderr_names_the_failure(result.stderr, verbose=True)
-    assert "in check" in result.stderr and "wrapper.py" in result.stderr
+    assert "in _raises_on_boom" in result.stderr and "test_rule_envelope.py" in result.stderr
 
 
 def test_json_and_sarif_carry_the_failure_next_to_the_findings(project, tmp_path):
@@ -175,10 +164,7 @@ def test_the_failure_survives_the_result_cache(project, tmp_path):
     recurs until the code changes): a cache hit reports the same, exits 2, and has the traceback."""
     first, ran = run(tmp_path, "check", str(project), expect=2)
     assert ran == "rules ran"
-    for _ in range(3):  # the key covers the package files' mtimes: an edit to cors_lint/ meanwhile misses once
-        second, ran = run(tmp_path, "check", str(project), "--verbose", expect=2)
-        if ran == "cache hit":
-            break
+    second, ran = run(tmp_path, "check", str(project), "--verbose", expect=2)
     assert ran == "cache hit"
     assert second.stdout == first.stdout
     _stderr_names_the_failure(second.stderr, verbose=True)
