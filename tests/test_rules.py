@@ -8,7 +8,7 @@ import pytest
 from cors_lint.check.findings import Finding
 from cors_lint.rules import RULES
 from cors_lint.rules.base import Invalid
-from cors_lint.testing import findings_for
+from cors_lint.testing import example_files, findings_for
 
 POLICY_RULES = {"CORS024", "CORS025"}  # need a policy with allow-lists / route requirements: test_check.py
 CASES = [(rule.id, "invalid", i, example) for rule in RULES.values() for i, example in enumerate(rule.invalid)]
@@ -142,3 +142,19 @@ def test_rules_read_the_typed_inventory_not_the_document():
     readers = [path.name for path in sorted(Path(package.__file__).parent.glob("*.py"))
                if path.stem not in ("base", "inventory") and "ctx.document" in path.read_text()]
     assert readers == []
+
+
+# ---------------------------------------------------------------------------- fingerprints
+INVALID_EXAMPLES = [(rule.id, index, example) for rule in RULES.values() for index, example in enumerate(rule.invalid)]
+
+
+@pytest.mark.parametrize("rule_id, index, example", INVALID_EXAMPLES,
+                         ids=[f"{rule_id}-{index}" for rule_id, index, _ in INVALID_EXAMPLES])
+def test_a_fingerprint_survives_lines_moving_in_every_file(rule_id, index, example):
+    """A fingerprint says what the finding is about, not where: code scanning and baselines match
+    findings by it, so a line added above (in its own file or in another one) must keep it."""
+    files = example_files(example.code)
+    before = sorted((f.rule_id, f.file, f.fingerprint) for f in findings_for(files))
+    moved = {name: (f"# moved down\n\n{text}" if name.endswith(".py") else text) for name, text in files.items()}
+    after = sorted((f.rule_id, f.file, f.fingerprint) for f in findings_for(moved))
+    assert after == before

@@ -28,7 +28,7 @@ def check(ctx: RuleContext):
                     source = later.source
                     yield layer_issue(route, layer, f"`{leaked}` is rejected by this blueprint's CORS but falls "
                                       f"through to the app-wide CORS at {source.file}:{source.line}, which "
-                                      "accepts it, on {routes}", key=(leaked, source.file, source.line),
+                                      "accepts it, on {routes}", key=(leaked, source.file),
                                       attacker=leaked)
                     break
 

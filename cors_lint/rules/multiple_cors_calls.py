@@ -13,7 +13,7 @@ def check(ctx: RuleContext):
             others = ", ".join(f"{f}:{n}" for f, n in sorted(sources))
             yield layer_issue(route, first, f"{len(sources)} CORS(app) calls apply to {{routes}} ({others}): "
                               "flask-cors runs them all, so their origins add up rather than replace each other",
-                              key=tuple(sorted(sources)))
+                              key=tuple(sorted(file for file, _ in sources)))
 
 
 RULE = Rule(
