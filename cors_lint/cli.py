@@ -8,12 +8,12 @@ or internal error.
 
 from __future__ import annotations
 
-import enum
+import difflib
 import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
@@ -26,22 +26,38 @@ app = typer.Typer(
     help="Static, policy-as-code linter for the CORS setup of Flask projects.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help as written: `[tool.cors-lint]` is text, not markup
     add_completion=False,
 )
 
 SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report", "diff")
 
 
-InventoryFormat = enum.Enum("InventoryFormat", {name: name for name in formats.INVENTORY}, type=str)
-CheckFormat = enum.Enum("CheckFormat", {name: name for name in formats.CHECK}, type=str)
-ReportFormat = enum.Enum("ReportFormat", {name: name for name in formats.REVIEW}, type=str)
+SEVERITIES = ("error", "warning", "note", "never")
+COLORS = ("auto", "always", "never")
 
 
-class Severity(str, enum.Enum):
-    error = "error"
-    warning = "warning"
-    note = "note"
-    never = "never"
+def _one_of(choices) -> Callable[[Optional[str]], Optional[str]]:
+    """A callback accepting one of ``choices`` (or nothing), with the choices in its message."""
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in choices:
+            near = difflib.get_close_matches(value, list(choices), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}{hint}")
+        return value
+    return check
+
+
+def _choice(option: str, choices, help: str, default: Optional[str] = None):
+    """An option taking one of ``choices``: shown as ``[a|b|c]`` in the help."""
+    return typer.Option(option, help=help, metavar=f"[{'|'.join(choices)}]", callback=_one_of(tuple(choices)),
+                        show_default=default is not None)
+
+
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise typer.BadParameter(f"{value} is negative (0: one process per core)")
+    return value
 
 
 def _version(value: bool) -> None:
@@ -55,16 +71,27 @@ def _root(
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Print the traceback of an internal error (a rule that raised, a crash); may also "
+                          "be given after the command.")] = False,
 ) -> None:
     """Static, policy-as-code linter for the CORS setup of Flask projects."""
 
 
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or directories to analyse.", show_default=False)]
+PathsArgument = Annotated[Optional[list[Path]], typer.Argument(
+    help="Files or directories to analyse (default: the current directory).", metavar="PATH", show_default=False)]
+ExcludeOption = Annotated[Optional[list[str]], typer.Option(
+    "--exclude", metavar="GLOB", help="Leave out files matching this glob (repeatable; replaces [tool.cors-lint] "
+                                      "exclude).")]
+ExtendExcludeOption = Annotated[Optional[list[str]], typer.Option(
+    "--extend-exclude", metavar="GLOB", help="Leave out files matching this glob too (repeatable; added to "
+                                             "[tool.cors-lint] exclude or --exclude).")]
 
 
 VersionOption = Annotated[
     Optional[str],
-    typer.Option("--flask-cors-version", help="Model this flask-cors version instead of the one the project pins."),
+    typer.Option("--flask-cors-version", metavar="VERSION",
+                 help="Model this flask-cors version instead of the one the project pins."),
 ]
 
 
@@ -80,59 +107,86 @@ IncludeTestsOption = Annotated[bool, typer.Option(
 
 
 JobsOption = Annotated[int, typer.Option(
-    "--jobs", "-j", min=0, help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
+    "--jobs", "-j", metavar="N", callback=_not_negative,
+    help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
 
 
 @app.command()
 def check(
-    paths: PathsArgument,
-    output_format: Annotated[Optional[CheckFormat], typer.Option("--format", help="Output format (default: "
-                                                                 "[tool.cors-lint] format, else text).")] = None,
-    policy_file: Annotated[Optional[Path], typer.Option("--policy", help="Policy file (default: cors-policy.yaml "
-                                                        "or [tool.cors-lint] found upward, else the recommended "
-                                                        "preset).")] = None,
-    environment: Annotated[Optional[str], typer.Option("--env", help="Check one environment only.")] = None,
-    fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", help="Lowest severity that makes the exit "
-                                                        "code 1 (default: [tool.cors-lint] fail-on, else warning).")
-                       ] = None,
+    paths: PathsArgument = None,
+    output_format: Annotated[Optional[str], _choice(
+        "--format", formats.CHECK, "Output format (default: [tool.cors-lint] format, else text).")] = None,
+    policy_file: Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="Policy file (default: "
+                                                        "cors-policy.yaml or [tool.cors-lint] found upward, else "
+                                                        "the recommended preset).")] = None,
+    environment: Annotated[Optional[str], typer.Option("--env", metavar="NAME",
+                                                       help="Check one environment only.")] = None,
+    fail_on: Annotated[Optional[str], _choice(
+        "--fail-on", SEVERITIES, "Lowest severity that makes the exit code 1; `never` also lets files that "
+        "could not be analysed pass (default: [tool.cors-lint] fail-on, else warning).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 whatever is found (the same as "
+                                            "--fail-on never; a usage or internal error still exits 2).")] = False,
     flask_cors_version: VersionOption = None,
     no_inline_suppressions: Annotated[bool, typer.Option(
         "--no-inline-suppressions", help="Audit mode: ignore `# cors-lint: ignore[...]` comments.")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file "
-                                                   "(atomically) instead of stdout.")] = None,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings that are not in "
-                                                     "this baseline file.")] = None,
-    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Write the current findings "
-                                                           "to a baseline file and exit 0.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to "
+                                                   "this file (atomically) instead of stdout.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Report only findings "
+                                                     "that are not in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Write the "
+                                                           "current findings to a baseline file and exit 0.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache "
                                            "(.cors-lint-cache/ in the project).")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", envvar="CORS_LINT_CACHE_DIR", show_envvar=True,
+        "--cache-dir", envvar="CORS_LINT_CACHE_DIR", show_envvar=True, metavar="DIR",
         help="Keep the cache under this directory (one folder per project) instead of .cors-lint-cache/ in the "
              "project, e.g. outside the checkout for a CI cache action. Entries are signed: with "
              "$CORS_LINT_CACHE_KEY (a CI secret, 32+ characters) runners that share it reuse each other's.")] = None,
     no_prefilter: NoPrefilterOption = False,
     jobs: JobsOption = 0,
     include_tests: IncludeTestsOption = False,
+    exclude: ExcludeOption = None,
+    extend_exclude: ExtendExcludeOption = None,
+    color: Annotated[str, _choice(
+        "--color", COLORS, "Colour the text output: auto (in a terminal, unless $NO_COLOR is set; $FORCE_COLOR "
+        "turns it on), always or never.", "auto")] = "auto",
+    sarif_category: Annotated[Optional[str], typer.Option(
+        "--sarif-category", metavar="NAME", help="Name the SARIF run (automationDetails.id) for code scanning. "
+        "Without it the log names none, and the category the upload gives is used.")] = None,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
     from cors_lint.commands import check as checking
     from cors_lint.output.report import exit_code
 
     try:
-        run = checking.run(paths, output_format=output_format.value if output_format else None,
-                           policy_file=policy_file, environment=environment, fail_on=fail_on.value if fail_on else None,
+        run = checking.run(paths or [Path(".")], output_format=output_format, policy_file=policy_file,
+                           environment=environment, fail_on="never" if exit_zero else fail_on,
                            flask_cors_version=flask_cors_version, inline_suppressions=not no_inline_suppressions,
                            baseline=baseline, write_baseline=write_baseline, cache=not no_cache, cache_dir=cache_dir,
-                           demand_driven=not no_prefilter, jobs=jobs, include_tests=include_tests)
+                           demand_driven=not no_prefilter, jobs=jobs, include_tests=include_tests,
+                           exclude=exclude, extend_exclude=extend_exclude)
     except CommandError as exc:
         _fail(exc)
     if run.baseline_written is not None:
-        typer.echo(f"cors-lint: wrote {len(run.result.findings)} findings to {run.baseline_written}", err=True)
+        count = len(run.result.findings)
+        typer.echo(f"cors-lint: wrote {count} finding{'' if count == 1 else 's'} to {run.baseline_written}", err=True)
         raise typer.Exit(_rule_failures(run.result))  # a rule that raised: the baseline may lack its findings
-    _emit(formats.CHECK[run.output_format](run.result, run.policy), output)
+    presentation = formats.Presentation(color=_colors(color, output), sarif_category=sarif_category)
+    _emit(formats.CHECK[run.output_format](run.result, run.policy, presentation), output, presentation.color)
     _rule_failures(run.result)
     raise typer.Exit(exit_code(run.result, run.fail_on))
+
+
+def _colors(choice: str, output: Path | None) -> bool:
+    """Colour for ``--color``: always, never, or (auto) on a terminal that $NO_COLOR does not turn
+    off, or when $FORCE_COLOR asks (never in a file written with --output)."""
+    if choice != "auto":
+        return choice == "always"
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    return sys.stdout.isatty()
 
 
 def _fail(error: CommandError) -> None:
@@ -152,9 +206,10 @@ def _rule_failures(result) -> int:
     return 2 if result.failures else 0
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, color: bool = False) -> None:
+    """Print (``color``: keep ANSI colours even when stdout is not a terminal), or write ``output``."""
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(text, nl=False, color=color or None)
         return
     from cors_lint.core.files import write_atomic
 
@@ -194,21 +249,31 @@ def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001
 
 @app.command("report")
 def report(
-    paths: PathsArgument,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="html or markdown.")] = ReportFormat.html,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")] = None,
-    policy_file: Annotated[Optional[Path], typer.Option("--policy", help="Policy file.")] = None,
+    paths: PathsArgument = None,
+    output_format: Annotated[str, _choice("--format", formats.REVIEW, "Output format.", "html")] = "html",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
+                                                   help="Write to this file (atomically).")] = None,
+    policy_file: Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="Policy file.")] = None,
     flask_cors_version: VersionOption = None,
     include_tests: IncludeTestsOption = False,
+    exclude: ExcludeOption = None,
+    extend_exclude: ExtendExcludeOption = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option(
+        "--cache-dir", envvar="CORS_LINT_CACHE_DIR", metavar="DIR", help="Keep the cache under this directory "
+        "(see `cors-lint check --help`).")] = None,
 ) -> None:
-    """Write the security review report: routes, origins, credentials, findings, suppressions."""
+    """Write the security review report: routes, origins, credentials, findings, suppressions (every
+    environment of the policy)."""
     from cors_lint.commands import report as reporting
 
     try:
-        result, policy = reporting.run(paths, policy_file, flask_cors_version, include_tests)
+        result, policy = reporting.run(paths or [Path(".")], policy_file, flask_cors_version, include_tests,
+                                       exclude=exclude, extend_exclude=extend_exclude, cache=not no_cache,
+                                       cache_dir=cache_dir)
     except CommandError as exc:
         _fail(exc)
-    _emit(formats.REVIEW[output_format.value](result, policy), output)
+    _emit(formats.REVIEW[output_format](result, policy), output)
     raise typer.Exit(_rule_failures(result))
 
 
@@ -287,34 +352,43 @@ def print_schema(
 
 @app.command()
 def inventory(
-    paths: PathsArgument,
-    output_format: Annotated[InventoryFormat, typer.Option("--format", help="Output format.")] = InventoryFormat.text,
+    paths: PathsArgument = None,
+    output_format: Annotated[str, _choice("--format", formats.INVENTORY, "Output format.", "text")] = "text",
     flask_cors_version: VersionOption = None,
     no_prefilter: NoPrefilterOption = False,
     jobs: JobsOption = 0,
     environment: Annotated[Optional[str], typer.Option(
-        "--env", help="Analyse with a policy environment's assumptions (its `env:` values and `debug`); "
-                      "default: none, so flags from the environment are followed both ways.")] = None,
+        "--env", metavar="NAME", help="Analyse with a policy environment's assumptions (its `env:` values and "
+        "`debug`); default: none, so flags from the environment are followed both ways.")] = None,
     include_tests: IncludeTestsOption = False,
+    exclude: ExcludeOption = None,
+    extend_exclude: ExtendExcludeOption = None,
 ) -> None:
     """Show every route and the CORS layers flask-cors applies to it."""
     from cors_lint.commands import inventory as inventories
 
     try:
-        result = inventories.run(paths, flask_cors_version, not no_prefilter, jobs, environment, include_tests)
+        result = inventories.run(paths or [Path(".")], flask_cors_version, not no_prefilter, jobs, environment,
+                                 include_tests, exclude=exclude, extend_exclude=extend_exclude)
     except CommandError as exc:
         _fail(exc)
-    typer.echo(formats.INVENTORY[output_format.value](result), nl=False)
+    typer.echo(formats.INVENTORY[output_format](result), nl=False)
     raise typer.Exit(1 if result.errors else 0)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
-    """``cors-lint src/`` means ``cors-lint check src/``."""
+    """``cors-lint src/`` means ``cors-lint check src/``; a word close to a command that is not a
+    path is a mistyped command (``cors-lint chekc``): a usage error that names the command."""
     if not argv:
         return argv
     first = argv[0]
     if first in SUBCOMMANDS or first in ("--help", "-h", "--version"):
         return argv
+    near = difflib.get_close_matches(first, SUBCOMMANDS, n=1, cutoff=0.6)
+    if near and not first.startswith("-") and not Path(first).exists():
+        typer.echo(f"cors-lint: usage error: no command or path {first!r} (did you mean `cors-lint {near[0]}`?)",
+                   err=True)
+        raise SystemExit(2)
     return ["check", *argv]
 
 

@@ -124,21 +124,38 @@ def findings_for_dir(directory: Path, policy=None, environment=None):
     return check_paths([directory], policy or load("recommended"), environment).findings
 
 
-def test_json_output_is_valid_and_text_output_is_one_line_per_finding():
-    """One unindented line per finding (what editors' problem matchers read); the places that
-    decide it are indented under it."""
+def test_json_output_is_valid_and_text_output_frames_each_finding():
+    """Text: a line per finding (place, rule, severity, message: what editors' problem matchers
+    read), then the line it points at, numbered and underlined from its column with the rule's
+    name, and the places that decide it with theirs; a blank line after each. ``concise``: the
+    first lines alone."""
     result = run("check", str(EXAMPLE), "--format", "json", expect_exit=1)
     document = json.loads(result.stdout)
     jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
-    assert document["summary"]["findings"] == len(document["findings"]) > 5
-    text = run(str(EXAMPLE), expect_exit=1)
-    every = text.stdout.strip().splitlines()
-    lines = [line for line in every if not line.startswith(" ")]
-    related = [line for line in every if line.startswith(" ")]
-    assert related and all(re.match(r"^    [\w/.]+:\d+: \S", line) for line in related), related
-    assert len(lines) == len(document["findings"]) + 1
-    assert lines[0].startswith("requirements.txt:2:1: CORS019 ")
-    assert lines[-1].startswith(f"{len(document['findings'])} findings (")
+    findings = document["findings"]
+    assert document["summary"]["findings"] == len(findings) > 5
+    concise = run(str(EXAMPLE), "--format", "concise", expect_exit=1).stdout.strip().splitlines()
+    assert concise[:-1] == [f"{f['file']}:{f['line']}:{f['column'] + 1}: {f['rule_id']} {f['severity']}: "
+                            f"{f['message']} [{f['environment']}]" for f in findings]
+    assert concise[0].startswith("requirements.txt:2:1: CORS019 error: ")
+    assert concise[-1].startswith(f"{len(findings)} findings (")
+    text = run(str(EXAMPLE), expect_exit=1).stdout
+    blocks = text.rstrip("\n").split("\n\n")
+    assert len(blocks) == len(findings) + 1 and blocks[-1] == concise[-1]
+    for block, finding, header in zip(blocks, findings, concise):
+        first, *frame = block.splitlines()
+        assert first == header
+        numbered = [line for line in frame if re.match(rf"^ *{finding['line']} \| ", line)]
+        assert numbered, block
+        source = (EXAMPLE / finding["file"]).read_text().splitlines()[finding["line"] - 1]
+        assert numbered[0].split(" | ", 1)[1] == source.rstrip()
+        under = frame[frame.index(numbered[0]) + 1]
+        assert re.fullmatch(rf" *\| {' ' * finding['column']}\^+ {finding['rule_name']}", under), block
+        assert len(under.split("^")) - 1 <= len(source.split("#")[0].rstrip()) - finding["column"], block
+        for related in finding.get("related", [])[:4]:
+            if not related["message"].startswith("route "):
+                assert any(line.endswith(f" ::: {related['file']}:{related['line']} {related['message']}")
+                           for line in frame), block
 
 
 def test_fail_on_picks_the_severity_that_fails(tmp_path):
@@ -153,9 +170,10 @@ def test_fail_on_picks_the_severity_that_fails(tmp_path):
     # the same report each time (only a note: CORS023); --fail-on changes the exit code alone
     for options, expected in (((), 0), (("--fail-on", "note"), 1), (("--fail-on", "never"), 0),
                               (("--fail-on", "warning"), 0)):
-        lines = run(str(tmp_path), *options, expect_exit=expected).stdout.splitlines()
-        assert [line.split(" ", 2)[:2] for line in lines[:-1]] == [["app.py:4:1:", "CORS023"]], (options, lines)
-        assert lines[-1].startswith("1 findings (0 errors, 0 warnings, 1 notes)"), (options, lines)
+        lines = run(str(tmp_path), "--format", "concise", *options, expect_exit=expected).stdout.splitlines()
+        assert [line.split(" ", 3)[:3] for line in lines[:-1]] == [["app.py:4:1:", "CORS023", "note:"]], \
+            (options, lines)
+        assert lines[-1].startswith("1 finding (0 errors, 0 warnings, 1 note)"), (options, lines)
 
 
 def test_policy_allow_list_route_requirements_rule_settings_and_custom_rules(tmp_path):
@@ -404,7 +422,7 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     unrelated file does not. Its fingerprint is the one it had at the CORS call."""
     from cors_lint.check.checker import check_targets
     from cors_lint.check.findings import fingerprint
-    from cors_lint.output.formats import CHECK
+    from cors_lint.output.formats import CHECK, Presentation
     from cors_lint.output.report import check_document
 
     write(tmp_path, EVIDENCE_PROJECT)
@@ -421,12 +439,13 @@ def test_a_finding_carries_the_places_that_decide_it_and_files_that_touch_them_r
     result = check_targets([tmp_path], policy)
     document = check_document(result, policy)
     jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
-    sarif = json.loads(CHECK["sarif"](result, policy))
+    sarif = json.loads(CHECK["sarif"](result, policy, Presentation()))
     [cors001] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CORS001"]
     assert {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
             for loc in cors001["relatedLocations"]} >= {("app.py", 8), ("config.py", 2), ("views.py", 6)}
-    text = CHECK["text"](result, policy)
-    assert text.startswith("settings.py:1:1: CORS001 ") and "\n    app.py:8: the CORS setup that applies this value is here\n" in text
+    text = CHECK["text"](result, policy, Presentation())
+    assert text.startswith("settings.py:1:1: CORS001 error: ")
+    assert "\n   ::: app.py:8 the CORS setup that applies this value is here\n   |\n 8 | " in text
     for name in ("settings.py", "config.py", "views.py", "app.py"):
         named = check_targets([tmp_path / name], policy).findings
         assert "CORS001" in {f.rule_id for f in named}, name

@@ -64,7 +64,7 @@ def test_check_reports_unparsable_files_and_exits_1(tmp_path):
     assert result.stdout.startswith("bad.py:2:")
     assert "syntax error" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("0 findings (0 errors, 0 warnings, 0 notes) in 2 files, "
-                                                     "0 routes; 1 files not analysed")
+                                                     "0 routes; 1 file not analysed")
 
 
 def test_files_that_cannot_affect_cors_are_parsed_only_with_no_prefilter(tmp_path):
@@ -72,10 +72,10 @@ def test_files_that_cannot_affect_cors_are_parsed_only_with_no_prefilter(tmp_pat
     default = run(str(tmp_path), expect_exit=0)
     assert "bad.py" not in default.stdout and "; 0 files not analysed" in default.stdout
     result = run(str(tmp_path), "--no-prefilter", expect_exit=1)
-    assert result.stdout.startswith("bad.py:1:") and "; 1 files not analysed" in result.stdout
+    assert result.stdout.startswith("bad.py:1:") and "; 1 file not analysed" in result.stdout
 
 
-USAGE = "Usage: cors-lint {0} [OPTIONS] {{paths}}... Try 'cors-lint {0} --help' for help."
+USAGE = "Usage: cors-lint {0} [OPTIONS] [PATH]... Try 'cors-lint {0} --help' for help."
 USAGE_ERRORS = {
     # our own checks: one line naming what is wrong
     "missing-path": (["does-not-exist/"], ["cors-lint: error: path does not exist: does-not-exist"]),
@@ -87,11 +87,16 @@ USAGE_ERRORS = {
     "unknown-schema": (["schema", "nope"], ["cors-lint: error: no schema 'nope' (policy, findings, inventory)"]),
     # Click's (its wording is Click's and Typer's): the command's usage line, then the option or argument at fault
     "bad-choice": (["check", "--format", "xml", "."],
-                   [USAGE.format("check"), "Invalid value for '--format'", "'xml' is not one of 'json', 'text', "
-                    "'sarif', 'github', 'gitlab', 'junit'"]),
+                   [USAGE.format("check"), "Invalid value for '--format': 'xml' is not one of text, concise, json, "
+                    "sarif, github, gitlab, junit"]),
+    "near-choice": (["check", "--fail-on", "warnings", "."],
+                    [USAGE.format("check"), "Invalid value for '--fail-on': 'warnings' is not one of error, warning, "
+                     "note, never (did you mean 'warning'?)"]),
     "unknown-option": (["check", ".", "--colour"], [USAGE.format("check"), "No such option: --colour"]),
-    "missing-argument": (["inventory"], [USAGE.format("inventory"), "Missing argument 'paths'"]),
-    "negative-jobs": (["check", ".", "--jobs", "-1"], [USAGE.format("check"), "Invalid value for '--jobs' / '-j'"]),
+    "mistyped-command": (["chekc"], ["cors-lint: usage error: no command or path 'chekc' (did you mean "
+                                     "`cors-lint check`?)"]),
+    "negative-jobs": (["check", ".", "--jobs", "-1"], [USAGE.format("check"), "Invalid value for '--jobs' / '-j': "
+                                                       "-1 is negative (0: one process per core)"]),
 }
 
 
@@ -109,18 +114,70 @@ COMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", 
 
 
 def test_no_arguments_shows_help():
-    # Click's no_args_is_help: the help on stdout, and the usage-error exit code
+    # Click's no_args_is_help: the help on stderr (it answers a usage error), and that exit code
     result = subprocess.run([sys.executable, "-m", "cors_lint"], capture_output=True, text=True, timeout=120)
-    assert (result.returncode, result.stderr) == (2, ""), result.stderr
-    text = plain(result.stdout)
+    assert (result.returncode, result.stdout) == (2, ""), result.stdout
+    text = plain(result.stderr)
     assert text.startswith("Usage: cors-lint [OPTIONS] COMMAND [ARGS]... Static, policy-as-code linter"), text
-    options, commands = text.split(" Commands ", 1)
+    options, commands = text.split(" Commands: ", 1)
     assert "--version" in options and "--help" in options
     assert set(SUBCOMMANDS) == set(COMMANDS)  # what `cors-lint PATH` must not mistake for a path
     for name in COMMANDS:  # each command, followed by the start of its description
         summary = " ".join(plain(typer.main.get_command(cli.app).commands[name].help).split()[:4])
         assert f" {name} {summary}" in f" {commands}", (name, summary, commands)
     assert "check Check Flask projects against the CORS policy" in commands
+
+
+def test_help_says_what_the_source_says():
+    """No markup eats `[tool.cors-lint]`; flags are flags (no `<bool>`), values are named (no
+    Python types), choices listed; --verbose, which every internal error mentions, is documented."""
+    root = run("--help", expect_exit=0).stdout
+    assert "--verbose" in root and "traceback" in root
+    for command in ("check", "inventory", "report"):
+        text = run(command, "--help", expect_exit=0).stdout
+        assert "<bool>" not in text and "<str>" not in text and "<int" not in text and "{paths}" not in text, text
+        assert f"Usage: cors-lint {command} [OPTIONS] [PATH]..." in text
+        assert "--exclude GLOB" in text and "--extend-exclude GLOB" in text
+    check = plain(run("check", "--help", expect_exit=0).stdout)
+    assert "(default: [tool.cors-lint] format, else text)" in check
+    assert "--format [text|concise|json|sarif|github|gitlab|junit]" in check
+    assert "--no-cache Neither read" in check and "--exit-zero Exit 0" in check
+
+
+def test_check_and_inventory_without_a_path_analyse_the_current_directory():
+    assert "CORS019" in run("check", "--format", "concise", cwd=EXAMPLE, expect_exit=1).stdout
+    assert "/api/widgets/embed" in run("inventory", cwd=EXAMPLE, expect_exit=0).stdout
+
+
+def test_exclude_and_extend_exclude_leave_files_out_on_every_command_that_scans(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": '[tool.cors-lint]\nexclude = ["legacy/**"]\n',
+        "app.py": "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+                  "CORS(app, origins='null')\n",
+        "legacy/old.py": "from flask import Flask\nfrom flask_cors import CORS\nold = Flask(__name__)\n"
+                         "CORS(old, supports_credentials=True)\n",
+    })
+
+    def files(*options: str, exit: int = 1) -> set[str]:
+        document = json.loads(run("check", str(tmp_path), "--format", "json", "--no-cache", *options,
+                                  expect_exit=exit).stdout)
+        inventory = json.loads(run("inventory", str(tmp_path), "--format", "json", *options, expect_exit=0).stdout)
+        found = {f["file"] for f in document["findings"] if f["rule_id"] != "CORS019"}
+        assert found == {site["file"] for site in inventory["sites"]}, (found, inventory["sites"])
+        return found
+
+    assert files() == {"app.py"}  # [tool.cors-lint] exclude
+    assert files("--exclude", "nothing/**") == {"app.py", "legacy/old.py"}  # --exclude replaces it
+    assert files("--extend-exclude", "app.py", exit=0) == set()  # --extend-exclude adds to it
+    report = run("report", str(tmp_path), "--format", "markdown", "--extend-exclude", "app.py", expect_exit=0).stdout
+    assert "app.py" not in report.replace("legacy/old.py", "")
+
+
+def test_fail_on_never_and_exit_zero_let_unparsable_files_pass(tmp_path):
+    write(tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n", "bad.py": "import flask\ndef (:\n"})
+    assert "cannot analyse" in run("check", str(tmp_path), "--no-cache", expect_exit=1).stdout
+    for option in (("--fail-on", "never"), ("--exit-zero",)):
+        assert "cannot analyse" in run("check", str(tmp_path), "--no-cache", *option, expect_exit=0).stdout
 
 
 def test_every_package_directory_is_declared_in_pyproject():

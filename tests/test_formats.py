@@ -63,6 +63,31 @@ def test_sarif_is_valid_sarif_2_1_0_with_rules_fingerprints_and_suppressions(sup
     assert results["CORS001"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
 
 
+def test_sarif_leaves_the_category_to_the_upload_unless_asked(suppressed_project):
+    """GitHub's upload-sarif keeps an ``automationDetails.id`` the log has, ignoring its own
+    ``category:`` input; so none is written unless ``--sarif-category`` asks."""
+    plain = json.loads(run(str(suppressed_project), "--format", "sarif").stdout)["runs"][0]
+    assert "automationDetails" not in plain
+    named = json.loads(run(str(suppressed_project), "--format", "sarif", "--sarif-category", "cors/api").stdout)
+    assert named["runs"][0]["automationDetails"] == {"id": "cors/api/"}
+
+
+def test_sarif_results_quote_their_lines_and_rules_link_their_documentation(suppressed_project):
+    document = json.loads(run(str(suppressed_project), "--format", "sarif").stdout)
+    run_ = document["runs"][0]
+    source = (suppressed_project / "app.py").read_text().splitlines()
+    for result in run_["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["snippet"]["text"] == source[region["startLine"] - 1], result
+    headings = {line[3:].strip() for line in (Path(__file__).parent.parent / "docs" / "rules.md").read_text()
+                .splitlines() if line.startswith("## ")}
+    anchors = {"#" + heading.lower().replace(" ", "-") for heading in headings}  # GitHub's heading anchors
+    for rule in run_["tool"]["driver"]["rules"]:
+        page, anchor = rule["helpUri"].split("#")
+        assert page == "https://github.com/cors-lint/cors-lint/blob/main/docs/rules.md"
+        assert f"#{anchor}" in anchors, rule["id"]
+
+
 # GitHub workflow commands (actions/toolkit command.ts): data escapes % \r \n; property values also : and ,.
 _DATA_CODES = {"%25": "%", "%0D": "\r", "%0A": "\n"}
 _PROPERTY_CODES = {**_DATA_CODES, "%3A": ":", "%2C": ","}

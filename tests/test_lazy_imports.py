@@ -40,7 +40,7 @@ def loaded(*args: str, expect_exit: int, expect_output: str, cwd: Path | None = 
 
 @pytest.mark.parametrize("args, output", [(["--help"], "Usage: cors-lint [OPTIONS] COMMAND [ARGS]..."),
                                           (["--version"], f"cors-lint {__version__}\n"),
-                                          (["check", "--help"], "Usage: cors-lint check [OPTIONS] {paths}...")],
+                                          (["check", "--help"], "Usage: cors-lint check [OPTIONS] [PATH]...")],
                          ids=["help", "version", "check-help"])
 def test_help_and_version_do_not_load_libcst(args, output):
     assert "libcst" not in loaded(*args, expect_exit=0, expect_output=output)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from cors_lint.schemas import load as load_schema
-from helpers import run_cli
+from helpers import run_cli, write
 
 from cors_lint.policy import PolicyError
+from cors_lint.check.checker import check_paths
 from cors_lint.policy.loader import discover, load
 
 BROKEN = {
@@ -29,7 +30,9 @@ BROKEN = {
                                    "policy.yaml: $.environments.default: 'prod' is not one of the environments (production)"),
     "custom-rule-steals-builtin-id": ("custom_rules:\n  - id: CORS001\n    message: x\n    when: {kind: decorator}\n",
                                       "policy.yaml:2: $.custom_rules[0].id: 'CORS001' should not be valid under {'pattern': '^CORS[0-9]{3}$'}"),
-    "extends-missing-file": ("extends: [nope.yaml]\n", "nope.yaml: cannot read policy"),
+    "extends-missing-file": ("extends: [nope.yaml]\n",
+                             "policy.yaml:1: $.extends: cannot read 'nope.yaml': No such file or directory (presets: "
+                             "recommended, strict; a file is relative to policy.yaml)"),
 }
 
 
@@ -41,7 +44,7 @@ def test_broken_policy_names_file_line_and_path(name, tmp_path, monkeypatch):
     with pytest.raises(PolicyError) as error:
         load(Path("policy.yaml"))
     message = str(error.value)
-    assert message.startswith(expected) if name == "extends-missing-file" else message == expected
+    assert message == expected
 
 
 def test_broken_policy_exits_2_with_the_message(tmp_path):
@@ -131,6 +134,27 @@ def test_init_writes_a_valid_starter_policy_from_the_project_and_never_overwrite
     load(project / "cors-policy.yaml")
 
 
+def test_init_proposes_no_origin_the_project_does_not_trust(tmp_path):
+    """A project whose CORS names no exact https origin gets no invented allow-list: the starter
+    policy loads, its allow-list is left commented out for a person to write, and checking with
+    it adds no CORS024 finding to the recommended preset's."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins=r"https://.*\\.partner\\.example")
+        @app.route("/x")
+        def x(): return "x"
+    """})
+    run_cli("init", str(tmp_path), expect_exit=0)
+    text = (tmp_path / "cors-policy.yaml").read_text()
+    assert "  #     allowed_origins:\n" in text and "\n    allowed_origins:" not in text
+    policy = load(tmp_path / "cors-policy.yaml")
+    assert "allowed_origins" not in policy.environments["production"]
+    started = {f.rule_id for f in check_paths([tmp_path], policy).findings}
+    assert "CORS024" not in started and started == {f.rule_id for f in check_paths([tmp_path], load("recommended")).findings}
+
+
 def test_tool_cors_lint_table_sets_defaults_and_rejects_unknown_keys(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\nformat = "json"\nfail-on = "never"\n'
                                              'exclude = ["legacy/**"]\npolicy = "strict"\n')
@@ -162,7 +186,7 @@ def test_include_tests_setting_and_option_run_test_code(tmp_path):
         return [app["file"] for app in document["apps"]]
 
     default = run_cli("check", str(tmp_path), "--no-cache", expect_exit=0)
-    assert default.stdout.endswith("; 1 test files not run (--include-tests)\n")
+    assert default.stdout.endswith("; 1 test file not run (--include-tests)\n")
     assert app_files() == ["app.py"]
     assert app_files("--include-tests") == ["app.py", "tests/conftest.py"]
     included = run_cli("check", str(tmp_path), "--no-cache", "--include-tests", expect_exit=0)
@@ -172,3 +196,32 @@ def test_include_tests_setting_and_option_run_test_code(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.cors-lint]\ninclude-tests = "yes"\n')
     bad = run_cli("check", str(tmp_path), expect_exit=2)
     assert bad.stdout == "" and "include-tests must be true or false" in bad.stderr
+
+
+def test_every_schema_error_of_a_policy_is_shown_with_its_line(tmp_path):
+    path = tmp_path / "cors-policy.yaml"
+    path.write_text('version: 1\nextends: [recommended]\nenvironments:\n  default: production\n'
+                    '  production: {allowed_origins: [{exactt: "https://a.example"}], debug: maybe}\n'
+                    'rules: {CORS001: {severity: critical}}\n')
+    with pytest.raises(PolicyError) as raised:
+        load(path)
+    assert str(raised.value).splitlines() == [
+        f"{path}:5: $.environments.production.allowed_origins[0]: Additional properties are not allowed "
+        "('exactt' was unexpected)",
+        f"{path}:5: $.environments.production.debug: 'maybe' is not of type 'boolean'",
+        f"{path}:6: $.rules.CORS001.severity: 'critical' is not one of ['error', 'warning', 'note']"]
+
+
+def test_a_mistyped_preset_in_extends_names_the_line_and_the_preset_meant(tmp_path):
+    path = tmp_path / "cors-policy.yaml"
+    path.write_text("version: 1\n# the organisation's base\nextends: [recomended]\n")
+    with pytest.raises(PolicyError, match=r"cors-policy.yaml:3: \$\.extends: cannot read 'recomended': No such file "
+                                          r"or directory \(did you mean the preset 'recommended'\?\)$"):
+        load(path)
+
+
+def test_a_policy_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(tmp_path):
+    path = tmp_path / "cors-policy.yaml"
+    path.write_bytes(b"version: 1\nextends: [recommended]\n# caf\xe9 au lait\n")
+    with pytest.raises(PolicyError, match=r"cors-policy.yaml:3: not UTF-8 text"):
+        load(path)

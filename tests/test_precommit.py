@@ -185,11 +185,11 @@ def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_
 
     risky = {
         "settings.py": (("CORS_SUPPORTS_CREDENTIALS = True\n", 'CORS_SUPPORTS_CREDENTIALS = True\nCORS_ORIGINS = "*"\n'),
-                        "settings.py:2:1: CORS001", "app.py:10: the CORS setup that applies this value is here"),
+                        "settings.py:2:1: CORS001", "::: app.py:10 the CORS setup that applies this value is here"),
         "config.py": (('["https://app.example.com"]', '["*"]'),
-                      "config.py:2:1: CORS001", "app.py:10: the CORS setup that applies this value is here"),
+                      "config.py:2:1: CORS001", "::: app.py:10 the CORS setup that applies this value is here"),
         "constants.py": (('"https://admin.example.com", ', r'r"https://.*\.example\.com", '),
-                         "constants.py:1:1: CORS002", "admin.py:7: the CORS setup that applies this value is here"),
+                         "constants.py:1:1: CORS002", "::: admin.py:7 the CORS setup that applies this value is here"),
         "requirements.txt": (("flask-cors==6.0.5", "flask-cors==4.0.0"), "requirements.txt:2:1: CORS019", None),
     }
     for name, (edit, finding, evidence) in risky.items():

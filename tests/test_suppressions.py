@@ -46,6 +46,11 @@ def test_reasonless_unknown_expired_and_unused_suppressions_are_reported(tmp_pat
         '# cors-lint: ignore[CORS007] reason="x y" expires=31/01/2027': ("CORS029", "invalid expiry"),
         '# cors-lint: ignore[CORS007] reason="launch" expires=2020-01-31 ticket=SEC-9': ("CORS030", "expired on 2020-01-31 (SEC-9)"),
         '# cors-lint: ignore[CORS001] reason="never matches"': ("CORS028", "matches no finding"),
+        # written otherwise than cors-lint reads: reported, never silently ignored
+        '# cors-lint: ignore CORS007 reason="x y"': ("CORS029", "is written `# cors-lint: ignore CORS007"),
+        '# cors-lint ignore[CORS007] reason="x y"': ("CORS029", "which cors-lint does not read"),
+        '# cors-lint: ignore [CORS007] reason="x y"': ("CORS029", 'write `# cors-lint: ignore[RULE] reason="..."`'),
+        '# cors-lint: disable=CORS007': ("CORS029", "is written `# cors-lint: disable=CORS007`"),
     }
     for comment, (rule_id, text) in cases.items():
         result = check(tmp_path, comment)
@@ -91,10 +96,10 @@ def test_baseline_reports_only_new_findings_and_survives_moved_code(tmp_path):
         return run_cli(str(project), *args, expect_exit=expect_exit)
 
     written = cli("--write-baseline", str(baseline), expect_exit=0)
-    assert (written.stdout, written.stderr) == ("", f"cors-lint: wrote 1 findings to {baseline}\n")
+    assert (written.stdout, written.stderr) == ("", f"cors-lint: wrote 1 finding to {baseline}\n")
     assert json.loads(baseline.read_text())["findings"][0]["rule_id"] == "CORS007"
     known = cli("--baseline", str(baseline), expect_exit=0).stdout
-    assert known.startswith("0 findings (0 errors, 0 warnings, 0 notes, 1 in the baseline) in 1 files"), known
+    assert known.startswith("0 findings (0 errors, 0 warnings, 0 notes, 1 in the baseline) in 1 file,"), known
     moved = "import os\n\n\n" + textwrap.dedent(APP.format(above="", same=""))
     (project / "app.py").write_text(moved)
     still = cli("--baseline", str(baseline), "--format", "json", expect_exit=0)

@@ -75,6 +75,12 @@ class CheckResult:
     baselined: list[Finding] = field(default_factory=list)  # known findings hidden by --baseline
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # per environment: its part of the model
     failures: list[RuleFailure] = field(default_factory=list)  # rules that raised (internal errors, exit 2)
+    # the source lines findings point at (theirs and their related places'): file -> line -> text
+    lines: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def line(self, file: str, number: int) -> str | None:
+        """The text of a line a finding points at, as the check read it (None: not quoted)."""
+        return self.lines.get(file, {}).get(number)
 
 
 def result_to_json(result: CheckResult) -> dict[str, Any]:
@@ -86,6 +92,7 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
         "environments": list(result.environments),
         "documents": result.documents,
         "failures": [asdict(f) for f in result.failures],  # a failed rule fails the same way until the code changes
+        "lines": {file: {str(number): text for number, text in lines.items()} for file, lines in result.lines.items()},
         "summary": {"root": str(summary.root), "version": [list(summary.version.version), summary.version.source],
                     "files": summary.files, "route_count": summary.route_count,
                     "errors": [asdict(e) for e in summary.errors], "comment_files": sorted(summary.comment_files),
@@ -106,9 +113,11 @@ def result_from_json(document: dict[str, Any]) -> CheckResult | None:
                          [FileError(**e) for e in summary["skipped"]], summary["tests_not_run"],
                          summary["app_count"])
         suppressed = [(_finding(f), Suppression(**{**s, "rules": tuple(s["rules"])})) for f, s in document["suppressed"]]
+        lines = {file: {int(number): text for number, text in found.items()}
+                 for file, found in document["lines"].items()}
         return CheckResult([_finding(f) for f in document["findings"]], run, list(document["environments"]),
                            suppressed, documents=document["documents"],
-                           failures=[RuleFailure(**f) for f in document["failures"]])
+                           failures=[RuleFailure(**f) for f in document["failures"]], lines=lines)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from cors_lint.check import suppressions
 from cors_lint.check.findings import Finding, group
 from cors_lint.check.result import CheckResult, RuleFailure, RunSummary
+from cors_lint.check.source_lines import quoted
 from cors_lint.core.semantics import config_key
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.analysis import analyze
@@ -64,8 +65,9 @@ def check_project(files: Survey, policy: Policy, environment: str | None, flask_
         trees.save(list(parse_memo.values()))
     summary = RunSummary.of(first, frozenset(consulted))
     active, suppressed, problems = _suppress(findings, policy, summary, inline_suppressions, failures)
-    return CheckResult(sorted(active + problems, key=Finding.sort_key), summary, selected, suppressed,
-                       documents=restricted, failures=failures)
+    reported = sorted(active + problems, key=Finding.sort_key)
+    return CheckResult(reported, summary, selected, suppressed, documents=restricted, failures=failures,
+                       lines=quoted(reported + [finding for finding, _ in suppressed], files.root))
 
 
 def _suppress(findings: list[Finding], policy: Policy, inventory: RunSummary, inline: bool,

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # (the rules load only when findings are made: a cached resul
     from cors_lint.rules.base import Rule
 
 _COMMENT = re.compile(r"#\s*cors-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<rest>.*)$", re.IGNORECASE)
+# what looks meant as a suppression (`# cors-lint ignore CORS001`, `# cors-lint: ignore [CORS001]`,
+# `# cors-lint: disable=CORS001`): reported when it is not written as _COMMENT reads it
+_MEANT = re.compile(r"#\s*cors-lint\b\s*:?\s*(?:ignore|disable|noqa|skip)\b", re.IGNORECASE)
+WRITTEN_AS = '`# cors-lint: ignore[RULE] reason="..."`'
 _FIELD = re.compile(r'(?P<key>reason|expires|ticket)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
 
 
@@ -76,7 +80,16 @@ def inline_suppressions(root: Path, files: set[str]) -> list[Suppression]:
                 match = _COMMENT.search(token.string)
                 if match:
                     found.append(_parse(match, rel, token.start[0]))
+                elif _MEANT.search(token.string):  # a suppression that would silently do nothing
+                    found.append(_malformed(token.string, rel, token.start[0]))
     return found
+
+
+def _malformed(comment: str, file: str, line: int) -> Suppression:
+    suppression = Suppression("inSource", (), None, None, None, file, line)
+    written = comment[comment.index("#"):].strip()[:80]
+    suppression.problems.append(f"is written `{written}`, which cors-lint does not read; write {WRITTEN_AS}")
+    return suppression
 
 
 def _parse(match: re.Match[str], file: str, line: int) -> Suppression:
@@ -136,6 +149,8 @@ def apply(findings: list[Finding], suppressions: list[Suppression], catalogue: C
 
 
 def _validate(suppression: Suppression, known: dict[str, str]) -> None:
+    if suppression.problems:  # malformed: nothing more to say of it
+        return
     if not suppression.reason:
         suppression.problems.append("has no reason (add reason=\"...\")")
     if not suppression.rules:
@@ -176,7 +191,9 @@ def _meta(rule: Rule, message: str, s: Suppression, line: int, catalogue: Catalo
     """A meta-rule's finding about a suppression; None when the policy turns the rule off."""
     if not catalogue.setting(rule).enabled:
         return None
-    key = (s.kind, s.rules, s.reason, s.line)
+    # what the suppression says, not its line (a line added above keeps the fingerprint); a
+    # policy suppression by its place in the policy
+    key = (s.kind, s.rules, s.reason) + ((s.line,) if s.kind != "inSource" else ())
     return Finding(rule.id, rule.name, catalogue.severity(rule) or rule.severity, message, s.file, line, 0, "all", (),
                    None, fingerprint(rule.id, "all", s.file, key), (rule.id, s.file, line, 0, key))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cors_lint.commands import CommandError
-from cors_lint.commands.context import known_environment, policy_for, settings_for
+from cors_lint.commands.context import excluded, known_environment, policy_for, settings_for
 
 
 @dataclass
@@ -21,7 +21,7 @@ class CheckRun:
 def run(paths: list[Path], *, output_format: str | None, policy_file: Path | None, environment: str | None,
         fail_on: str | None, flask_cors_version: str | None, inline_suppressions: bool, baseline: Path | None,
         write_baseline: Path | None, cache: bool, cache_dir: Path | None, demand_driven: bool, jobs: int,
-        include_tests: bool) -> CheckRun:
+        include_tests: bool, exclude: list[str] | None = None, extend_exclude: list[str] | None = None) -> CheckRun:
     settings = settings_for(paths)
     if cache:
         from cors_lint.core.store import shared_key_problem
@@ -36,7 +36,8 @@ def run(paths: list[Path], *, output_format: str | None, policy_file: Path | Non
 
     try:
         result = check_targets(paths, policy, environment, flask_cors_version, inline_suppressions=inline_suppressions,
-                               exclude=settings.exclude, demand_driven=demand_driven, cache=cache, workers=jobs,
+                               exclude=excluded(settings, exclude, extend_exclude), demand_driven=demand_driven,
+                               cache=cache, workers=jobs,
                                cache_dir=cache_dir, include_tests=include_tests or settings.include_tests)
     except (UsageError, ValueError) as exc:
         raise CommandError(str(exc)) from None

@@ -17,6 +17,12 @@ def settings_for(paths: list[Path]):
         raise CommandError(str(exc), "configuration error") from None
 
 
+def excluded(settings, exclude: list[str] | None, extend_exclude: list[str] | None) -> tuple[str, ...]:
+    """The globs of files to leave out: ``--exclude`` (else [tool.cors-lint] exclude), then
+    ``--extend-exclude``."""
+    return tuple(exclude if exclude else settings.exclude) + tuple(extend_exclude or ())
+
+
 def policy_for(policy_file: Path | None, paths: list[Path], cache: bool = False, cache_dir: Path | None = None):
     """The policy to check against; with ``cache``, a policy validated before is read from the
     project's cache directory (no YAML parsing, no schema validation)."""

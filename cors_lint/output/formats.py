@@ -5,29 +5,41 @@ text out) and imported when used, so a run pays only for the format it prints.""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Callable
 
 
-def _check_json(result, policy) -> str:
+@dataclass(frozen=True)
+class Presentation:
+    """How a check is shown beyond its format: ANSI colours in the text (for a terminal), and the
+    SARIF run's category (``automationDetails.id``: none unless asked, so an upload's own wins)."""
+
+    color: bool = False
+    sarif_category: str | None = None
+
+
+def _check_json(result, policy, presentation: Presentation) -> str:
     from cors_lint.output.report import check_document
 
     return json.dumps(check_document(result, policy), indent=2) + "\n"
 
 
-def _check_text(result, policy) -> str:
-    from cors_lint.output.report import check_text
+def _check_text(frames: bool) -> Callable[[Any, Any, Presentation], str]:
+    def render(result, policy, presentation: Presentation) -> str:
+        from cors_lint.output.report import check_text
 
-    return check_text(result, policy)
+        return check_text(result, policy, color=presentation.color, frames=frames)
+    return render
 
 
-def _sarif(result, policy) -> str:
+def _sarif(result, policy, presentation: Presentation) -> str:
     from cors_lint.output import sarif
 
-    return json.dumps(sarif.render(result, policy), indent=2) + "\n"
+    return json.dumps(sarif.render(result, policy, presentation.sarif_category), indent=2) + "\n"
 
 
-def _ci(name: str) -> Callable[[Any, Any], str]:
-    def render(result, policy) -> str:
+def _ci(name: str) -> Callable[[Any, Any, Presentation], str]:
+    def render(result, policy, presentation: Presentation) -> str:
         from cors_lint.output import ci
 
         return getattr(ci, name)(result)
@@ -51,9 +63,9 @@ def _inventory(name: str) -> Callable[[Any], str]:
     return render
 
 
-# `check`: (CheckResult, Policy) -> text
-CHECK: dict[str, Callable[[Any, Any], str]] = {
-    "json": _check_json, "text": _check_text, "sarif": _sarif,
+# `check`: (CheckResult, Policy, Presentation) -> text; "text" with code frames, "concise" a line each
+CHECK: dict[str, Callable[[Any, Any, Presentation], str]] = {
+    "text": _check_text(frames=True), "concise": _check_text(frames=False), "json": _check_json, "sarif": _sarif,
     "github": _ci("github"), "gitlab": _ci("gitlab"), "junit": _ci("junit"),
 }
 # `report`, the security review: (CheckResult, Policy) -> text

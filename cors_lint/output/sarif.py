@@ -9,10 +9,13 @@ from cors_lint.check.findings import Finding
 from cors_lint.check.result import CheckResult, RuleFailure
 from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
+from cors_lint.rules import RULES
 
 LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 SECURITY_SEVERITY = {"error": "8.1", "warning": "5.3", "note": "2.0"}
 FINGERPRINT_KEY = "corsLintFingerprint/v1"
+INFORMATION_URI = "https://github.com/cors-lint/cors-lint"
+RULES_PAGE = f"{INFORMATION_URI}/blob/main/docs/rules.md"  # `cors-lint rules --markdown`
 
 
 def _first_paragraph(doc: str, heading: str) -> str:
@@ -22,9 +25,9 @@ def _first_paragraph(doc: str, heading: str) -> str:
     return " ".join(text.split())[:1000]
 
 
-def _rule(rule) -> dict[str, Any]:
+def _rule(rule, built_in: bool) -> dict[str, Any]:
     what = _first_paragraph(rule.doc, "## What it does") or rule.summary
-    return {
+    described = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary[:1000]},
@@ -34,16 +37,29 @@ def _rule(rule) -> dict[str, Any]:
         "properties": {"tags": ["security", "cors", rule.cwe.lower()], "precision": "high",
                        "security-severity": SECURITY_SEVERITY[rule.severity]},
     }
+    if built_in:  # its section of the catalogue (GitHub's heading anchor); the policy's own rules have none
+        described["helpUri"] = f"{RULES_PAGE}#{rule.id.lower()}-{rule.name}"
+    return described
 
 
-def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[str, Any]:
+def _region(line: int, column: int | None, text: str | None) -> dict[str, Any]:
+    """A region: its start, and the line's text as the snippet when the check quoted it."""
+    region: dict[str, Any] = {"startLine": max(line, 1)}
+    if column is not None:
+        region["startColumn"] = column + 1
+    if text is not None:
+        region["snippet"] = {"text": text}
+    return region
+
+
+def _result(finding: Finding, index: dict[str, int], checked: CheckResult, suppression=None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": LEVEL[finding.severity],
         "message": {"text": finding.with_condition()},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": max(finding.line, 1), "startColumn": finding.column + 1},
+            "region": _region(finding.line, finding.column, checked.line(finding.file, finding.line)),
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"environment": finding.environment, "routes": list(finding.routes)},
@@ -60,7 +76,7 @@ def _result(finding: Finding, index: dict[str, int], suppression=None) -> dict[s
         result["relatedLocations"] = [{
             "id": number, "message": {"text": what},
             "physicalLocation": {"artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
-                                 "region": {"startLine": max(line, 1)}},
+                                 "region": _region(line, None, checked.line(file, line))},
         } for number, (file, line, what) in enumerate(finding.related)]
     if suppression is not None:
         result["suppressions"] = [{"kind": suppression.kind, "status": "accepted",
@@ -84,24 +100,25 @@ def _failure(failure: RuleFailure, index: dict[str, int]) -> dict[str, Any]:
     return notification
 
 
-def render(result: CheckResult, policy: Policy) -> dict[str, Any]:
+def render(result: CheckResult, policy: Policy, category: str | None = None) -> dict[str, Any]:
+    """The SARIF log of a check. ``category`` (``--sarif-category``): the run's
+    ``automationDetails.id``; without it the log names none, so the category the upload gives
+    (GitHub's ``upload-sarif`` ``category:``) is the one code scanning keys alerts by."""
     rules = Catalogue.of(policy).rules
     index = {rule.id: i for i, rule in enumerate(rules)}
     notifications = [{"level": "error", "message": {"text": f"{e.file}: {e.message}"},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.file, "uriBaseId": "%SRCROOT%"}}}]}
                      for e in result.inventory.errors]
     notifications += [_failure(failure, index) for failure in result.failures]
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "cors-lint", "semanticVersion": __version__, "version": __version__,
-                                "informationUri": "https://github.com/cors-lint/cors-lint",
-                                "rules": [_rule(rule) for rule in rules]}},
-            "automationDetails": {"id": f"cors-lint/{'+'.join(result.environments)}/"},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": result.inventory.root.as_uri() + "/"}},
-            "invocations": [{"executionSuccessful": not result.failures, "toolExecutionNotifications": notifications}],
-            "results": [_result(f, index) for f in result.findings]
-            + [_result(f, index, s) for f, s in result.suppressed],
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "cors-lint", "semanticVersion": __version__, "version": __version__,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [_rule(rule, rule.id in RULES) for rule in rules]}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": result.inventory.root.as_uri() + "/"}},
+        "invocations": [{"executionSuccessful": not result.failures, "toolExecutionNotifications": notifications}],
+        "results": [_result(f, index, result) for f in result.findings]
+        + [_result(f, index, result, s) for f, s in result.suppressed],
     }
+    if category:
+        run = {"automationDetails": {"id": f"{category.rstrip('/')}/"}, **run}
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}

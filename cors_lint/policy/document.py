@@ -138,17 +138,23 @@ def _child(path: str, key: str) -> str:
 
 
 
+SHOWN_ERRORS = 20  # a policy's schema errors printed at most
+
+
 def validate(data: Any, lines: dict[str, int], origin: str) -> None:
     validator = jsonschema.Draft202012Validator(load("policy.schema.json"))
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    if errors:
-        error = errors[0]
-        while error.context:  # oneOf/anyOf: the branch that went deepest is the one the author meant
-            error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
-        path = _json_path(error.absolute_path)
-        line = _line_for(path, lines)
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise PolicyError(f"{origin}:{line}: {path}: {error.message}{more}")
+    if errors:  # every one, a line each (in the order of the document), up to SHOWN_ERRORS
+        shown = []
+        for error in errors[:SHOWN_ERRORS]:
+            while error.context:  # oneOf/anyOf: the branch that went deepest is the one the author meant
+                error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+            path = _json_path(error.absolute_path)
+            shown.append((_line_for(path, lines), f"{origin}:{_line_for(path, lines)}: {path}: {error.message}"))
+        text = "\n".join(message for _, message in sorted(shown, key=lambda found: found[0]))
+        if len(errors) > SHOWN_ERRORS:
+            text += f"\n{origin}: and {len(errors) - SHOWN_ERRORS} more errors"
+        raise PolicyError(text)
     for key in (data.get("rules") or {}):
         if lookup(key) is None:
             path = _child("$.rules", key)

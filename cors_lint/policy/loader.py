@@ -8,6 +8,8 @@ timestamps stay strings.
 
 from __future__ import annotations
 
+import difflib
+
 import fnmatch
 import hashlib
 import json
@@ -82,8 +84,18 @@ def _read_policy(source: str, base: Path | None, chain: tuple[str, ...], memo: P
                 raise PolicyError(f"{path}:1: policy too large: with the files extended before it, more than "
                                   f"{POLICY_BYTES // 1024} KiB ({' -> '.join(chain + (str(path),))})") from None
             raise PolicyError(str(exc)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(f"{source}: cannot read policy: {exc}") from None
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            raise PolicyError(f"{path}:{line}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if not parent:
+                raise PolicyError(f"{source}: cannot read policy: {reason}") from None
+            near = difflib.get_close_matches(source, sorted(PRESETS), n=1)
+            hint = f" (did you mean the preset {near[0]!r}?)" if near else \
+                f" (presets: {', '.join(sorted(PRESETS))}; a file is relative to {chain[-1]})"
+            raise PolicyError(f"{chain[-1]}:{_extends_line(parent)}: $.extends: cannot read {source!r}: "
+                              f"{reason}{hint}") from None
         origin, here, size = str(path), path.parent, len(raw)
     allowance.bytes.left -= size
     if origin in chain:

@@ -17,7 +17,7 @@ import tomllib
 
 from cors_lint.core.limits import TOML_BYTES, InputError, read_bounded
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 LEVELS = ("error", "warning", "note", "never")
 
 

@@ -96,7 +96,7 @@ def test_output_is_byte_for_byte_deterministic(tmp_path):
     results = json.loads(output["sarif"])["runs"][0]["results"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
              r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == keys
-    lines = [line for line in output["text"].splitlines() if not line.startswith(" ")]  # not the related places
+    lines = [line for line in output["text"].splitlines() if line and not line.startswith(" ")]  # not the frames
     assert [(rule, *where.split(":")[:2]) for where, rule, _ in (line.split(" ", 2) for line in lines[:-1])] == [
         (rule, file, str(line)) for rule, file, line in keys]
     assert lines[-1].startswith(f"{len(findings)} findings (")

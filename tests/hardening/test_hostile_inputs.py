@@ -165,3 +165,12 @@ def test_an_empty_module_and_templates_fail_nothing(tmp_path):
     (tmp_path / "broken.py").unlink()
     code, document = check(tmp_path, "--no-prefilter")
     assert code == 0 and document["errors"] == []
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_the_line_and_column_of_the_bad_byte(tmp_path):
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "latin1.py").write_bytes("from flask import Flask\n\nNAME = 'café'\n".encode("latin-1"))
+    code, document = check(tmp_path)
+    [error] = [e for e in document["errors"] if e["file"] == "latin1.py"]
+    assert (error["kind"], error["line"], error["column"]) == ("encoding", 3, 12), error
+    assert error["message"] == "cannot decode source: byte 0xe9 is not utf-8 (invalid continuation byte)"

@@ -44,7 +44,7 @@ APP = {"app.py": """
     @app.route("/boom")
     def boom(): return "x"
 """}
-CORS001 = "app.py:4:1: CORS001 any origin"  # the finding every run must still report
+CORS001 = "app.py:4:1: CORS001 error: any origin"  # the finding every run must still report
 
 def _raises_on_boom(ctx):
     for route, layer in ctx.layers():
@@ -96,7 +96,7 @@ def test_text_reports_every_other_finding_the_failure_and_exits_2_even_with_fail
         assert ("app.py:4:1: internal error: rule CORS999 (raises-on-purpose) failed in environment production "
                 "while judging app.py:4: ValueError: raised on purpose by the test rule; its findings may be "
                 "incomplete (rerun with --verbose for the traceback)") in lines
-        assert lines[-1].startswith("1 findings (1 errors") and lines[-1].endswith("; 1 rule failed (internal error)")
+        assert lines[-1].startswith("1 finding (1 error") and lines[-1].endswith("; 1 rule failed (internal error)")
         # reported once, though the rule failed the same way in staging and development too
         assert sum("internal error: rule CORS999" in line for line in lines) == 1
         _stderr_names_the_failure(result.stderr)

@@ -409,7 +409,12 @@ def parse(source: SourceFile, data: bytes | None = None, skeleton: bool = True) 
             module = cst.parse_module(data if data.strip() else b"")
     except cst.ParserSyntaxError as exc:
         return _syntax_error(source, data, exc)
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+    except UnicodeDecodeError as exc:  # the line and column of the byte, as an editor shows them
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return FileError(source.rel, "encoding", f"cannot decode source: byte 0x{data[exc.start]:02x} is not "
+                                                 f"{exc.encoding} ({exc.reason})", line, column)
+    except (LookupError, SyntaxError) as exc:
         return FileError(source.rel, "encoding", f"cannot decode source: {exc}")
     except RecursionError:
         return FileError(source.rel, "syntax", "source is nested too deeply to parse")
