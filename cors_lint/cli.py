@@ -268,12 +268,12 @@ def report(
     from cors_lint.commands import report as reporting
 
     try:
-        result, policy = reporting.run(paths or [Path(".")], policy_file, flask_cors_version, include_tests,
+        result, policy, provenance = reporting.run(paths or [Path(".")], policy_file, flask_cors_version, include_tests,
                                        exclude=exclude, extend_exclude=extend_exclude, cache=not no_cache,
                                        cache_dir=cache_dir)
     except CommandError as exc:
         _fail(exc)
-    _emit(formats.REVIEW[output_format](result, policy), output)
+    _emit(formats.REVIEW[output_format](result, policy, provenance), output)
     raise typer.Exit(_rule_failures(result))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -33,14 +34,40 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def test_markdown_report_has_summary_routes_findings_and_suppressions(project):
+def test_markdown_report_opens_with_the_verdict_then_findings_routes_and_suppressions(project):
     text = report(str(project), "--format", "markdown").stdout
-    assert text.startswith("# CORS security review: shop\n\n## Summary")
-    assert "| Routes allowing credentials | 5 |" in text
-    assert "| app (shop/__init__.py:13) | `/api/me` | GET | https://.*\\.shop\\.example, https://shop.example | yes | " \
-           "extension shop/__init__.py:17 |" in text
+    assert text.startswith("# CORS security review: shop\n\n**Fail: 7 errors to fix before release, and 7 warnings "
+                           "to review.**\n\n```\nerrors    ")
+    order = [text.index(heading) for heading in ("## Routes an attacker origin gets into", "## Top risks",
+                                                  "## Where this report comes from", "## Findings",
+                                                  "## Routes in production", "## Suppressions")]
+    assert order == sorted(order)
+    # the four API routes one setup answers alike: one row; a regex origin keeps its backslash
+    assert "| `/api/me`, `/api/partner/orders`, `/api/products`, `/api/products/<int:product_id>` | " \
+           "`https://.*\\.shop\\.example`, `https://shop.example` | yes | extension shop/__init__.py:17 |" in text
+    assert "| `/v0/cart` | `*` | yes (hand-written) |" in text  # credentials written by hand count
     assert "Attacker origin: `https://app.shop.example.evil.example`" in text
     assert "- CORS007 at `shop/api/views.py:23`: embeddable widget, until 2999-01-01 (SEC-7)" in text
+    assert str(project) not in text and "/tmp/" not in text  # no absolute path
+
+
+def test_the_report_agrees_with_check_and_says_where_it_comes_from(project):
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"], cwd=project,
+                   check=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    text = report(str(project), "--format", "markdown").stdout
+    checked = json.loads(run_cli("check", str(project), "--format", "json", expect_exit=1).stdout)
+    findings = checked["findings"]
+    counts = checked["summary"]["by_severity"]
+    assert (f"| Findings | {len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['note']} note |") in text
+    named = {(f["environment"], route) for f in findings if f["attacker_origin"] for route in f["routes"]}
+    assert f"| Routes a finding names an attacker origin for | {len(named)} |" in text
+    assert f"| Commit | {commit} |" in text and "| Project | shop (the repository's top) |" in text
+    assert "| Policy | recommended |" in text and "| Date | " in text
 
 
 def test_html_report_is_self_contained(project, tmp_path):
@@ -63,7 +90,8 @@ def test_html_report_renders_in_chromium_and_prints(project, tmp_path):
     text = re.sub(r"<[^>]+>", " ", dom)
     text = re.sub(r"\s+", " ", text)
     assert "CORS security review: shop" in text
-    assert "Routes allowing credentials 5" in text
+    assert "Fail: 7 errors to fix before release" in text and "7 errors 7" in text  # the verdict, the chart
+    assert "Routes an attacker origin can read with the user's credentials 6" in text
     assert "Attacker origin: https://app.shop.example.evil.example" in text
     assert "CORS014 blueprint-fallthrough in production" in text
     assert "embeddable widget" in text and "SEC-7" in text
@@ -76,5 +104,67 @@ def test_html_report_renders_in_chromium_and_prints(project, tmp_path):
 def test_report_of_a_clean_project(tmp_path):
     write(tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n"})
     text = report(str(tmp_path), "--format", "markdown").stdout
-    assert text.startswith(f"# CORS security review: {tmp_path.name}\n\n## Summary")
+    assert text.startswith(f"# CORS security review: {tmp_path.name}\n\n**Pass: no error or warning.**")
     assert "No findings." in text and "None." in text
+
+
+def _pixels(png: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of RGB(A) bytes) of an 8-bit truecolour PNG (what Chromium writes)."""
+    import struct
+    import zlib
+
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, data, width = 8, b"", 0
+    while offset < len(png):
+        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        body = png[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6), (depth, colour)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            data += body
+        offset += 12 + length
+    raw, stride, rows, previous = zlib.decompress(data), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up, corner = previous[x], previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                estimate = left + up - corner
+                nearest = min((abs(estimate - left), 0, left), (abs(estimate - up), 1, up),
+                              (abs(estimate - corner), 2, corner))[2]
+                line[x] = (line[x] + nearest) & 255
+        rows.append(bytes(line))
+        previous = line
+    return width, height, rows
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed here")
+def test_the_first_screen_shows_the_verdict_and_the_chart(project, tmp_path):
+    """A 1280x800 screenshot in Chromium: the red verdict banner and the error bar of the chart are
+    on the first screen, above the fold, without scrolling."""
+    assert CHROMIUM, "CI must provide Chromium (.ci/run installs it)"
+    target = tmp_path / "review.html"
+    report(str(project), "--output", str(target))
+    shot = tmp_path / "first-screen.png"
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+                    "--window-size=1280,800", "--hide-scrollbars", target.as_uri()], capture_output=True, timeout=120)
+    width, height, rows = _pixels(shot.read_bytes())
+    assert (width, height) == (1280, 800)
+    channels = len(rows[0]) // width
+
+    def rows_with(colour: bytes) -> list[int]:
+        return [y for y, row in enumerate(rows)
+                if any(row[x:x + 3] == colour for x in range(0, len(row), channels))]
+
+    banner, bar = rows_with(bytes((0xfd, 0xec, 0xea))), rows_with(bytes((0xc0, 0x39, 0x2b)))
+    assert banner and max(banner) < 300, banner[:3]  # the verdict, near the top
+    assert bar and min(bar) > min(banner), bar[:3]  # the chart's error bar, under it, on the same screen

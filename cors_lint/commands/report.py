@@ -23,4 +23,26 @@ def run(paths: list[Path], policy_file: Path | None, flask_cors_version: str | N
                              include_tests=include_tests or settings.include_tests, cache=cache, cache_dir=cache_dir)
     except (UsageError, ValueError) as exc:
         raise CommandError(str(exc)) from None
-    return result, policy
+    return result, policy, provenance(result.inventory.root)
+
+
+def provenance(root: Path):
+    """Today, and (when the project is in a git repository) its commit and its folder there."""
+    import datetime
+    import subprocess
+
+    from cors_lint.output.review import Provenance
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit and git("status", "--porcelain", "--untracked-files=no", "."):
+        commit += " with uncommitted changes"
+    prefix = git("rev-parse", "--show-prefix")
+    path = (prefix.rstrip("/") or f"{root.name} (the repository's top)") if prefix is not None else None
+    return Provenance(datetime.date.today().isoformat(), commit, path)

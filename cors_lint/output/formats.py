@@ -46,11 +46,11 @@ def _ci(name: str) -> Callable[[Any, Any, Presentation], str]:
     return render
 
 
-def _review(name: str) -> Callable[[Any, Any], str]:
-    def render(result, policy) -> str:
+def _review(name: str) -> Callable[[Any, Any, Any], str]:
+    def render(result, policy, provenance) -> str:
         from cors_lint.output import review
 
-        built = review.build(result, policy)
+        built = review.build(result, policy, provenance)
         return review.html_page(built) if name == "html" else review.markdown(built)
     return render
 
@@ -68,7 +68,7 @@ CHECK: dict[str, Callable[[Any, Any, Presentation], str]] = {
     "text": _check_text(frames=True), "concise": _check_text(frames=False), "json": _check_json, "sarif": _sarif,
     "github": _ci("github"), "gitlab": _ci("gitlab"), "junit": _ci("junit"),
 }
-# `report`, the security review: (CheckResult, Policy) -> text
-REVIEW: dict[str, Callable[[Any, Any], str]] = {"html": _review("html"), "markdown": _review("markdown")}
+# `report`, the security review: (CheckResult, Policy, review.Provenance) -> text
+REVIEW: dict[str, Callable[[Any, Any, Any], str]] = {"html": _review("html"), "markdown": _review("markdown")}
 # `inventory`: (the analysis) -> text
 INVENTORY: dict[str, Callable[[Any], str]] = {"json": _inventory("json"), "text": _inventory("text")}
