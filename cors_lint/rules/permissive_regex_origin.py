@@ -1,10 +1,17 @@
 """CORS002 permissive-regex-origin."""
 
+from dataclasses import replace
+
 from cors_lint.core.origins import accepts_everything, attacker_origins, escaped_literal, is_regex
+from cors_lint.core.route_order import describe_routes
 from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of, show
 
 
 def check(ctx: RuleContext):
+    """One finding per regex where it is written: the routes it lets the attacker origin read with
+    credentials and those it lets it read without (one CORS call may serve both, through its
+    resources), an error when any carries credentials."""
+    merged: dict[tuple, tuple] = {}  # where, the regex -> (an issue there, with credentials, without)
     for route, layer in ctx.layers():
         origins = origins_of(layer)
         if accepts_everything(origins):
@@ -16,14 +23,20 @@ def check(ctx: RuleContext):
             found = attacker_origins(entry)
             if not found:
                 continue
-            with_what = "with credentials" if credentials else "without credentials"
-            yield layer_issue(
-                route, layer,
-                f"`{found[0]}` is accepted {with_what} on {{routes}}: the regex origin `{show(entry)}` is matched "
-                "with re.match (anchored at the start only)",
-                key=(show(entry), credentials), attacker=found[0], severity="error" if credentials else "warning",
-                option="origins",
-            )
+            issue = layer_issue(route, layer, "", key=(show(entry),), attacker=found[0], option="origins")
+            place = (issue.file, issue.line, issue.column, show(entry), issue.condition, issue.anchor)
+            kept, with_credentials, without = merged.setdefault(place, (issue, set(), set()))
+            (with_credentials if credentials else without).add(route.label)
+    for (*_, entry, _, _), (issue, with_credentials, without) in merged.items():
+        if with_credentials and without:
+            how = (f"with credentials on {describe_routes(tuple(sorted(with_credentials)))} and without on "
+                   f"{describe_routes(tuple(sorted(without)))}")
+        else:
+            how = f"{'with' if with_credentials else 'without'} credentials on {{routes}}"
+        yield replace(issue, message=f"`{issue.attacker_origin}` is accepted {how}: the regex origin `{entry}` is "
+                                     "matched with re.match (anchored at the start only)",
+                      routes=tuple(sorted(with_credentials | without)),
+                      severity="error" if with_credentials else "warning")
 
 
 RULE = Rule(
@@ -79,6 +92,21 @@ CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$"], supports_credent
             message=("`https://evilexample.com`", "without credentials", r"`re.compile('https://.*example\\.com$')`",
                      "/me"),
             routes=("/me", "/static/<path:filename>"), attacker_origin="https://evilexample.com"),
+        # one CORS call, one regex, routes with and without credentials: one finding, an error, naming both
+        Invalid(r'''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__, static_folder=None)
+        CORS(app, origins=[r"https://.*\.example\.com"],
+             resources={r"/api/*": {"supports_credentials": True}, r"/public/*": {}})
+        @app.route("/api/me")
+        def me(): return "me"
+        @app.route("/public/logo")
+        def logo(): return "logo"
+        ''', severity="error",
+            message=("`https://app.example.com.evil.example`", "with credentials on /api/me and without on /public/logo",
+                     r"`https://.*\.example\.com`"),
+            routes=("/api/me", "/public/logo"), attacker_origin="https://app.example.com.evil.example"),
     ),
     valid=(
         r'''
