@@ -291,7 +291,8 @@ def test_values_from_app_config_are_reported_once_where_the_config_is_set(tmp_pa
         def c(): return "c"
     """})
     findings = [f for f in findings_for_dir(tmp_path) if f.rule_id == "CORS002"]
-    assert [(f.line, f.severity, f.routes) for f in findings] == [(4, "error", ("/b",)), (4, "warning", ("/a",))]
+    assert [(f.line, f.severity, f.routes) for f in findings] == [(4, "error", ("/a", "/b"))]
+    assert "with credentials on /b and without on /a" in findings[0].message
 
 
 def test_an_environment_whose_assumptions_agree_on_what_the_code_reads_is_not_analysed_again(tmp_path, monkeypatch):
