@@ -283,18 +283,31 @@ def diff(
     path: Annotated[Path, typer.Argument(help="The project inside the repository.")] = Path("."),
     fail_on_widening: Annotated[bool, typer.Option("--fail-on-widening", help="Exit 1 when a route gains "
                                                    "origins or credentials.")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
+                                                   help="Write to this file (atomically).")] = None,
     flask_cors_version: VersionOption = None,
+    output_format: Annotated[str, _choice("--format", ("markdown", "json"), "Output format.", "markdown")] = "markdown",
+    policy_file: Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="Policy file (for --env; "
+                                                        "default: the one found upward from PATH).")] = None,
+    environment: Annotated[Optional[str], typer.Option(
+        "--env", metavar="NAME", help="Analyse both revisions with a policy environment's assumptions (its `env:` "
+        "values and `debug`); default: none, so flags from the environment are followed both ways.")] = None,
 ) -> None:
-    """Which routes gained or lost origins or credentials between two git revisions (Markdown)."""
+    """Which routes gained or lost origins or credentials between two git revisions."""
+    from cors_lint.commands.context import known_environment, policy_for
     from cors_lint.commands.diff import diff_refs
-    from cors_lint.output.diff import render
+    from cors_lint.output.diff import render, render_json
 
     try:
-        changes = diff_refs(path, refs, flask_cors_version)
+        assumptions = None
+        if environment is not None:
+            policy = policy_for(policy_file, [path])
+            known_environment(policy, environment)
+            assumptions = policy.assumptions(environment)
+        changes = diff_refs(path, refs, flask_cors_version, assumptions)
     except CommandError as exc:
         _fail(exc)
-    _emit(render(changes, refs), output)
+    _emit((render_json if output_format == "json" else render)(changes, refs), output)
     widened = any(change.kind in ("widened", "added") for change in changes)
     raise typer.Exit(1 if fail_on_widening and widened else 0)
 

@@ -57,3 +57,31 @@ def test_diff_reports_widened_added_and_narrowed_routes(tmp_path):
     assert run("HEAD..HEAD", "svc").stdout == "No route changed its CORS posture in HEAD..HEAD.\n"
     bad = run("nope..HEAD", "svc", expect_exit=2)
     assert bad.stdout == "" and bad.stderr.startswith("cors-lint: error: ") and "nope" in bad.stderr
+
+
+def test_diff_as_json_and_under_an_environments_assumptions(tmp_path):
+    """`--format json` for scripts; `--env` analyses both revisions under a policy environment's
+    assumptions: a CORS setup behind a flag the environment leaves unset changes nothing there."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "cors-policy.yaml").write_text("version: 1\nextends: [recommended]\nenvironments:\n  default: production\n"
+                                           "  production: {env: {ENABLE_DEV_CORS: ''}}\n")
+    (repo / "app.py").write_text(APP.format(api='["https://app.example.com"]', creds="False", extra=""))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    (repo / "app.py").write_text(APP.format(api='["https://app.example.com"]', creds="False", extra="") +
+                                 "import os\nif os.environ.get('ENABLE_DEV_CORS'):\n    CORS(app)\n")
+    git(repo, "commit", "-qam", "head")
+    import json
+
+    document = json.loads(run_cli("diff", "HEAD~1..HEAD", ".", "--format", "json", cwd=repo, expect_exit=0).stdout)
+    assert document["refs"] == "HEAD~1..HEAD"
+    assert {(c["route"], c["kind"]) for c in document["changes"]} == {("/api/me", "widened"),
+                                                                      ("/api/orders", "widened")}
+    assert document["changes"][0]["after"] == {"origins": [], "any_origin": True, "credentials": False}
+    production = json.loads(run_cli("diff", "HEAD~1..HEAD", ".", "--format", "json", "--env", "production",
+                                    cwd=repo, expect_exit=0).stdout)
+    assert production["changes"] == []
+    unknown = run_cli("diff", "HEAD~1..HEAD", ".", "--env", "nope", cwd=repo, expect_exit=2)
+    assert "unknown environment 'nope'" in unknown.stderr

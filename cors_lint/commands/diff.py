@@ -28,7 +28,9 @@ def _extract(repo: Path, ref: str, target: Path) -> None:
         archive.extractall(target, filter="data")
 
 
-def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None) -> list[Change]:
+def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None, assumptions=None) -> list[Change]:
+    """The routes whose CORS posture differs between two revisions; ``assumptions``: a policy
+    environment's (its `env:` values and `debug`), as ``inventory --env`` analyses."""
     base, _, head = refs.partition("..")
     if not base:
         raise CommandError(f"expected BASE..HEAD, got {refs!r}")
@@ -41,6 +43,6 @@ def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None)
             head_root = Path(b) / sub
         else:
             head_root = repo_path.resolve()  # BASE.. : against the working tree
-        before = inventory_json(analyze([Path(a) / sub], flask_cors_version), with_account=False)
-        after = inventory_json(analyze([head_root], flask_cors_version), with_account=False)
+        before = inventory_json(analyze([Path(a) / sub], flask_cors_version, assumptions), with_account=False)
+        after = inventory_json(analyze([head_root], flask_cors_version, assumptions), with_account=False)
     return compare(before, after)

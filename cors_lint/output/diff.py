@@ -74,6 +74,20 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     return changes
 
 
+def render_json(changes: list[Change], refs: str) -> str:
+    """The changes as JSON: each route with its app's file, the kind of change, before and after."""
+    import json
+
+    def posture(found: Posture | None) -> dict[str, Any] | None:
+        if found is None:
+            return None
+        return {"origins": sorted(found.origins), "any_origin": found.any_origin, "credentials": found.credentials}
+
+    return json.dumps({"refs": refs, "changes": [
+        {"route": c.route, "app_file": c.app_file, "kind": c.kind, "before": posture(c.before),
+         "after": posture(c.after)} for c in changes]}, indent=2) + "\n"
+
+
 def render(changes: list[Change], refs: str) -> str:
     if not changes:
         return f"No route changed its CORS posture in {refs}.\n"
