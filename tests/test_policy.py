@@ -20,7 +20,7 @@ BROKEN = {
     "python-tag": ("rules: !!python/object:os.system {}\n", "policy.yaml:1: $.rules: the tag tag:yaml.org,2002:python/object:os.system is not allowed (policies are plain data)"),
     "bad-severity": ("version: 1\nrules:\n  CORS007:\n    severity: fatal\n", "policy.yaml:4: $.rules.CORS007.severity: 'fatal' is not one of ['error', 'warning', 'note']"),
     "unknown-rule": ("rules:\n  CORS999: off\n", "policy.yaml:2: $.rules.CORS999: unknown rule 'CORS999' (see `cors-lint rules`)"),
-    "unknown-key": ("version: 1\norigins: ['*']\n", "policy.yaml:1: $: Additional properties are not allowed ('origins' was unexpected)"),
+    "unknown-key": ("version: 1\norigins: ['*']\n", "policy.yaml:2: $: Additional properties are not allowed ('origins' was unexpected)"),
     "bad-origin": ("environments:\n  production:\n    allowed_origins:\n      - exact: https://app.example.com/\n",
                    "policy.yaml:4: $.environments.production.allowed_origins[0].exact: 'https://app.example.com/' does not match '^(https?://[^/\\\\s]+|null)$'"),
     "unanchored-policy-regex": ("environments:\n  production:\n    allowed_origins:\n      - regex: https://.*\n",
@@ -207,9 +207,18 @@ def test_every_schema_error_of_a_policy_is_shown_with_its_line(tmp_path):
         load(path)
     assert str(raised.value).splitlines() == [
         f"{path}:5: $.environments.production.allowed_origins[0]: Additional properties are not allowed "
-        "('exactt' was unexpected)",
+        "('exactt' was unexpected) (did you mean 'exact' for 'exactt'?)",
         f"{path}:5: $.environments.production.debug: 'maybe' is not of type 'boolean'",
         f"{path}:6: $.rules.CORS001.severity: 'critical' is not one of ['error', 'warning', 'note']"]
+
+
+def test_a_mistyped_key_gets_the_key_meant(tmp_path):
+    path = tmp_path / "cors-policy.yaml"
+    path.write_text("version: 1\nenviroments:\n  production: {}\n")
+    with pytest.raises(PolicyError) as raised:
+        load(path)
+    assert str(raised.value) == (f"{path}:2: $: Additional properties are not allowed ('enviroments' was unexpected) "
+                                 "(did you mean 'environments' for 'enviroments'?)")
 
 
 def test_a_mistyped_preset_in_extends_names_the_line_and_the_preset_meant(tmp_path):

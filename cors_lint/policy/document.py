@@ -4,6 +4,8 @@ that name the file, the line and the JSON path."""
 
 from __future__ import annotations
 
+import difflib
+
 import re
 from typing import Any
 
@@ -92,8 +94,11 @@ class _Converter:
         self.origin, self.constructor, self.lines, self.values = origin, constructor, lines, values
         self.alias_lines = alias_lines
 
-    def convert(self, node: yaml.Node, path: str, depth: int, record: bool = True, site: int | None = None) -> Any:
-        origin, line = self.origin, site or node.start_mark.line + 1
+    def convert(self, node: yaml.Node, path: str, depth: int, record: bool = True, site: int | None = None,
+                key_line: int | None = None) -> Any:
+        """``key_line``: the line of the key this node is the value of (where a path's line is
+        reported: a block mapping's value starts a line lower)."""
+        origin, line = self.origin, site or key_line or node.start_mark.line + 1
         self.values.left -= 1
         if self.values.left < 0:
             raise PolicyError(f"{origin}:{line}: {path}: {_too_many(self.values)}")
@@ -118,7 +123,8 @@ class _Converter:
                 if key in result:
                     raise PolicyError(f"{origin}:{key_line}: {path}: duplicate key {key!r}")
                 result[key] = self.convert(value_node, _child(path, key), depth + 1,
-                                           site=site or self.alias_lines.get((id(node), id(key_node))))
+                                           site=site or self.alias_lines.get((id(node), id(key_node))),
+                                           key_line=key_line)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, f"{path}[{i}]", depth + 1, site=site or self.alias_lines.get((id(node), i)))
@@ -150,7 +156,8 @@ def validate(data: Any, lines: dict[str, int], origin: str) -> None:
             while error.context:  # oneOf/anyOf: the branch that went deepest is the one the author meant
                 error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
             path = _json_path(error.absolute_path)
-            shown.append((_line_for(path, lines), f"{origin}:{_line_for(path, lines)}: {path}: {error.message}"))
+            line = _line_for(_unexpected(error, path), lines)  # a key that is not allowed: its own line
+            shown.append((line, f"{origin}:{line}: {path}: {error.message}{_suggestion(error)}"))
         text = "\n".join(message for _, message in sorted(shown, key=lambda found: found[0]))
         if len(errors) > SHOWN_ERRORS:
             text += f"\n{origin}: and {len(errors) - SHOWN_ERRORS} more errors"
@@ -160,6 +167,26 @@ def validate(data: Any, lines: dict[str, int], origin: str) -> None:
             path = _child("$.rules", key)
             raise PolicyError(f"{origin}:{_line_for(path, lines)}: {path}: unknown rule {key!r} "
                               "(see `cors-lint rules`)")
+
+
+def _unexpected(error, path: str) -> str:
+    """The path of the first key an additionalProperties error is about (else ``path``)."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        extra = [key for key in error.instance if key not in allowed]
+        if extra:
+            return _child(path, str(extra[0]))
+    return path
+
+
+def _suggestion(error) -> str:
+    """For keys the schema does not allow, the allowed keys they are close to."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return ""
+    allowed = list(error.schema.get("properties", {}))
+    meant = [(key, near[0]) for key in error.instance if isinstance(key, str) and key not in allowed
+             for near in [difflib.get_close_matches(key, allowed, n=1)] if near]
+    return "".join(f" (did you mean {right!r} for {wrong!r}?)" for wrong, right in meant)
 
 
 def _json_path(parts) -> str:
