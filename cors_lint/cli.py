@@ -78,8 +78,8 @@ def _root(
     """Static, policy-as-code linter for the CORS setup of Flask projects."""
 
 
-PathsArgument = Annotated[Optional[list[Path]], typer.Argument(
-    help="Files or directories to analyse (default: the current directory).", metavar="PATH", show_default=False)]
+# Arguments are described in their command's help (Typer would list each with its Python type)
+PathsArgument = Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", hidden=True, show_default=False)]
 ExcludeOption = Annotated[Optional[list[str]], typer.Option(
     "--exclude", metavar="GLOB", help="Leave out files matching this glob (repeatable; replaces [tool.cors-lint] "
                                       "exclude).")]
@@ -154,7 +154,11 @@ def check(
         "--sarif-category", metavar="NAME", help="Name the SARIF run (automationDetails.id) for code scanning. "
         "Without it the log names none, and the category the upload gives is used.")] = None,
 ) -> None:
-    """Check Flask projects against the CORS policy (the default command: `cors-lint src/`)."""
+    """Check Flask projects against the CORS policy (the default command: `cors-lint src/`).
+
+    PATH: the files or directories to analyse (default: the current directory). Files named one
+    by one, as pre-commit passes them, are checked in their whole project: the findings they can
+    change are reported."""
     from cors_lint.commands import check as checking
     from cors_lint.output.report import exit_code
 
@@ -236,8 +240,10 @@ def list_rules(
 
 
 @app.command("rule")
-def explain_rule(rule_id: Annotated[str, typer.Argument(help="A rule id (CORS001) or name.")]) -> None:
-    """Explain one rule."""
+def explain_rule(rule_id: Annotated[str, typer.Argument(metavar="RULE", hidden=True)]) -> None:
+    """Explain one rule.
+
+    RULE: its id (CORS001) or its name (credentials-with-any-origin)."""
     from cors_lint.rules import lookup
 
     rule = lookup(rule_id)
@@ -263,8 +269,10 @@ def report(
         "--cache-dir", envvar="CORS_LINT_CACHE_DIR", metavar="DIR", help="Keep the cache under this directory "
         "(see `cors-lint check --help`).")] = None,
 ) -> None:
-    """Write the security review report: routes, origins, credentials, findings, suppressions (every
-    environment of the policy)."""
+    """Write the security review report: verdict, risks, findings, routes, suppressions.
+
+    PATH: the files or directories to analyse (default: the current directory). The report covers
+    every environment of the policy."""
     from cors_lint.commands import report as reporting
 
     try:
@@ -279,8 +287,8 @@ def report(
 
 @app.command("diff")
 def diff(
-    refs: Annotated[str, typer.Argument(help="BASE..HEAD git revisions (BASE.. compares with the working tree).")],
-    path: Annotated[Path, typer.Argument(help="The project inside the repository.")] = Path("."),
+    refs: Annotated[str, typer.Argument(metavar="BASE..HEAD", hidden=True)],
+    path: Annotated[Path, typer.Argument(metavar="PATH", hidden=True)] = Path("."),
     fail_on_widening: Annotated[bool, typer.Option("--fail-on-widening", help="Exit 1 when a route gains "
                                                    "origins or credentials.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
@@ -293,7 +301,10 @@ def diff(
         "--env", metavar="NAME", help="Analyse both revisions with a policy environment's assumptions (its `env:` "
         "values and `debug`); default: none, so flags from the environment are followed both ways.")] = None,
 ) -> None:
-    """Which routes gained or lost origins or credentials between two git revisions."""
+    """Which routes gained or lost origins or credentials between two git revisions.
+
+    BASE..HEAD: the git revisions (BASE.. compares BASE with the working tree). PATH: the project
+    inside the repository (default: the current directory)."""
     from cors_lint.commands.context import known_environment, policy_for
     from cors_lint.commands.diff import diff_refs
     from cors_lint.output.diff import render, render_json
@@ -314,10 +325,12 @@ def diff(
 
 @app.command("init")
 def init(
-    directory: Annotated[Path, typer.Argument(help="The project directory.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", hidden=True)] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing cors-policy.yaml.")] = False,
 ) -> None:
-    """Write a starter cors-policy.yaml (and its schema, for editors) from what the project does."""
+    """Write a starter cors-policy.yaml (and its schema, for editors) from what the project does.
+
+    DIRECTORY: the project (default: the current directory)."""
     from cors_lint.commands.init import write_starter
 
     if not directory.is_dir():
@@ -332,9 +345,11 @@ def init(
 
 @app.command("validate-policy")
 def validate_policy(
-    files: Annotated[list[Path], typer.Argument(help="Policy files to validate.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", hidden=True, show_default=False)],
 ) -> None:
-    """Validate policy files (exit 1 when one is invalid): the pre-commit policy hook."""
+    """Validate policy files (exit 1 when one is invalid): the pre-commit policy hook.
+
+    FILE: the policy files to validate."""
     from cors_lint.policy import PolicyError
     from cors_lint.policy.loader import load
 
@@ -350,9 +365,11 @@ def validate_policy(
 
 @app.command("schema")
 def print_schema(
-    which: Annotated[str, typer.Argument(help="policy, findings or inventory.")] = "policy",
+    which: Annotated[str, typer.Argument(metavar="WHICH", hidden=True)] = "policy",
 ) -> None:
-    """Print a JSON Schema (the policy's, for editors; or the output documents')."""
+    """Print a JSON Schema (the policy's, for editors; or the output documents').
+
+    WHICH: policy (the default), findings or inventory."""
     import json
 
     from cors_lint.schemas import load
@@ -377,7 +394,9 @@ def inventory(
     exclude: ExcludeOption = None,
     extend_exclude: ExtendExcludeOption = None,
 ) -> None:
-    """Show every route and the CORS layers flask-cors applies to it."""
+    """Show every route and the CORS layers flask-cors applies to it.
+
+    PATH: the files or directories to analyse (default: the current directory)."""
     from cors_lint.commands import inventory as inventories
 
     try:
