@@ -268,17 +268,19 @@ def report(
     cache_dir: Annotated[Optional[Path], typer.Option(
         "--cache-dir", envvar="CORS_LINT_CACHE_DIR", metavar="DIR", help="Keep the cache under this directory "
         "(see `cors-lint check --help`).")] = None,
+    environment: Annotated[Optional[str], typer.Option("--env", metavar="NAME",
+                                                       help="Review one environment only (as check --env).")] = None,
 ) -> None:
     """Write the security review report: verdict, risks, findings, routes, suppressions.
 
     PATH: the files or directories to analyse (default: the current directory). The report covers
-    every environment of the policy."""
+    every environment of the policy, or the one --env names."""
     from cors_lint.commands import report as reporting
 
     try:
         result, policy, provenance = reporting.run(paths or [Path(".")], policy_file, flask_cors_version, include_tests,
                                        exclude=exclude, extend_exclude=extend_exclude, cache=not no_cache,
-                                       cache_dir=cache_dir)
+                                       cache_dir=cache_dir, environment=environment)
     except CommandError as exc:
         _fail(exc)
     _emit(formats.REVIEW[output_format](result, policy, provenance), output)

@@ -168,3 +168,18 @@ def test_the_first_screen_shows_the_verdict_and_the_chart(project, tmp_path):
     banner, bar = rows_with(bytes((0xfd, 0xec, 0xea))), rows_with(bytes((0xc0, 0x39, 0x2b)))
     assert banner and max(banner) < 300, banner[:3]  # the verdict, near the top
     assert bar and min(bar) > min(banner), bar[:3]  # the chart's error bar, under it, on the same screen
+
+
+def test_a_report_of_one_environment_agrees_with_check_of_that_environment(project):
+    text = report(str(project), "--format", "markdown", "--env", "development").stdout
+    checked = json.loads(run_cli("check", str(project), "--format", "json", "--env", "development",
+                                 expect_exit=1).stdout)
+    from cors_lint.output.report import plural
+
+    counts = checked["summary"]["by_severity"]
+    assert (f"| Findings | {plural(len(checked['findings']), 'finding')}: {plural(counts['error'], 'error')}, "
+            f"{plural(counts['warning'], 'warning')}, {plural(counts['note'], 'note')} |") in text
+    assert "## Routes in development" in text and "## Routes in production" not in text
+    assert "| Environments | development |" in text
+    refused = run_cli("report", str(project), "--env", "nope", expect_exit=2)
+    assert "unknown environment 'nope'" in refused.stderr
