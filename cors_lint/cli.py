@@ -106,6 +106,15 @@ IncludeTestsOption = Annotated[bool, typer.Option(
     "where the project's own code imports it).")]
 
 
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache "
+                                             "(.cors-lint-cache/ in the project).")]
+CacheDirOption = Annotated[Optional[Path], typer.Option(
+    "--cache-dir", envvar="CORS_LINT_CACHE_DIR", show_envvar=True, metavar="DIR",
+    help="Keep the cache under this directory (one folder per project) instead of .cors-lint-cache/ in the "
+         "project, e.g. outside the checkout for a CI cache action. Entries are signed: with "
+         "$CORS_LINT_CACHE_KEY (a CI secret, 32+ characters) runners that share it reuse each other's.")]
+
+
 JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", metavar="N", callback=_not_negative,
     help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
@@ -135,13 +144,8 @@ def check(
                                                      "that are not in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Write the "
                                                            "current findings to a baseline file and exit 0.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache "
-                                           "(.cors-lint-cache/ in the project).")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", envvar="CORS_LINT_CACHE_DIR", show_envvar=True, metavar="DIR",
-        help="Keep the cache under this directory (one folder per project) instead of .cors-lint-cache/ in the "
-             "project, e.g. outside the checkout for a CI cache action. Entries are signed: with "
-             "$CORS_LINT_CACHE_KEY (a CI secret, 32+ characters) runners that share it reuse each other's.")] = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     no_prefilter: NoPrefilterOption = False,
     jobs: JobsOption = 0,
     include_tests: IncludeTestsOption = False,
@@ -160,7 +164,7 @@ def check(
     by one, as pre-commit passes them, are checked in their whole project: the findings they can
     change are reported."""
     from cors_lint.commands import check as checking
-    from cors_lint.output.report import exit_code
+    from cors_lint.output.report import exit_code, plural
 
     try:
         run = checking.run(paths or [Path(".")], output_format=output_format, policy_file=policy_file,
@@ -172,8 +176,8 @@ def check(
     except CommandError as exc:
         _fail(exc)
     if run.baseline_written is not None:
-        count = len(run.result.findings)
-        typer.echo(f"cors-lint: wrote {count} finding{'' if count == 1 else 's'} to {run.baseline_written}", err=True)
+        written = plural(len(run.result.findings), "finding")
+        typer.echo(f"cors-lint: wrote {written} to {run.baseline_written}", err=True)
         raise typer.Exit(_rule_failures(run.result))  # a rule that raised: the baseline may lack its findings
     presentation = formats.Presentation(color=_colors(color, output), sarif_category=sarif_category)
     _emit(formats.CHECK[run.output_format](run.result, run.policy, presentation), output, presentation.color)
@@ -264,10 +268,8 @@ def report(
     include_tests: IncludeTestsOption = False,
     exclude: ExcludeOption = None,
     extend_exclude: ExtendExcludeOption = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", envvar="CORS_LINT_CACHE_DIR", metavar="DIR", help="Keep the cache under this directory "
-        "(see `cors-lint check --help`).")] = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     environment: Annotated[Optional[str], typer.Option("--env", metavar="NAME",
                                                        help="Review one environment only (as check --env).")] = None,
 ) -> None:
@@ -278,9 +280,9 @@ def report(
     from cors_lint.commands import report as reporting
 
     try:
-        result, policy, provenance = reporting.run(paths or [Path(".")], policy_file, flask_cors_version, include_tests,
-                                       exclude=exclude, extend_exclude=extend_exclude, cache=not no_cache,
-                                       cache_dir=cache_dir, environment=environment)
+        result, policy, provenance = reporting.run(
+            paths or [Path(".")], policy_file, flask_cors_version, include_tests, exclude=exclude,
+            extend_exclude=extend_exclude, cache=not no_cache, cache_dir=cache_dir, environment=environment)
     except CommandError as exc:
         _fail(exc)
     _emit(formats.REVIEW[output_format](result, policy, provenance), output)
@@ -307,17 +309,11 @@ def diff(
 
     BASE..HEAD: the git revisions (BASE.. compares BASE with the working tree). PATH: the project
     inside the repository (default: the current directory)."""
-    from cors_lint.commands.context import known_environment, policy_for
     from cors_lint.commands.diff import diff_refs
     from cors_lint.output.diff import render, render_json
 
     try:
-        assumptions = None
-        if environment is not None:
-            policy = policy_for(policy_file, [path])
-            known_environment(policy, environment)
-            assumptions = policy.assumptions(environment)
-        changes = diff_refs(path, refs, flask_cors_version, assumptions)
+        changes = diff_refs(path, refs, flask_cors_version, environment, policy_file)
     except CommandError as exc:
         _fail(exc)
     _emit((render_json if output_format == "json" else render)(changes, refs), output)

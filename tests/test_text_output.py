@@ -90,3 +90,12 @@ def test_colour_appears_in_a_terminal_only(tmp_path):
     piped = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert piped.returncode == 1 and "CORS019" in piped.stdout and ANSI not in piped.stdout
     assert "CORS019" in on_terminal and ANSI in on_terminal
+
+
+def test_a_frame_quotes_the_line_python_numbers_after_a_form_feed_and_crlf(tmp_path):
+    """Lines are numbered as Python numbers them: a form feed does not end a line, \\r\\n does."""
+    source = ("from flask import Flask\r\nfrom flask_cors import CORS\r\n\x0c\r\napp = Flask(__name__)\r\n"
+              "CORS(app, supports_credentials=True)\r\n")
+    (tmp_path / "app.py").write_bytes(source.encode())
+    text = run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout
+    assert "app.py:5:1: CORS001 error: " in text and "\n 5 | CORS(app, supports_credentials=True)\n" in text

@@ -21,8 +21,8 @@ from cors_lint.engine.source.project import ParseMemo, Survey
 from cors_lint.engine.source.tree_cache import TreeCache
 from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
-from cors_lint.rules.base import Issue, RuleContext, route_label
-from cors_lint.rules.inventory import Layer, Place, Route, Site
+from cors_lint.rules.base import Issue, RuleContext
+from cors_lint.rules.inventory import Layer, Place, Route, Site, path_label
 
 
 def check_project(files: Survey, policy: Policy, environment: str | None, flask_cors_version: str | None,
@@ -176,7 +176,7 @@ def _routes_by_label(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     """The document's routes by the label findings name them with (``Finding.routes``)."""
     by_label: dict[str, list[dict[str, Any]]] = {}
     for route in document["routes"]:
-        by_label.setdefault(route_label(route), []).append(route)
+        by_label.setdefault(path_label(route["path"]), []).append(route)
     return by_label
 
 

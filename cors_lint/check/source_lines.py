@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Iterable
 
 from cors_lint.check.findings import Finding
+from cors_lint.engine.source.project import FileError, read_path
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # the analysis reads nothing larger (engine.source.project.MAX_FILE_BYTES)
 MAX_LINE_CHARS = 400  # a quoted line longer than this is cut (minified code, data)
 
 
@@ -22,19 +22,11 @@ def quoted(findings: Iterable[Finding], root: Path) -> dict[str, dict[int, str]]
             wanted.setdefault(file, set()).add(line)
     found: dict[str, dict[int, str]] = {}
     for file, lines in sorted(wanted.items()):
-        text = _lines(root / file)
-        if text:
-            found[file] = {line: text[line - 1][:MAX_LINE_CHARS] for line in sorted(lines) if 0 < line <= len(text)}
+        data = read_path(root / file, file)  # (bounded as the analysis reads: a file it could not read is not quoted)
+        if isinstance(data, FileError):
+            continue
+        # numbered as Python numbers lines: \r\n, \r and \n end one (a form feed does not: not splitlines)
+        decoded = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+        text = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        found[file] = {line: text[line - 1][:MAX_LINE_CHARS] for line in sorted(lines) if 0 < line <= len(text)}
     return found
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return []
-        data = path.read_bytes()
-    except OSError:
-        return []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -17,6 +17,16 @@ def settings_for(paths: list[Path]):
         raise CommandError(str(exc), "configuration error") from None
 
 
+def assumptions_for(policy_file: Path | None, paths: list[Path], environment: str | None):
+    """The assumptions (its `env:` values and `debug`) of the policy environment named, for an
+    analysis outside ``check``; None when none is named."""
+    if environment is None:
+        return None
+    policy = policy_for(policy_file, list(paths))
+    known_environment(policy, environment)
+    return policy.assumptions(environment)
+
+
 def excluded(settings, exclude: list[str] | None, extend_exclude: list[str] | None) -> tuple[str, ...]:
     """The globs of files to leave out: ``--exclude`` (else [tool.cors-lint] exclude), then
     ``--extend-exclude``."""

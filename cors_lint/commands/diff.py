@@ -10,6 +10,7 @@ from io import BytesIO
 from pathlib import Path
 
 from cors_lint.commands import CommandError
+from cors_lint.commands.context import assumptions_for
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
 from cors_lint.output.diff import Change, compare
@@ -28,9 +29,11 @@ def _extract(repo: Path, ref: str, target: Path) -> None:
         archive.extractall(target, filter="data")
 
 
-def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None, assumptions=None) -> list[Change]:
-    """The routes whose CORS posture differs between two revisions; ``assumptions``: a policy
-    environment's (its `env:` values and `debug`), as ``inventory --env`` analyses."""
+def diff_refs(repo_path: Path, refs: str, flask_cors_version: str | None = None, environment: str | None = None,
+              policy_file: Path | None = None) -> list[Change]:
+    """The routes whose CORS posture differs between two revisions, both analysed under the
+    assumptions of the policy ``environment`` named (as ``inventory --env``), if any."""
+    assumptions = assumptions_for(policy_file, [repo_path], environment)
     base, _, head = refs.partition("..")
     if not base:
         raise CommandError(f"expected BASE..HEAD, got {refs!r}")

@@ -5,18 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from cors_lint.commands import CommandError
-from cors_lint.commands.context import excluded, known_environment, policy_for, settings_for
+from cors_lint.commands.context import assumptions_for, excluded, settings_for
 
 
 def run(paths: list[Path], flask_cors_version: str | None, demand_driven: bool, jobs: int, environment: str | None,
         include_tests: bool, exclude: list[str] | None = None, extend_exclude: list[str] | None = None):
     """The analysis (``engine.analysis.Analysis``) for ``formats.INVENTORY``."""
-    assumptions = None
-    if environment is not None:
-        policy = policy_for(None, list(paths))
-        known_environment(policy, environment)
-        assumptions = policy.assumptions(environment)
     settings = settings_for(paths)
+    assumptions = assumptions_for(None, paths, environment)
     return analyze(paths, flask_cors_version, demand_driven=demand_driven, workers=jobs, assumptions=assumptions,
                    include_tests=include_tests or settings.include_tests,
                    exclude=excluded(settings, exclude, extend_exclude))

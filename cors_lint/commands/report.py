@@ -11,8 +11,9 @@ from cors_lint.commands.context import excluded, known_environment, policy_for, 
 def run(paths: list[Path], policy_file: Path | None, flask_cors_version: str | None, include_tests: bool,
         exclude: list[str] | None = None, extend_exclude: list[str] | None = None, cache: bool = True,
         cache_dir: Path | None = None, environment: str | None = None):
-    """(the check result, the policy) of every environment, for ``formats.REVIEW``; with ``cache``,
-    the result cache ``check`` uses (an unchanged project is not analysed again)."""
+    """(the check result, the policy, the ``provenance``) of every environment (or the one named),
+    for ``formats.REVIEW``; with ``cache``, the result cache ``check`` uses (an unchanged project is
+    not analysed again)."""
     from cors_lint.check.checker import check_paths
     from cors_lint.engine.source.project import UsageError
 
@@ -20,7 +21,8 @@ def run(paths: list[Path], policy_file: Path | None, flask_cors_version: str | N
     policy = policy_for(policy_file, paths, cache=cache, cache_dir=cache_dir)
     known_environment(policy, environment)
     try:
-        result = check_paths(paths, policy, environment, flask_cors_version, exclude=excluded(settings, exclude, extend_exclude),
+        result = check_paths(paths, policy, environment, flask_cors_version,
+                             exclude=excluded(settings, exclude, extend_exclude),
                              include_tests=include_tests or settings.include_tests, cache=cache, cache_dir=cache_dir)
     except (UsageError, ValueError) as exc:
         raise CommandError(str(exc)) from None

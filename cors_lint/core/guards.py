@@ -113,7 +113,7 @@ def flat(guards: list[Guard] | tuple[Guard, ...]) -> list[Guard]:
 def passes(guard: Guard, origin: str) -> bool | None:
     """Does ``origin`` pass the guard (None: cannot tell)?"""
     if guard.kind == "any":
-        verdicts = [all(passes(g, origin) is True for g in branch) for branch in guard.of]
+        verdicts = [all_pass(branch, origin) for branch in guard.of]
         return True if any(verdicts) else None if not guard.of else False
     values = guard.values
     if not isinstance(values, list):

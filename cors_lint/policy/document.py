@@ -169,22 +169,24 @@ def validate(data: Any, lines: dict[str, int], origin: str) -> None:
                               "(see `cors-lint rules`)")
 
 
+def _extra_keys(error) -> tuple[list[Any], list[str]]:
+    """(the keys an additionalProperties error is about, the keys the schema allows there)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return [], []
+    allowed = list(error.schema.get("properties", {}))
+    return [key for key in error.instance if key not in allowed], allowed
+
+
 def _unexpected(error, path: str) -> str:
     """The path of the first key an additionalProperties error is about (else ``path``)."""
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
-        extra = [key for key in error.instance if key not in allowed]
-        if extra:
-            return _child(path, str(extra[0]))
-    return path
+    extra, _ = _extra_keys(error)
+    return _child(path, str(extra[0])) if extra else path
 
 
 def _suggestion(error) -> str:
     """For keys the schema does not allow, the allowed keys they are close to."""
-    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
-        return ""
-    allowed = list(error.schema.get("properties", {}))
-    meant = [(key, near[0]) for key in error.instance if isinstance(key, str) and key not in allowed
+    extra, allowed = _extra_keys(error)
+    meant = [(key, near[0]) for key in extra if isinstance(key, str)
              for near in [difflib.get_close_matches(key, allowed, n=1)] if near]
     return "".join(f" (did you mean {right!r} for {wrong!r}?)" for wrong, right in meant)
 

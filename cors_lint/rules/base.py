@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator
 
-from cors_lint.rules.inventory import Inventory, Layer, Route, Site, path_label
+from cors_lint.rules.inventory import Inventory, Layer, Route, Site
 
 
 SEVERITIES = ("error", "warning", "note")
@@ -138,11 +138,6 @@ def joined_condition(*conditions: str | None) -> str | None:
     """Conditions that all hold (each once, in order), or None when there is none."""
     unique = list(dict.fromkeys(c for c in conditions if c))
     return " and ".join(unique) or None
-
-
-def route_label(route: dict[str, Any]) -> str:
-    """How findings name a route of the document (``Route.label`` for the typed one)."""
-    return path_label(route["path"])
 
 
 def origins_of(layer: Layer) -> list[Any]:

@@ -15,7 +15,7 @@ def check(ctx: RuleContext):
     adds its own value to the response the view returned (flask-cors ``headers.add``), so a
     request from an origin the decorator allows gets two values. Likewise an ``after_request``
     hook that runs after ``CORS(app)``'s and adds the header instead of setting it."""
-    sites = {s.place: s for s in ctx.sites("manual-header") if str(s.options.get("header", "")).lower() == _ACAO}
+    sites = {s.place: s for s in ctx.sites("manual-header") if s.header == _ACAO}
     yield from _view_and_decorator(ctx, sites)
     yield from _hook_after_extension(ctx, sites)
 

@@ -70,6 +70,11 @@ class Site:
     def place(self) -> tuple[str, int]:
         return self.file, self.line
 
+    @property
+    def header(self) -> str:
+        """A hand-written header's name, lower-cased (HTTP header names are case-insensitive)."""
+        return str(self.options.get("header", "")).lower()
+
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Site:
         guards = data.get("guards") or ()

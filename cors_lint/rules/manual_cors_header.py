@@ -19,13 +19,12 @@ def check(ctx: RuleContext):
     manual = ctx.sites("manual-header")
     credentials_in: dict[tuple[str, str], list[str | None]] = {}
     for s in manual:
-        if str(s.options.get("header", "")).lower() == "access-control-allow-credentials" \
+        if s.header == "access-control-allow-credentials" \
                 and str(s.options.get("value", "")).lower() == "true":
             credentials_in.setdefault((s.file, s.target), []).append(s.condition)
     for site in manual:
-        header = str(site.options.get("header", "")).lower()
         value = site.options.get("value")
-        if header != "access-control-allow-origin":
+        if site.header != "access-control-allow-origin":
             continue
         routes = site_routes(ctx, site)
         with_credentials = any(not _exclusive(site.condition, other)

@@ -60,7 +60,7 @@ def check(ctx: RuleContext):
     for site in ctx.sites("manual-header"):
         options = site.options
         value = options.get("value")
-        if str(options.get("header", "")).lower() != "access-control-allow-origin" or \
+        if site.header != "access-control-allow-origin" or \
                 not (isinstance(value, dict) and value.get("reflects_request_origin")):
             continue
         varies, vary = _varies(site)
