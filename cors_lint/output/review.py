@@ -204,7 +204,7 @@ def _groups(document: dict[str, Any]) -> dict[str, list[RouteRow]]:
                 where = layer.get("config_sources", {}).get("origins") or layer["source"]
                 source = "; ".join(filter(None, [f"{layer['source']['kind']} {where['file']}:{where['line']}", manual]))
             origins = _origins(layer)
-            credentials = _credentials(route, layer) if layer is not None else _credentials(route)
+            credentials = _credentials(route, layer)
             key = (app, tuple(origins), credentials, source)
             row = groups.setdefault(group, {}).get(key)
             if row is None:

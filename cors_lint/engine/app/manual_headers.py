@@ -548,7 +548,8 @@ class ManualHeaderFinder:
                 open_ = [b for b in branches if not b[0]]  # branches in which any origin passes
                 if not open_:
                     guards.append(branches[0][0][0] if len(branches) == 1 and len(branches[0][0]) == 1 else
-                                  Guard("any", self.evaluation.code(item.node), of=tuple(tuple(b[0]) for b in branches)))
+                                  Guard("any", self.evaluation.code(item.node),
+                                        of=tuple(tuple(b[0]) for b in branches)))
                 elif all(b[1] for b in open_):  # any origin passes when one of these conditions holds
                     texts = [" and ".join(b[1]) for b in open_]
                     flags.append(texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts))
