@@ -203,3 +203,51 @@ def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_
     code, output = commit({"settings.py": risky["settings.py"][0], "constants.py": risky["constants.py"][0]}, "both")
     assert code != 0, output
     assert output.count("settings.py:2:1: CORS001") == 1 and output.count("constants.py:1:1: CORS002") == 1, output
+
+
+API_PROJECT = {
+    "app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+
+        from api import api
+
+        app = Flask(__name__, static_folder=None)
+        CORS(app, resources={r"/api/.*": {"supports_credentials": True}})
+        app.register_blueprint(api)
+    """,
+    "api.py": """
+        from flask import Blueprint
+
+        api = Blueprint("api", __name__)
+
+
+        @api.route("/health")
+        def health():
+            return "ok"
+    """,
+    "requirements.txt": "flask==3.1.0\nflask-cors==6.0.5\n",
+}
+
+
+@pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
+def test_a_route_added_in_a_blueprint_module_under_a_dangerous_resource_is_blocked(tmp_path, hook_repo):
+    """The CORS call in app.py lets any origin read /api/* with credentials, but no route matches
+    it yet: a commit that only edits the blueprint module harmlessly passes; one that adds a route
+    under /api/ there is blocked with the CORS001 finding at the CORS call."""
+    sources = {name: textwrap.dedent(text).lstrip("\n") for name, text in API_PROJECT.items()}
+    project = installed_project(tmp_path, hook_repo, sources, "cors-lint")
+    api = project / "api.py"
+
+    api.write_text(api.read_text().replace('return "ok"', 'return "OK"'))
+    git(project, "add", "api.py")
+    harmless = git(project, "commit", "-m", "harmless", check=False)
+    passed = harmless.stdout + harmless.stderr
+    assert harmless.returncode == 0 and re.search(r"^cors-lint\.+Passed$", passed, re.M), passed
+
+    api.write_text(api.read_text() + '\n\n@api.route("/api/export")\ndef export():\n    return "data"\n')
+    git(project, "add", "api.py")
+    risky = git(project, "commit", "-m", "export", check=False)
+    output = risky.stdout + risky.stderr
+    assert risky.returncode != 0 and re.search(r"^cors-lint\.+Failed$", output, re.M), output
+    assert "app.py:7:1: CORS001 error: " in output and "/api/export" in output, output
