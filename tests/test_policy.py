@@ -234,3 +234,18 @@ def test_a_policy_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(tmp_p
     path.write_bytes(b"version: 1\nextends: [recommended]\n# caf\xe9 au lait\n")
     with pytest.raises(PolicyError, match=r"cors-policy.yaml:3: not UTF-8 text"):
         load(path)
+
+
+def test_a_policy_read_again_in_one_process_is_a_fresh_copy_that_still_spends_its_values(tmp_path):
+    """The loader keeps the texts it validated (PyYAML is slow); what it hands out again is a copy,
+    and the values it held count against the allowance as if the text were parsed again."""
+    many = "version: 1\nroutes:\n" + "".join(f'  - {{path: "/r{i}/**", cors: forbidden}}\n' for i in range(1200))
+    (tmp_path / "a.yaml").write_text(many)
+    (tmp_path / "b.yaml").write_text(many)
+    for _ in range(3):  # parsed, then read back twice
+        policy = load(tmp_path / "a.yaml")
+        assert len(policy.data["routes"]) == 1200
+        policy.data["routes"].clear()  # a caller changing what it got
+    (tmp_path / "both.yaml").write_text("version: 1\nextends: [a.yaml, b.yaml]\n")
+    with pytest.raises(PolicyError, match=r"b\.yaml:\d+: more than 10,000 values"):
+        load(tmp_path / "both.yaml")

@@ -8,6 +8,7 @@ timestamps stay strings.
 
 from __future__ import annotations
 
+import copy
 import difflib
 
 import fnmatch
@@ -40,12 +41,23 @@ class _Allowance:
     values: Budget = field(default_factory=lambda: Budget(YAML_VALUES))
 
 
+# without a cache directory, the texts this process validated before: (origin, text) digest ->
+# (document, values it held). PyYAML composes in Python (~10 ms a preset); a process that loads the
+# same policy again (the in-process command runner, tests) reads it back, bounded like a parsed one
+_SEEN: dict[str, tuple[dict[str, Any], int]] = {}
+_SEEN_MAX = 32
+
+
 def _validated(text: str, origin: str, memo: Path | None, allowance: _Allowance) -> dict[str, Any]:
     """The policy document in ``text``, parsed and validated; with ``memo`` (a cache directory),
     a text validated before is read back from there instead (spending the values it held, so a
     cached policy is bounded exactly like a parsed one)."""
+    key = hashlib.sha256(f"{origin}\n{text}".encode()).hexdigest()
+    seen = _SEEN.get(key) if memo is None else None
+    if seen is not None and seen[1] <= allowance.values.left:
+        allowance.values.left -= seen[1]
+        return copy.deepcopy(seen[0])
     if memo is not None:
-        key = hashlib.sha256(f"{origin}\n{text}".encode()).hexdigest()
         stored = read_document(memo / "policies" / f"{key}.json")
         if (stored is not None and isinstance(stored.get("data"), dict) and isinstance(stored.get("values"), int)
                 and 0 <= stored["values"] <= allowance.values.left):
@@ -60,7 +72,11 @@ def _validated(text: str, origin: str, memo: Path | None, allowance: _Allowance)
     if not isinstance(data, dict):
         raise PolicyError(f"{origin}:1: $: the policy must be a mapping")
     document.validate(data, lines, origin)
-    if memo is not None and json.loads(json.dumps(data)) == data:  # only what JSON gives back unchanged
+    if memo is None:
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.pop(next(iter(_SEEN)))
+        _SEEN[key] = (copy.deepcopy(data), before - allowance.values.left)
+    elif json.loads(json.dumps(data)) == data:  # only what JSON gives back unchanged
         write_document(memo / "policies" / f"{key}.json", {"data": data, "values": before - allowance.values.left})
     return data
 
