@@ -49,21 +49,24 @@ ORIGINS_{index} = ["https://ordinary{index}.example.com"]
 '''
 
 
-def outcome(root: Path, demand_driven: bool) -> tuple[dict, list, list]:
+def outcome(root: Path, demand_driven: bool) -> tuple[dict, list, list, frozenset[str]]:
+    """The inventory, findings and errors of one mode (and the files its analysis read)."""
     inventory = analyze([root], demand_driven=demand_driven)
     document = inventory_json(inventory)
     result = check_paths([root], load("strict"), demand_driven=demand_driven)
     return ({key: document[key] for key in ("apps", "routes", "sites")},
             [finding.as_json() for finding in result.findings],
-            [error.as_json() for error in inventory.errors])
+            [error.as_json() for error in inventory.errors], frozenset(inventory.consulted))
 
 
-def assert_same(root: Path) -> None:
+def assert_same(root: Path) -> frozenset[str]:
+    """The fast and the full analysis agree; what the fast one read."""
     fast, full = outcome(root, True), outcome(root, False)
     assert fast[0] == full[0], "inventories differ"
     assert fast[1] == full[1], "findings differ"
     assert fast[2] == full[2], "errors differ"
     assert fast[0]["routes"], "nothing was analysed: the comparison would prove nothing"
+    return fast[3]
 
 
 def test_fixtures(tmp_path):
@@ -85,8 +88,7 @@ def mixed_with_ordinary_code(files: dict[str, str]) -> dict[str, str]:
 
 
 def assert_same_and_lib_untouched(root: Path) -> None:
-    assert_same(root)
-    consulted = analyze([root]).consulted
+    consulted = assert_same(root)
     assert not any(rel.startswith("lib/part3/") for rel in consulted), "the prefilter let unrelated code in"
 
 
