@@ -43,6 +43,9 @@ def make_hook_repo(target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory) -> tuple[Path, str, Path]:
     """This working tree's hooks as a git repository (its path and revision), and a pre-commit home

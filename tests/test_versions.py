@@ -86,6 +86,7 @@ def _projects(tmp_path: Path, version: str) -> list[dict]:
     return cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", VERSIONS)
 def test_inventory_matches_older_flask_cors_release(version, wheels, tmp_path):
     cases = _projects(tmp_path, version)

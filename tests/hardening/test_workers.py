@@ -48,6 +48,7 @@ def big_project(root: Path, views: int = 24) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("project", ["fixture", "many-modules"])
 def test_output_is_identical_with_one_or_more_workers(project, tmp_path):
     if project == "fixture":
@@ -64,6 +65,7 @@ def test_output_is_identical_with_one_or_more_workers(project, tmp_path):
     assert routes == 9 if project == "fixture" else routes > 24 * 12, routes  # every module was analysed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_worker_that_dies_costs_one_file_and_the_run_finishes(jobs, tmp_path):
     big_project(tmp_path, views=3)
