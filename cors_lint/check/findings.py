@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cors_lint.core.conditions import in_words
 from cors_lint.core.route_order import describe_routes
 
 if TYPE_CHECKING:  # the rule catalogue is loaded only when rules run (a cached result needs none)
@@ -57,7 +58,7 @@ class Finding:
 
     def with_condition(self) -> str:
         """The message, and the condition it holds under (for text formats)."""
-        return f"{self.message} (only if {self.condition})" if self.condition else self.message
+        return f"{self.message} (only if {in_words(self.condition)})" if self.condition else self.message
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule_id, self.environment, self.message)

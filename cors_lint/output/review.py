@@ -18,6 +18,7 @@ from typing import Any
 
 from cors_lint import __version__
 from cors_lint.check.result import CheckResult
+from cors_lint.core.conditions import in_words
 from cors_lint.core.origins import accepts_everything
 from cors_lint.core.route_order import unknown_path_label
 from cors_lint.output.report import plural
@@ -294,7 +295,7 @@ def _sentence(text: str) -> str:
 
 
 def _condition_markdown(finding: dict[str, Any]) -> list[str]:
-    return [f"Only if {finding['condition']}."] if finding.get("condition") else []
+    return [f"Only if {in_words(finding['condition'])}."] if finding.get("condition") else []
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -378,7 +379,7 @@ def html_page(review: Review) -> str:
         parts.append(f"<div class=\"finding {_e(f['severity'])}\"><p><span class=\"badge\">{_e(f['severity'])}</span> "
                      f"<strong>{_e(f['rule_id'])} {_e(f['rule_name'])}</strong> in {_e(f['environment'])} at "
                      f"<code>{_e(f['file'])}:{_e(f['line'])}</code></p><p>{_inline(f['message'])}</p>"
-                     + (f"<p class=\"condition\">Only if {_e(f['condition'])}.</p>" if f.get("condition") else ""))
+                     + (f"<p class=\"condition\">Only if {_e(in_words(f['condition']))}.</p>" if f.get("condition") else ""))
         if f["attacker_origin"]:
             parts.append(f"<p>Attacker origin: <code class=\"attacker\">{_e(f['attacker_origin'])}</code></p>")
         if f["routes"]:
