@@ -158,3 +158,19 @@ def test_a_fingerprint_survives_lines_moving_in_every_file(rule_id, index, examp
     moved = {name: (f"# moved down\n\n{text}" if name.endswith(".py") else text) for name, text in files.items()}
     after = sorted((f.rule_id, f.file, f.fingerprint) for f in findings_for(moved))
     assert after == before
+
+
+@pytest.mark.parametrize(("credentialed", "public", "notes"), [(5, 5, 1), (5, 1, 1), (1, 1, 0)])
+def test_a_message_naming_two_route_lists_says_once_where_all_are(credentialed, public, notes):
+    """CORS002 names the routes with credentials and those without: '(all in --format json)' once,
+    at the end, when either list is cut short."""
+    routes = "".join(f'@app.route("/api/c{i}")\ndef c{i}(): return "x"\n' for i in range(credentialed))
+    routes += "".join(f'@app.route("/pub/p{i}")\ndef p{i}(): return "x"\n' for i in range(public))
+    found = findings_for("from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+                         'CORS(app, resources={r"/api/*": {"origins": r"https://.*\\.example\\.com", '
+                         '"supports_credentials": True}, r"/pub/*": {"origins": r"https://.*\\.example\\.com"}})\n'
+                         + routes)
+    [message] = [f.message for f in found if f.rule_id == "CORS002"]
+    assert "with credentials on /api/c0" in message and "and without on /pub/p0" in message
+    assert message.count("all in --format json") == notes, message
+    assert ("(all in --format json): the regex origin" in message) == bool(notes), message

@@ -21,13 +21,18 @@ def sensitivity(route: str) -> tuple[int, str]:
     return 1, route
 
 
-def describe_routes(routes: tuple[str, ...], limit: int = 3) -> str:
-    """The first routes by sensitivity, and how many more (`--format json` lists them all)."""
+SHOWN = 3  # routes a message names
+ALL_IN_JSON = " (all in --format json)"
+
+
+def describe_routes(routes: tuple[str, ...], limit: int = SHOWN, note: bool = True) -> str:
+    """The first routes by sensitivity, and how many more (`--format json` lists them all; with
+    ``note``, the text says so: a message naming two lists says it once, after both)."""
     if not routes:
         return "no route"
     ordered = sorted(routes, key=sensitivity)
     shown = ", ".join(ordered[:limit])
-    return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more (all in --format json)"
+    return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more{ALL_IN_JSON if note else ''}"
 
 
 def unknown_path_label(path: Any) -> str:

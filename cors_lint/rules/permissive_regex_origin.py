@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from cors_lint.core.origins import accepts_everything, attacker_origins, escaped_literal, is_regex
-from cors_lint.core.route_order import describe_routes
+from cors_lint.core.route_order import ALL_IN_JSON, SHOWN, describe_routes
 from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of, show
 
 
@@ -29,8 +29,10 @@ def check(ctx: RuleContext):
             (with_credentials if credentials else without).add(route.label)
     for (*_, entry, _, _), (issue, with_credentials, without) in merged.items():
         if with_credentials and without:
-            how = (f"with credentials on {describe_routes(tuple(sorted(with_credentials)))} and without on "
-                   f"{describe_routes(tuple(sorted(without)))}")
+            lists = tuple(sorted(with_credentials)), tuple(sorted(without))
+            how = (f"with credentials on {describe_routes(lists[0], note=False)} and without on "
+                   f"{describe_routes(lists[1], note=False)}"
+                   + (ALL_IN_JSON if max(map(len, lists)) > SHOWN else ""))
         else:
             how = f"{'with' if with_credentials else 'without'} credentials on {{routes}}"
         yield replace(issue, message=f"`{issue.attacker_origin}` is accepted {how}: the regex origin `{entry}` is "
