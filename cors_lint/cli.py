@@ -164,7 +164,8 @@ def check(
     by one, as pre-commit passes them, are checked in their whole project: the findings they can
     change are reported."""
     from cors_lint.commands import check as checking
-    from cors_lint.output.report import exit_code, plural
+    from cors_lint.core.plurals import plural
+    from cors_lint.output.report import exit_code
 
     try:
         run = checking.run(paths or [Path(".")], output_format=output_format, policy_file=policy_file,

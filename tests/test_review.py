@@ -174,7 +174,7 @@ def test_a_report_of_one_environment_agrees_with_check_of_that_environment(proje
     text = report(str(project), "--format", "markdown", "--env", "development").stdout
     checked = json.loads(run_cli("check", str(project), "--format", "json", "--env", "development",
                                  expect_exit=1).stdout)
-    from cors_lint.output.report import plural
+    from cors_lint.core.plurals import plural
 
     counts = checked["summary"]["by_severity"]
     assert (f"| Findings | {plural(len(checked['findings']), 'finding')}: {plural(counts['error'], 'error')}, "

@@ -99,3 +99,28 @@ def test_a_frame_quotes_the_line_python_numbers_after_a_form_feed_and_crlf(tmp_p
     (tmp_path / "app.py").write_bytes(source.encode())
     text = run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout
     assert "app.py:5:1: CORS001 error: " in text and "\n 5 | CORS(app, supports_credentials=True)\n" in text
+
+
+def test_a_route_whose_path_cannot_be_known_is_named_by_its_endpoint(tmp_path):
+    """Not `<unknown path>`: the endpoint is the name url_for knows the route by; the counts
+    read as words (`1 app`, `1 CORS site`)."""
+    write(tmp_path, {"settings.py": "class _P:\n    def path(self):\n        return open('x').read()\nDOCS = _P()\n",
+                     "app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        from settings import DOCS
+
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+
+        def docs():
+            return "docs"
+
+        app.add_url_rule(DOCS.path(), "docs", docs)
+    """})
+    text = run_cli("check", str(tmp_path), "--no-cache", "--format", "concise", expect_exit=1).stdout
+    assert "is reflected on endpoint `docs` (path unknown), /static/<path:filename>" in text, text
+    assert "<unknown path>" not in text
+    inventory = run_cli("inventory", str(tmp_path), expect_exit=0).stdout
+    assert "endpoint `docs` (path unknown)  GET" in inventory, inventory
+    assert "2 routes in 1 app, 1 CORS site, 2 files, 0 files not analysed" in inventory, inventory

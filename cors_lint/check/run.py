@@ -176,7 +176,7 @@ def _routes_by_label(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     """The document's routes by the label findings name them with (``Finding.routes``)."""
     by_label: dict[str, list[dict[str, Any]]] = {}
     for route in document["routes"]:
-        by_label.setdefault(path_label(route["path"]), []).append(route)
+        by_label.setdefault(path_label(route["path"], route.get("endpoint")), []).append(route)
     return by_label
 
 

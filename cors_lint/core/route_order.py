@@ -35,8 +35,11 @@ def describe_routes(routes: tuple[str, ...], limit: int = SHOWN, note: bool = Tr
     return shown if len(routes) <= limit else f"{shown} and {len(routes) - limit} more{ALL_IN_JSON if note else ''}"
 
 
-def unknown_path_label(path: Any) -> str:
+def unknown_path_label(path: Any, endpoint: Any = None) -> str:
     """A route path that cannot be known (its JSON form), showing its known end:
-    ``<prefix unknown>/admin/config``, else ``<unknown path>``."""
+    ``<prefix unknown>/admin/config``; else the route's endpoint, the name ``url_for`` knows it
+    by: ``endpoint `api-docs.openapi_json` (path unknown)``; else ``<unknown path>``."""
     suffix = path.get("suffix") if isinstance(path, dict) else None
-    return f"<prefix unknown>{suffix}" if suffix else "<unknown path>"
+    if suffix:
+        return f"<prefix unknown>{suffix}"
+    return f"endpoint `{endpoint}` (path unknown)" if isinstance(endpoint, str) and endpoint else "<unknown path>"

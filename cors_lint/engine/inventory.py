@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cors_lint import __version__
+from cors_lint.core.plurals import plural
 from cors_lint.core.route_order import unknown_path_label
 from cors_lint.core.semantics import config_key
 from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
@@ -286,7 +287,7 @@ def _path_text(route: Route) -> str:
     if isinstance(route.path, Unlisted):
         return f"[not listed] {route.path.pattern}"
     if isinstance(route.path, Unknown):
-        return unknown_path_label(to_json(route.path))
+        return unknown_path_label(to_json(route.path), route.endpoint)
     return str(to_json(route.path))
 
 
@@ -330,8 +331,9 @@ def inventory_text(inventory: Inventory) -> str:
         lines.append("")
     lines.extend(_socket_endpoints(inventory.sites))
     lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
-    lines.append(f"{inventory.listed_route_count} routes in {len(by_app)} apps, {len(inventory.sites)} CORS sites, "
-                 f"{inventory.files} files, {len(inventory.errors)} files not analysed")
+    lines.append(f"{plural(inventory.listed_route_count, 'route')} in {plural(len(by_app), 'app')}, "
+                 f"{plural(len(inventory.sites), 'CORS site')}, {plural(inventory.files, 'file')}, "
+                 f"{len(inventory.errors)} {'file' if len(inventory.errors) == 1 else 'files'} not analysed")
     if inventory.tests_not_run:
         lines.append(f"{len(inventory.tests_not_run)} test files not run as entry points (--include-tests runs "
                      "them and the apps they build)")

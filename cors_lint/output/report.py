@@ -6,6 +6,7 @@ from typing import Any
 
 from cors_lint import __version__
 from cors_lint.check.result import CheckResult
+from cors_lint.core.plurals import plural
 from cors_lint.policy.loader import Policy
 
 SCHEMA_VERSION = 1
@@ -88,10 +89,6 @@ def check_text(result: CheckResult, policy: Policy, color: bool = False, frames:
         last += f"; {plural(len(result.failures), 'rule')} failed (internal error)"
     lines.append(last)
     return "\n".join(lines) + "\n"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _frame(paint: _Paint, number: int, text: str, column: int | None, width: int, under: str = "") -> list[str]:

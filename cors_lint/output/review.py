@@ -20,8 +20,8 @@ from cors_lint import __version__
 from cors_lint.check.result import CheckResult
 from cors_lint.core.conditions import in_words
 from cors_lint.core.origins import accepts_everything
+from cors_lint.core.plurals import plural
 from cors_lint.core.route_order import unknown_path_label
-from cors_lint.output.report import plural
 from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
 from cors_lint.rules.base import show
@@ -160,7 +160,7 @@ def _relative(source: str, root: Path) -> str:
 
 
 def _path(route: dict[str, Any]) -> str:
-    return route["path"] if isinstance(route["path"], str) else unknown_path_label(route["path"])
+    return route["path"] if isinstance(route["path"], str) else unknown_path_label(route["path"], route.get("endpoint"))
 
 
 def _credentials(route: dict[str, Any], layer: dict[str, Any] | None = None) -> str:

@@ -154,7 +154,7 @@ class Route:
     @property
     def label(self) -> str:
         """How findings name the route."""
-        return path_label(self.path)
+        return path_label(self.path, self.endpoint)
 
     @property
     def listed(self) -> bool:
@@ -195,8 +195,8 @@ def is_unlisted(path: Any) -> bool:
     return isinstance(path, dict) and "unlisted" in path
 
 
-def path_label(path: Any) -> str:
-    """How findings name a route, from its path as the document writes it."""
+def path_label(path: Any, endpoint: Any = None) -> str:
+    """How findings name a route, from its path (and endpoint) as the document writes them."""
     if is_unlisted(path):
         return f"routes matching `{path['unlisted']}` that cors-lint could not list ({path['reason']})"
-    return path if isinstance(path, str) else unknown_path_label(path)
+    return path if isinstance(path, str) else unknown_path_label(path, endpoint)

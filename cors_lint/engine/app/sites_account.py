@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from cors_lint.core.plurals import plural
 from cors_lint.core.semantics import CONFIG_KEYS
 from cors_lint.engine.source.spans import first_line, last_line, python_ast
 
@@ -84,7 +85,8 @@ class SitesAccount:
         if not self.places:
             return []
         parts = [f"{counts.get('site', 0)} modelled"] + [f"{n} {REASONS[k]}" for k, n in counts.items() if k != "site"]
-        lines = [f"sites account: {len(self.places)} places look like CORS: " + "; ".join(parts)]
+        look = "looks" if len(self.places) == 1 else "look"
+        lines = [f"sites account: {plural(len(self.places), 'place')} {look} like CORS: " + "; ".join(parts)]
         for place in self.places:
             if place.reason == "unaccounted":
                 lines.append(f"  unaccounted: {place.file}:{place.line}: {place.text}")
