@@ -78,7 +78,12 @@ def test_sarif_results_quote_their_lines_and_rules_link_their_documentation(supp
     source = (suppressed_project / "app.py").read_text().splitlines()
     for result in run_["results"]:
         region = result["locations"][0]["physicalLocation"]["region"]
-        assert region["snippet"]["text"] == source[region["startLine"] - 1], result
+        line = source[region["startLine"] - 1]
+        assert region["snippet"]["text"] == line, result
+        # the region ends with the code on its line: the span GitHub highlights is the call's text
+        assert region["endLine"] == region["startLine"], result
+        span = line[region["startColumn"] - 1:region["endColumn"] - 1]
+        assert span == line.split("  #")[0].rstrip()[region["startColumn"] - 1:] and span.strip(), (span, result)
     headings = {line[3:].strip() for line in (Path(__file__).parent.parent / "docs" / "rules.md").read_text()
                 .splitlines() if line.startswith("## ")}
     anchors = {"#" + heading.lower().replace(" ", "-") for heading in headings}  # GitHub's heading anchors

@@ -105,10 +105,10 @@ def _frame(paint: _Paint, number: int, text: str, column: int | None, width: int
 
 def _carets(text: str, column: int) -> str:
     """``^`` under the line from the column to the end of its code (a comment after it left out)."""
-    return "^" * max(1, len(text[:_code_end(text)][column:].expandtabs(4)))
+    return "^" * max(1, len(text[:code_end(text)][column:].expandtabs(4)))
 
 
-def _code_end(text: str) -> int:
+def code_end(text: str) -> int:
     """Where a line's code ends: before a ``#`` comment outside string quotes, trailing spaces off."""
     quote = ""
     index = 0

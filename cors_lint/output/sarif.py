@@ -7,6 +7,7 @@ from typing import Any
 from cors_lint import __version__
 from cors_lint.check.findings import Finding
 from cors_lint.check.result import CheckResult, RuleFailure
+from cors_lint.output.report import code_end
 from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy
 from cors_lint.rules import RULES
@@ -43,10 +44,14 @@ def _rule(rule, built_in: bool) -> dict[str, Any]:
 
 
 def _region(line: int, column: int | None, text: str | None) -> dict[str, Any]:
-    """A region: its start, and the line's text as the snippet when the check quoted it."""
+    """A region: its start, and the line's text as the snippet when the check quoted it; with
+    both, its end is where the code on that line ends (what the text output underlines; the
+    column after it, as SARIF counts)."""
     region: dict[str, Any] = {"startLine": max(line, 1)}
     if column is not None:
         region["startColumn"] = column + 1
+        if text is not None and code_end(text) > column:
+            region["endLine"], region["endColumn"] = region["startLine"], code_end(text) + 1
     if text is not None:
         region["snippet"] = {"text": text}
     return region
