@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
@@ -29,6 +29,28 @@ app = typer.Typer(
     rich_markup_mode=None,  # help as written: `[tool.cors-lint]` is text, not markup
     add_completion=False,
 )
+
+
+
+class _Command(typer.core.TyperCommand):
+    """Usage lines as click and most tools write them: a required argument bare (``RULE``), an
+    optional one in brackets (``[PATH]...``). Typer 0.29 writes a required one in braces
+    (``{RULE}``), which reads like a set of choices."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, typer.core.TyperArgument) and param.required:
+                pieces.append(param.display_name_raw + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+def command(name: Optional[str] = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A subcommand of ``app``."""
+    return app.command(name, cls=_Command)
+
 
 SUBCOMMANDS = ("check", "inventory", "rules", "rule", "schema", "validate-policy", "init", "report", "diff")
 
@@ -120,7 +142,7 @@ JobsOption = Annotated[int, typer.Option(
     help="Processes that parse in parallel (0: one per core when there is enough to parse).")]
 
 
-@app.command()
+@command()
 def check(
     paths: PathsArgument = None,
     output_format: Annotated[Optional[str], _choice(
@@ -229,7 +251,7 @@ def _emit(text: str, output: Path | None, color: bool = False) -> None:
         raise typer.Exit(2) from None
 
 
-@app.command("rules")
+@command("rules")
 def list_rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the full catalogue as Markdown.")] = False,
 ) -> None:
@@ -244,7 +266,7 @@ def list_rules(
         typer.echo(f"{rule.id}  {rule.name:<32} {rule.severity:<8} {rule.summary}{scope}")
 
 
-@app.command("rule")
+@command("rule")
 def explain_rule(rule_id: Annotated[str, typer.Argument(metavar="RULE", hidden=True)]) -> None:
     """Explain one rule.
 
@@ -258,7 +280,7 @@ def explain_rule(rule_id: Annotated[str, typer.Argument(metavar="RULE", hidden=T
     typer.echo(f"# {rule.id} {rule.name} ({rule.severity})\n\n{rule.summary}\n{rule.doc}")
 
 
-@app.command("report")
+@command("report")
 def report(
     paths: PathsArgument = None,
     output_format: Annotated[str, _choice("--format", formats.REVIEW, "Output format.", "html")] = "html",
@@ -290,7 +312,7 @@ def report(
     raise typer.Exit(_rule_failures(result))
 
 
-@app.command("diff")
+@command("diff")
 def diff(
     refs: Annotated[str, typer.Argument(metavar="BASE..HEAD", hidden=True)],
     path: Annotated[Path, typer.Argument(metavar="PATH", hidden=True)] = Path("."),
@@ -322,7 +344,7 @@ def diff(
     raise typer.Exit(1 if fail_on_widening and widened else 0)
 
 
-@app.command("init")
+@command("init")
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", hidden=True)] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing cors-policy.yaml.")] = False,
@@ -342,7 +364,7 @@ def init(
         typer.echo(f"wrote {path}")
 
 
-@app.command("validate-policy")
+@command("validate-policy")
 def validate_policy(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", hidden=True, show_default=False)],
 ) -> None:
@@ -362,7 +384,7 @@ def validate_policy(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command("schema")
+@command("schema")
 def print_schema(
     which: Annotated[str, typer.Argument(metavar="WHICH", hidden=True)] = "policy",
 ) -> None:
@@ -379,7 +401,7 @@ def print_schema(
     typer.echo(json.dumps(load(f"{which}.schema.json"), indent=2))
 
 
-@app.command()
+@command()
 def inventory(
     paths: PathsArgument = None,
     output_format: Annotated[str, _choice("--format", formats.INVENTORY, "Output format.", "text")] = "text",

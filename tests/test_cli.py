@@ -146,6 +146,20 @@ def test_help_says_what_the_source_says():
     assert "--no-cache Neither read" in check and "--exit-zero Exit 0" in check
 
 
+@pytest.mark.parametrize(("command", "usage"), [
+    ("rule", "Usage: cors-lint rule [OPTIONS] RULE\n"),
+    ("validate-policy", "Usage: cors-lint validate-policy [OPTIONS] FILE...\n"),
+    ("diff", "Usage: cors-lint diff [OPTIONS] BASE..HEAD [PATH]\n"),
+    ("schema", "Usage: cors-lint schema [OPTIONS] [WHICH]\n"),
+])
+def test_usage_lines_write_required_arguments_bare_and_optional_ones_in_brackets(command, usage):
+    """Not typer's `{RULE}`, which reads like a set of choices; the error for a missing one too."""
+    assert run(command, "--help", expect_exit=0).stdout.startswith(usage)
+    if command != "schema":
+        missing = run(command, expect_exit=2).stderr
+        assert missing.startswith(usage) and "{" not in missing, missing
+
+
 def test_check_and_inventory_without_a_path_analyse_the_current_directory():
     assert "CORS019" in run("check", "--format", "concise", cwd=EXAMPLE, expect_exit=1).stdout
     assert "/api/widgets/embed" in run("inventory", cwd=EXAMPLE, expect_exit=0).stdout
