@@ -295,6 +295,9 @@ def report(
     cache_dir: CacheDirOption = None,
     environment: Annotated[Optional[str], typer.Option("--env", metavar="NAME",
                                                        help="Review one environment only (as check --env).")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Count as new only the "
+                                                     "findings not in this baseline file (check "
+                                                     "--write-baseline); the known ones are listed apart.")] = None,
 ) -> None:
     """Write the security review report: verdict, risks, findings, routes, suppressions.
 
@@ -305,7 +308,8 @@ def report(
     try:
         result, policy, provenance = reporting.run(
             paths or [Path(".")], policy_file, flask_cors_version, include_tests, exclude=exclude,
-            extend_exclude=extend_exclude, cache=not no_cache, cache_dir=cache_dir, environment=environment)
+            extend_exclude=extend_exclude, cache=not no_cache, cache_dir=cache_dir, environment=environment,
+            baseline=baseline)
     except CommandError as exc:
         _fail(exc)
     _emit(formats.REVIEW[output_format](result, policy, provenance), output)

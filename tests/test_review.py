@@ -183,3 +183,32 @@ def test_a_report_of_one_environment_agrees_with_check_of_that_environment(proje
     assert "| Environments | development |" in text
     refused = run_cli("report", str(project), "--env", "nope", expect_exit=2)
     assert "unknown environment 'nope'" in refused.stderr
+
+
+def test_a_report_against_a_baseline_counts_only_new_findings_and_lists_the_known_ones(tmp_path):
+    """As `check --baseline` does: the verdict, counts and findings are the new ones; the known
+    ones are listed apart, and the first page says which baseline was used."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins="*")
+
+        @app.route("/status")
+        def status():
+            return "ok"
+    """})
+    baseline = tmp_path / "cors-baseline.json"
+    run_cli("check", str(tmp_path), "--no-cache", "--write-baseline", str(baseline), expect_exit=0)
+    known = report(str(tmp_path), "--format", "markdown", "--no-cache", "--baseline", str(baseline)).stdout
+    assert "**Pass: no error or warning.**" in known and "| Baseline | cors-baseline.json |" in known, known
+    assert "## Known findings (in the baseline)\n\n- CORS007 warning at `app.py:4`" in known, known
+    assert "| Known findings (in the baseline, not counted above) | 1 |" in known, known
+    (tmp_path / "app.py").write_text((tmp_path / "app.py").read_text().replace(
+        'origins="*")', 'origins="*")\nCORS(app, supports_credentials=True, origins=r"https://.*\\.example\\.com")'))
+    new = report(str(tmp_path), "--format", "markdown", "--no-cache", "--baseline", str(baseline)).stdout
+    assert "**Pass" not in new and "CORS002" in new.split("## Known findings")[0], new
+    assert "CORS007" not in new.split("## Known findings")[0].split("## Routes")[0], new
+    html = report(str(tmp_path), "--no-cache", "--baseline", str(baseline)).stdout
+    assert '<h2 id="baselined">Known findings (in the baseline)</h2>' in html and "CORS007" in html
+    assert "Known findings" not in report(str(tmp_path), "--format", "markdown", "--no-cache").stdout

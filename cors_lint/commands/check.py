@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cors_lint.commands import CommandError
-from cors_lint.commands.context import excluded, known_environment, policy_for, settings_for
+from cors_lint.commands.context import excluded, hide_baselined, known_environment, policy_for, settings_for
 
 
 @dataclass
@@ -42,14 +42,11 @@ def run(paths: list[Path], *, output_format: str | None, policy_file: Path | Non
     except (UsageError, ValueError) as exc:
         raise CommandError(str(exc)) from None
     checked = CheckRun(result, policy, output_format or settings.format or "text", fail_on or settings.fail_on or "warning")
-    from cors_lint.check import baseline as baselines
-
     if write_baseline is not None:
+        from cors_lint.check import baseline as baselines
+
         baselines.write(write_baseline, result.findings)
         checked.baseline_written = write_baseline
     elif baseline is not None:
-        try:
-            result.findings, result.baselined = baselines.split(result.findings, baselines.read(baseline))
-        except baselines.BaselineError as exc:
-            raise CommandError(str(exc)) from None
+        hide_baselined(result, baseline)
     return checked

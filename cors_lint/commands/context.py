@@ -55,3 +55,13 @@ def known_environment(policy, environment: str | None) -> None:
     if environment is not None and environment not in policy.environments:
         raise CommandError(f"unknown environment {environment!r} (the policy has: "
                            f"{', '.join(sorted(policy.environments))})")
+
+
+def hide_baselined(result, baseline: Path) -> None:
+    """Move the findings the baseline file knows from ``result.findings`` to ``result.baselined``."""
+    from cors_lint.check import baseline as baselines
+
+    try:
+        result.findings, result.baselined = baselines.split(result.findings, baselines.read(baseline))
+    except baselines.BaselineError as exc:
+        raise CommandError(str(exc)) from None

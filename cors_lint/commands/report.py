@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from cors_lint.commands import CommandError
-from cors_lint.commands.context import excluded, known_environment, policy_for, settings_for
+from cors_lint.commands.context import excluded, hide_baselined, known_environment, policy_for, settings_for
 
 
 def run(paths: list[Path], policy_file: Path | None, flask_cors_version: str | None, include_tests: bool,
         exclude: list[str] | None = None, extend_exclude: list[str] | None = None, cache: bool = True,
-        cache_dir: Path | None = None, environment: str | None = None):
+        cache_dir: Path | None = None, environment: str | None = None, baseline: Path | None = None):
     """(the check result, the policy, the ``provenance``) of every environment (or the one named),
     for ``formats.REVIEW``; with ``cache``, the result cache ``check`` uses (an unchanged project is
-    not analysed again)."""
+    not analysed again); with ``baseline``, the findings it knows are set apart (as check does)."""
     from cors_lint.check.checker import check_paths
     from cors_lint.engine.source.project import UsageError
 
@@ -26,11 +26,14 @@ def run(paths: list[Path], policy_file: Path | None, flask_cors_version: str | N
                              include_tests=include_tests or settings.include_tests, cache=cache, cache_dir=cache_dir)
     except (UsageError, ValueError) as exc:
         raise CommandError(str(exc)) from None
-    return result, policy, provenance(result.inventory.root)
+    if baseline is not None:
+        hide_baselined(result, baseline)
+    return result, policy, provenance(result.inventory.root, baseline)
 
 
-def provenance(root: Path):
-    """Today, and (when the project is in a git repository) its commit and its folder there."""
+def provenance(root: Path, baseline: Path | None = None):
+    """Today, and (when the project is in a git repository) its commit and its folder there; the
+    baseline the findings were read against."""
     import datetime
     import subprocess
 
@@ -48,4 +51,4 @@ def provenance(root: Path):
         commit += " with uncommitted changes"
     prefix = git("rev-parse", "--show-prefix")
     path = (prefix.rstrip("/") or f"{root.name} (the repository's top)") if prefix is not None else None
-    return Provenance(datetime.date.today().isoformat(), commit, path)
+    return Provenance(datetime.date.today().isoformat(), commit, path, str(baseline.resolve()) if baseline else None)

@@ -40,6 +40,7 @@ class Provenance:
     date: str
     commit: str | None = None  # "1a2b3c4" (+ " with uncommitted changes")
     path: str | None = None  # the project's folder relative to the repository's top
+    baseline: str | None = None  # the baseline file the findings were read against (report --baseline)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Review:
     routes: dict[str, dict[str, list[RouteRow]]]  # environment -> group (blueprint or prefix) -> rows
     suppressed: list[dict[str, Any]]
     notes: dict[str, str] = field(default_factory=dict)  # environment -> why it lists no route
+    baselined: list[dict[str, Any]] | None = None  # with --baseline: the findings it knows (not counted above)
 
 
 # ---------------------------------------------------------------------------- building
@@ -77,6 +79,9 @@ def build(result: CheckResult, policy: Policy, provenance: Provenance | None = N
     catalogue = Catalogue.of(policy)
     findings = sorted(({**f.as_json(), "fix": _fix(catalogue, f.rule_id)} for f in result.findings),
                       key=lambda f: (SEVERITIES.index(f["severity"]), not f["attacker_origin"], f["file"], f["line"]))
+    # with --baseline, the findings it knows: listed apart, not in the verdict or the counts
+    baselined = sorted((f.as_json() for f in result.baselined), key=lambda f: (f["file"], f["line"], f["rule_id"])) \
+        if provenance.baseline else None
     credentialed = {(env, _path(route)) for env, document in result.documents.items()
                     for route in document["routes"] if _credentials(route) != "no"}
     exposed = _exposed(findings, credentialed)
@@ -89,6 +94,7 @@ def build(result: CheckResult, policy: Policy, provenance: Provenance | None = N
         ("Routes that share responses with other origins, with credentials", str(len(credentialed))),
         ("Routes", f"{result.inventory.route_count} in {plural(result.inventory.app_count, 'app')}"),
         ("Suppressed findings", str(len(result.suppressed))),
+        *([("Known findings (in the baseline, not counted above)", str(len(result.baselined)))] if baselined else []),
         ("Files not analysed", str(len(result.inventory.errors))),
     ]
     facts = [("Project", provenance.path or root.name)]
@@ -96,6 +102,8 @@ def build(result: CheckResult, policy: Policy, provenance: Provenance | None = N
         facts.append(("Commit", provenance.commit))
     if provenance.date:
         facts.append(("Date", provenance.date))
+    if provenance.baseline:
+        facts.append(("Baseline", _relative(provenance.baseline, root)))
     facts += [("Policy", _relative(policy.source, root)), ("Environments", ", ".join(result.environments)),
               ("flask-cors modelled", f"{result.inventory.version.text} ({result.inventory.version.source})"),
               ("Files analysed", str(result.inventory.files)), ("Tool", f"cors-lint {__version__}")]
@@ -105,7 +113,7 @@ def build(result: CheckResult, policy: Policy, provenance: Provenance | None = N
     suppressed = [{**f.as_json(), "reason": s.reason, "expires": s.expires, "ticket": s.ticket, "kind": s.kind}
                   for f, s in result.suppressed]
     return Review(f"CORS security review: {root.name}", _verdict(counts), counts, figures, _first_page(exposed),
-                  findings[:TOP_RISKS], facts, findings, routes, suppressed, notes)
+                  findings[:TOP_RISKS], facts, findings, routes, suppressed, notes, baselined)
 
 
 def _first_page(exposed: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -287,6 +295,10 @@ def markdown(review: Review) -> str:
         until = f", until {s['expires']}" if s["expires"] else ""
         ticket = f" ({s['ticket']})" if s["ticket"] else ""
         out.append(f"- {s['rule_id']} at {_code(s['file'] + ':' + str(s['line']))}: {s['reason']}{until}{ticket}")
+    if review.baselined is not None:
+        out += ["", "## Known findings (in the baseline)", ""]
+        out += [f"- {f['rule_id']} {f['severity']} at {_code(f['file'] + ':' + str(f['line']))}: {f['message']}"
+                for f in review.baselined] or ["None."]
     return "\n".join(line for line in out) + "\n"
 
 
@@ -413,5 +425,11 @@ def html_page(review: Review) -> str:
                   f"<td>{_e(s['reason'])}</td><td>{_e(s['expires'] or '')}</td><td>{_e(s['ticket'] or '')}</td></tr>"
                   for s in review.suppressed]
         parts.append("</table>")
+    if review.baselined is not None:
+        parts.append("<h2 id=\"baselined\">Known findings (in the baseline)</h2>")
+        parts += ["<ul class=\"baselined\">", *(f"<li>{_e(f['rule_id'])} {_e(f['severity'])} at <code>"
+                                                f"{_e(f['file'])}:{_e(f['line'])}</code>: {_inline(f['message'])}</li>"
+                                                for f in review.baselined), "</ul>"] \
+            if review.baselined else ["<p>None.</p>"]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
