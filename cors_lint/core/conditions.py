@@ -92,38 +92,28 @@ def _wrapped(text: str) -> bool:
 
 def _balanced(text: str) -> bool:
     """Every bracket outside quotes closes, and none closes one it did not open."""
+    depths = [depth for _, depth in _outside_quotes(text)]
+    return all(depth >= 0 for depth in depths) and (not depths or depths[-1] == 0)
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets and quotes."""
+    parts, start = [], 0
+    for index, depth in _outside_quotes(text):
+        if index >= start and depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            start = index + len(separator)
+    return parts + [text[start:]] if parts else [text]
+
+
+def _outside_quotes(text: str):
+    """(index, bracket depth after it) of each character of ``text`` outside quotes."""
     depth, quote = 0, ""
     for index, char in enumerate(text):
         if quote:
             quote = "" if char == quote and text[index - 1] != "\\" else quote
         elif char in "'\"`":
             quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def _split(text: str, separator: str) -> list[str]:
-    """``text`` split at ``separator`` outside brackets and quotes."""
-    parts, depth, quote, start, index = [], 0, "", 0, 0
-    while index < len(text):
-        char = text[index]
-        if quote:
-            quote = "" if char == quote and text[index - 1] != "\\" else quote
-        elif char in "'\"`":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, index):
-            parts.append(text[start:index])
-            index += len(separator)
-            start = index
-            continue
-        index += 1
-    return parts + [text[start:]] if parts else [text]
+        else:
+            depth += (char in "([{") - (char in ")]}")
+            yield index, depth
