@@ -179,6 +179,12 @@ def check(
     sarif_category: Annotated[Optional[str], typer.Option(
         "--sarif-category", metavar="NAME", help="Name the SARIF run (automationDetails.id) for code scanning. "
         "Without it the log names none, and the category the upload gives is used.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes re-analysis proves (the finding gone, "
+                                      "none new, in every environment), then report what is left.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also the fixes "
+                                               "that change which requests pass.")] = False,
+    show_diff: Annotated[bool, typer.Option("--diff", help="Print the proven fixes as a unified diff and write "
+                                            "nothing (exit 1 when there is one).")] = False,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`).
 
@@ -195,9 +201,21 @@ def check(
                            flask_cors_version=flask_cors_version, inline_suppressions=not no_inline_suppressions,
                            baseline=baseline, write_baseline=write_baseline, cache=not no_cache, cache_dir=cache_dir,
                            demand_driven=not no_prefilter, jobs=jobs, include_tests=include_tests,
-                           exclude=exclude, extend_exclude=extend_exclude)
+                           exclude=exclude, extend_exclude=extend_exclude, fix=fix, unsafe_fixes=unsafe_fixes,
+                           diff=show_diff)
     except CommandError as exc:
         _fail(exc)
+    if show_diff:
+        from cors_lint.commands.fix import unified_diff
+
+        _emit(unified_diff(run.fixes, run.result.inventory.root), output)
+        if not run.fixes:
+            typer.echo(f"cors-lint: no fix to propose for {plural(len(run.result.findings), 'finding')} (a fix is "
+                       "offered only when re-analysis proves it)", err=True)
+        raise typer.Exit(1 if run.fixes else 0)
+    if run.fixes:
+        fixes = f"{len(run.fixes)} fix{'' if len(run.fixes) == 1 else 'es'}"
+        typer.echo(f"cors-lint: applied {fixes} in {plural(len({f.file for f in run.fixes}), 'file')}", err=True)
     if run.baseline_written is not None:
         written = plural(len(run.result.findings), "finding")
         typer.echo(f"cors-lint: wrote {written} to {run.baseline_written}", err=True)

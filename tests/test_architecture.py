@@ -18,7 +18,7 @@ from cors_lint.engine.interpreter.registry import Registry
 
 PACKAGE = Path(cors_lint.__file__).parent
 # source -> inventory -> findings -> output; a module may import its own stage and earlier ones
-STAGES = ("core", "engine", "rules", "policy", "check", "output", "commands")
+STAGES = ("core", "engine", "rules", "policy", "check", "fixes", "output", "commands")
 TOP = len(STAGES)  # cli, testing, __main__: may import everything
 INTERPRETER_CORE = ("engine/interpreter/interpreter.py", "engine/interpreter/expressions.py",
                     "engine/interpreter/scopes.py", "engine/interpreter/registry.py", "engine/interpreter/objects.py")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cors_lint.commands import CommandError
@@ -16,12 +16,16 @@ class CheckRun:
     output_format: str
     fail_on: str
     baseline_written: Path | None = None  # --write-baseline: where the findings went (nothing is printed)
+    fixes: list = field(default_factory=list)  # --diff: the proven fixes (nothing written); --fix: those applied
 
 
 def run(paths: list[Path], *, output_format: str | None, policy_file: Path | None, environment: str | None,
         fail_on: str | None, flask_cors_version: str | None, inline_suppressions: bool, baseline: Path | None,
         write_baseline: Path | None, cache: bool, cache_dir: Path | None, demand_driven: bool, jobs: int,
-        include_tests: bool, exclude: list[str] | None = None, extend_exclude: list[str] | None = None) -> CheckRun:
+        include_tests: bool, exclude: list[str] | None = None, extend_exclude: list[str] | None = None,
+        fix: bool = False, unsafe_fixes: bool = False, diff: bool = False) -> CheckRun:
+    """The check; with ``fix``, the proven fixes are applied first (``--unsafe-fixes``: the unsafe
+    ones too) and the result is that of the fixed project; with ``diff``, they are only proposed."""
     settings = settings_for(paths)
     if cache:
         from cors_lint.core.store import shared_key_problem
@@ -34,14 +38,33 @@ def run(paths: list[Path], *, output_format: str | None, policy_file: Path | Non
     from cors_lint.check.checker import check_targets
     from cors_lint.engine.source.project import UsageError
 
-    try:
-        result = check_targets(paths, policy, environment, flask_cors_version, inline_suppressions=inline_suppressions,
-                               exclude=excluded(settings, exclude, extend_exclude), demand_driven=demand_driven,
-                               cache=cache, workers=jobs,
-                               cache_dir=cache_dir, include_tests=include_tests or settings.include_tests)
-    except (UsageError, ValueError) as exc:
-        raise CommandError(str(exc)) from None
-    checked = CheckRun(result, policy, output_format or settings.format or "text", fail_on or settings.fail_on or "warning")
+    def checked_now():
+        try:
+            return check_targets(paths, policy, environment, flask_cors_version, inline_suppressions=inline_suppressions,
+                                 exclude=excluded(settings, exclude, extend_exclude), demand_driven=demand_driven,
+                                 cache=cache, workers=jobs,
+                                 cache_dir=cache_dir, include_tests=include_tests or settings.include_tests)
+        except (UsageError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+
+    result = checked_now()
+    applied: list = []
+    if fix or diff:
+        from cors_lint.commands import fix as fixing
+
+        for _ in range(fixing.PASSES if fix and not diff else 1):
+            found = fixing.proven_fixes(result, policy, unsafe_fixes, flask_cors_version, inline_suppressions,
+                                        excluded(settings, exclude, extend_exclude),
+                                        include_tests or settings.include_tests)
+            if diff:
+                applied = found
+            if diff or not found:
+                break
+            fixing.apply(found, result.inventory.root)
+            applied += found
+            result = checked_now()
+    checked = CheckRun(result, policy, output_format or settings.format or "text", fail_on or settings.fail_on or "warning",
+                       fixes=applied)
     if write_baseline is not None:
         from cors_lint.check import baseline as baselines
 

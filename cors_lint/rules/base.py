@@ -48,6 +48,7 @@ class Invalid:
     message: tuple[str, ...]
     routes: tuple[str, ...] = ()
     attacker_origin: str | None = None
+    fixed: Example | None = None  # the example after the rule's fix (Fixit's expected_replacement)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

@@ -40,7 +40,12 @@ from flask_cors import CORS
         from flask.ext.cors import CORS
         app = Flask(__name__)
         CORS(app, origins="https://app.example.com")
-        ''', severity="warning", message=("flask.ext.cors", "import from flask_cors")),
+        ''', severity="warning", message=("flask.ext.cors", "import from flask_cors"), fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins="https://app.example.com")
+        '''),
     ),
     valid=('''
         from flask import Flask

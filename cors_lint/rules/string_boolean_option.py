@@ -56,7 +56,17 @@ app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", "fa
         CORS(app, origins="https://app.example.com")
         @app.route("/x")
         def x(): return "x"
-        ''', severity="error", message=("`CORS_SUPPORTS_CREDENTIALS`", "'False'", "$CORS_CREDENTIALS", "means true")),
+        ''', severity="error", message=("`CORS_SUPPORTS_CREDENTIALS`", "'False'", "$CORS_CREDENTIALS", "means true"),
+            fixed='''
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", False)
+        CORS(app, origins="https://app.example.com")
+        @app.route("/x")
+        def x(): return "x"
+        '''),
     ),
     valid=('''
         import os

@@ -1,0 +1,48 @@
+"""`cors-lint check --fix / --unsafe-fixes / --diff`: the proven fixes of a check's findings."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+PASSES = 5  # a fix can make another one possible (ruff's fix loop); each pass is a full check
+
+
+def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, inline_suppressions: bool,
+                 exclude: tuple[str, ...], include_tests: bool) -> list:
+    """The fixes (``fixes.codemods.Fix``) re-analysis proves for ``result``'s findings: at most
+    one per file (a file's second fix is proposed again once the first is applied); safe ones
+    only, unless ``unsafe``."""
+    from cors_lint.check.checker import check_paths
+    from cors_lint.fixes.codemods import candidate
+    from cors_lint.fixes.proof import proven
+
+    root = result.inventory.root
+
+    def fingerprints(project: Path) -> set[str]:
+        checked = check_paths([project], policy, None, flask_cors_version, inline_suppressions, exclude=exclude,
+                              include_tests=include_tests)
+        return {finding.fingerprint for finding in checked.findings}
+
+    candidates, files = [], set()
+    for finding in result.findings:
+        fix = candidate(finding, root) if finding.file not in files else None
+        if fix is not None and (fix.safe or unsafe):
+            candidates.append(fix)
+            files.add(fix.file)
+    return proven(candidates, root, fingerprints, fingerprints(root)) if candidates else []
+
+
+def unified_diff(fixes: list, root: Path) -> str:
+    """The fixes as one unified diff, paths relative to the project (``a/`` and ``b/`` as git writes them)."""
+    return "".join("".join(difflib.unified_diff(fix.before.splitlines(keepends=True), fix.after.splitlines(keepends=True),
+                                                f"a/{fix.file}", f"b/{fix.file}"))
+                   for fix in sorted(fixes, key=lambda fix: fix.file))
+
+
+def apply(fixes: list, root: Path) -> None:
+    """Write each fixed file (atomically)."""
+    from cors_lint.core.files import write_atomic
+
+    for fix in fixes:
+        write_atomic(root / fix.file, fix.after.encode("utf-8"))

@@ -1,0 +1,123 @@
+"""The edit that removes a finding, per fixable rule, in the project's own terms.
+
+Each codemod reads the finding's file with libcst (comments and formatting are kept: only the
+edited span changes) and returns the file's new text, or None when it sees no edit it can make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from cors_lint.check.findings import Finding
+
+LEGACY = "flask.ext.cors"
+# strings flask-cors reads as true although their author evidently meant false (and the others)
+MEANT = {"false": False, "no": False, "off": False, "0": False, "true": True, "yes": True, "on": True, "1": True}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A proposed edit for one finding: the file's text before and after it."""
+
+    rule_id: str
+    fingerprint: str
+    file: str
+    description: str
+    safe: bool
+    before: str
+    after: str
+
+
+class _LegacyImport(cst.CSTTransformer):
+    """``from flask.ext.cors import X`` / ``import flask.ext.cors as y`` -> ``flask_cors``."""
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        if updated.module is not None and _dotted(updated.module) == LEGACY:
+            return updated.with_changes(module=cst.Name("flask_cors"))
+        return updated
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
+        names = [alias.with_changes(name=cst.Name("flask_cors"))
+                 if _dotted(alias.name) == LEGACY and alias.asname is not None else alias for alias in updated.names]
+        return updated.with_changes(names=names)
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+class _StringBoolean(cst.CSTTransformer):
+    """The string literal that starts at (line, column) -> the boolean its text means."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, line: int, column: int):
+        super().__init__()
+        self.line, self.column, self.done = line, column, False
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.BaseExpression) -> cst.BaseExpression:
+        start = self.get_metadata(PositionProvider, original).start
+        text = original.evaluated_value if isinstance(original.evaluated_value, str) else None
+        if self.done or (start.line, start.column) != (self.line, self.column) or text is None:
+            return updated
+        meant = MEANT.get(text.strip().lower())
+        if meant is None:
+            return updated
+        self.done = True
+        return cst.Name("True" if meant else "False")
+
+
+def _legacy_import(source: str, finding: Finding) -> str | None:
+    return cst.parse_module(source).visit(_LegacyImport()).code
+
+
+def _string_boolean(source: str, finding: Finding) -> str | None:
+    """The finding points at the CORS setup; the string is the one its message quotes, found at
+    the place the finding's related locations name (or on the finding's own line)."""
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    for line, column in _string_places(wrapper, finding):
+        changer = _StringBoolean(line, column)
+        changed = wrapper.visit(changer)
+        if changer.done:
+            return changed.code
+    return None
+
+
+def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int, int]]:
+    """The string literals on the lines the finding names in its file, whose text it quotes."""
+    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+    positions = wrapper.resolve(PositionProvider)
+    return sorted((position.start.line, position.start.column) for node, position in positions.items()
+                  if isinstance(node, cst.SimpleString) and position.start.line in lines
+                  and isinstance(node.evaluated_value, str) and repr(node.evaluated_value) in finding.message)
+
+
+# rule id -> (what the fix does, whether it is safe, the codemod)
+CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
+    "CORS018": ("write the boolean the string says", False, _string_boolean),
+    "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
+}
+
+
+def candidate(finding: Finding, root: Path) -> Fix | None:
+    """The edit a codemod proposes for ``finding`` (not yet proven), or None."""
+    if finding.rule_id not in CODEMODS:
+        return None
+    description, safe, codemod = CODEMODS[finding.rule_id]
+    try:
+        source = (root / finding.file).read_bytes().decode("utf-8")  # line endings as they are
+        after = codemod(source, finding)
+    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError):
+        return None
+    if after is None or after == source:
+        return None
+    return Fix(finding.rule_id, finding.fingerprint, finding.file, description, safe, source, after)

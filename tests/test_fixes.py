@@ -1,0 +1,68 @@
+"""Fixes: each fixable rule's examples turn into their fixed form; a fix that re-analysis cannot
+prove (the finding stays, or a new one appears) is not offered; --diff writes nothing, --fix
+writes atomically and keeps everything outside the edited span."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import run_cli, write
+
+from cors_lint.fixes.codemods import CODEMODS
+from cors_lint.rules import RULES
+from cors_lint.testing import example_files
+
+FIXED_EXAMPLES = [(rule.id, index, example) for rule in RULES.values() for index, example in enumerate(rule.invalid)
+                  if example.fixed is not None]
+
+
+def test_every_fixable_rule_has_an_example_with_its_fixed_form():
+    assert {rule_id for rule_id, _, _ in FIXED_EXAMPLES} == set(CODEMODS)
+
+
+@pytest.mark.parametrize(("rule_id", "index", "example"), FIXED_EXAMPLES,
+                         ids=[f"{rule_id}-{index}" for rule_id, index, _ in FIXED_EXAMPLES])
+def test_a_rule_example_becomes_its_fixed_form(tmp_path, rule_id, index, example):
+    write(tmp_path, example_files(example.code))
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", "--exit-zero", expect_exit=0)
+    assert {name: (tmp_path / name).read_text() for name in example_files(example.fixed)} == \
+        example_files(example.fixed)
+    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", "--exit-zero",
+                               expect_exit=0).stdout)
+    assert rule_id not in {finding["rule_id"] for finding in after["findings"]}
+
+
+def test_an_unsafe_fix_is_applied_only_when_asked():
+    """CORS018's fix changes which requests pass: --fix alone leaves it."""
+    assert not CODEMODS["CORS018"][1] and CODEMODS["CORS022"][1]
+
+
+def test_a_string_boolean_fix_that_would_disable_vary_is_refused(tmp_path):
+    """vary_header="False" means true; the boolean its author wrote turns Vary off while the
+    allowed origin depends on the request: CORS016 would appear, so the fix is not offered."""
+    source = ('from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+              'CORS(app, origins=["https://a.example.com", "https://b.example.com"], vary_header="False")\n'
+              '@app.route("/x")\ndef x(): return "x"\n')
+    write(tmp_path, {"app.py": source})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert [f["rule_id"] for f in found["findings"]] == ["CORS018"]
+    proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
+    assert proposed.stdout == "" and "no fix to propose for 1 finding" in proposed.stderr
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
+    assert (tmp_path / "app.py").read_text() == source
+
+
+def test_diff_writes_nothing_and_fix_keeps_comments_and_line_endings(tmp_path):
+    source = (b"from flask import Flask\r\n# flask-cors, as it was imported in 2015\r\n"
+              b"from flask.ext.cors import CORS  # keep this comment\r\n\r\napp = Flask(__name__)\r\n"
+              b"CORS(app,   origins='https://app.example.com')  # spacing kept\r\n")
+    (tmp_path / "app.py").write_bytes(source)
+    diff = run_cli("check", str(tmp_path), "--no-cache", "--diff", expect_exit=1).stdout
+    assert "-from flask.ext.cors import CORS  # keep this comment" in diff
+    assert "+from flask_cors import CORS  # keep this comment" in diff and diff.startswith("--- a/app.py\n")
+    assert (tmp_path / "app.py").read_bytes() == source
+    result = run_cli("check", str(tmp_path), "--no-cache", "--fix", expect_exit=0)
+    assert "applied 1 fix in 1 file" in result.stderr
+    assert (tmp_path / "app.py").read_bytes() == source.replace(b"flask.ext.cors", b"flask_cors")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".app.py.")]  # no temporary file left
