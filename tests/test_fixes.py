@@ -66,3 +66,30 @@ def test_diff_writes_nothing_and_fix_keeps_comments_and_line_endings(tmp_path):
     assert "applied 1 fix in 1 file" in result.stderr
     assert (tmp_path / "app.py").read_bytes() == source.replace(b"flask.ext.cors", b"flask_cors")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".app.py.")]  # no temporary file left
+
+
+def test_a_config_key_renamed_after_cors_read_the_config_is_refused(tmp_path):
+    """`CORS_HEADERS` set after CORS(app): spelt right, it would be config set too late (CORS011),
+    a new problem; the fix is not offered (moving it is a later fix's job)."""
+    source = ('from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+              'CORS(app, origins="https://app.example.com")\napp.config["CORS_HEADERS"] = "Content-Type"\n')
+    write(tmp_path, {"app.py": source})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert "CORS012" in [f["rule_id"] for f in found["findings"]]
+    proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
+    assert proposed.stdout == "" and "no fix to propose for" in proposed.stderr
+
+
+def test_findings_that_share_a_fingerprint_are_fixed_one_by_one(tmp_path):
+    """The same misspelt option on three views of a file: one fingerprint, three findings; each
+    fix leaves one fewer, and the fix loop applies all three."""
+    views = "".join(f'@app.route("/v{i}")\n@cross_origin(origins="https://app.example.com", headers=["X-Token"])\n'
+                    f'def v{i}(): return "v"\n' for i in range(3))
+    write(tmp_path, {"app.py": "from flask import Flask\nfrom flask_cors import cross_origin\n"
+                               "app = Flask(__name__)\n" + views})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert [f["rule_id"] for f in found["findings"]] == ["CORS012"] * 3
+    assert len({f["fingerprint"] for f in found["findings"]}) == 1
+    result = run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
+    assert "applied 3 fixes in 1 file" in result.stderr
+    assert (tmp_path / "app.py").read_text().count('allow_headers=["X-Token"]') == 3

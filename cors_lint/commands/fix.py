@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from pathlib import Path
 
 PASSES = 5  # a fix can make another one possible (ruff's fix loop); each pass is a full check
@@ -19,10 +20,10 @@ def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, i
 
     root = result.inventory.root
 
-    def fingerprints(project: Path) -> set[str]:
+    def fingerprints(project: Path) -> Counter:
         checked = check_paths([project], policy, None, flask_cors_version, inline_suppressions, exclude=exclude,
                               include_tests=include_tests)
-        return {finding.fingerprint for finding in checked.findings}
+        return Counter(finding.fingerprint for finding in checked.findings)
 
     candidates, files = [], set()
     for finding in result.findings:

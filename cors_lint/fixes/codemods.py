@@ -6,6 +6,7 @@ edited span changes) and returns the file's new text, or None when it sees no ed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -76,6 +77,67 @@ class _StringBoolean(cst.CSTTransformer):
         return cst.Name("True" if meant else "False")
 
 
+class _Rename(cst.CSTTransformer):
+    """In the statements that start on ``lines``: the keyword argument, the string (a config or
+    resource key) and the assigned name (a config class's attribute) spelt ``old`` -> ``new``."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, lines: set[int], old: str, new: str):
+        super().__init__()
+        self.lines, self.old, self.new, self.depth, self.renamed = lines, old, new, 0, 0
+
+    def _statement(self, node: cst.CSTNode) -> bool:
+        return self.get_metadata(PositionProvider, node).start.line in self.lines
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.depth += self._statement(node)
+
+    def leave_SimpleStatementLine(self, original, updated):
+        self.depth -= self._statement(original)
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:  # a decorator's line: @cross_origin(origin=...)
+        self.depth += any(self._statement(decorator) for decorator in node.decorators)
+
+    def leave_FunctionDef(self, original, updated):
+        self.depth -= any(self._statement(decorator) for decorator in original.decorators)
+        return updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        if self.depth and updated.keyword is not None and updated.keyword.value == self.old:
+            self.renamed += 1
+            return updated.with_changes(keyword=cst.Name(self.new))
+        return updated
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.BaseExpression) -> cst.BaseExpression:
+        if self.depth and original.evaluated_value == self.old:
+            self.renamed += 1
+            return original.with_changes(value=original.value.replace(self.old, self.new))
+        return updated
+
+    def leave_AssignTarget(self, original: cst.AssignTarget, updated: cst.AssignTarget) -> cst.AssignTarget:
+        if self.depth and isinstance(updated.target, cst.Name) and updated.target.value == self.old:
+            self.renamed += 1
+            return updated.with_changes(target=cst.Name(self.new))
+        return updated
+
+
+# CORS012's message: "`headers` is not a flask-cors option ...; did you mean `allow_headers`?"
+_MISSPELT = re.compile(r"^`(?P<old>[^`]+)`.*? is not a flask-cors (?:option|config key).*?did you mean "
+                       r"`(?P<new>[^`]+)`\?")
+
+
+def _unknown_option(source: str, finding: Finding) -> str | None:
+    match = _MISSPELT.match(finding.message)
+    if match is None:  # no near miss: which option was meant is the author's to say
+        return None
+    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+    renamer = _Rename(lines, match["old"], match["new"])
+    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
+    return changed.code if renamer.renamed else None
+
+
 def _legacy_import(source: str, finding: Finding) -> str | None:
     return cst.parse_module(source).visit(_LegacyImport()).code
 
@@ -103,6 +165,7 @@ def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int
 
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
+    "CORS012": ("spell the option as flask-cors knows it", False, _unknown_option),
     "CORS018": ("write the boolean the string says", False, _string_boolean),
     "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -16,9 +17,11 @@ _NOT_COPIED = shutil.ignore_patterns(".git", ".hg", ".cors-lint-cache", "__pycac
                                      ".tox", "*.pyc")
 
 
-def proven(fixes: list[Fix], root: Path, check: Callable[[Path], set[str]], before: set[str]) -> list[Fix]:
-    """The ``fixes`` re-analysis proves. ``check(root)`` gives the fingerprints of every finding
-    of a project root (all environments); ``before`` is that of ``root`` itself."""
+def proven(fixes: list[Fix], root: Path, check: Callable[[Path], Counter], before: Counter) -> list[Fix]:
+    """The ``fixes`` re-analysis proves. ``check(root)`` counts the findings of a project root
+    (all environments) by fingerprint; ``before`` is that of ``root`` itself. Several findings can
+    share a fingerprint (the same option misspelt on three decorators of a file): a fix must leave
+    one fewer of its own, and no more of any."""
     if not fixes:
         return []
     with tempfile.TemporaryDirectory(prefix="cors-lint-fix-") as scratch:
@@ -32,6 +35,6 @@ def proven(fixes: list[Fix], root: Path, check: Callable[[Path], set[str]], befo
                 after = check(copy)
             finally:
                 target.write_bytes(fix.before.encode("utf-8"))
-            if fix.fingerprint not in after and after <= before:
+            if after[fix.fingerprint] < before[fix.fingerprint] and not after - before:
                 kept.append(fix)
         return kept

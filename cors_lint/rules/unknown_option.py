@@ -91,7 +91,16 @@ entirely; the defaults (every origin, every header) apply instead of what was me
         @app.route("/foo")
         def foo(): return "foo"
         ''', severity="warning",
-            message=("`CORS_HEADERS` is not a flask-cors config key", "did you mean `CORS_ALLOW_HEADERS`?")),
+            message=("`CORS_HEADERS` is not a flask-cors config key", "did you mean `CORS_ALLOW_HEADERS`?"),
+            fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        app.config["CORS_ALLOW_HEADERS"] = "Content-Type"
+        CORS(app, resources={r"/foo": {"origins": "https://app.example.com"}})
+        @app.route("/foo")
+        def foo(): return "foo"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
@@ -100,7 +109,15 @@ entirely; the defaults (every origin, every header) apply instead of what was me
         @cross_origin(origin="https://app.example.com")
         def foo(): return "foo"
         ''', severity="warning",
-            message=("`origin` is not a flask-cors option", "did you mean `origins`?", "the default `*` applies")),
+            message=("`origin` is not a flask-cors option", "did you mean `origins`?", "the default `*` applies"),
+            fixed='''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/foo")
+        @cross_origin(origins="https://app.example.com")
+        def foo(): return "foo"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
@@ -108,7 +125,15 @@ entirely; the defaults (every origin, every header) apply instead of what was me
         @app.route("/foo")
         @cross_origin(origins="https://app.example.com", headers=["Content-Type", "Authorization"])
         def foo(): return "foo"
-        ''', severity="warning", message=("`headers` is not a flask-cors option", "did you mean `allow_headers`?")),
+        ''', severity="warning", message=("`headers` is not a flask-cors option", "did you mean `allow_headers`?"),
+            fixed='''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/foo")
+        @cross_origin(origins="https://app.example.com", allow_headers=["Content-Type", "Authorization"])
+        def foo(): return "foo"
+        '''),
     ),
     valid=('''
         from flask import Flask
