@@ -254,3 +254,26 @@ def test_a_route_added_in_a_blueprint_module_under_a_dangerous_resource_is_block
     output = risky.stdout + risky.stderr
     assert risky.returncode != 0 and re.search(r"^cors-lint\.+Failed$", output, re.M), output
     assert "app.py:7:1: CORS001 error: " in output and "/api/export" in output, output
+
+
+@pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
+def test_the_fixing_hook_fixes_the_file_and_the_next_commit_passes(tmp_path, hook_repo):
+    """cors-lint-fix rewrites a proven safe fix in place: pre-commit stops the commit because the
+    hook changed a file (as with ruff --fix); once the fix is added, the commit passes."""
+    project = installed_project(tmp_path, hook_repo, {}, "cors-lint-fix")
+    source = ("from flask import Flask\nfrom flask.ext.cors import CORS  # from an old tutorial\n"
+              "app = Flask(__name__)\nCORS(app, origins=\"https://app.example.com\")\n")
+    (project / "app.py").write_text(source)
+    git(project, "add", "app.py")
+    stopped = git(project, "commit", "-m", "add the app", check=False)
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0, output
+    assert re.search(r"^cors-lint \(fix\)\.+Failed\n- hook id: cors-lint-fix\n- files were modified by this hook$",
+                     output, re.M), output
+    assert "applied 1 fix in 1 file" in output
+    assert (project / "app.py").read_text() == source.replace("flask.ext.cors", "flask_cors")
+    git(project, "add", "app.py")
+    passed = git(project, "commit", "-m", "add the app", check=False)
+    output = passed.stdout + passed.stderr
+    assert passed.returncode == 0, output
+    assert re.search(r"^cors-lint \(fix\)\.+Passed$", output, re.M), output
