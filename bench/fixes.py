@@ -1,0 +1,121 @@
+"""Issue 21's corpus run of the fixes: `cors-lint check --fix --unsafe-fixes` on a copy of every
+real project of `bench/corpus_projects.txt`, then, for each copy:
+
+- every file the fixes changed still parses;
+- outside the edited lines nothing changed: the same number of lines, and the same comments;
+- a second check has one finding fewer per fix applied, and no finding the project did not have
+  (findings counted by fingerprint, in every environment of the policy).
+
+    python3 bench/fixes.py --base /tmp/projects [--projects-file bench/corpus_projects.txt]
+                           [--cors-lint .venv/bin/cors-lint] [--timeout 300]
+
+Prints a table (fixes applied, files changed, the check's findings before and after, seconds)
+and exits 1 when one of the properties above fails. The projects are checked out by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tokenize
+from collections import Counter
+from pathlib import Path
+
+from corpus import projects
+
+HERE = Path(__file__).resolve().parent
+IGNORED = shutil.ignore_patterns(".git", ".cors-lint-cache", "__pycache__", "node_modules", ".venv")
+
+
+def findings(cors_lint: str, root: Path, timeout: float) -> Counter:
+    done = subprocess.run([cors_lint, "check", str(root), "--no-cache", "--format", "json", "--exit-zero"],
+                          capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-500:])
+    return Counter(finding["fingerprint"] for finding in json.loads(done.stdout)["findings"])
+
+
+def comments(text: str) -> list[str]:
+    return [token.string for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.COMMENT]
+
+
+def changed_files(original: Path, copy: Path) -> list[str]:
+    return sorted(str(path.relative_to(copy)) for path in copy.rglob("*.py")
+                  if path.is_file() and (original / path.relative_to(copy)).read_bytes() != path.read_bytes())
+
+
+def problems_in(original: Path, copy: Path, files: list[str]) -> list[str]:
+    problems = []
+    for name in files:
+        before, after = (original / name).read_text(), (copy / name).read_text()
+        try:
+            ast.parse(after)
+        except SyntaxError as exc:
+            problems.append(f"{name}: no longer parses ({exc})")
+            continue
+        if len(before.splitlines()) != len(after.splitlines()):
+            problems.append(f"{name}: lines added or removed")
+        if comments(before) != comments(after):
+            problems.append(f"{name}: comments changed")
+        edits = [op for op in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+                 if op[0] != "equal"]
+        if any(kind != "replace" for kind, *_ in edits):
+            problems.append(f"{name}: an edit is not in place")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", type=Path, required=True)
+    parser.add_argument("--projects-file", type=Path, default=HERE / "corpus_projects.txt")
+    parser.add_argument("--cors-lint", default=str(HERE.parent / ".venv" / "bin" / "cors-lint"))
+    parser.add_argument("--timeout", type=float, default=300)
+    options = parser.parse_args()
+    failed = False
+    totals = Counter()
+    print(f"{'project':<28} {'fixes':>5} {'files':>5} {'before':>6} {'after':>6} {'seconds':>8}  problems")
+    for name in projects(options.projects_file):
+        original = options.base / name
+        if not original.is_dir():
+            print(f"{name:<28} (not checked out under {options.base}: skipped)")
+            continue
+        with tempfile.TemporaryDirectory(prefix="cors-lint-fixes-") as scratch:
+            copy = Path(scratch) / name
+            shutil.copytree(original, copy, ignore=IGNORED, symlinks=True)
+            start = time.perf_counter()
+            fixing = subprocess.run([options.cors_lint, "check", str(copy), "--no-cache", "--fix", "--unsafe-fixes",
+                                     "--exit-zero", "--format", "concise"],
+                                    capture_output=True, text=True, timeout=options.timeout)
+            seconds = time.perf_counter() - start
+            applied = next((int(line.split()[2]) for line in fixing.stderr.splitlines()
+                            if line.startswith("cors-lint: applied ")), 0)
+            files = changed_files(original, copy)
+            problems = [f"exit {fixing.returncode}: {fixing.stderr[-300:]}"] if fixing.returncode != 0 else []
+            problems += problems_in(original, copy, files)
+            before = findings(options.cors_lint, original, options.timeout)
+            after = findings(options.cors_lint, copy, options.timeout) if applied else before
+            if after - before:
+                problems.append(f"new findings: {sorted(after - before)}")
+            if sum((before - after).values()) != applied:
+                problems.append(f"{applied} fixes applied, {sum((before - after).values())} findings fewer")
+        failed |= bool(problems)
+        totals.update(projects=1, fixes=applied, files=len(files), before=sum(before.values()),
+                      after=sum(after.values()))
+        print(f"{name:<28} {applied:>5} {len(files):>5} {sum(before.values()):>6} {sum(after.values()):>6} "
+              f"{seconds:>8.2f}  {'; '.join(problems)}")
+    print(f"\n{totals['projects']} projects: {totals['fixes']} fixes applied in {totals['files']} files; findings "
+          f"{totals['before']} -> {totals['after']}; {'problems above' if failed else 'no problem'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
