@@ -185,6 +185,8 @@ def check(
                                                "that change which requests pass.")] = False,
     show_diff: Annotated[bool, typer.Option("--diff", help="Print the proven fixes as a unified diff and write "
                                             "nothing (exit 1 when there is one).")] = False,
+    show_fixes: Annotated[bool, typer.Option("--show-fixes", help="Show each finding's proven fix with it (text, "
+                                             "JSON, SARIF), safe or not.")] = False,
 ) -> None:
     """Check Flask projects against the CORS policy (the default command: `cors-lint src/`).
 
@@ -202,7 +204,7 @@ def check(
                            baseline=baseline, write_baseline=write_baseline, cache=not no_cache, cache_dir=cache_dir,
                            demand_driven=not no_prefilter, jobs=jobs, include_tests=include_tests,
                            exclude=exclude, extend_exclude=extend_exclude, fix=fix, unsafe_fixes=unsafe_fixes,
-                           diff=show_diff)
+                           diff=show_diff, show_fixes=show_fixes)
     except CommandError as exc:
         _fail(exc)
     if show_diff:

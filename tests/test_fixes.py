@@ -93,3 +93,40 @@ def test_findings_that_share_a_fingerprint_are_fixed_one_by_one(tmp_path):
     result = run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
     assert "applied 3 fixes in 1 file" in result.stderr
     assert (tmp_path / "app.py").read_text().count('allow_headers=["X-Token"]') == 3
+
+
+def test_a_proven_fix_is_shown_with_its_finding_in_every_format(tmp_path):
+    """--show-fixes: the change under the code frame, `fix` in the JSON (schema-valid), SARIF
+    `fixes` whose replacements turn the file into the fixed one, and a diff in the review."""
+    import jsonschema
+    from test_formats import SARIF_SCHEMA
+
+    from cors_lint.schemas import load as load_schema
+
+    source = ('from flask import Flask\nfrom flask_cors import cross_origin\napp = Flask(__name__)\n'
+              '@app.route("/foo")\n@cross_origin(origins="https://app.example.com", headers=["X-Token"])  # token\n'
+              'def foo(): return "foo"\n')
+    fixed = source.replace("headers=", "allow_headers=")
+    write(tmp_path, {"app.py": source})
+    text = run_cli("check", str(tmp_path), "--no-cache", "--show-fixes", expect_exit=1).stdout
+    assert ("   = fix (unsafe): spell the option as flask-cors knows it\n"
+            ' 5 - @cross_origin(origins="https://app.example.com", headers=["X-Token"])  # token\n'
+            ' 5 + @cross_origin(origins="https://app.example.com", allow_headers=["X-Token"])  # token\n') in text, text
+    document = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--show-fixes", "--format", "json",
+                                  expect_exit=1).stdout)
+    jsonschema.Draft202012Validator(load_schema("findings.schema.json")).validate(document)
+    [finding] = document["findings"]
+    assert finding["fix"]["applicability"] == "unsafe" and "+@cross_origin(origins" in finding["fix"]["diff"]
+    sarif = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--show-fixes", "--format", "sarif",
+                               expect_exit=1).stdout)
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
+    [change] = sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"]
+    lines = source.splitlines()
+    for replacement in reversed(change["replacements"]):  # applied as a SARIF consumer does
+        region = replacement["deletedRegion"]
+        lines[region["startLine"] - 1:region["endLine"]] = replacement["insertedContent"]["text"].split("\n")
+    assert "\n".join(lines) + "\n" == fixed
+    review = run_cli("report", str(tmp_path), "--no-cache", "--format", "markdown", expect_exit=0).stdout
+    assert "Proposed change (unsafe, proven by re-analysis)" in review and "+@cross_origin(origins" in review
+    assert "fix (" not in run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout  # only when asked

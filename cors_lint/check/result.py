@@ -77,6 +77,13 @@ class CheckResult:
     failures: list[RuleFailure] = field(default_factory=list)  # rules that raised (internal errors, exit 2)
     # the source lines findings point at (theirs and their related places'): file -> line -> text
     lines: dict[str, dict[int, str]] = field(default_factory=dict)
+    # the fixes re-analysis proved for these findings (fixes.codemods.Fix), when they were asked for
+    fixes: list[Any] = field(default_factory=list)
+
+    def fix(self, finding: Finding) -> Any:
+        """The proven fix of ``finding``, or None."""
+        return next((fix for fix in self.fixes if (fix.fingerprint, fix.file, fix.line) ==
+                     (finding.fingerprint, finding.file, finding.line)), None)
 
     def line(self, file: str, number: int) -> str | None:
         """The text of a line a finding points at, as the check read it (None: not quoted)."""

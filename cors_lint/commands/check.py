@@ -23,9 +23,10 @@ def run(paths: list[Path], *, output_format: str | None, policy_file: Path | Non
         fail_on: str | None, flask_cors_version: str | None, inline_suppressions: bool, baseline: Path | None,
         write_baseline: Path | None, cache: bool, cache_dir: Path | None, demand_driven: bool, jobs: int,
         include_tests: bool, exclude: list[str] | None = None, extend_exclude: list[str] | None = None,
-        fix: bool = False, unsafe_fixes: bool = False, diff: bool = False) -> CheckRun:
+        fix: bool = False, unsafe_fixes: bool = False, diff: bool = False, show_fixes: bool = False) -> CheckRun:
     """The check; with ``fix``, the proven fixes are applied first (``--unsafe-fixes``: the unsafe
-    ones too) and the result is that of the fixed project; with ``diff``, they are only proposed."""
+    ones too) and the result is that of the fixed project; with ``diff``, they are only proposed;
+    with ``show_fixes``, the fixes proven for the findings reported are in ``result.fixes``."""
     settings = settings_for(paths)
     if cache:
         from cors_lint.core.store import shared_key_problem
@@ -47,22 +48,28 @@ def run(paths: list[Path], *, output_format: str | None, policy_file: Path | Non
         except (UsageError, ValueError) as exc:
             raise CommandError(str(exc)) from None
 
+    def proven(result, unsafe: bool) -> list:
+        from cors_lint.commands.fix import proven_fixes
+
+        return proven_fixes(result, policy, unsafe, flask_cors_version, inline_suppressions,
+                            excluded(settings, exclude, extend_exclude), include_tests or settings.include_tests)
+
     result = checked_now()
     applied: list = []
-    if fix or diff:
-        from cors_lint.commands import fix as fixing
+    if diff:  # proposed, not applied
+        applied = proven(result, unsafe_fixes)
+    elif fix:
+        from cors_lint.commands.fix import PASSES, apply
 
-        for _ in range(fixing.PASSES if fix and not diff else 1):
-            found = fixing.proven_fixes(result, policy, unsafe_fixes, flask_cors_version, inline_suppressions,
-                                        excluded(settings, exclude, extend_exclude),
-                                        include_tests or settings.include_tests)
-            if diff:
-                applied = found
-            if diff or not found:
+        for _ in range(PASSES):
+            found = proven(result, unsafe_fixes)
+            if not found:
                 break
-            fixing.apply(found, result.inventory.root)
+            apply(found, result.inventory.root)
             applied += found
             result = checked_now()
+    if show_fixes:  # every proven fix, safe or not, shown with its finding
+        result.fixes = proven(result, True)
     checked = CheckRun(result, policy, output_format or settings.format or "text", fail_on or settings.fail_on or "warning",
                        fixes=applied)
     if write_baseline is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from pathlib import Path
 
@@ -36,9 +35,7 @@ def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, i
 
 def unified_diff(fixes: list, root: Path) -> str:
     """The fixes as one unified diff, paths relative to the project (``a/`` and ``b/`` as git writes them)."""
-    return "".join("".join(difflib.unified_diff(fix.before.splitlines(keepends=True), fix.after.splitlines(keepends=True),
-                                                f"a/{fix.file}", f"b/{fix.file}"))
-                   for fix in sorted(fixes, key=lambda fix: fix.file))
+    return "".join(fix.as_json()["diff"] for fix in sorted(fixes, key=lambda fix: fix.file))
 
 
 def apply(fixes: list, root: Path) -> None:

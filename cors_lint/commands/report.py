@@ -28,6 +28,10 @@ def run(paths: list[Path], policy_file: Path | None, flask_cors_version: str | N
         raise CommandError(str(exc)) from None
     if baseline is not None:
         hide_baselined(result, baseline)
+    from cors_lint.commands.fix import proven_fixes
+
+    result.fixes = proven_fixes(result, policy, True, flask_cors_version, True,
+                                excluded(settings, exclude, extend_exclude), include_tests or settings.include_tests)
     return result, policy, provenance(result.inventory.root, baseline)
 
 

@@ -6,10 +6,11 @@ edited span changes) and returns the file's new text, or None when it sees no ed
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -28,10 +29,24 @@ class Fix:
     rule_id: str
     fingerprint: str
     file: str
+    line: int  # the finding's
     description: str
     safe: bool
     before: str
     after: str
+
+    def hunks(self) -> list[tuple[int, list[str], list[str]]]:
+        """Each changed run of lines: (its first line number, the lines before, the lines after)."""
+        old, new = self.before.splitlines(), self.after.splitlines()
+        return [(first + 1, old[first:last], new[start:end])
+                for kind, first, last, start, end in difflib.SequenceMatcher(None, old, new).get_opcodes()
+                if kind != "equal"]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"description": self.description, "applicability": "safe" if self.safe else "unsafe",
+                "diff": "".join(difflib.unified_diff(self.before.splitlines(keepends=True),
+                                                     self.after.splitlines(keepends=True),
+                                                     f"a/{self.file}", f"b/{self.file}"))}
 
 
 class _LegacyImport(cst.CSTTransformer):
@@ -183,4 +198,4 @@ def candidate(finding: Finding, root: Path) -> Fix | None:
         return None
     if after is None or after == source:
         return None
-    return Fix(finding.rule_id, finding.fingerprint, finding.file, description, safe, source, after)
+    return Fix(finding.rule_id, finding.fingerprint, finding.file, finding.line, description, safe, source, after)

@@ -29,7 +29,8 @@ def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
         "tool": {"name": "cors-lint", "version": __version__},
         "policy": policy.source,
         "flask_cors": result.inventory.version.as_json(),
-        "findings": [finding.as_json() for finding in result.findings],
+        "findings": [{**finding.as_json(), **({"fix": result.fix(finding).as_json()} if result.fix(finding) else {})}
+                     for finding in result.findings],
         "suppressed": [{**finding.as_json(), "suppression": suppression.as_json()}
                        for finding, suppression in result.suppressed],
         "errors": [error.as_json() for error in result.inventory.errors],
@@ -65,6 +66,7 @@ def check_text(result: CheckResult, policy: Policy, color: bool = False, frames:
             related = result.line(file, line)
             if related is not None:
                 lines += _frame(paint, line, related, None, width)
+        lines += _fix_lines(paint, result.fix(finding), width)
         lines.append("")  # a blank line after each finding's frames
     for error in result.inventory.errors:
         lines.append(f"{error.file}:{error.line or 1}:{error.column or 1}: cannot analyse: {error.message}")
@@ -101,6 +103,17 @@ def _frame(paint: _Paint, number: int, text: str, column: int | None, width: int
         indent = len(text[:column].expandtabs(4))
         frame.append(f"{gutter}{paint.gutter(' |')} {' ' * indent}{under}")
     return frame
+
+
+def _fix_lines(paint: "_Paint", fix, width: int) -> list[str]:
+    """The proven fix under a finding's frames: what it does, and the lines it changes."""
+    if fix is None:
+        return []
+    out = [f"{' ' * (width + 1)}{paint.gutter(' = ')}fix ({'safe' if fix.safe else 'unsafe'}): {fix.description}"]
+    for first, removed, added in fix.hunks():
+        out += [f" {paint.gutter(f'{first + i:>{width}} -')} {text}" for i, text in enumerate(removed)]
+        out += [f" {paint.gutter(f'{first + i:>{width}} +')} {text}" for i, text in enumerate(added)]
+    return out
 
 
 def _carets(text: str, column: int) -> str:

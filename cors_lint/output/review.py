@@ -77,7 +77,8 @@ def build(result: CheckResult, policy: Policy, provenance: Provenance | None = N
     root = result.inventory.root
     counts = {level: sum(1 for f in result.findings if f.severity == level) for level in SEVERITIES}
     catalogue = Catalogue.of(policy)
-    findings = sorted(({**f.as_json(), "fix": _fix(catalogue, f.rule_id)} for f in result.findings),
+    findings = sorted(({**f.as_json(), "fix": _fix(catalogue, f.rule_id),
+                        "proposed": result.fix(f).as_json() if result.fix(f) else None} for f in result.findings),
                       key=lambda f: (SEVERITIES.index(f["severity"]), not f["attacker_origin"], f["file"], f["line"]))
     # with --baseline, the findings it knows: listed apart, not in the verdict or the counts
     baselined = sorted((f.as_json() for f in result.baselined), key=lambda f: (f["file"], f["line"], f["rule_id"])) \
@@ -275,6 +276,9 @@ def markdown(review: Review) -> str:
             out += [f"Attacker origin: {_code(f['attacker_origin'])}", ""]
         if f["routes"]:
             out += ["Routes: " + ", ".join(_code(r) for r in f["routes"]), ""]
+        if f["proposed"]:
+            out += [f"Proposed change ({f['proposed']['applicability']}, proven by re-analysis): "
+                    f"{f['proposed']['description']}", "", "```diff", f["proposed"]["diff"].rstrip("\n"), "```", ""]
         if f["fix"]:
             out += ["Fix:", "", f["fix"], ""]
     for environment, groups in review.routes.items():
@@ -396,6 +400,10 @@ def html_page(review: Review) -> str:
             parts.append(f"<p>Attacker origin: <code class=\"attacker\">{_e(f['attacker_origin'])}</code></p>")
         if f["routes"]:
             parts.append("<p>Routes: " + ", ".join(f"<code>{_e(r)}</code>" for r in f["routes"]) + "</p>")
+        if f["proposed"]:
+            parts.append(f"<details open><summary>Proposed change ({_e(f['proposed']['applicability'])}, proven by "
+                         f"re-analysis): {_e(f['proposed']['description'])}</summary>"
+                         f"<pre class=\"diff\">{_e(f['proposed']['diff'])}</pre></details>")
         if f["fix"]:
             parts.append(f"<details open><summary>Fix</summary>{_markdown_html(f['fix'])}</details>")
         parts.append("</div>")

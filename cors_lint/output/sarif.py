@@ -57,6 +57,20 @@ def _region(line: int, column: int | None, text: str | None) -> dict[str, Any]:
     return region
 
 
+def _fix(fix) -> dict[str, Any]:
+    """A proven fix as SARIF: each changed run of lines replaced whole (code scanning shows no
+    fixes from a third-party tool; SARIF viewers and autofix bots read them)."""
+    old = fix.before.splitlines()
+    replacements = [{"deletedRegion": {"startLine": first, "startColumn": 1, "endLine": first + len(removed) - 1,
+                                       "endColumn": len(old[first + len(removed) - 2]) + 1}
+                     if removed else {"startLine": first, "startColumn": 1, "endLine": first, "endColumn": 1},
+                     "insertedContent": {"text": "\n".join(added) + ("" if removed else "\n")}}
+                    for first, removed, added in fix.hunks()]
+    return {"description": {"text": f"{fix.description} ({'safe' if fix.safe else 'unsafe'})"},
+            "artifactChanges": [{"artifactLocation": {"uri": fix.file, "uriBaseId": "%SRCROOT%"},
+                                 "replacements": replacements}]}
+
+
 def _result(finding: Finding, index: dict[str, int], checked: CheckResult, suppression=None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
@@ -71,6 +85,9 @@ def _result(finding: Finding, index: dict[str, int], checked: CheckResult, suppr
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
+    fix = checked.fix(finding)
+    if fix is not None:
+        result["fixes"] = [_fix(fix)]
     if finding.attacker_origin:
         result["properties"]["attackerOrigin"] = finding.attacker_origin
     if finding.condition:
