@@ -130,3 +130,19 @@ def test_a_proven_fix_is_shown_with_its_finding_in_every_format(tmp_path):
     review = run_cli("report", str(tmp_path), "--no-cache", "--format", "markdown", expect_exit=0).stdout
     assert "Proposed change (unsafe, proven by re-analysis)" in review and "+@cross_origin(origins" in review
     assert "fix (" not in run_cli("check", str(tmp_path), "--no-cache", expect_exit=1).stdout  # only when asked
+
+
+def test_a_prefix_pattern_fix_that_would_expose_the_prefix_itself_is_refused(tmp_path):
+    """`/api/*` also matches `/api` (no slash); `/api/.*` does not, so `/api` would fall to the
+    `/*` resource that lets every origin read (CORS007): the fix is not offered."""
+    source = ('from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__, static_folder=None)\n'
+              'CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}, r"/*": {"origins": "*"}})\n'
+              '@app.route("/api")\ndef api(): return "api"\n@app.route("/api/x")\ndef x(): return "x"\n')
+    write(tmp_path, {"app.py": source})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=0).stdout)
+    assert [f["rule_id"] for f in found["findings"]] == ["CORS015"]
+    proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
+    assert proposed.stdout == "" and "no fix to propose for 1 finding" in proposed.stderr
+    (tmp_path / "app.py").write_text(source.replace('r"/api/*"', 'r"/api/.*"'))  # what the fix would do
+    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert [f["rule_id"] for f in after["findings"]] == ["CORS007"]

@@ -126,7 +126,7 @@ class _Rename(cst.CSTTransformer):
         return updated
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.BaseExpression) -> cst.BaseExpression:
-        if self.depth and original.evaluated_value == self.old:
+        if self.depth and original.evaluated_value == self.old and original.value.count(self.old) == 1:
             self.renamed += 1
             return original.with_changes(value=original.value.replace(self.old, self.new))
         return updated
@@ -143,14 +143,23 @@ _MISSPELT = re.compile(r"^`(?P<old>[^`]+)`.*? is not a flask-cors (?:option|conf
                        r"`(?P<new>[^`]+)`\?")
 
 
-def _unknown_option(source: str, finding: Finding) -> str | None:
-    match = _MISSPELT.match(finding.message)
-    if match is None:  # no near miss: which option was meant is the author's to say
-        return None
-    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
-    renamer = _Rename(lines, match["old"], match["new"])
-    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
-    return changed.code if renamer.renamed else None
+# CORS015's message: "`/api/*` means `/api` followed by any number of `/`, ...; write `/api/.*`"
+_PREFIX = re.compile(r"^`(?P<old>[^`]+)` means `[^`]+` followed by any number of `/`.*?write `(?P<new>[^`]+)`")
+
+
+def _renamed(pattern: re.Pattern[str]) -> Callable[[str, Finding], str | None]:
+    """A codemod renaming what the finding's message names (``old``) to what it suggests
+    (``new``), in the statements on the finding's lines; None when the message suggests nothing
+    (which name was meant is then the author's to say)."""
+    def codemod(source: str, finding: Finding) -> str | None:
+        match = pattern.match(finding.message)
+        if match is None:
+            return None
+        lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+        renamer = _Rename(lines, match["old"], match["new"])
+        changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
+        return changed.code if renamer.renamed else None
+    return codemod
 
 
 def _legacy_import(source: str, finding: Finding) -> str | None:
@@ -180,7 +189,8 @@ def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int
 
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
-    "CORS012": ("spell the option as flask-cors knows it", False, _unknown_option),
+    "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
+    "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
     "CORS018": ("write the boolean the string says", False, _string_boolean),
     "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
 }

@@ -125,7 +125,16 @@ CORS(app, resources={r"/api/.*": {"origins": "*"}})
         @app.route("/apikeys")
         def keys(): return "keys"
         ''', severity="warning", message=("`/api/*`", "also applies to /apikeys", "write `/api/.*`"),
-            routes=("/apikeys",)),
+            routes=("/apikeys",), fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, resources={r"/api/.*": {"origins": "*"}})
+        @app.route("/api/x")
+        def x(): return "x"
+        @app.route("/apikeys")
+        def keys(): return "keys"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import CORS
@@ -133,7 +142,15 @@ CORS(app, resources={r"/api/.*": {"origins": "*"}})
         CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}})
         @app.route("/api/x")
         def x(): return "x"
-        ''', severity="note", message=("`/api/*`", "no route matches it by accident", "write `/api/.*`")),
+        ''', severity="note", message=("`/api/*`", "no route matches it by accident", "write `/api/.*`"),
+            fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, resources={r"/api/.*": {"origins": "https://app.example.com"}})
+        @app.route("/api/x")
+        def x(): return "x"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import CORS
