@@ -146,3 +146,18 @@ def test_a_prefix_pattern_fix_that_would_expose_the_prefix_itself_is_refused(tmp
     (tmp_path / "app.py").write_text(source.replace('r"/api/*"', 'r"/api/.*"'))  # what the fix would do
     after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
     assert [f["rule_id"] for f in after["findings"]] == ["CORS007"]
+
+
+def test_splitting_a_comma_joined_origin_that_names_an_insecure_origin_is_refused(tmp_path):
+    """`"https://a.example.com,http://localhost:3000"` matches nothing; split, it would trust a
+    plain-http localhost origin in production (CORS008): the fix is not offered."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app, origins="https://a.example.com,http://localhost:3000")\n'})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert "CORS006" in [f["rule_id"] for f in found["findings"]]
+    proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
+    assert proposed.stdout == "" and "no fix to propose for" in proposed.stderr
+    (tmp_path / "app.py").write_text((tmp_path / "app.py").read_text().replace(
+        '"https://a.example.com,http://localhost:3000"', '["https://a.example.com", "http://localhost:3000"]'))
+    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert "CORS008" in [f["rule_id"] for f in after["findings"]]

@@ -162,6 +162,51 @@ def _renamed(pattern: re.Pattern[str]) -> Callable[[str, Finding], str | None]:
     return codemod
 
 
+class _Split(cst.CSTTransformer):
+    """In the statements that start on ``lines``: the string literal ``"a,b"`` -> ``["a", "b"]``
+    (each part stripped, quoted as the original was)."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, lines: set[int], value: str):
+        super().__init__()
+        self.lines, self.value, self.split = lines, value, 0
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.BaseExpression) -> cst.BaseExpression:
+        if original.evaluated_value != self.value or \
+                self.get_metadata(PositionProvider, original).start.line not in self.lines:
+            return updated
+        quote = original.quote
+        parts = [part.strip() for part in self.value.split(",") if part.strip()]
+        if any(quote in part or "\\" in part for part in parts):
+            return updated
+        self.split += 1
+        return cst.List([cst.Element(cst.SimpleString(f"{quote}{part}{quote}")) for part in parts])
+
+
+# CORS006's message: "origins value `https://a.example.com/` ends with `/`: ..."; a value read
+# from the environment is left alone (the variable's text, not the code, holds it)
+_MALFORMED = re.compile(r"^(?:origins|allow_headers) value `(?P<value>[^`]*)` (?P<problem>contains a comma|"
+                        r"has surrounding whitespace|ends with `/`)")
+
+
+def _malformed(source: str, finding: Finding) -> str | None:
+    match = _MALFORMED.match(finding.message)
+    if match is None:
+        return None
+    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    value = match["value"]
+    if match["problem"] == "contains a comma":
+        splitter = _Split(lines, value)
+        changed = wrapper.visit(splitter)
+        return changed.code if splitter.split else None
+    meant = value.strip().rstrip("/") if match["problem"] == "ends with `/`" else value.strip()
+    renamer = _Rename(lines, value, meant)
+    changed = wrapper.visit(renamer)
+    return changed.code if renamer.renamed else None
+
+
 def _legacy_import(source: str, finding: Finding) -> str | None:
     return cst.parse_module(source).visit(_LegacyImport()).code
 
@@ -190,6 +235,7 @@ def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
+    "CORS006": ("write the value flask-cors can match", False, _malformed),
     "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
     "CORS018": ("write the boolean the string says", False, _string_boolean),
     "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),

@@ -83,7 +83,14 @@ CORS(app, origins=[o.strip() for o in os.environ.get("ORIGINS", "...").split(","
         @app.route("/x")
         def x(): return "x"
         ''', severity="warning", message=("origins value `https://a.example.com/`", "ends with `/`", "/x"),
-            routes=("/static/<path:filename>", "/x")),
+            routes=("/static/<path:filename>", "/x"), fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins=["https://a.example.com"])
+        @app.route("/x")
+        def x(): return "x"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import CORS
@@ -93,7 +100,14 @@ CORS(app, origins=[o.strip() for o in os.environ.get("ORIGINS", "...").split(","
         def x(): return "x"
         ''', severity="warning",
             message=("allow_headers value `Content-Type,Authorization`", "contains a comma", "/x"),
-            routes=("/static/<path:filename>", "/x")),
+            routes=("/static/<path:filename>", "/x"), fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins="https://a.example.com", allow_headers=["Content-Type", "Authorization"])
+        @app.route("/x")
+        def x(): return "x"
+        '''),
     ),
     valid=('''
         import os
