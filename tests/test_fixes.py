@@ -161,3 +161,30 @@ def test_splitting_a_comma_joined_origin_that_names_an_insecure_origin_is_refuse
         '"https://a.example.com,http://localhost:3000"', '["https://a.example.com", "http://localhost:3000"]'))
     after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
     assert "CORS008" in [f["rule_id"] for f in after["findings"]]
+
+
+def test_a_glob_fix_is_refused_while_the_origin_it_keeps_is_still_a_finding(tmp_path):
+    """`http://localhost:*` means any port; the anchored regex still trusts localhost in
+    production, and CORS008 would name the new value: a finding the project did not have."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app, origins=["http://localhost:*"])\n'})
+    proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
+    assert proposed.stdout == "" and "no fix to propose for 3 findings" in proposed.stderr
+
+
+@pytest.mark.parametrize(("glob", "regex"), [
+    ("https://*.example.com", r"^https://([a-z0-9-]+\.)+example\.com$"),
+    ("http://localhost:*", r"^http://localhost(:\d+)?$"),
+    ("*.example.com", r"^https?://([a-z0-9-]+\.)+example\.com$"),
+    ("https://*.example.com:8443", r"^https://([a-z0-9-]+\.)+example\.com:8443$"),
+    ("https://app.*.com", None),  # a * inside a name: what it should match is not evident
+])
+def test_a_glob_origin_becomes_the_anchored_regex_it_means(glob, regex):
+    import re
+
+    from cors_lint.fixes.codemods import glob_regex
+
+    assert glob_regex(glob) == regex
+    if regex:
+        sub = ("" if "://" in glob else "https://") + glob.replace("*.", "a.b.").replace(":*", ":3000")
+        assert re.match(regex, sub) and not re.match(regex, sub + ".evil.example")

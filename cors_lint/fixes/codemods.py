@@ -126,9 +126,11 @@ class _Rename(cst.CSTTransformer):
         return updated
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.BaseExpression) -> cst.BaseExpression:
-        if self.depth and original.evaluated_value == self.old and original.value.count(self.old) == 1:
-            self.renamed += 1
-            return original.with_changes(value=original.value.replace(self.old, self.new))
+        if self.depth and original.evaluated_value == self.old:
+            literal = _literal(original, self.new)
+            if literal is not None:
+                self.renamed += 1
+                return literal
         return updated
 
     def leave_AssignTarget(self, original: cst.AssignTarget, updated: cst.AssignTarget) -> cst.AssignTarget:
@@ -136,6 +138,17 @@ class _Rename(cst.CSTTransformer):
             self.renamed += 1
             return updated.with_changes(target=cst.Name(self.new))
         return updated
+
+
+def _literal(original: cst.SimpleString, value: str) -> cst.SimpleString | None:
+    """``value`` as a string literal quoted as ``original`` is (raw when it holds a backslash);
+    None when that quoting cannot hold it."""
+    prefix = original.prefix.replace("u", "").replace("U", "")
+    if "\\" in value and "r" not in prefix.lower():
+        prefix += "r"
+    if original.quote in value or value.endswith("\\") or "\n" in value:
+        return None
+    return cst.SimpleString(f"{prefix}{original.quote}{value}{original.quote}")
 
 
 # CORS012's message: "`headers` is not a flask-cors option ...; did you mean `allow_headers`?"
@@ -207,6 +220,40 @@ def _malformed(source: str, finding: Finding) -> str | None:
     return changed.code if renamer.renamed else None
 
 
+_GLOB = re.compile(r"(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>[^/:*]*\*?[^/:]*)(?::(?P<port>\*|\d+))?")
+
+
+def glob_regex(glob: str) -> str | None:
+    r"""The anchored regex a glob origin was meant as: ``https://*.example.com`` ->
+    ``^https://([a-z0-9-]+\.)+example\.com$`` (one or more subdomain labels), ``http://localhost:*``
+    -> ``^http://localhost(:\d+)?$`` (any port); without a scheme, http or https. None for a
+    ``*`` elsewhere (what it should match is not evident)."""
+    match = _GLOB.fullmatch(glob)
+    if match is None:
+        return None
+    host = match["host"]
+    if host.startswith("*.") and "*" not in host[2:] and host[2:]:
+        host_pattern = r"([a-z0-9-]+\.)+" + re.escape(host[2:])
+    elif "*" not in host and host:
+        host_pattern = re.escape(host)
+    else:
+        return None
+    scheme = re.escape(match["scheme"]) if match["scheme"] else "https?"
+    port = r"(:\d+)?" if match["port"] == "*" else (f":{match['port']}" if match["port"] else "")
+    return f"^{scheme}://{host_pattern}{port}$"
+
+
+def _glob_origin(source: str, finding: Finding) -> str | None:
+    match = re.match(r"^`(?P<old>[^`]+)` looks like a glob", finding.message)
+    meant = glob_regex(match["old"]) if match else None
+    if meant is None:
+        return None
+    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+    renamer = _Rename(lines, match["old"], meant)
+    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
+    return changed.code if renamer.renamed else None
+
+
 def _legacy_import(source: str, finding: Finding) -> str | None:
     return cst.parse_module(source).visit(_LegacyImport()).code
 
@@ -235,6 +282,7 @@ def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
+    "CORS005": ("write the anchored regex the glob means", False, _glob_origin),
     "CORS006": ("write the value flask-cors can match", False, _malformed),
     "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
     "CORS018": ("write the boolean the string says", False, _string_boolean),

@@ -70,7 +70,14 @@ CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$", r"^http://localho
         @cross_origin(origins="https://*.example.com")
         def x(): return "x"
         ''', severity="error", message=("`https://*.example.com`", "`https://example.com.evil.example`", "/x"),
-            routes=("/x",), attacker_origin="https://example.com.evil.example"),
+            routes=("/x",), attacker_origin="https://example.com.evil.example", fixed=r'''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/x")
+        @cross_origin(origins=r"^https://([a-z0-9-]+\.)+example\.com$")
+        def x(): return "x"
+        '''),
     ),
     valid=(r'''
         from flask import Flask
