@@ -68,16 +68,28 @@ def test_diff_writes_nothing_and_fix_keeps_comments_and_line_endings(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".app.py.")]  # no temporary file left
 
 
-def test_a_config_key_renamed_after_cors_read_the_config_is_refused(tmp_path):
-    """`CORS_HEADERS` set after CORS(app): spelt right, it would be config set too late (CORS011),
-    a new problem; the fix is not offered (moving it is a later fix's job)."""
-    source = ('from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
-              'CORS(app, origins="https://app.example.com")\napp.config["CORS_HEADERS"] = "Content-Type"\n')
-    write(tmp_path, {"app.py": source})
+def test_an_option_spelt_right_that_would_trust_an_insecure_origin_is_refused(tmp_path):
+    """`origin="http://localhost:3000"` is ignored (every origin may read, CORS007); spelt
+    `origins=`, it would trust plain-http localhost in production (CORS008), a problem the
+    project did not have: the fix is not offered."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app, origin="http://localhost:3000")\n'})
     found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert "CORS012" in [f["rule_id"] for f in found["findings"]]
+    assert {"CORS007", "CORS012"} <= {f["rule_id"] for f in found["findings"]}
     proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
     assert proposed.stdout == "" and "no fix to propose for" in proposed.stderr
+
+
+def test_a_fix_may_leave_another_rules_finding_at_its_place_naming_the_new_value(tmp_path):
+    """`CORS_HEADERS` set after CORS(app): spelt right, it is still set too late; CORS011 was
+    there before and stays (naming the new key): not a new problem, so the rename is offered."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app, origins="https://app.example.com")\n'
+                               'app.config["CORS_HEADERS"] = "Content-Type"\n'})
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
+    assert 'app.config["CORS_ALLOW_HEADERS"] = "Content-Type"' in (tmp_path / "app.py").read_text()
+    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert [f["rule_id"] for f in after["findings"]] == ["CORS011"]
 
 
 def test_findings_that_share_a_fingerprint_are_fixed_one_by_one(tmp_path):
@@ -163,13 +175,37 @@ def test_splitting_a_comma_joined_origin_that_names_an_insecure_origin_is_refuse
     assert "CORS008" in [f["rule_id"] for f in after["findings"]]
 
 
-def test_a_glob_fix_is_refused_while_the_origin_it_keeps_is_still_a_finding(tmp_path):
-    """`http://localhost:*` means any port; the anchored regex still trusts localhost in
-    production, and CORS008 would name the new value: a finding the project did not have."""
+def test_a_glob_without_a_scheme_is_not_fixed_into_trusting_plain_http(tmp_path):
+    """`*.example.com` names no scheme; the regex it means accepts http and https, and trusting
+    plain-http pages in production is CORS008, a problem the project did not have: refused."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app, origins=["*.example.com"])\n'})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert "CORS005" in {f["rule_id"] for f in found["findings"]}
+    proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
+    assert proposed.stdout == "" and "no fix to propose for" in proposed.stderr
+
+
+def test_a_glob_fix_keeps_the_localhost_origin_its_author_trusted(tmp_path):
+    """`http://localhost:*` -> `^http://localhost(:\\d+)?$`: no longer `localhost.evil.example`
+    (CORS005 and CORS002 gone); CORS008 stays, now naming the regex."""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origins=["http://localhost:*"])\n'})
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
+    assert 'origins=[r"^http://localhost(:\\d+)?$"]' in (tmp_path / "app.py").read_text()
+    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert [f["rule_id"] for f in after["findings"]] == ["CORS008"]
+
+
+def test_an_anchored_regex_that_still_accepts_another_domain_is_refused(tmp_path):
+    """`https://.*example\\.com` anchored is still `evilexample.com`: the rule's own finding
+    remains (with the new regex), so the fix is not offered."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app, origins=[r"https://.*example\\.com"])\n'})
+    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
+    assert "CORS002" in {f["rule_id"] for f in found["findings"]}
     proposed = run_cli("check", str(tmp_path), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
-    assert proposed.stdout == "" and "no fix to propose for 3 findings" in proposed.stderr
+    assert proposed.stdout == "" and "no fix to propose for" in proposed.stderr
 
 
 @pytest.mark.parametrize(("glob", "regex"), [
@@ -188,3 +224,16 @@ def test_a_glob_origin_becomes_the_anchored_regex_it_means(glob, regex):
     if regex:
         sub = ("" if "://" in glob else "https://") + glob.replace("*.", "a.b.").replace(":*", ":3000")
         assert re.match(regex, sub) and not re.match(regex, sub + ".evil.example")
+
+
+@pytest.mark.parametrize(("regex", "meant"), [
+    (r"https://.*\.example\.com", r"^https://([a-z0-9-]+\.)+example\.com$"),
+    # alerta's, commented "http(s)://*.local.alerta.io:<port>"
+    (r"https?://\w*\.?local\.alerta\.io:?\d*/?.*", r"^https?://([a-z0-9-]+\.)*local\.alerta\.io(:\d+)?$"),
+    (r"^https://app\.example\.com", r"^https://app\.example\.com$"),
+    (r"http://localhost:*", None),  # a glob: CORS005's fix says what it means
+])
+def test_a_permissive_regex_becomes_the_anchored_one_its_author_meant(regex, meant):
+    from cors_lint.fixes.codemods import anchored_regex
+
+    assert anchored_regex(regex) == meant

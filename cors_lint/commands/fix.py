@@ -11,8 +11,8 @@ PASSES = 5  # a fix can make another one possible (ruff's fix loop); each pass i
 def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, inline_suppressions: bool,
                  exclude: tuple[str, ...], include_tests: bool) -> list:
     """The fixes (``fixes.codemods.Fix``) re-analysis proves for ``result``'s findings: at most
-    one per file (a file's second fix is proposed again once the first is applied); safe ones
-    only, unless ``unsafe``."""
+    one per file, the first one proven (a file's next fix is proposed again once that one is
+    applied); safe ones only, unless ``unsafe``."""
     from cors_lint.check.checker import check_paths
     from cors_lint.fixes.codemods import candidate
     from cors_lint.fixes.proof import proven
@@ -22,14 +22,10 @@ def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, i
     def fingerprints(project: Path) -> Counter:
         checked = check_paths([project], policy, None, flask_cors_version, inline_suppressions, exclude=exclude,
                               include_tests=include_tests)
-        return Counter(finding.fingerprint for finding in checked.findings)
+        return Counter((finding.fingerprint, finding.rule_id, finding.file, finding.line) for finding in checked.findings)
 
-    candidates, files = [], set()
-    for finding in result.findings:
-        fix = candidate(finding, root) if finding.file not in files else None
-        if fix is not None and (fix.safe or unsafe):
-            candidates.append(fix)
-            files.add(fix.file)
+    candidates = [fix for fix in (candidate(finding, root) for finding in result.findings)
+                  if fix is not None and (fix.safe or unsafe)]
     return proven(candidates, root, fingerprints, fingerprints(root)) if candidates else []
 
 

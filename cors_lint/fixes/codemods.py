@@ -243,6 +243,39 @@ def glob_regex(glob: str) -> str | None:
     return f"^{scheme}://{host_pattern}{port}$"
 
 
+def anchored_regex(pattern: str) -> str | None:
+    r"""The regex origin its author evidently meant, anchored: ``^`` and ``$`` added, a trailing
+    path part that origins never have (``/?.*``, ``/.*``, ``.*``, ``/?``) dropped, ``.*\.`` before
+    the domain read as "any subdomain" (``([a-z0-9-]+\.)+``), ``\w*\.?`` as "any subdomain or
+    none" and ``:?\d*`` as "any port or none". None when nothing changes."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    if re.search(r":\*|//\*|^\*", body):  # a glob: CORS005's fix says what it means
+        return None
+    for tail in ("/?.*", "/.*", ".*", "/?", "/"):
+        if body.endswith(tail) and not body.endswith("\\" + tail):
+            body = body[:-len(tail)]
+            break
+    for any_host in (".*\\.", ".+\\."):
+        body = body.replace(any_host, r"([a-z0-9-]+\.)+")
+    for optional_sub in ("\\w*\\.?", "\\w+\\.?", "[a-z0-9-]*\\.?"):  # "any subdomain, or none"
+        body = body.replace(optional_sub, r"([a-z0-9-]+\.)*")
+    for any_port in (":?\\d*", ":?\\d+", "(:\\d*)?"):
+        body = body.replace(any_port, r"(:\d+)?")
+    meant = f"^{body}$"
+    return meant if meant != pattern else None
+
+
+def _permissive_regex(source: str, finding: Finding) -> str | None:
+    match = re.search(r"the regex origin `(?P<old>[^`]+)` is matched with re.match", finding.message)
+    meant = anchored_regex(match["old"]) if match else None
+    if meant is None:
+        return None
+    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+    renamer = _Rename(lines, match["old"], meant)
+    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
+    return changed.code if renamer.renamed else None
+
+
 def _glob_origin(source: str, finding: Finding) -> str | None:
     match = re.match(r"^`(?P<old>[^`]+)` looks like a glob", finding.message)
     meant = glob_regex(match["old"]) if match else None
@@ -282,6 +315,7 @@ def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
+    "CORS002": ("anchor the regex to the domain it names", False, _permissive_regex),
     "CORS005": ("write the anchored regex the glob means", False, _glob_origin),
     "CORS006": ("write the value flask-cors can match", False, _malformed),
     "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),

@@ -81,7 +81,15 @@ CORS(app, origins=[r"^https://([a-z0-9-]+\\.)*example\\.com$"], supports_credent
         ''', severity="error",
             message=("`https://app.example.com.evil.example`", "with credentials", r"`https://.*\.example\.com`",
                      "/me"),
-            routes=("/me", "/static/<path:filename>"), attacker_origin="https://app.example.com.evil.example"),
+            routes=("/me", "/static/<path:filename>"), attacker_origin="https://app.example.com.evil.example",
+            fixed=r'''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins=[r"^https://([a-z0-9-]+\.)+example\.com$"], supports_credentials=True)
+        @app.route("/me")
+        def me(): return "me"
+        '''),
         Invalid(r'''
         import re
         from flask import Flask
