@@ -160,18 +160,28 @@ _MISSPELT = re.compile(r"^`(?P<old>[^`]+)`.*? is not a flask-cors (?:option|conf
 _PREFIX = re.compile(r"^`(?P<old>[^`]+)` means `[^`]+` followed by any number of `/`.*?write `(?P<new>[^`]+)`")
 
 
+def _lines(finding: Finding) -> set[int]:
+    """The lines of the finding's file it names: its own, and its related places there."""
+    return {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+
+
+def _rename_in(source: str, finding: Finding, old: str, new: str | None) -> str | None:
+    """``source`` with ``old`` renamed ``new`` in the statements on the finding's lines (see
+    ``_Rename``); None when there is no ``new`` or nothing to rename."""
+    if new is None:
+        return None
+    renamer = _Rename(_lines(finding), old, new)
+    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
+    return changed.code if renamer.renamed else None
+
+
 def _renamed(pattern: re.Pattern[str]) -> Callable[[str, Finding], str | None]:
     """A codemod renaming what the finding's message names (``old``) to what it suggests
-    (``new``), in the statements on the finding's lines; None when the message suggests nothing
-    (which name was meant is then the author's to say)."""
+    (``new``); None when the message suggests nothing (which name was meant is then the
+    author's to say)."""
     def codemod(source: str, finding: Finding) -> str | None:
         match = pattern.match(finding.message)
-        if match is None:
-            return None
-        lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
-        renamer = _Rename(lines, match["old"], match["new"])
-        changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
-        return changed.code if renamer.renamed else None
+        return _rename_in(source, finding, match["old"], match["new"]) if match else None
     return codemod
 
 
@@ -207,17 +217,13 @@ def _malformed(source: str, finding: Finding) -> str | None:
     match = _MALFORMED.match(finding.message)
     if match is None:
         return None
-    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
-    wrapper = MetadataWrapper(cst.parse_module(source))
     value = match["value"]
     if match["problem"] == "contains a comma":
-        splitter = _Split(lines, value)
-        changed = wrapper.visit(splitter)
+        splitter = _Split(_lines(finding), value)
+        changed = MetadataWrapper(cst.parse_module(source)).visit(splitter)
         return changed.code if splitter.split else None
-    meant = value.strip().rstrip("/") if match["problem"] == "ends with `/`" else value.strip()
-    renamer = _Rename(lines, value, meant)
-    changed = wrapper.visit(renamer)
-    return changed.code if renamer.renamed else None
+    return _rename_in(source, finding, value,
+                      value.strip().rstrip("/") if match["problem"] == "ends with `/`" else value.strip())
 
 
 _GLOB = re.compile(r"(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>[^/:*]*\*?[^/:]*)(?::(?P<port>\*|\d+))?")
@@ -267,24 +273,12 @@ def anchored_regex(pattern: str) -> str | None:
 
 def _permissive_regex(source: str, finding: Finding) -> str | None:
     match = re.search(r"the regex origin `(?P<old>[^`]+)` is matched with re.match", finding.message)
-    meant = anchored_regex(match["old"]) if match else None
-    if meant is None:
-        return None
-    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
-    renamer = _Rename(lines, match["old"], meant)
-    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
-    return changed.code if renamer.renamed else None
+    return _rename_in(source, finding, match["old"], anchored_regex(match["old"])) if match else None
 
 
 def _glob_origin(source: str, finding: Finding) -> str | None:
     match = re.match(r"^`(?P<old>[^`]+)` looks like a glob", finding.message)
-    meant = glob_regex(match["old"]) if match else None
-    if meant is None:
-        return None
-    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
-    renamer = _Rename(lines, match["old"], meant)
-    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
-    return changed.code if renamer.renamed else None
+    return _rename_in(source, finding, match["old"], glob_regex(match["old"])) if match else None
 
 
 def _legacy_import(source: str, finding: Finding) -> str | None:
@@ -305,7 +299,7 @@ def _string_boolean(source: str, finding: Finding) -> str | None:
 
 def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int, int]]:
     """The string literals on the lines the finding names in its file, whose text it quotes."""
-    lines = {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+    lines = _lines(finding)
     positions = wrapper.resolve(PositionProvider)
     return sorted((position.start.line, position.start.column) for node, position in positions.items()
                   if isinstance(node, cst.SimpleString) and position.start.line in lines
