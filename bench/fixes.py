@@ -3,8 +3,10 @@ real project of `bench/corpus_projects.txt`, then, for each copy:
 
 - every file the fixes changed still parses;
 - outside the edited lines nothing changed: the same number of lines, and the same comments;
-- a second check has one finding fewer per fix applied, and no finding the project did not have
-  (findings counted by fingerprint, in every environment of the policy).
+- a second check has one finding fewer per fix applied, and no finding the project did not have,
+  in every environment of the policy: findings are counted by (fingerprint, rule, file, line),
+  and a finding whose key changed with the value the fix wrote (CORS008 naming the anchored
+  regex) pairs with the one it replaces, of the same rule at the same place.
 
     python3 bench/fixes.py --base /tmp/projects [--projects-file bench/corpus_projects.txt]
                            [--cors-lint .venv/bin/cors-lint] [--timeout 300]
@@ -40,7 +42,21 @@ def findings(cors_lint: str, root: Path, timeout: float) -> Counter:
                           capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-500:])
-    return Counter(finding["fingerprint"] for finding in json.loads(done.stdout)["findings"])
+    return Counter((finding["fingerprint"], finding["rule_id"], finding["file"], finding["line"])
+                   for finding in json.loads(done.stdout)["findings"])
+
+
+def unpaired(before: Counter, after: Counter) -> list[tuple]:
+    """The findings after the fixes that none before them accounts for: new by their full key,
+    and with no finding of the same rule at the same place gone."""
+    gone = Counter((rule, file, line) for _, rule, file, line in (before - after).elements())
+    left = []
+    for found in (after - before).elements():
+        if gone[found[1:]]:
+            gone[found[1:]] -= 1
+        else:
+            left.append(found)
+    return left
 
 
 def comments(text: str) -> list[str]:
@@ -103,10 +119,10 @@ def main() -> int:
             problems += problems_in(original, copy, files)
             before = findings(options.cors_lint, original, options.timeout)
             after = findings(options.cors_lint, copy, options.timeout) if applied else before
-            if after - before:
-                problems.append(f"new findings: {sorted(after - before)}")
-            if sum((before - after).values()) != applied:
-                problems.append(f"{applied} fixes applied, {sum((before - after).values())} findings fewer")
+            if unpaired(before, after):
+                problems.append(f"new findings: {unpaired(before, after)}")
+            if sum(before.values()) - sum(after.values()) != applied:
+                problems.append(f"{applied} fixes applied, {sum(before.values()) - sum(after.values())} findings fewer")
         failed |= bool(problems)
         totals.update(projects=1, fixes=applied, files=len(files), before=sum(before.values()),
                       after=sum(after.values()))
