@@ -210,14 +210,13 @@ def check(
     if show_diff:
         from cors_lint.commands.fix import unified_diff
 
-        _emit(unified_diff(run.fixes, run.result.inventory.root), output)
+        _emit(unified_diff(run.fixes), output)
         if not run.fixes:
             typer.echo(f"cors-lint: no fix to propose for {plural(len(run.result.findings), 'finding')} (a fix is "
                        "offered only when re-analysis proves it)", err=True)
         raise typer.Exit(1 if run.fixes else 0)
     if run.fixes:
-        fixes = f"{len(run.fixes)} fix{'' if len(run.fixes) == 1 else 'es'}"
-        typer.echo(f"cors-lint: applied {fixes} in {plural(len({f.file for f in run.fixes}), 'file')}", err=True)
+        typer.echo(f"cors-lint: applied {plural(len(run.fixes), 'fix', 'fixes')} in {plural(len({f.file for f in run.fixes}), 'file')}", err=True)
     if run.baseline_written is not None:
         written = plural(len(run.result.findings), "finding")
         typer.echo(f"cors-lint: wrote {written} to {run.baseline_written}", err=True)

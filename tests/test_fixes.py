@@ -17,6 +17,12 @@ FIXED_EXAMPLES = [(rule.id, index, example) for rule in RULES.values() for index
                   if example.fixed is not None]
 
 
+def findings_of(project, exit: int, *options: str) -> list[dict]:
+    """The findings `check --format json` reports for ``project`` (which must exit ``exit``)."""
+    return json.loads(run_cli("check", str(project), "--no-cache", "--format", "json", *options,
+                              expect_exit=exit).stdout)["findings"]
+
+
 def assert_no_fix_proposed(project) -> None:
     """--diff --unsafe-fixes proposes nothing: no diff, exit 0, and it says so."""
     proposed = run_cli("check", str(project), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
@@ -34,9 +40,7 @@ def test_a_rule_example_becomes_its_fixed_form(tmp_path, rule_id, index, example
     run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", "--exit-zero", expect_exit=0)
     assert {name: (tmp_path / name).read_text() for name in example_files(example.fixed)} == \
         example_files(example.fixed)
-    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", "--exit-zero",
-                               expect_exit=0).stdout)
-    assert rule_id not in {finding["rule_id"] for finding in after["findings"]}
+    assert rule_id not in {finding["rule_id"] for finding in findings_of(tmp_path, 0, "--exit-zero")}
 
 
 def test_an_unsafe_fix_is_applied_only_when_asked():
@@ -51,8 +55,8 @@ def test_a_string_boolean_fix_that_would_disable_vary_is_refused(tmp_path):
               'CORS(app, origins=["https://a.example.com", "https://b.example.com"], vary_header="False")\n'
               '@app.route("/x")\ndef x(): return "x"\n')
     write(tmp_path, {"app.py": source})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert [f["rule_id"] for f in found["findings"]] == ["CORS018"]
+    found = findings_of(tmp_path, 1)
+    assert [f["rule_id"] for f in found] == ["CORS018"]
     assert_no_fix_proposed(tmp_path)
     run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
     assert (tmp_path / "app.py").read_text() == source
@@ -79,8 +83,8 @@ def test_an_option_spelt_right_that_would_trust_an_insecure_origin_is_refused(tm
     project did not have: the fix is not offered."""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origin="http://localhost:3000")\n'})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert {"CORS007", "CORS012"} <= {f["rule_id"] for f in found["findings"]}
+    found = findings_of(tmp_path, 1)
+    assert {"CORS007", "CORS012"} <= {f["rule_id"] for f in found}
     assert_no_fix_proposed(tmp_path)
 
 
@@ -92,8 +96,8 @@ def test_a_fix_may_leave_another_rules_finding_at_its_place_naming_the_new_value
                                'app.config["CORS_HEADERS"] = "Content-Type"\n'})
     run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
     assert 'app.config["CORS_ALLOW_HEADERS"] = "Content-Type"' in (tmp_path / "app.py").read_text()
-    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert [f["rule_id"] for f in after["findings"]] == ["CORS011"]
+    after = findings_of(tmp_path, 1)
+    assert [f["rule_id"] for f in after] == ["CORS011"]
 
 
 def test_findings_that_share_a_fingerprint_are_fixed_one_by_one(tmp_path):
@@ -103,9 +107,9 @@ def test_findings_that_share_a_fingerprint_are_fixed_one_by_one(tmp_path):
                     f'def v{i}(): return "v"\n' for i in range(3))
     write(tmp_path, {"app.py": "from flask import Flask\nfrom flask_cors import cross_origin\n"
                                "app = Flask(__name__)\n" + views})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert [f["rule_id"] for f in found["findings"]] == ["CORS012"] * 3
-    assert len({f["fingerprint"] for f in found["findings"]}) == 1
+    found = findings_of(tmp_path, 1)
+    assert [f["rule_id"] for f in found] == ["CORS012"] * 3
+    assert len({f["fingerprint"] for f in found}) == 1
     result = run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
     assert "applied 3 fixes in 1 file" in result.stderr
     assert (tmp_path / "app.py").read_text().count('allow_headers=["X-Token"]') == 3
@@ -155,12 +159,12 @@ def test_a_prefix_pattern_fix_that_would_expose_the_prefix_itself_is_refused(tmp
               'CORS(app, resources={r"/api/*": {"origins": "https://app.example.com"}, r"/*": {"origins": "*"}})\n'
               '@app.route("/api")\ndef api(): return "api"\n@app.route("/api/x")\ndef x(): return "x"\n')
     write(tmp_path, {"app.py": source})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=0).stdout)
-    assert [f["rule_id"] for f in found["findings"]] == ["CORS015"]
+    found = findings_of(tmp_path, 0)
+    assert [f["rule_id"] for f in found] == ["CORS015"]
     assert_no_fix_proposed(tmp_path)
     (tmp_path / "app.py").write_text(source.replace('r"/api/*"', 'r"/api/.*"'))  # what the fix would do
-    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert [f["rule_id"] for f in after["findings"]] == ["CORS007"]
+    after = findings_of(tmp_path, 1)
+    assert [f["rule_id"] for f in after] == ["CORS007"]
 
 
 def test_splitting_a_comma_joined_origin_that_names_an_insecure_origin_is_refused(tmp_path):
@@ -168,13 +172,13 @@ def test_splitting_a_comma_joined_origin_that_names_an_insecure_origin_is_refuse
     plain-http localhost origin in production (CORS008): the fix is not offered."""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origins="https://a.example.com,http://localhost:3000")\n'})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert "CORS006" in [f["rule_id"] for f in found["findings"]]
+    found = findings_of(tmp_path, 1)
+    assert "CORS006" in [f["rule_id"] for f in found]
     assert_no_fix_proposed(tmp_path)
     (tmp_path / "app.py").write_text((tmp_path / "app.py").read_text().replace(
         '"https://a.example.com,http://localhost:3000"', '["https://a.example.com", "http://localhost:3000"]'))
-    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert "CORS008" in [f["rule_id"] for f in after["findings"]]
+    after = findings_of(tmp_path, 1)
+    assert "CORS008" in [f["rule_id"] for f in after]
 
 
 def test_a_glob_without_a_scheme_is_not_fixed_into_trusting_plain_http(tmp_path):
@@ -182,8 +186,8 @@ def test_a_glob_without_a_scheme_is_not_fixed_into_trusting_plain_http(tmp_path)
     plain-http pages in production is CORS008, a problem the project did not have: refused."""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origins=["*.example.com"])\n'})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert "CORS005" in {f["rule_id"] for f in found["findings"]}
+    found = findings_of(tmp_path, 1)
+    assert "CORS005" in {f["rule_id"] for f in found}
     assert_no_fix_proposed(tmp_path)
 
 
@@ -194,8 +198,8 @@ def test_a_glob_fix_keeps_the_localhost_origin_its_author_trusted(tmp_path):
                                'CORS(app, origins=["http://localhost:*"])\n'})
     run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
     assert 'origins=[r"^http://localhost(:\\d+)?$"]' in (tmp_path / "app.py").read_text()
-    after = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert [f["rule_id"] for f in after["findings"]] == ["CORS008"]
+    after = findings_of(tmp_path, 1)
+    assert [f["rule_id"] for f in after] == ["CORS008"]
 
 
 def test_an_anchored_regex_that_still_accepts_another_domain_is_refused(tmp_path):
@@ -203,8 +207,8 @@ def test_an_anchored_regex_that_still_accepts_another_domain_is_refused(tmp_path
     remains (with the new regex), so the fix is not offered."""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origins=[r"https://.*example\\.com"])\n'})
-    found = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--format", "json", expect_exit=1).stdout)
-    assert "CORS002" in {f["rule_id"] for f in found["findings"]}
+    found = findings_of(tmp_path, 1)
+    assert "CORS002" in {f["rule_id"] for f in found}
     assert_no_fix_proposed(tmp_path)
 
 

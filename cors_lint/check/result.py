@@ -85,6 +85,11 @@ class CheckResult:
         return next((fix for fix in self.fixes if (fix.fingerprint, fix.file, fix.line) ==
                      (finding.fingerprint, finding.file, finding.line)), None)
 
+    def fix_json(self, finding: Finding) -> dict[str, Any] | None:
+        """The proven fix of ``finding`` as the JSON and the review write it, or None."""
+        fix = self.fix(finding)
+        return fix.as_json() if fix is not None else None
+
     def line(self, file: str, number: int) -> str | None:
         """The text of a line a finding points at, as the check read it (None: not quoted)."""
         return self.lines.get(file, {}).get(number)

@@ -29,7 +29,7 @@ def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, i
     return proven(candidates, root, fingerprints, fingerprints(root)) if candidates else []
 
 
-def unified_diff(fixes: list, root: Path) -> str:
+def unified_diff(fixes: list) -> str:
     """The fixes as one unified diff, paths relative to the project (``a/`` and ``b/`` as git writes them)."""
     return "".join(fix.as_json()["diff"] for fix in sorted(fixes, key=lambda fix: fix.file))
 

@@ -333,7 +333,7 @@ def inventory_text(inventory: Inventory) -> str:
     lines.append(f"flask-cors {inventory.version.text} modelled ({inventory.version.source})")
     lines.append(f"{plural(inventory.listed_route_count, 'route')} in {plural(len(by_app), 'app')}, "
                  f"{plural(len(inventory.sites), 'CORS site')}, {plural(inventory.files, 'file')}, "
-                 f"{len(inventory.errors)} {'file' if len(inventory.errors) == 1 else 'files'} not analysed")
+                 f"{plural(len(inventory.errors), 'file')} not analysed")
     if inventory.tests_not_run:
         lines.append(f"{len(inventory.tests_not_run)} test files not run as entry points (--include-tests runs "
                      "them and the apps they build)")

@@ -29,7 +29,7 @@ def check_document(result: CheckResult, policy: Policy) -> dict[str, Any]:
         "tool": {"name": "cors-lint", "version": __version__},
         "policy": policy.source,
         "flask_cors": result.inventory.version.as_json(),
-        "findings": [{**finding.as_json(), **({"fix": result.fix(finding).as_json()} if result.fix(finding) else {})}
+        "findings": [{**finding.as_json(), **({"fix": fix} if (fix := result.fix_json(finding)) else {})}
                      for finding in result.findings],
         "suppressed": [{**finding.as_json(), "suppression": suppression.as_json()}
                        for finding, suppression in result.suppressed],

@@ -78,7 +78,7 @@ def build(result: CheckResult, policy: Policy, provenance: Provenance | None = N
     counts = {level: sum(1 for f in result.findings if f.severity == level) for level in SEVERITIES}
     catalogue = Catalogue.of(policy)
     findings = sorted(({**f.as_json(), "fix": _fix(catalogue, f.rule_id),
-                        "proposed": result.fix(f).as_json() if result.fix(f) else None} for f in result.findings),
+                        "proposed": result.fix_json(f)} for f in result.findings),
                       key=lambda f: (SEVERITIES.index(f["severity"]), not f["attacker_origin"], f["file"], f["line"]))
     # with --baseline, the findings it knows: listed apart, not in the verdict or the counts
     baselined = sorted((f.as_json() for f in result.baselined), key=lambda f: (f["file"], f["line"], f["rule_id"])) \
