@@ -74,10 +74,14 @@ def run_in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedP
     """``cors-lint ARGS`` through the command's own ``cli.main``, in this process: stdout and
     stderr captured apart, the working directory ``cwd`` for the run, the exit code as
     ``SystemExit`` carries it (a message: printed on stderr, exit 1, as Python does). An
-    exception that escapes ``main`` (its error envelope failed) is raised to the test."""
+    exception that escapes ``main`` (its error envelope failed) is raised to the test. The run
+    starts without the trees earlier analyses kept in this process, as a new process does."""
     from typer.testing import CliRunner
 
     from cors_lint import cli
+    from cors_lint.engine.source.parse_memo import RECENT
+
+    RECENT.clear()
 
     collecting = gc.isenabled()  # main() turns the cyclic GC off for its run
     before = os.getcwd()

@@ -17,7 +17,8 @@ from cors_lint.core.semantics import config_key
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
-from cors_lint.engine.source.project import ParseMemo, Survey
+from cors_lint.engine.source.parse_memo import ParseMemo
+from cors_lint.engine.source.project import Survey
 from cors_lint.engine.source.tree_cache import TreeCache
 from cors_lint.policy.catalogue import Catalogue
 from cors_lint.policy.loader import Policy

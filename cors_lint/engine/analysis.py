@@ -18,7 +18,7 @@ from cors_lint.engine.source.pins import detect
 from cors_lint.engine.source.project import Survey, scan, survey
 
 if TYPE_CHECKING:
-    from cors_lint.engine.source.project import ParseMemo
+    from cors_lint.engine.source.parse_memo import ParseMemo
 
 
 

@@ -22,7 +22,8 @@ from cors_lint.engine.inventory import Inventory, route_json
 from cors_lint.engine.app.manual_headers import Evaluation, ManualHeaderFinder, find_sites
 from cors_lint.engine.models import REGISTRY
 from cors_lint.engine.interpreter.objects import ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
-from cors_lint.engine.source.project import TEMPLATE, FileError, ParseMemo, Scan, SourceFile, Survey, is_test_module
+from cors_lint.engine.source.parse_memo import ParseMemo
+from cors_lint.engine.source.project import TEMPLATE, FileError, Scan, SourceFile, Survey, is_test_module
 from cors_lint.engine.app.resolve import Route, resolve_app, written_headers
 from cors_lint.engine.interpreter.scopes import Frame, ModuleState
 from cors_lint.engine.app.sites_account import ModuleFacts, SitesAccount, account, looks_like_cors

@@ -29,7 +29,8 @@ from cors_lint.engine.interpreter.expressions import (BINARY_OPERATORS, Expressi
 from cors_lint.engine.interpreter.objects import BoundMethod, ClassObj, FunctionObj, InstanceObj, LibSymbol, Location
 from cors_lint.engine.source.parallel import AUTO_MIN_CORES, ISOLATE_BYTES, PARALLEL_MIN_BYTES, parse_isolated, parse_many
 from cors_lint.engine.source.parsing import ParsedModule, parse
-from cors_lint.engine.source.project import (FileError, ParseMemo, SourceFile, has_effects, installed_module, is_test_module,
+from cors_lint.engine.source.parse_memo import ParseMemo
+from cors_lint.engine.source.project import (FileError, SourceFile, has_effects, installed_module, is_test_module,
                                      module_index, only_a_script, read,
                                      relative_module)
 from cors_lint.engine.interpreter.registry import Call, Registry

@@ -566,19 +566,4 @@ def read_path(path: str | Path, rel: str, info: os.stat_result | None = None) ->
         return FileError(rel, "unreadable", f"cannot read file: {exc.strerror or exc}")
 
 
-
 BINARY_MESSAGE = "file contains NUL bytes (binary, not Python source)"
-
-
-class ParseMemo(dict):
-    """Parsed files (``parsing.ParsedModule``) by (path, content), shared by the analyses of one
-    check, one per environment: libcst trees are immutable. ``trees``: a ``tree_cache.TreeCache``
-    that keeps them between runs, or None."""
-
-    def __init__(self, trees=None):
-        super().__init__()
-        self.trees = trees
-
-    def kept(self, source: SourceFile, data: bytes):
-        """The file's tree kept by an earlier run (``tree_cache``), or None."""
-        return self.trees.load(source, data) if self.trees is not None else None
