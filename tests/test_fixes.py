@@ -90,12 +90,13 @@ def test_an_option_spelt_right_that_would_trust_an_insecure_origin_is_refused(tm
 
 def test_a_fix_may_leave_another_rules_finding_at_its_place_naming_the_new_value(tmp_path):
     """`CORS_HEADERS` set after CORS(app): spelt right, it is still set too late; CORS011 was
-    there before and stays (naming the new key): not a new problem, so the rename is offered."""
+    there before and stays (naming the new key): not a new problem, so the rename is offered.
+    (The config reads a name bound after CORS(app): CORS011's own fix cannot move it.)"""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
-                               'CORS(app, origins="https://app.example.com")\n'
-                               'app.config["CORS_HEADERS"] = "Content-Type"\n'})
+                               'CORS(app, origins="https://app.example.com")\nHEADERS = "Content-Type"\n'
+                               'app.config["CORS_HEADERS"] = HEADERS\n'})
     run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
-    assert 'app.config["CORS_ALLOW_HEADERS"] = "Content-Type"' in (tmp_path / "app.py").read_text()
+    assert 'app.config["CORS_ALLOW_HEADERS"] = HEADERS' in (tmp_path / "app.py").read_text()
     after = findings_of(tmp_path, 1)
     assert [f["rule_id"] for f in after] == ["CORS011"]
 
@@ -241,3 +242,69 @@ def test_a_permissive_regex_becomes_the_anchored_one_its_author_meant(regex, mea
     from cors_lint.fixes.codemods import anchored_regex
 
     assert anchored_regex(regex) == meant
+
+
+def test_a_decorator_above_the_route_moves_below_the_lowest_route_and_comments_stay(tmp_path):
+    """Below every route decorator of the view, above the others (a login check stays outside);
+    the comment above the moved decorator stays where it was."""
+    source = ('from flask import Flask\nfrom flask_cors import cross_origin\nfrom auth import login_required\n'
+              'app = Flask(__name__)\n\n# partner API\n@cross_origin(origins="https://app.example.com")  # partners\n'
+              '@app.route("/x")\n@app.get("/y")\n@login_required\ndef x(): return "x"\n')
+    write(tmp_path, {"app.py": source, "auth.py": "def login_required(view):\n    return view\n"})
+    assert [f["rule_id"] for f in findings_of(tmp_path, 1)] == ["CORS010"]
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
+    assert (tmp_path / "app.py").read_text() == source.replace(
+        '# partner API\n@cross_origin(origins="https://app.example.com")  # partners\n@app.route("/x")\n@app.get("/y")\n',
+        '# partner API\n@app.route("/x")\n@app.get("/y")\n@cross_origin(origins="https://app.example.com")  # partners\n')
+
+
+def test_calling_a_bare_cross_origin_is_refused_when_it_would_let_every_origin_read(tmp_path):
+    """`@cross_origin` without parentheses breaks the view; `@cross_origin()` would let every
+    origin read it (CORS007), which origins to trust is the author's to say: not offered."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import cross_origin\napp = Flask(__name__)\n'
+                               '@app.route("/x")\n@cross_origin\ndef x(): return "x"\n'})
+    assert [f["rule_id"] for f in findings_of(tmp_path, 1)] == ["CORS010"]
+    assert_no_fix_proposed(tmp_path)
+
+
+def test_config_moved_before_cors_keeps_comments_and_blank_lines_in_place(tmp_path):
+    source = ('from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n\n'
+              '# the extension\nCORS(app, origins="https://app.example.com")\n'
+              '# partner apps send a token\napp.config["CORS_ALLOW_HEADERS"] = ["X-Token"]  # header\n\n'
+              '@app.route("/x")\ndef x(): return "x"\n')
+    write(tmp_path, {"app.py": source})
+    assert [f["rule_id"] for f in findings_of(tmp_path, 1)] == ["CORS011"]
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
+    assert (tmp_path / "app.py").read_text() == (
+        'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n\n'
+        '# partner apps send a token\napp.config["CORS_ALLOW_HEADERS"] = ["X-Token"]  # header\n'
+        '# the extension\nCORS(app, origins="https://app.example.com")\n\n@app.route("/x")\ndef x(): return "x"\n')
+
+
+def test_config_that_would_give_credentials_to_every_origin_is_not_moved(tmp_path):
+    """`CORS(app)` lets every origin read without credentials; moved before it, the config would
+    send credentials to every origin (CORS001), a problem the project did not have: refused."""
+    write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                               'CORS(app)\napp.config["CORS_SUPPORTS_CREDENTIALS"] = True\n'
+                               '@app.route("/x")\ndef x(): return "x"\n'})
+    assert "CORS011" in {f["rule_id"] for f in findings_of(tmp_path, 1)}
+    assert_no_fix_proposed(tmp_path)
+
+
+def test_config_that_uses_a_name_bound_after_cors_is_not_moved(tmp_path):
+    """The config reads `PARTNERS`, assigned between `CORS(app)` and it: moved above, it would
+    read a name not yet bound. No edit is proposed; bound before `CORS(app)`, it is moved."""
+    from cors_lint.check.checker import check_paths
+    from cors_lint.fixes.codemods import candidate
+    from cors_lint.policy.loader import load
+
+    def proposed(source: str):
+        write(tmp_path, {"app.py": source})
+        [finding] = [f for f in check_paths([tmp_path], load("recommended")).findings if f.rule_id == "CORS011"]
+        return candidate(finding, tmp_path)
+
+    config = 'app.config["CORS_ALLOW_HEADERS"] = PARTNERS\n'
+    head = "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+    assert proposed(head + 'CORS(app)\nPARTNERS = ["X-Token"]\n' + config) is None
+    moved = proposed(head + 'PARTNERS = ["X-Token"]\nCORS(app)\n' + config)
+    assert moved is not None and moved.after == head + 'PARTNERS = ["X-Token"]\n' + config + "CORS(app)\n"

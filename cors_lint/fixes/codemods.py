@@ -306,12 +306,184 @@ def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int
                   and isinstance(node.evaluated_value, str) and repr(node.evaluated_value) in finding.message)
 
 
+ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}  # app.route and Flask 2's shortcuts
+
+
+def _is_cross_origin(expression: cst.BaseExpression) -> bool:
+    target = expression.func if isinstance(expression, cst.Call) else expression
+    return _dotted(target).rpartition(".")[2] == "cross_origin"
+
+
+def _is_route(decorator: cst.Decorator) -> bool:
+    call = decorator.decorator
+    return isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and \
+        call.func.attr.value in ROUTE_DECORATORS
+
+
+class _CrossOriginDecorator(cst.CSTTransformer):
+    """The ``@cross_origin`` decorator on ``line`` (CORS010's site), as flask-cors needs it:
+    moved just below the view's lowest route decorator (``below``), called (``call``), or its one
+    positional argument passed as ``origins=`` (``keyword``). Comments above it stay in place."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, line: int, change: str):
+        super().__init__()
+        self.line, self.change, self.done = line, change, False
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        index = next((i for i, decorator in enumerate(original.decorators)
+                      if self.get_metadata(PositionProvider, decorator).start.line == self.line
+                      and _is_cross_origin(decorator.decorator)), None)
+        if self.done or index is None:
+            return updated
+        decorators = list(updated.decorators)
+        ours = decorators[index]
+        if self.change == "below":
+            routes = [i for i, decorator in enumerate(decorators) if i > index and _is_route(decorator)]
+            if not routes:
+                return updated
+            following = decorators[index + 1]
+            decorators[index + 1] = following.with_changes(
+                leading_lines=[*ours.leading_lines, *following.leading_lines])
+            decorators.insert(routes[-1] + 1, ours.with_changes(leading_lines=[]))
+            del decorators[index]
+        elif self.change == "call" and not isinstance(ours.decorator, cst.Call):
+            decorators[index] = ours.with_changes(decorator=cst.Call(func=ours.decorator))
+        elif self.change == "keyword" and isinstance(ours.decorator, cst.Call):
+            args = ours.decorator.args
+            positional = [i for i, arg in enumerate(args) if arg.keyword is None and not arg.star]
+            if len(positional) != 1 or any(arg.keyword is not None and arg.keyword.value == "origins" for arg in args):
+                return updated
+            named = args[positional[0]].with_changes(
+                keyword=cst.Name("origins"), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+            decorators[index] = ours.with_changes(decorator=ours.decorator.with_changes(
+                args=[named if i == positional[0] else arg for i, arg in enumerate(args)]))
+        else:
+            return updated
+        self.done = True
+        return updated.with_changes(decorators=decorators)
+
+
+# CORS010's messages, by what the fix changes
+_DECORATOR_CHANGES = {"is above the route decorator": "below", "without parentheses replaces the view": "call",
+                      "ignores positional arguments": "keyword"}
+
+
+def _decorator_misuse(source: str, finding: Finding) -> str | None:
+    change = next((change for fragment, change in _DECORATOR_CHANGES.items() if fragment in finding.message), None)
+    if change is None:
+        return None
+    mover = _CrossOriginDecorator(finding.line, change)
+    changed = MetadataWrapper(cst.parse_module(source)).visit(mover)
+    return changed.code if mover.done else None
+
+
+class _Names(cst.CSTVisitor):
+    """The names a statement mentions (``used``), and those it may bind (``bound``): assignment
+    and loop targets, definitions, imports."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used: set[str] = set()
+        self.bound: set[str] = set()
+
+    @classmethod
+    def of(cls, statement: cst.CSTNode) -> _Names:
+        names = cls()
+        statement.visit(names)
+        return names
+
+    def _bind(self, target: cst.CSTNode) -> None:
+        self.bound |= _Names.of(target).used
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.used.add(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._bind(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind(node.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bound.add(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.bound.add(node.name.value)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        self.bound.add(_dotted(node.asname.name if node.asname is not None else node.name).partition(".")[0])
+
+
+class _ConfigBeforeInit(cst.CSTTransformer):
+    """The statement on ``line`` (CORS011's config write) moved just above the statement on
+    ``init`` (the ``CORS(app)`` that read the config before it), when both are in one block and
+    nothing in between binds a name the config statement uses. Comments above each statement stay
+    with it; blank lines above ``CORS(app)`` go above the moved statement."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, line: int, init: int):
+        super().__init__()
+        self.line, self.init, self.done = line, init, False
+
+    def _reordered(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        starts = [self.get_metadata(PositionProvider, statement).start.line for statement in original.body]
+        if self.done or self.line not in starts or self.init not in starts:
+            return updated
+        config, init = starts.index(self.line), starts.index(self.init)
+        used = _Names.of(original.body[config]).used
+        if config < init or any(used & _Names.of(statement).bound for statement in original.body[init:config]):
+            return updated
+        body = list(updated.body)
+        moved, anchor = body[config], body[init]
+        blank = 0
+        while blank < len(anchor.leading_lines) and anchor.leading_lines[blank].comment is None:
+            blank += 1
+        body[init] = anchor.with_changes(leading_lines=anchor.leading_lines[blank:])
+        del body[config]
+        body.insert(init, moved.with_changes(leading_lines=[*anchor.leading_lines[:blank], *moved.leading_lines]))
+        self.done = True
+        return updated.with_changes(body=body)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return self._reordered(original, updated)
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        return self._reordered(original, updated)
+
+
+# CORS011's message: "CORS_ORIGINS set after CORS(app) at app.py:4 read app.config: ..."
+_AFTER_INIT = re.compile(r" set after CORS\(app\) at (?P<file>.+):(?P<line>\d+) read app\.config")
+
+
+def _config_after_init(source: str, finding: Finding) -> str | None:
+    match = _AFTER_INIT.search(finding.message)
+    if match is None or match["file"] != finding.file:
+        return None
+    mover = _ConfigBeforeInit(finding.line, int(match["line"]))
+    changed = MetadataWrapper(cst.parse_module(source)).visit(mover)
+    return changed.code if mover.done else None
+
+
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
     "CORS002": ("anchor the regex to the domain it names", False, _permissive_regex),
     "CORS005": ("write the anchored regex the glob means", False, _glob_origin),
     "CORS006": ("write the value flask-cors can match", False, _malformed),
+    "CORS010": ("use @cross_origin as flask-cors reads it", False, _decorator_misuse),
+    "CORS011": ("set the config before CORS(app) reads it", False, _config_after_init),
     "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
     "CORS018": ("write the boolean the string says", False, _string_boolean),
     "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),

@@ -49,7 +49,15 @@ CORS(app)
         app.config.update(CORS_SUPPORTS_CREDENTIALS=True)
         @app.route("/x")
         def x(): return "x"
-        ''', severity="warning", message=("CORS_SUPPORTS_CREDENTIALS set after CORS(app) at app.py:4",)),
+        ''', severity="warning", message=("CORS_SUPPORTS_CREDENTIALS set after CORS(app) at app.py:4",), fixed='''
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        app.config.update(CORS_SUPPORTS_CREDENTIALS=True)
+        CORS(app, origins="https://app.example.com")
+        @app.route("/x")
+        def x(): return "x"
+        '''),
     ),
     valid=('''
         from flask import Flask

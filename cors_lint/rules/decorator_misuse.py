@@ -58,7 +58,14 @@ def x(): ...
         @cross_origin(origins="https://app.example.com")
         @app.route("/x")
         def x(): return "x"
-        ''', severity="warning", message=("above the route decorator", "`x`", "no effect")),
+        ''', severity="warning", message=("above the route decorator", "`x`", "no effect"), fixed='''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/x")
+        @cross_origin(origins="https://app.example.com")
+        def x(): return "x"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import cross_origin
@@ -74,7 +81,14 @@ def x(): ...
         @app.route("/x")
         @cross_origin("https://app.example.com")
         def x(): return "x"
-        ''', severity="warning", message=("ignores positional arguments", "`x`", "default origins `*`")),
+        ''', severity="warning", message=("ignores positional arguments", "`x`", "default origins `*`"), fixed='''
+        from flask import Flask
+        from flask_cors import cross_origin
+        app = Flask(__name__)
+        @app.route("/x")
+        @cross_origin(origins="https://app.example.com")
+        def x(): return "x"
+        '''),
     ),
     valid=('''
         from flask import Flask
