@@ -308,3 +308,30 @@ def test_config_that_uses_a_name_bound_after_cors_is_not_moved(tmp_path):
     assert proposed(head + 'CORS(app)\nPARTNERS = ["X-Token"]\n' + config) is None
     moved = proposed(head + 'PARTNERS = ["X-Token"]\nCORS(app)\n' + config)
     assert moved is not None and moved.after == head + 'PARTNERS = ["X-Token"]\n' + config + "CORS(app)\n"
+
+
+def test_credentials_for_every_origin_has_no_fix_and_says_what_to_decide(tmp_path):
+    """Which sites may read a user's data is the owner's call: no edit is proposed; the message
+    names the origins the project already writes elsewhere, or those the policy allows here."""
+    write(tmp_path, {"app.py": """
+        from flask import Flask
+        from flask_cors import CORS, cross_origin
+        app = Flask(__name__)
+        app.config["CORS_ORIGINS"] = ["https://shop.example.com", r".*\\.example\\.com"]
+        CORS(app, supports_credentials=True, origins="*")
+        @app.route("/me")
+        def me(): return "me"
+        @app.route("/partner")
+        @cross_origin(origins=["https://admin.example.com"])
+        def partner(): return "partner"
+        """})
+    [finding] = [f for f in findings_of(tmp_path, 1) if f["rule_id"] == "CORS001"]
+    assert finding["message"].endswith("; decide which origins may read with credentials and list them in "
+                                       "`origins` (the project names `https://admin.example.com`, "
+                                       "`https://shop.example.com`)"), finding["message"]
+    assert_no_fix_proposed(tmp_path)
+    (tmp_path / "cors-policy.yaml").write_text("version: 1\nextends: [recommended]\nenvironments:\n  production:\n"
+                                               "    allowed_origins: [{exact: 'https://app.example.com'}, "
+                                               "{subdomains_of: example.com}]\n")
+    [finding] = [f for f in findings_of(tmp_path, 1) if f["rule_id"] == "CORS001"]
+    assert finding["message"].endswith("(the policy allows `https://app.example.com`)"), finding["message"]

@@ -1,16 +1,61 @@
 """CORS001 credentials-with-any-origin."""
 
+import re
+from typing import Any
+
 from cors_lint.core.origins import ANY_ORIGIN, accepts_everything
 from cors_lint.rules.base import Invalid, Rule, RuleContext, layer_issue, origins_of
 
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?$")
+SHOWN = 3  # origins named in the message
+
 
 def check(ctx: RuleContext):
+    decide = what_to_decide(ctx)
     for route, layer in ctx.layers():
         options = layer.options
         if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
             yield layer_issue(route, layer, f"any origin, e.g. `{ANY_ORIGIN}`, can read authenticated "
-                              "responses: credentials are allowed and the request's Origin is reflected on {routes}",
-                              key=("any-origin",), attacker=ANY_ORIGIN, option="origins")
+                              "responses: credentials are allowed and the request's Origin is reflected on {routes}"
+                              f"; {decide}", key=("any-origin",), attacker=ANY_ORIGIN, option="origins")
+
+
+def what_to_decide(ctx: RuleContext) -> str:
+    """No edit is safe (which sites may read a user's data is the owner's call): what to decide,
+    with the origins the policy allows here, else those the project already names."""
+    allowed = [spec["exact"] for spec in ctx.settings.get("allowed_origins") or () if "exact" in spec]
+    if allowed:
+        source, origins = "the policy allows", allowed
+    else:
+        source, origins = "the project names", sorted(_named_origins(ctx))
+    hint = ""
+    if origins:
+        listed = ", ".join(f"`{origin}`" for origin in origins[:SHOWN])
+        hint = f" ({source} {listed}{', ...' if len(origins) > SHOWN else ''})"
+    return f"decide which origins may read with credentials and list them in `origins`{hint}"
+
+
+def _named_origins(ctx: RuleContext) -> set[str]:
+    """Every origin written as a literal in the project's CORS setup: options of every site
+    (config, decorators, Socket.IO, hand-written headers) and the origins of every layer."""
+    found: set[str] = set()
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            if _ORIGIN.match(value):
+                found.add(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict) and "regex" not in value:
+            for item in value.values():
+                collect(item)
+
+    for site in ctx.sites():
+        collect(dict(site.options))
+    for _, layer in ctx.layers():
+        collect(origins_of(layer))
+    return found
 
 
 RULE = Rule(
