@@ -476,6 +476,81 @@ def _config_after_init(source: str, finding: Finding) -> str | None:
     return changed.code if mover.done else None
 
 
+def _header_owner(node: cst.CSTNode, header: str) -> cst.BaseExpression | None:
+    """``X`` when ``node`` writes ``header`` through ``X.headers`` (``X.headers["H"] = v``,
+    ``X.headers.set("H", v)`` / ``add`` / ``setdefault``), else None."""
+    if isinstance(node, cst.Assign) and len(node.targets) == 1:
+        target = node.targets[0].target
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute) and \
+                target.value.attr.value == "headers" and len(target.slice) == 1 and \
+                isinstance(target.slice[0].slice, cst.Index) and _names_header(target.slice[0].slice.value, header):
+            return target.value.value
+    if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+        func, args = node.value.func, node.value.args
+        if isinstance(func, cst.Attribute) and func.attr.value in ("set", "add", "setdefault") and \
+                isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers" and args and \
+                _names_header(args[0].value, header):
+            return func.value.value
+    return None
+
+
+def _names_header(node: cst.BaseExpression, header: str) -> bool:
+    return isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str) and \
+        node.evaluated_value.lower() == header
+
+
+class _VaryOrigin(cst.CSTTransformer):
+    """In the function that writes Access-Control-Allow-Origin through ``X.headers`` on ``line``
+    and ends with ``return X``: ``X.vary.add("Origin")`` just before that return, so every
+    response of the function names Origin in Vary, allowed or not, added to any Vary it already
+    has (where ``return X`` can run, so can the line before it)."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line, self.done = line, False
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        if self.done or not isinstance(original.body, cst.IndentedBlock):
+            return updated
+        owner = self._owner(original)
+        body = list(updated.body.body)
+        last = body[-1] if body else None
+        if owner is None or not isinstance(last, cst.SimpleStatementLine) or \
+                not isinstance(last.body[0], cst.Return) or last.body[0].value is None or \
+                not last.body[0].value.deep_equals(owner):
+            return updated
+        code = cst.Module([]).code_for_node(owner)
+        added = cst.parse_statement(f'{code}.vary.add("Origin")\n')
+        body.insert(len(body) - 1, added)
+        self.done = True
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+    def _owner(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
+        found: list[cst.BaseExpression] = []
+        line = self.line
+
+        class Finder(cst.CSTVisitor):
+            METADATA_DEPENDENCIES = (PositionProvider,)
+
+            def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+                for small in node.body:
+                    owner = _header_owner(small, "access-control-allow-origin")
+                    if owner is not None and positions[node].start.line == line:
+                        found.append(owner)
+
+        positions = self.metadata[PositionProvider]
+        function.visit(Finder())
+        return found[0] if found else None
+
+
+def _reflected_origin_without_vary(source: str, finding: Finding) -> str | None:
+    adder = _VaryOrigin(finding.line)
+    changed = MetadataWrapper(cst.parse_module(source)).visit(adder)
+    return changed.code if adder.done else None
+
+
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
@@ -487,6 +562,8 @@ CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
     "CORS018": ("write the boolean the string says", False, _string_boolean),
     "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
+    "CORS033": ("name Origin in the Vary header of every response the function returns", True,
+                _reflected_origin_without_vary),
 }
 
 

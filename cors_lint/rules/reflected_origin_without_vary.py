@@ -146,7 +146,20 @@ or `CORS(app, origins=ALLOWED_ORIGINS)`, which adds `Vary: Origin` itself.
         ''', severity="warning",
             message=("on /me, /static/<path:filename> copies the request's Origin when `origin in ALLOWED` holds",
                      "no `Vary: Origin`"),
-            routes=("/me", "/static/<path:filename>")),
+            routes=("/me", "/static/<path:filename>"), fixed='''
+        from flask import Flask, request
+        app = Flask(__name__)
+        ALLOWED = {"https://app.example.com", "https://admin.example.com"}
+        @app.after_request
+        def cors(resp):
+            origin = request.headers.get("Origin")
+            if origin in ALLOWED:
+                resp.headers["Access-Control-Allow-Origin"] = origin
+            resp.vary.add("Origin")
+            return resp
+        @app.route("/me")
+        def me(): return "me"
+        '''),
         Invalid('''
         from flask import Flask, Response, request
         app = Flask(__name__)
@@ -170,7 +183,18 @@ or `CORS(app, origins=ALLOWED_ORIGINS)`, which adds `Vary: Origin` itself.
             return resp
         ''', severity="error",
             message=("its `Vary: Accept-Encoding` (line 7) does not name Origin", "`Cache-Control: max-age=300`"),
-            routes=("/data",)),
+            routes=("/data",), fixed='''
+        from flask import Flask, request
+        app = Flask(__name__)
+        @app.route("/data")
+        def data():
+            resp = app.make_response("{}")
+            resp.headers["Access-Control-Allow-Origin"] = request.origin
+            resp.headers["Vary"] = "Accept-Encoding"
+            resp.cache_control.max_age = 300
+            resp.vary.add("Origin")
+            return resp
+        '''),
     ),
     valid=('''
         from flask import Flask, request
