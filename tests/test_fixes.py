@@ -335,3 +335,17 @@ def test_credentials_for_every_origin_has_no_fix_and_says_what_to_decide(tmp_pat
                                                "{subdomains_of: example.com}]\n")
     [finding] = [f for f in findings_of(tmp_path, 1) if f["rule_id"] == "CORS001"]
     assert finding["message"].endswith("(the policy allows `https://app.example.com`)"), finding["message"]
+
+
+def test_a_pin_raise_that_changes_which_cors_a_route_gets_is_refused(tmp_path):
+    """Before 6.0, resources match paths case-insensitively: `/API/x` gets `/api/.*`'s one
+    origin. On 6.0.4 it falls to `/*`, which lets every origin read (CORS007), a problem the
+    project did not have: the upgrade is the owner's to review, so the raise is not offered."""
+    app = ('from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__, static_folder=None)\n'
+           'CORS(app, resources={r"/api/.*": {"origins": "https://app.example.com"}, r"/*": {"origins": "*"}})\n'
+           '@app.route("/API/x")\ndef x(): return "x"\n')
+    write(tmp_path, {"requirements.txt": "flask-cors==5.0.1\n", "app.py": app})
+    assert "CORS019" in {f["rule_id"] for f in findings_of(tmp_path, 1)}
+    assert_no_fix_proposed(tmp_path)
+    (tmp_path / "requirements.txt").write_text("flask-cors==6.0.4\n")  # what the fix would do
+    assert "CORS007" in {f["rule_id"] for f in findings_of(tmp_path, 1)}

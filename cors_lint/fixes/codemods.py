@@ -551,6 +551,27 @@ def _reflected_origin_without_vary(source: str, finding: Finding) -> str | None:
     return changed.code if adder.done else None
 
 
+SAFE_RELEASE = "6.0.4"  # CORS019's advice: 6.0.1 fixes every advisory, 6.0.4 also fails fast on invalid regexes
+# a flask-cors pin on one line: `flask-cors==4.0.1` (requirements, setup.cfg, pyproject's
+# dependencies), `flask-cors = "==4.0.1"` (Pipfile), `flask-cors = "4.0.1"` (Poetry)
+_PIN = re.compile(r'(?P<name>flask[-_.]?cors)(?P<extras>\s*\[[^\]]*\])?(?P<between>\s*(?:"?\s*=\s*")?\s*)'
+                  r'(?P<operator>===?)?\s*(?P<version>\d+(?:\.\d+)*)\b', re.IGNORECASE)
+
+
+def _pinned_version(source: str, finding: Finding) -> str | None:
+    """The exact pin on the finding's line raised to ``SAFE_RELEASE``, its spelling kept; None for
+    a lock file (re-lock instead) or a line without an exact pin."""
+    if finding.file.endswith(".lock") or not 0 < finding.line <= source.count("\n") + 1:
+        return None
+    lines = source.splitlines(keepends=True)
+    line = lines[finding.line - 1]
+    match = _PIN.search(line)
+    if match is None or (match["operator"] is None and '"' not in match["between"]):
+        return None
+    lines[finding.line - 1] = line[:match.start("version")] + SAFE_RELEASE + line[match.end("version"):]
+    return "".join(lines)
+
+
 # rule id -> (what the fix does, whether it is safe, the codemod)
 CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
@@ -561,6 +582,7 @@ CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
     "CORS011": ("set the config before CORS(app) reads it", False, _config_after_init),
     "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
     "CORS018": ("write the boolean the string says", False, _string_boolean),
+    "CORS019": (f"pin flask-cors {SAFE_RELEASE}, the release the advisories advise", False, _pinned_version),
     "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
     "CORS033": ("name Origin in the Vary header of every response the function returns", True,
                 _reflected_origin_without_vary),
