@@ -1,8 +1,11 @@
 """Issue 21's corpus run of the fixes: `cors-lint check --fix --unsafe-fixes` on a copy of every
 real project of `bench/corpus_projects.txt`, then, for each copy:
 
-- every file the fixes changed still parses;
-- outside the edited lines nothing changed: the same number of lines, and the same comments;
+- every Python file the fixes changed still parses, with the same comments (a moved statement
+  takes its comments along: compared as a multiset);
+- the fixes changed lines, not files: at most ``MAX_LINES_PER_FIX`` changed lines per fix applied
+  to the project (an edit, an added `vary.add("Origin")`, a statement moved above `CORS(app)`),
+  everything else byte for byte as it was (pin files included);
 - a second check has one finding fewer per fix applied, and no finding the project did not have,
   in every environment of the policy: findings are counted by (fingerprint, rule, file, line),
   and a finding whose key changed with the value the fix wrote (CORS008 naming the anchored
@@ -34,6 +37,7 @@ from pathlib import Path
 from corpus import projects
 
 HERE = Path(__file__).resolve().parent
+MAX_LINES_PER_FIX = 8  # lines removed plus lines added
 IGNORED = shutil.ignore_patterns(".git", ".cors-lint-cache", "__pycache__", "node_modules", ".venv")
 
 
@@ -65,27 +69,34 @@ def comments(text: str) -> list[str]:
 
 
 def changed_files(original: Path, copy: Path) -> list[str]:
-    return sorted(str(path.relative_to(copy)) for path in copy.rglob("*.py")
-                  if path.is_file() and (original / path.relative_to(copy)).read_bytes() != path.read_bytes())
+    return sorted(str(path.relative_to(copy)) for path in copy.rglob("*")
+                  if path.is_file() and not path.is_symlink()
+                  and (original / path.relative_to(copy)).read_bytes() != path.read_bytes())
 
 
-def problems_in(original: Path, copy: Path, files: list[str]) -> list[str]:
+def changed_lines(before: str, after: str) -> int:
+    return sum((last - first) + (end - start) for kind, first, last, start, end
+               in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+               if kind != "equal")
+
+
+def problems_in(original: Path, copy: Path, files: list[str], applied: int) -> list[str]:
     problems = []
+    lines = 0
     for name in files:
         before, after = (original / name).read_text(), (copy / name).read_text()
+        lines += changed_lines(before, after)
+        if not name.endswith(".py"):
+            continue
         try:
             ast.parse(after)
         except SyntaxError as exc:
             problems.append(f"{name}: no longer parses ({exc})")
             continue
-        if len(before.splitlines()) != len(after.splitlines()):
-            problems.append(f"{name}: lines added or removed")
-        if comments(before) != comments(after):
+        if Counter(comments(before)) != Counter(comments(after)):
             problems.append(f"{name}: comments changed")
-        edits = [op for op in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
-                 if op[0] != "equal"]
-        if any(kind != "replace" for kind, *_ in edits):
-            problems.append(f"{name}: an edit is not in place")
+    if lines > MAX_LINES_PER_FIX * applied:
+        problems.append(f"{lines} lines changed by {applied} fixes")
     return problems
 
 
@@ -116,7 +127,7 @@ def main() -> int:
                             if line.startswith("cors-lint: applied ")), 0)
             files = changed_files(original, copy)
             problems = [f"exit {fixing.returncode}: {fixing.stderr[-300:]}"] if fixing.returncode != 0 else []
-            problems += problems_in(original, copy, files)
+            problems += problems_in(original, copy, files, applied)
             before = findings(options.cors_lint, original, options.timeout)
             after = findings(options.cors_lint, copy, options.timeout) if applied else before
             if unpaired(before, after):

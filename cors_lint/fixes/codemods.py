@@ -514,7 +514,7 @@ class _VaryOrigin(cst.CSTTransformer):
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         if self.done or not isinstance(original.body, cst.IndentedBlock):
             return updated
-        owner = self._owner(original)
+        owner, quote = self._owner(original)
         body = list(updated.body.body)
         last = body[-1] if body else None
         if owner is None or not isinstance(last, cst.SimpleStatementLine) or \
@@ -522,13 +522,14 @@ class _VaryOrigin(cst.CSTTransformer):
                 not last.body[0].value.deep_equals(owner):
             return updated
         code = cst.Module([]).code_for_node(owner)
-        added = cst.parse_statement(f'{code}.vary.add("Origin")\n')
+        added = cst.parse_statement(f"{code}.vary.add({quote}Origin{quote})\n")
         body.insert(len(body) - 1, added)
         self.done = True
         return updated.with_changes(body=updated.body.with_changes(body=body))
 
-    def _owner(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
-        found: list[cst.BaseExpression] = []
+    def _owner(self, function: cst.FunctionDef) -> tuple[cst.BaseExpression | None, str]:
+        """``X`` of the header write on the line, and the quote its header name is written with."""
+        found: list[tuple[cst.BaseExpression, str]] = []
         line = self.line
 
         class Finder(cst.CSTVisitor):
@@ -538,11 +539,12 @@ class _VaryOrigin(cst.CSTTransformer):
                 for small in node.body:
                     owner = _header_owner(small, "access-control-allow-origin")
                     if owner is not None and positions[node].start.line == line:
-                        found.append(owner)
+                        code = cst.Module([]).code_for_node(small).lower()
+                        found.append((owner, "'" if "'access-control-allow-origin'" in code else '"'))
 
         positions = self.metadata[PositionProvider]
         function.visit(Finder())
-        return found[0] if found else None
+        return found[0] if found else (None, '"')
 
 
 def _reflected_origin_without_vary(source: str, finding: Finding) -> str | None:
