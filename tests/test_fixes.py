@@ -326,15 +326,15 @@ def test_credentials_for_every_origin_has_no_fix_and_says_what_to_decide(tmp_pat
         def partner(): return "partner"
         """})
     [finding] = [f for f in findings_of(tmp_path, 1) if f["rule_id"] == "CORS001"]
-    assert finding["message"].endswith("; decide which origins may read with credentials and list them in "
-                                       "`origins` (the project names `https://admin.example.com`, "
-                                       "`https://shop.example.com`)"), finding["message"]
+    assert ("authenticated responses (decide which origins may read with credentials and list them in "
+            "`origins`; the project names `https://admin.example.com`, `https://shop.example.com`): credentials "
+            "are allowed") in finding["message"], finding["message"]
     assert_no_fix_proposed(tmp_path)
     (tmp_path / "cors-policy.yaml").write_text("version: 1\nextends: [recommended]\nenvironments:\n  production:\n"
                                                "    allowed_origins: [{exact: 'https://app.example.com'}, "
                                                "{subdomains_of: example.com}]\n")
     [finding] = [f for f in findings_of(tmp_path, 1) if f["rule_id"] == "CORS001"]
-    assert finding["message"].endswith("(the policy allows `https://app.example.com`)"), finding["message"]
+    assert "`origins`; the policy allows `https://app.example.com`): " in finding["message"], finding["message"]
 
 
 def test_a_pin_raise_that_changes_which_cors_a_route_gets_is_refused(tmp_path):

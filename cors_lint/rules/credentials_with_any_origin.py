@@ -15,9 +15,10 @@ def check(ctx: RuleContext):
     for route, layer in ctx.layers():
         options = layer.options
         if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
+            # the advice before the routes: a condition the finding holds under follows them in text
             yield layer_issue(route, layer, f"any origin, e.g. `{ANY_ORIGIN}`, can read authenticated "
-                              "responses: credentials are allowed and the request's Origin is reflected on {routes}"
-                              f"; {decide}", key=("any-origin",), attacker=ANY_ORIGIN, option="origins")
+                              f"responses ({decide}): credentials are allowed and the request's Origin is reflected "
+                              "on {routes}", key=("any-origin",), attacker=ANY_ORIGIN, option="origins")
 
 
 def what_to_decide(ctx: RuleContext) -> str:
@@ -31,7 +32,7 @@ def what_to_decide(ctx: RuleContext) -> str:
     hint = ""
     if origins:
         listed = ", ".join(f"`{origin}`" for origin in origins[:SHOWN])
-        hint = f" ({source} {listed}{', ...' if len(origins) > SHOWN else ''})"
+        hint = f"; {source} {listed}{', ...' if len(origins) > SHOWN else ''}"
     return f"decide which origins may read with credentials and list them in `origins`{hint}"
 
 
