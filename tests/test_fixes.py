@@ -23,6 +23,12 @@ def findings_of(project, exit: int, *options: str) -> list[dict]:
                               expect_exit=exit).stdout)["findings"]
 
 
+def fixed_app(project, exit: int) -> str:
+    """`check --fix --unsafe-fixes` on ``project`` (which must then exit ``exit``): app.py after it."""
+    run_cli("check", str(project), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=exit)
+    return (project / "app.py").read_text()
+
+
 def assert_no_fix_proposed(project) -> None:
     """--diff --unsafe-fixes proposes nothing: no diff, exit 0, and it says so."""
     proposed = run_cli("check", str(project), "--no-cache", "--diff", "--unsafe-fixes", expect_exit=0)
@@ -95,8 +101,7 @@ def test_a_fix_may_leave_another_rules_finding_at_its_place_naming_the_new_value
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origins="https://app.example.com")\nHEADERS = "Content-Type"\n'
                                'app.config["CORS_HEADERS"] = HEADERS\n'})
-    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
-    assert 'app.config["CORS_ALLOW_HEADERS"] = HEADERS' in (tmp_path / "app.py").read_text()
+    assert 'app.config["CORS_ALLOW_HEADERS"] = HEADERS' in fixed_app(tmp_path, 1)
     after = findings_of(tmp_path, 1)
     assert [f["rule_id"] for f in after] == ["CORS011"]
 
@@ -197,8 +202,7 @@ def test_a_glob_fix_keeps_the_localhost_origin_its_author_trusted(tmp_path):
     (CORS005 and CORS002 gone); CORS008 stays, now naming the regex."""
     write(tmp_path, {"app.py": 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
                                'CORS(app, origins=["http://localhost:*"])\n'})
-    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
-    assert 'origins=[r"^http://localhost(:\\d+)?$"]' in (tmp_path / "app.py").read_text()
+    assert 'origins=[r"^http://localhost(:\\d+)?$"]' in fixed_app(tmp_path, 1)
     after = findings_of(tmp_path, 1)
     assert [f["rule_id"] for f in after] == ["CORS008"]
 
@@ -252,8 +256,7 @@ def test_a_decorator_above_the_route_moves_below_the_lowest_route_and_comments_s
               '@app.route("/x")\n@app.get("/y")\n@login_required\ndef x(): return "x"\n')
     write(tmp_path, {"app.py": source, "auth.py": "def login_required(view):\n    return view\n"})
     assert [f["rule_id"] for f in findings_of(tmp_path, 1)] == ["CORS010"]
-    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
-    assert (tmp_path / "app.py").read_text() == source.replace(
+    assert fixed_app(tmp_path, 0) == source.replace(
         '# partner API\n@cross_origin(origins="https://app.example.com")  # partners\n@app.route("/x")\n@app.get("/y")\n',
         '# partner API\n@app.route("/x")\n@app.get("/y")\n@cross_origin(origins="https://app.example.com")  # partners\n')
 
@@ -274,8 +277,7 @@ def test_config_moved_before_cors_keeps_comments_and_blank_lines_in_place(tmp_pa
               '@app.route("/x")\ndef x(): return "x"\n')
     write(tmp_path, {"app.py": source})
     assert [f["rule_id"] for f in findings_of(tmp_path, 1)] == ["CORS011"]
-    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
-    assert (tmp_path / "app.py").read_text() == (
+    assert fixed_app(tmp_path, 0) == (
         'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n\n'
         '# partner apps send a token\napp.config["CORS_ALLOW_HEADERS"] = ["X-Token"]  # header\n'
         '# the extension\nCORS(app, origins="https://app.example.com")\n\n@app.route("/x")\ndef x(): return "x"\n')
@@ -349,3 +351,13 @@ def test_a_pin_raise_that_changes_which_cors_a_route_gets_is_refused(tmp_path):
     assert_no_fix_proposed(tmp_path)
     (tmp_path / "requirements.txt").write_text("flask-cors==6.0.4\n")  # what the fix would do
     assert "CORS007" in {f["rule_id"] for f in findings_of(tmp_path, 1)}
+
+
+def test_vary_is_added_in_the_quotes_the_function_writes_its_header_with(tmp_path):
+    """The hook writes 'Access-Control-Allow-Origin' in single quotes: so is 'Origin'."""
+    source = ("from flask import Flask, request\napp = Flask(__name__)\n@app.after_request\ndef cors(response):\n"
+              "    response.headers['Access-Control-Allow-Origin'] = request.headers.get('Origin', '')\n"
+              "    return response\n")
+    write(tmp_path, {"app.py": source})
+    assert "CORS033" in {f["rule_id"] for f in findings_of(tmp_path, 1)}
+    assert "    response.vary.add('Origin')\n    return response\n" in fixed_app(tmp_path, 1)

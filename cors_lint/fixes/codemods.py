@@ -100,7 +100,7 @@ class _Rename(cst.CSTTransformer):
 
     def __init__(self, lines: set[int], old: str, new: str):
         super().__init__()
-        self.lines, self.old, self.new, self.depth, self.renamed = lines, old, new, 0, 0
+        self.lines, self.old, self.new, self.depth, self.done = lines, old, new, 0, False
 
     def _statement(self, node: cst.CSTNode) -> bool:
         return self.get_metadata(PositionProvider, node).start.line in self.lines
@@ -121,7 +121,7 @@ class _Rename(cst.CSTTransformer):
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
         if self.depth and updated.keyword is not None and updated.keyword.value == self.old:
-            self.renamed += 1
+            self.done = True
             return updated.with_changes(keyword=cst.Name(self.new))
         return updated
 
@@ -129,13 +129,13 @@ class _Rename(cst.CSTTransformer):
         if self.depth and original.evaluated_value == self.old:
             literal = _literal(original, self.new)
             if literal is not None:
-                self.renamed += 1
+                self.done = True
                 return literal
         return updated
 
     def leave_AssignTarget(self, original: cst.AssignTarget, updated: cst.AssignTarget) -> cst.AssignTarget:
         if self.depth and isinstance(updated.target, cst.Name) and updated.target.value == self.old:
-            self.renamed += 1
+            self.done = True
             return updated.with_changes(target=cst.Name(self.new))
         return updated
 
@@ -165,14 +165,19 @@ def _lines(finding: Finding) -> set[int]:
     return {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
 
 
+def _edited(source: str, transformer: cst.CSTTransformer) -> str | None:
+    """``source`` as ``transformer`` (with positions) leaves it, or None when it edited nothing
+    (each transformer here sets ``done`` when it edits)."""
+    changed = MetadataWrapper(cst.parse_module(source)).visit(transformer)
+    return changed.code if transformer.done else None
+
+
 def _rename_in(source: str, finding: Finding, old: str, new: str | None) -> str | None:
     """``source`` with ``old`` renamed ``new`` in the statements on the finding's lines (see
     ``_Rename``); None when there is no ``new`` or nothing to rename."""
     if new is None:
         return None
-    renamer = _Rename(_lines(finding), old, new)
-    changed = MetadataWrapper(cst.parse_module(source)).visit(renamer)
-    return changed.code if renamer.renamed else None
+    return _edited(source, _Rename(_lines(finding), old, new))
 
 
 def _renamed(pattern: re.Pattern[str]) -> Callable[[str, Finding], str | None]:
@@ -193,7 +198,7 @@ class _Split(cst.CSTTransformer):
 
     def __init__(self, lines: set[int], value: str):
         super().__init__()
-        self.lines, self.value, self.split = lines, value, 0
+        self.lines, self.value, self.done = lines, value, False
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.BaseExpression) -> cst.BaseExpression:
         if original.evaluated_value != self.value or \
@@ -203,7 +208,7 @@ class _Split(cst.CSTTransformer):
         parts = [part.strip() for part in self.value.split(",") if part.strip()]
         if any(quote in part or "\\" in part for part in parts):
             return updated
-        self.split += 1
+        self.done = True
         return cst.List([cst.Element(cst.SimpleString(f"{quote}{part}{quote}")) for part in parts])
 
 
@@ -219,9 +224,7 @@ def _malformed(source: str, finding: Finding) -> str | None:
         return None
     value = match["value"]
     if match["problem"] == "contains a comma":
-        splitter = _Split(_lines(finding), value)
-        changed = MetadataWrapper(cst.parse_module(source)).visit(splitter)
-        return changed.code if splitter.split else None
+        return _edited(source, _Split(_lines(finding), value))
     return _rename_in(source, finding, value,
                       value.strip().rstrip("/") if match["problem"] == "ends with `/`" else value.strip())
 
@@ -374,9 +377,7 @@ def _decorator_misuse(source: str, finding: Finding) -> str | None:
     change = next((change for fragment, change in _DECORATOR_CHANGES.items() if fragment in finding.message), None)
     if change is None:
         return None
-    mover = _CrossOriginDecorator(finding.line, change)
-    changed = MetadataWrapper(cst.parse_module(source)).visit(mover)
-    return changed.code if mover.done else None
+    return _edited(source, _CrossOriginDecorator(finding.line, change))
 
 
 class _Names(cst.CSTVisitor):
@@ -471,32 +472,28 @@ def _config_after_init(source: str, finding: Finding) -> str | None:
     match = _AFTER_INIT.search(finding.message)
     if match is None or match["file"] != finding.file:
         return None
-    mover = _ConfigBeforeInit(finding.line, int(match["line"]))
-    changed = MetadataWrapper(cst.parse_module(source)).visit(mover)
-    return changed.code if mover.done else None
+    return _edited(source, _ConfigBeforeInit(finding.line, int(match["line"])))
 
 
-def _header_owner(node: cst.CSTNode, header: str) -> cst.BaseExpression | None:
-    """``X`` when ``node`` writes ``header`` through ``X.headers`` (``X.headers["H"] = v``,
-    ``X.headers.set("H", v)`` / ``add`` / ``setdefault``), else None."""
+def _header_write(node: cst.CSTNode, header: str) -> tuple[cst.BaseExpression, cst.SimpleString] | None:
+    """``X`` and the header's name as written when ``node`` writes ``header`` through ``X.headers``
+    (``X.headers["H"] = v``, ``X.headers.set("H", v)`` / ``add`` / ``setdefault``), else None."""
+    owner, name = None, None
     if isinstance(node, cst.Assign) and len(node.targets) == 1:
         target = node.targets[0].target
         if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute) and \
                 target.value.attr.value == "headers" and len(target.slice) == 1 and \
-                isinstance(target.slice[0].slice, cst.Index) and _names_header(target.slice[0].slice.value, header):
-            return target.value.value
-    if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+                isinstance(target.slice[0].slice, cst.Index):
+            owner, name = target.value.value, target.slice[0].slice.value
+    elif isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
         func, args = node.value.func, node.value.args
         if isinstance(func, cst.Attribute) and func.attr.value in ("set", "add", "setdefault") and \
-                isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers" and args and \
-                _names_header(args[0].value, header):
-            return func.value.value
+                isinstance(func.value, cst.Attribute) and func.value.attr.value == "headers" and args:
+            owner, name = func.value.value, args[0].value
+    if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str) and \
+            name.evaluated_value.lower() == header:
+        return owner, name
     return None
-
-
-def _names_header(node: cst.BaseExpression, header: str) -> bool:
-    return isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str) and \
-        node.evaluated_value.lower() == header
 
 
 class _VaryOrigin(cst.CSTTransformer):
@@ -510,47 +507,39 @@ class _VaryOrigin(cst.CSTTransformer):
     def __init__(self, line: int):
         super().__init__()
         self.line, self.done = line, False
+        # per enclosing function, innermost last: the write on ``line`` found in it so far
+        self.writes: list[tuple[cst.BaseExpression, cst.SimpleString] | None] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.writes.append(None)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if self.writes and self.writes[-1] is None and \
+                self.get_metadata(PositionProvider, node).start.line == self.line:
+            self.writes[-1] = next(filter(None, (_header_write(small, "access-control-allow-origin")
+                                                 for small in node.body)), None)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        if self.done or not isinstance(original.body, cst.IndentedBlock):
+        write = self.writes.pop()
+        if self.writes and self.writes[-1] is None:
+            self.writes[-1] = write  # a function that does not return X leaves the write to the one around it
+        if self.done or write is None or not isinstance(original.body, cst.IndentedBlock):
             return updated
-        owner, quote = self._owner(original)
+        owner, name = write
         body = list(updated.body.body)
         last = body[-1] if body else None
-        if owner is None or not isinstance(last, cst.SimpleStatementLine) or \
-                not isinstance(last.body[0], cst.Return) or last.body[0].value is None or \
-                not last.body[0].value.deep_equals(owner):
+        if not isinstance(last, cst.SimpleStatementLine) or not isinstance(last.body[0], cst.Return) or \
+                last.body[0].value is None or not last.body[0].value.deep_equals(owner):
             return updated
         code = cst.Module([]).code_for_node(owner)
-        added = cst.parse_statement(f"{code}.vary.add({quote}Origin{quote})\n")
+        added = cst.parse_statement(f"{code}.vary.add({name.quote}Origin{name.quote})\n")
         body.insert(len(body) - 1, added)
         self.done = True
         return updated.with_changes(body=updated.body.with_changes(body=body))
 
-    def _owner(self, function: cst.FunctionDef) -> tuple[cst.BaseExpression | None, str]:
-        """``X`` of the header write on the line, and the quote its header name is written with."""
-        found: list[tuple[cst.BaseExpression, str]] = []
-        line = self.line
-
-        class Finder(cst.CSTVisitor):
-            METADATA_DEPENDENCIES = (PositionProvider,)
-
-            def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-                for small in node.body:
-                    owner = _header_owner(small, "access-control-allow-origin")
-                    if owner is not None and positions[node].start.line == line:
-                        code = cst.Module([]).code_for_node(small).lower()
-                        found.append((owner, "'" if "'access-control-allow-origin'" in code else '"'))
-
-        positions = self.metadata[PositionProvider]
-        function.visit(Finder())
-        return found[0] if found else (None, '"')
-
 
 def _reflected_origin_without_vary(source: str, finding: Finding) -> str | None:
-    adder = _VaryOrigin(finding.line)
-    changed = MetadataWrapper(cst.parse_module(source)).visit(adder)
-    return changed.code if adder.done else None
+    return _edited(source, _VaryOrigin(finding.line))
 
 
 SAFE_RELEASE = "6.0.4"  # CORS019's advice: 6.0.1 fixes every advisory, 6.0.4 also fails fast on invalid regexes

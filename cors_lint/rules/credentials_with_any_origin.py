@@ -11,10 +11,11 @@ SHOWN = 3  # origins named in the message
 
 
 def check(ctx: RuleContext):
-    decide = what_to_decide(ctx)
+    decide = None  # the same for every finding: worked out at the first
     for route, layer in ctx.layers():
         options = layer.options
         if options.get("supports_credentials") is True and accepts_everything(origins_of(layer)):
+            decide = decide or what_to_decide(ctx)
             # the advice before the routes: a condition the finding holds under follows them in text
             yield layer_issue(route, layer, f"any origin, e.g. `{ANY_ORIGIN}`, can read authenticated "
                               f"responses ({decide}): credentials are allowed and the request's Origin is reflected "
