@@ -116,6 +116,20 @@ def project(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path
     return tmp_path
 
 
+def huge_file(path: Path, head: str, unit: str, size: int, tail: str = "") -> None:
+    """A file of ``size`` bytes whose first ``2 * limits.BASELINE_BYTES`` (twice the largest
+    bound a file is read to) are ``head`` then ``unit`` repeated, and the rest a hole: the size
+    the tool sees and the bytes it may read are the real ones, without writing (and later
+    deleting) tens of MiB on the disk for each case. ``tail`` ends the file."""
+    real = 2 * limits.BASELINE_BYTES
+    with path.open("w") as handle:
+        handle.write(head + unit * ((real - len(head)) // len(unit)))
+        handle.truncate(size - len(tail))
+        handle.seek(size - len(tail))
+        handle.write(tail)
+    assert path.stat().st_size == size
+
+
 def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
@@ -195,9 +209,7 @@ def test_aliases_cannot_nest_deeper_than_the_text_does(tmp_path):
 @pytest.mark.parametrize("filler", ["comments", "blank lines"])
 def test_a_50_mib_policy_is_refused_before_it_is_read(tmp_path, filler):
     line = "# " + "x" * 77 + "\n" if filler == "comments" else "\n"
-    with (tmp_path / "cors-policy.yaml").open("w") as handle:
-        handle.write("version: 1\n")
-        handle.write(line * (50 * MiB // len(line)))
+    huge_file(tmp_path / "cors-policy.yaml", "version: 1\n", line, 50 * MiB)
     run = cors_lint("check", ".", cwd=project(tmp_path))
     refused(run, r"cors-policy\.yaml:1: ", "policy too large (50.0 MiB; at most 256 KiB is read)")
 
@@ -259,10 +271,8 @@ def test_deeply_nested_pyproject(tmp_path, nesting):
 
 
 def test_a_huge_pyproject_is_refused_before_it_is_read(tmp_path):
-    with (project(tmp_path) / "pyproject.toml").open("w") as handle:
-        handle.write('[tool.cors-lint]\nexclude = [\n')
-        handle.write('  "migrations/**",\n' * (40 * MiB // 19))
-        handle.write("]\n")
+    huge_file(project(tmp_path) / "pyproject.toml", '[tool.cors-lint]\nexclude = [\n', '  "migrations/**",\n',
+              40 * MiB, tail="]\n")
     run = cors_lint("check", ".", cwd=tmp_path)
     refused(run, r"pyproject\.toml:1: ", "settings file too large (40.0 MiB; at most 256 KiB is read)")
 
@@ -285,10 +295,8 @@ def test_deeply_nested_baseline(tmp_path):
 def test_a_huge_baseline_is_refused_before_it_is_read(tmp_path):
     entry = json.dumps({"fingerprint": "0" * 20, "rule_id": "CORS001", "file": "app.py", "environment": "production",
                         "message": "x" * 200})
-    with (tmp_path / "baseline.json").open("w") as handle:
-        handle.write('{"schema_version": 1, "findings": [\n')
-        handle.write((entry + ",\n") * (60 * MiB // (len(entry) + 2)))
-        handle.write(entry + "]}\n")
+    huge_file(tmp_path / "baseline.json", '{"schema_version": 1, "findings": [\n', entry + ",\n", 60 * MiB,
+              tail=entry + "]}\n")
     run = cors_lint("check", "src", "--baseline", "baseline.json", cwd=without_cors(tmp_path))
     refused(run, r"baseline\.json:1: ", "baseline too large (60.0 MiB; at most 4.0 MiB is read)")
 
@@ -296,9 +304,8 @@ def test_a_huge_baseline_is_refused_before_it_is_read(tmp_path):
 # ---------------------------------------------------------------------------- packaging files
 @pytest.mark.parametrize("name", ["requirements.txt", "poetry.lock", "Pipfile.lock", "uv.lock", "setup.cfg"])
 def test_a_huge_packaging_file_beside_the_app_is_refused(tmp_path, name):
-    with (project(tmp_path) / name).open("w") as handle:
-        unit = "requests==2.31.0\n" if name.endswith(".txt") else '[[package]]\nname = "requests"\n'
-        handle.write(unit * (50 * MiB // len(unit)))
+    unit = "requests==2.31.0\n" if name.endswith(".txt") else '[[package]]\nname = "requests"\n'
+    huge_file(project(tmp_path) / name, "", unit, 50 * MiB)
     run = cors_lint("check", ".", cwd=tmp_path)
     refused(run, rf"{re.escape(name)}:1: ", "packaging file too large")
 
