@@ -51,7 +51,7 @@ def test_a_rule_example_becomes_its_fixed_form(tmp_path, rule_id, index, example
 
 def test_an_unsafe_fix_is_applied_only_when_asked():
     """CORS018's fix changes which requests pass: --fix alone leaves it."""
-    assert not CODEMODS["CORS018"][1] and CODEMODS["CORS022"][1]
+    assert not CODEMODS["CORS018"].safe and CODEMODS["CORS022"].safe
 
 
 def test_a_string_boolean_fix_that_would_disable_vary_is_refused(tmp_path):
@@ -361,3 +361,120 @@ def test_vary_is_added_in_the_quotes_the_function_writes_its_header_with(tmp_pat
     write(tmp_path, {"app.py": source})
     assert "CORS033" in {f["rule_id"] for f in findings_of(tmp_path, 1)}
     assert "    response.vary.add('Origin')\n    return response\n" in fixed_app(tmp_path, 1)
+
+
+SETTINGS_APP = '''
+from flask import Flask
+from flask_cors import CORS
+
+app = Flask(__name__)
+app.config.from_object("settings.Config")
+CORS(app)
+
+
+@app.route("/api/me")
+def me():
+    return "me"
+'''
+
+
+def test_a_value_written_in_another_module_is_fixed_where_it_is_written(tmp_path):
+    """CORS018 is at `from_object` in app.py; the string is a settings module's class attribute:
+    the fix edits settings.py, says so under the finding, and leaves app.py as it was."""
+    write(tmp_path, {"app.py": SETTINGS_APP, "settings.py": '''
+        class Config:
+            CORS_ORIGINS = ["https://app.example.com"]
+            CORS_SUPPORTS_CREDENTIALS = "False"  # off until the SPA logs in
+        '''})
+    [finding] = findings_of(tmp_path, 1)
+    assert (finding["rule_id"], finding["file"]) == ("CORS018", "app.py")
+    text = run_cli("check", str(tmp_path), "--no-cache", "--show-fixes", "--unsafe-fixes", expect_exit=1).stdout
+    assert ("= fix (unsafe): write the boolean the string says (in settings.py)\n"
+            ' 3 -     CORS_SUPPORTS_CREDENTIALS = "False"  # off until the SPA logs in\n'
+            ' 3 +     CORS_SUPPORTS_CREDENTIALS = False  # off until the SPA logs in\n') in text, text
+    [shown] = findings_of(tmp_path, 1, "--show-fixes", "--unsafe-fixes")
+    assert shown["fix"]["diff"].startswith("--- a/settings.py\n+++ b/settings.py\n"), shown
+    app = (tmp_path / "app.py").read_text()
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
+    assert "    CORS_SUPPORTS_CREDENTIALS = False  # off until" in (tmp_path / "settings.py").read_text()
+    assert (tmp_path / "app.py").read_text() == app
+
+
+ENVIRONMENT_APP = SETTINGS_APP + '''
+
+import os
+from flask_cors import cross_origin
+
+
+@app.route("/api/public")
+@cross_origin(origins=os.getenv('PUBLIC_ORIGINS', "https://a.example.com, https://b.example.com"))
+def public():
+    return "public"
+
+
+@app.route("/api/listed")
+@cross_origin(origins=["https://c.example.com", os.environ["MORE_ORIGINS"]])
+def listed():
+    return "listed"
+'''
+
+
+def test_a_comma_joined_value_read_from_the_environment_is_split_where_it_is_read(tmp_path):
+    """flask-cors never splits a string: `.split(",")` goes on the read itself, in the settings
+    module that reads it and in the call; parts with spaces around them are stripped too. A read
+    inside a list, or one without a default (None has no `split`), is left alone."""
+    write(tmp_path, {"app.py": ENVIRONMENT_APP, "settings.py": '''
+        import os
+
+
+        class Config:
+            CORS_ORIGINS = os.environ["ORIGINS"]
+            CORS_ALLOW_HEADERS = os.environ.get("HEADERS")
+        ''', "cors-policy.yaml": '''
+        version: 1
+        environments:
+          production:
+            env: {ORIGINS: "https://a.example.com,https://b.example.com",
+                  MORE_ORIGINS: "https://d.example.com,https://e.example.com", HEADERS: "X-Token,X-Page"}
+        '''})
+    found = findings_of(tmp_path, 1)
+    lines = ENVIRONMENT_APP.lstrip("\n").splitlines()
+    # each view's @cross_origin is the line above its `def` (1-based: the def's 0-based index)
+    public, listed = (lines.index(f"def {view}():") for view in ("public", "listed"))
+    # the app's config reaches the decorators too: its headers on every route
+    headers = [("CORS006", line, "allow_headers") for line in (6, public, listed)]
+    assert sorted((f["rule_id"], f["line"], f["message"][:13]) for f in found) == sorted(
+        headers + [("CORS006", line, "origins value") for line in (6, public, listed)])
+    result = run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=1)
+    assert "applied 2 fixes in 2 files" in result.stderr, result.stderr
+    settings = (tmp_path / "settings.py").read_text()
+    assert '    CORS_ORIGINS = os.environ["ORIGINS"].split(",")\n' in settings, settings
+    assert '    CORS_ALLOW_HEADERS = os.environ.get("HEADERS")\n' in settings
+    app = (tmp_path / "app.py").read_text()
+    assert ("@cross_origin(origins=[origin.strip() for origin in os.getenv('PUBLIC_ORIGINS', "
+            "\"https://a.example.com, https://b.example.com\").split(',')])\n") in app, app
+    assert '@cross_origin(origins=["https://c.example.com", os.environ["MORE_ORIGINS"]])' in app
+    assert sorted((f["rule_id"], f["line"], f["message"][:13]) for f in findings_of(tmp_path, 1)) == \
+        sorted(headers + [("CORS006", listed, "origins value")])
+
+
+def test_splitting_an_environment_value_that_names_an_insecure_origin_is_refused(tmp_path):
+    """Split, the variable's `http://b.example.com` would be trusted in production (CORS008), a
+    problem the project did not have: the fix is not offered."""
+    write(tmp_path, {"app.py": SETTINGS_APP, "settings.py": '''
+        import os
+
+
+        class Config:
+            CORS_ORIGINS = os.environ["ORIGINS"]
+        ''', "cors-policy.yaml": '''
+        version: 1
+        environments:
+          production:
+            env: {ORIGINS: "https://a.example.com,http://b.example.com"}
+        '''})
+    assert [f["rule_id"] for f in findings_of(tmp_path, 1)] == ["CORS006"]
+    assert_no_fix_proposed(tmp_path)
+    settings = (tmp_path / "settings.py").read_text()
+    (tmp_path / "settings.py").write_text(settings.replace('["ORIGINS"]', '["ORIGINS"].split(",")'))
+    assert "CORS008" in [f["rule_id"] for f in findings_of(tmp_path, 1)]

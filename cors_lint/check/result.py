@@ -82,8 +82,8 @@ class CheckResult:
 
     def fix(self, finding: Finding) -> Any:
         """The proven fix of ``finding``, or None."""
-        return next((fix for fix in self.fixes if (fix.fingerprint, fix.file, fix.line) ==
-                     (finding.fingerprint, finding.file, finding.line)), None)
+        return next((fix for fix in self.fixes if (fix.fingerprint, fix.finding_at) ==
+                     (finding.fingerprint, (finding.file, finding.line))), None)
 
     def fix_json(self, finding: Finding) -> dict[str, Any] | None:
         """The proven fix of ``finding`` as the JSON and the review write it, or None."""

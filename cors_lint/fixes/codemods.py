@@ -1,7 +1,10 @@
 """The edit that removes a finding, per fixable rule, in the project's own terms.
 
-Each codemod reads the finding's file with libcst (comments and formatting are kept: only the
-edited span changes) and returns the file's new text, or None when it sees no edit it can make.
+Each codemod reads a file with libcst (comments and formatting are kept: only the edited span
+changes) and returns the file's new text, or None when it sees no edit it can make. Most edit the
+finding's own file; those about a value also edit where the finding's related places say the
+value is written, in another module (a settings module's `CORS_SUPPORTS_CREDENTIALS = "False"`
+behind `from_object`).
 """
 
 from __future__ import annotations
@@ -18,18 +21,20 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from cors_lint.check.findings import Finding
 
 LEGACY = "flask.ext.cors"
+# a codemod: (the file's text, the finding, the lines the finding names in that file) -> the new text
+Codemod = Callable[[str, Finding, set[int]], str | None]
 # strings flask-cors reads as true although their author evidently meant false (and the others)
 MEANT = {"false": False, "no": False, "off": False, "0": False, "true": True, "yes": True, "on": True, "1": True}
 
 
 @dataclass(frozen=True)
 class Fix:
-    """A proposed edit for one finding: the file's text before and after it."""
+    """A proposed edit for one finding: the edited file's text before and after it."""
 
     rule_id: str
     fingerprint: str
-    file: str
-    line: int  # the finding's
+    file: str  # the edited file: the finding's, or one its related places name
+    finding_at: tuple[str, int]  # the finding's file and line
     description: str
     safe: bool
     before: str
@@ -92,15 +97,15 @@ class _StringBoolean(cst.CSTTransformer):
         return cst.Name("True" if meant else "False")
 
 
-class _Rename(cst.CSTTransformer):
-    """In the statements that start on ``lines``: the keyword argument, the string (a config or
-    resource key) and the assigned name (a config class's attribute) spelt ``old`` -> ``new``."""
+class _InStatements(cst.CSTTransformer):
+    """A transformer that edits only within the statements that start on ``lines`` (and the
+    functions whose decorators do): ``depth`` is non-zero there."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, lines: set[int], old: str, new: str):
+    def __init__(self, lines: set[int]):
         super().__init__()
-        self.lines, self.old, self.new, self.depth, self.done = lines, old, new, 0, False
+        self.lines, self.depth, self.done = lines, 0, False
 
     def _statement(self, node: cst.CSTNode) -> bool:
         return self.get_metadata(PositionProvider, node).start.line in self.lines
@@ -118,6 +123,15 @@ class _Rename(cst.CSTTransformer):
     def leave_FunctionDef(self, original, updated):
         self.depth -= any(self._statement(decorator) for decorator in original.decorators)
         return updated
+
+
+class _Rename(_InStatements):
+    """In the statements that start on ``lines``: the keyword argument, the string (a config or
+    resource key) and the assigned name (a config class's attribute) spelt ``old`` -> ``new``."""
+
+    def __init__(self, lines: set[int], old: str, new: str):
+        super().__init__(lines)
+        self.old, self.new = old, new
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
         if self.depth and updated.keyword is not None and updated.keyword.value == self.old:
@@ -160,9 +174,19 @@ _MISSPELT = re.compile(r"^`(?P<old>[^`]+)`.*? is not a flask-cors (?:option|conf
 _PREFIX = re.compile(r"^`(?P<old>[^`]+)` means `[^`]+` followed by any number of `/`.*?write `(?P<new>[^`]+)`")
 
 
-def _lines(finding: Finding) -> set[int]:
-    """The lines of the finding's file it names: its own, and its related places there."""
-    return {finding.line} | {line for file, line, _ in finding.related if file == finding.file}
+def _places(finding: Finding, follow_values: bool) -> list[tuple[str, set[int]]]:
+    """The files a codemod may edit for ``finding``, each with the lines the finding names there:
+    its own file first (its line, and its related places there), then, when the codemod
+    ``follow_values``, each other file its related places name, in their order. Where routes
+    are registered is never one (those places say which routes, not what they get), nor a file
+    outside the project (a proof copies the project only)."""
+    places: dict[str, set[int]] = {finding.file: {finding.line}}
+    for file, line, what in finding.related:
+        outside = Path(file).is_absolute() or ".." in Path(file).parts
+        if what.startswith("route ") or outside or (file != finding.file and not follow_values):
+            continue
+        places.setdefault(file, set()).add(line)
+    return list(places.items())
 
 
 def _edited(source: str, transformer: cst.CSTTransformer) -> str | None:
@@ -172,21 +196,21 @@ def _edited(source: str, transformer: cst.CSTTransformer) -> str | None:
     return changed.code if transformer.done else None
 
 
-def _rename_in(source: str, finding: Finding, old: str, new: str | None) -> str | None:
-    """``source`` with ``old`` renamed ``new`` in the statements on the finding's lines (see
+def _rename_in(source: str, lines: set[int], old: str, new: str | None) -> str | None:
+    """``source`` with ``old`` renamed ``new`` in the statements that start on ``lines`` (see
     ``_Rename``); None when there is no ``new`` or nothing to rename."""
     if new is None:
         return None
-    return _edited(source, _Rename(_lines(finding), old, new))
+    return _edited(source, _Rename(lines, old, new))
 
 
-def _renamed(pattern: re.Pattern[str]) -> Callable[[str, Finding], str | None]:
+def _renamed(pattern: re.Pattern[str]) -> Codemod:
     """A codemod renaming what the finding's message names (``old``) to what it suggests
     (``new``); None when the message suggests nothing (which name was meant is then the
     author's to say)."""
-    def codemod(source: str, finding: Finding) -> str | None:
+    def codemod(source: str, finding: Finding, lines: set[int]) -> str | None:
         match = pattern.match(finding.message)
-        return _rename_in(source, finding, match["old"], match["new"]) if match else None
+        return _rename_in(source, lines, match["old"], match["new"]) if match else None
     return codemod
 
 
@@ -212,20 +236,82 @@ class _Split(cst.CSTTransformer):
         return cst.List([cst.Element(cst.SimpleString(f"{quote}{part}{quote}")) for part in parts])
 
 
-# CORS006's message: "origins value `https://a.example.com/` ends with `/`: ..."; a value read
-# from the environment is left alone (the variable's text, not the code, holds it)
-_MALFORMED = re.compile(r"^(?:origins|allow_headers) value `(?P<value>[^`]*)` (?P<problem>contains a comma|"
+def _environment_read(node: cst.BaseExpression, variable: str) -> bool:
+    """Is ``node`` ``os.environ["VARIABLE"]``, or ``os.environ.get`` / ``os.getenv`` of it with a
+    string default (spelt as imported: ``environ[...]``, ``getenv(...)``)? Without a default,
+    the unset variable gives None, which has no ``split``."""
+    def named(argument: cst.BaseExpression) -> bool:
+        return isinstance(argument, cst.SimpleString) and argument.evaluated_value == variable
+
+    if isinstance(node, cst.Subscript):
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        return _dotted(node.value).rpartition(".")[2] == "environ" and isinstance(index, cst.Index) and \
+            named(index.value)
+    if not isinstance(node, cst.Call) or _dotted(node.func).rpartition(".")[2] not in ("get", "getenv"):
+        return False
+    if _dotted(node.func).endswith("get") and not _dotted(node.func).endswith("environ.get"):
+        return False
+    return len(node.args) == 2 and named(node.args[0].value) and \
+        isinstance(node.args[1].value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+class _SplitRead(_InStatements):
+    """In the statements that start on ``lines``: the read of environment variable ``variable``
+    that is a whole value (a keyword argument's, an assignment's, a dict entry's) ->
+    ``read.split(",")``, or ``[item.strip() for item in read.split(",")]`` when ``strip``."""
+
+    def __init__(self, lines: set[int], variable: str, item: str, strip: bool):
+        super().__init__(lines)
+        self.variable, self.item, self.strip = variable, item, strip
+
+    def _split(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if not self.depth or not _environment_read(value, self.variable):
+            return value
+        self.done = True
+        quote = '"' if not isinstance(value, cst.Call) else value.args[0].value.quote
+        split = cst.Call(cst.Attribute(value, cst.Name("split")), [cst.Arg(cst.SimpleString(f"{quote},{quote}"))])
+        if not self.strip:
+            return split
+        return cst.ListComp(cst.Call(cst.Attribute(cst.Name(self.item), cst.Name("strip"))),
+                            cst.CompFor(target=cst.Name(self.item), iter=split))
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(value=self._split(updated.value)) if updated.keyword is not None else updated
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        return updated.with_changes(value=self._split(updated.value))
+
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
+        return updated.with_changes(value=self._split(updated.value)) if updated.value is not None else updated
+
+    def leave_DictElement(self, original: cst.DictElement, updated: cst.DictElement) -> cst.DictElement:
+        return updated.with_changes(value=self._split(updated.value))
+
+
+# CORS006's message: "origins value `https://a.example.com/` ends with `/`: ...", with
+# "(read from $VARIABLE)" after the value when the environment holds it
+_MALFORMED = re.compile(r"^(?P<option>origins|allow_headers) value `(?P<value>[^`]*)`"
+                        r"(?: \(read from \$(?P<variable>\w+)\))? (?P<problem>contains a comma|"
                         r"has surrounding whitespace|ends with `/`)")
 
 
-def _malformed(source: str, finding: Finding) -> str | None:
+def _malformed(source: str, finding: Finding, lines: set[int]) -> str | None:
+    """The literal written as flask-cors can match it; a comma-joined value read from the
+    environment split where it is read (its parts stripped when they have spaces around them).
+    Other flaws of a value read from the environment are in the variable's text: left alone."""
     match = _MALFORMED.match(finding.message)
     if match is None:
         return None
     value = match["value"]
+    if match["variable"]:
+        if match["problem"] != "contains a comma":
+            return None
+        strip = any(part != part.strip() for part in value.split(","))
+        item = "origin" if match["option"] == "origins" else "header"
+        return _edited(source, _SplitRead(lines, match["variable"], item, strip))
     if match["problem"] == "contains a comma":
-        return _edited(source, _Split(_lines(finding), value))
-    return _rename_in(source, finding, value,
+        return _edited(source, _Split(lines, value))
+    return _rename_in(source, lines, value,
                       value.strip().rstrip("/") if match["problem"] == "ends with `/`" else value.strip())
 
 
@@ -274,25 +360,25 @@ def anchored_regex(pattern: str) -> str | None:
     return meant if meant != pattern else None
 
 
-def _permissive_regex(source: str, finding: Finding) -> str | None:
+def _permissive_regex(source: str, finding: Finding, lines: set[int]) -> str | None:
     match = re.search(r"the regex origin `(?P<old>[^`]+)` is matched with re.match", finding.message)
-    return _rename_in(source, finding, match["old"], anchored_regex(match["old"])) if match else None
+    return _rename_in(source, lines, match["old"], anchored_regex(match["old"])) if match else None
 
 
-def _glob_origin(source: str, finding: Finding) -> str | None:
+def _glob_origin(source: str, finding: Finding, lines: set[int]) -> str | None:
     match = re.match(r"^`(?P<old>[^`]+)` looks like a glob", finding.message)
-    return _rename_in(source, finding, match["old"], glob_regex(match["old"])) if match else None
+    return _rename_in(source, lines, match["old"], glob_regex(match["old"])) if match else None
 
 
-def _legacy_import(source: str, finding: Finding) -> str | None:
+def _legacy_import(source: str, finding: Finding, lines: set[int]) -> str | None:
     return cst.parse_module(source).visit(_LegacyImport()).code
 
 
-def _string_boolean(source: str, finding: Finding) -> str | None:
+def _string_boolean(source: str, finding: Finding, lines: set[int]) -> str | None:
     """The finding points at the CORS setup; the string is the one its message quotes, found at
     the place the finding's related locations name (or on the finding's own line)."""
     wrapper = MetadataWrapper(cst.parse_module(source))
-    for line, column in _string_places(wrapper, finding):
+    for line, column in _string_places(wrapper, finding, lines):
         changer = _StringBoolean(line, column)
         changed = wrapper.visit(changer)
         if changer.done:
@@ -300,9 +386,8 @@ def _string_boolean(source: str, finding: Finding) -> str | None:
     return None
 
 
-def _string_places(wrapper: MetadataWrapper, finding: Finding) -> list[tuple[int, int]]:
-    """The string literals on the lines the finding names in its file, whose text it quotes."""
-    lines = _lines(finding)
+def _string_places(wrapper: MetadataWrapper, finding: Finding, lines: set[int]) -> list[tuple[int, int]]:
+    """The string literals on ``lines`` whose text the finding quotes."""
     positions = wrapper.resolve(PositionProvider)
     return sorted((position.start.line, position.start.column) for node, position in positions.items()
                   if isinstance(node, cst.SimpleString) and position.start.line in lines
@@ -373,7 +458,7 @@ _DECORATOR_CHANGES = {"is above the route decorator": "below", "without parenthe
                       "ignores positional arguments": "keyword"}
 
 
-def _decorator_misuse(source: str, finding: Finding) -> str | None:
+def _decorator_misuse(source: str, finding: Finding, lines: set[int]) -> str | None:
     change = next((change for fragment, change in _DECORATOR_CHANGES.items() if fragment in finding.message), None)
     if change is None:
         return None
@@ -468,7 +553,7 @@ class _ConfigBeforeInit(cst.CSTTransformer):
 _AFTER_INIT = re.compile(r" set after CORS\(app\) at (?P<file>.+):(?P<line>\d+) read app\.config")
 
 
-def _config_after_init(source: str, finding: Finding) -> str | None:
+def _config_after_init(source: str, finding: Finding, lines: set[int]) -> str | None:
     match = _AFTER_INIT.search(finding.message)
     if match is None or match["file"] != finding.file:
         return None
@@ -538,7 +623,7 @@ class _VaryOrigin(cst.CSTTransformer):
         return updated.with_changes(body=updated.body.with_changes(body=body))
 
 
-def _reflected_origin_without_vary(source: str, finding: Finding) -> str | None:
+def _reflected_origin_without_vary(source: str, finding: Finding, lines: set[int]) -> str | None:
     return _edited(source, _VaryOrigin(finding.line))
 
 
@@ -549,7 +634,7 @@ _PIN = re.compile(r'(?P<name>flask[-_.]?cors)(?P<extras>\s*\[[^\]]*\])?(?P<betwe
                   r'(?P<operator>===?)?\s*(?P<version>\d+(?:\.\d+)*)\b', re.IGNORECASE)
 
 
-def _pinned_version(source: str, finding: Finding) -> str | None:
+def _pinned_version(source: str, finding: Finding, lines: set[int]) -> str | None:
     """The exact pin on the finding's line raised to ``SAFE_RELEASE``, its spelling kept; None for
     a lock file (re-lock instead) or a line without an exact pin."""
     if finding.file.endswith(".lock") or not 0 < finding.line <= source.count("\n") + 1:
@@ -563,33 +648,46 @@ def _pinned_version(source: str, finding: Finding) -> str | None:
     return "".join(lines)
 
 
-# rule id -> (what the fix does, whether it is safe, the codemod)
-CODEMODS: dict[str, tuple[str, bool, Callable[[str, Finding], str | None]]] = {
-    "CORS012": ("spell the option as flask-cors knows it", False, _renamed(_MISSPELT)),
-    "CORS002": ("anchor the regex to the domain it names", False, _permissive_regex),
-    "CORS005": ("write the anchored regex the glob means", False, _glob_origin),
-    "CORS006": ("write the value flask-cors can match", False, _malformed),
-    "CORS010": ("use @cross_origin as flask-cors reads it", False, _decorator_misuse),
-    "CORS011": ("set the config before CORS(app) reads it", False, _config_after_init),
-    "CORS015": ("match the paths under the prefix only", False, _renamed(_PREFIX)),
-    "CORS018": ("write the boolean the string says", False, _string_boolean),
-    "CORS019": (f"pin flask-cors {SAFE_RELEASE}, the release the advisories advise", False, _pinned_version),
-    "CORS022": (f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
-    "CORS033": ("name Origin in the Vary header of every response the function returns", True,
-                _reflected_origin_without_vary),
+@dataclass(frozen=True)
+class Fixer:
+    """A rule's fix: what it does, whether it is safe (changes no CORS decision), the codemod,
+    and whether it may edit where the finding's value is written in another file."""
+
+    description: str
+    safe: bool
+    codemod: Codemod
+    follows_values: bool = False
+
+
+CODEMODS: dict[str, Fixer] = {
+    "CORS012": Fixer("spell the option as flask-cors knows it", False, _renamed(_MISSPELT), True),
+    "CORS002": Fixer("anchor the regex to the domain it names", False, _permissive_regex, True),
+    "CORS005": Fixer("write the anchored regex the glob means", False, _glob_origin, True),
+    "CORS006": Fixer("write the value flask-cors can match", False, _malformed, True),
+    "CORS010": Fixer("use @cross_origin as flask-cors reads it", False, _decorator_misuse),
+    "CORS011": Fixer("set the config before CORS(app) reads it", False, _config_after_init),
+    "CORS015": Fixer("match the paths under the prefix only", False, _renamed(_PREFIX), True),
+    "CORS018": Fixer("write the boolean the string says", False, _string_boolean, True),
+    "CORS019": Fixer(f"pin flask-cors {SAFE_RELEASE}, the release the advisories advise", False, _pinned_version),
+    "CORS022": Fixer(f"import from flask_cors instead of {LEGACY}", True, _legacy_import),
+    "CORS033": Fixer("name Origin in the Vary header of every response the function returns", True,
+                     _reflected_origin_without_vary),
 }
 
 
 def candidate(finding: Finding, root: Path) -> Fix | None:
-    """The edit a codemod proposes for ``finding`` (not yet proven), or None."""
-    if finding.rule_id not in CODEMODS:
+    """The edit a codemod proposes for ``finding`` (not yet proven): in the first of its places
+    (``_places``) where the codemod sees one; or None."""
+    fixer = CODEMODS.get(finding.rule_id)
+    if fixer is None:
         return None
-    description, safe, codemod = CODEMODS[finding.rule_id]
-    try:
-        source = (root / finding.file).read_bytes().decode("utf-8")  # line endings as they are
-        after = codemod(source, finding)
-    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError):
-        return None
-    if after is None or after == source:
-        return None
-    return Fix(finding.rule_id, finding.fingerprint, finding.file, finding.line, description, safe, source, after)
+    for file, lines in _places(finding, fixer.follows_values):
+        try:
+            source = (root / file).read_bytes().decode("utf-8")  # line endings as they are
+            after = fixer.codemod(source, finding, lines)
+        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError):
+            continue
+        if after is not None and after != source:
+            return Fix(finding.rule_id, finding.fingerprint, file, (finding.file, finding.line), fixer.description,
+                       fixer.safe, source, after)
+    return None

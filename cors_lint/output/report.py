@@ -106,10 +106,13 @@ def _frame(paint: _Paint, number: int, text: str, column: int | None, width: int
 
 
 def _fix_lines(paint: "_Paint", fix, width: int) -> list[str]:
-    """The proven fix under a finding's frames: what it does, and the lines it changes."""
+    """The proven fix under a finding's frames: what it does (and in which file, when not the
+    finding's), and the lines it changes."""
     if fix is None:
         return []
-    out = [f"{' ' * (width + 1)}{paint.gutter(' = ')}fix ({'safe' if fix.safe else 'unsafe'}): {fix.description}"]
+    where = f" (in {fix.file})" if fix.file != fix.finding_at[0] else ""
+    out = [f"{' ' * (width + 1)}{paint.gutter(' = ')}fix ({'safe' if fix.safe else 'unsafe'}): {fix.description}"
+           f"{where}"]
     for first, removed, added in fix.hunks():
         out += [f" {paint.gutter(f'{first + i:>{width}} -')} {text}" for i, text in enumerate(removed)]
         out += [f" {paint.gutter(f'{first + i:>{width}} +')} {text}" for i, text in enumerate(added)]

@@ -74,7 +74,15 @@ CORS(app, origins=[o.strip() for o in os.environ.get("ORIGINS", "...").split(","
         ''', severity="warning",
             message=("origins value `https://a.example.com,https://b.example.com`", "$ORIGINS", "contains a comma",
                      "/x"),
-            routes=("/static/<path:filename>", "/x")),
+            routes=("/static/<path:filename>", "/x"), fixed='''
+        import os
+        from flask import Flask
+        from flask_cors import CORS
+        app = Flask(__name__)
+        CORS(app, origins=os.environ.get("ORIGINS", "https://a.example.com,https://b.example.com").split(","))
+        @app.route("/x")
+        def x(): return "x"
+        '''),
         Invalid('''
         from flask import Flask
         from flask_cors import CORS
