@@ -478,3 +478,28 @@ def test_splitting_an_environment_value_that_names_an_insecure_origin_is_refused
     settings = (tmp_path / "settings.py").read_text()
     (tmp_path / "settings.py").write_text(settings.replace('["ORIGINS"]', '["ORIGINS"].split(",")'))
     assert "CORS008" in [f["rule_id"] for f in findings_of(tmp_path, 1)]
+
+
+def test_a_string_boolean_read_from_the_environment_is_parsed_where_it_is_read(tmp_path):
+    """`CREDS=false` in the deployment is the string 'false', which flask-cors reads as true:
+    a boolean default alone would leave it so. The read itself is parsed, in the settings
+    module, and the variable's `false` then means false."""
+    write(tmp_path, {"app.py": SETTINGS_APP, "settings.py": '''
+        import os
+
+
+        class Config:
+            CORS_ORIGINS = ["https://app.example.com"]
+            CORS_SUPPORTS_CREDENTIALS = os.environ['CREDS']
+        ''', "cors-policy.yaml": '''
+        version: 1
+        environments:
+          production:
+            env: {CREDS: "false"}
+        '''})
+    [finding] = findings_of(tmp_path, 1)
+    assert (finding["rule_id"], finding["file"], "$CREDS" in finding["message"]) == ("CORS018", "app.py", True)
+    run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
+    assert ("    CORS_SUPPORTS_CREDENTIALS = os.environ['CREDS'].lower() in ('true', 'yes', 'on', '1')\n"
+            in (tmp_path / "settings.py").read_text())
+    assert findings_of(tmp_path, 0) == []

@@ -255,37 +255,58 @@ def _environment_read(node: cst.BaseExpression, variable: str) -> bool:
         isinstance(node.args[1].value, (cst.SimpleString, cst.ConcatenatedString))
 
 
-class _SplitRead(_InStatements):
+# what a value read from the environment becomes: (the read, the quote its variable's name is
+# written with) -> the expression that gives flask-cors what the variable's text means
+Conversion = Callable[[cst.BaseExpression, str], cst.BaseExpression]
+
+
+class _ConvertRead(_InStatements):
     """In the statements that start on ``lines``: the read of environment variable ``variable``
-    that is a whole value (a keyword argument's, an assignment's, a dict entry's) ->
-    ``read.split(",")``, or ``[item.strip() for item in read.split(",")]`` when ``strip``."""
+    that is a whole value (a keyword argument's, an assignment's, a dict entry's) -> what
+    ``convert`` makes of it."""
 
-    def __init__(self, lines: set[int], variable: str, item: str, strip: bool):
+    def __init__(self, lines: set[int], variable: str, convert: Conversion):
         super().__init__(lines)
-        self.variable, self.item, self.strip = variable, item, strip
+        self.variable, self.convert = variable, convert
 
-    def _split(self, value: cst.BaseExpression) -> cst.BaseExpression:
+    def _converted(self, value: cst.BaseExpression) -> cst.BaseExpression:
         if not self.depth or not _environment_read(value, self.variable):
             return value
         self.done = True
-        quote = '"' if not isinstance(value, cst.Call) else value.args[0].value.quote
-        split = cst.Call(cst.Attribute(value, cst.Name("split")), [cst.Arg(cst.SimpleString(f"{quote},{quote}"))])
-        if not self.strip:
-            return split
-        return cst.ListComp(cst.Call(cst.Attribute(cst.Name(self.item), cst.Name("strip"))),
-                            cst.CompFor(target=cst.Name(self.item), iter=split))
+        name = value.slice[0].slice.value if isinstance(value, cst.Subscript) else value.args[0].value
+        return self.convert(value, name.quote)
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        return updated.with_changes(value=self._split(updated.value)) if updated.keyword is not None else updated
+        return updated.with_changes(value=self._converted(updated.value)) if updated.keyword is not None else updated
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        return updated.with_changes(value=self._split(updated.value))
+        return updated.with_changes(value=self._converted(updated.value))
 
     def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
-        return updated.with_changes(value=self._split(updated.value)) if updated.value is not None else updated
+        return updated.with_changes(value=self._converted(updated.value)) if updated.value is not None else updated
 
     def leave_DictElement(self, original: cst.DictElement, updated: cst.DictElement) -> cst.DictElement:
-        return updated.with_changes(value=self._split(updated.value))
+        return updated.with_changes(value=self._converted(updated.value))
+
+
+def _split(item: str, strip: bool) -> Conversion:
+    """``read.split(",")``, or ``[item.strip() for item in read.split(",")]`` when ``strip``."""
+    def convert(read: cst.BaseExpression, quote: str) -> cst.BaseExpression:
+        split = cst.Call(cst.Attribute(read, cst.Name("split")), [cst.Arg(cst.SimpleString(f"{quote},{quote}"))])
+        if not strip:
+            return split
+        return cst.ListComp(cst.Call(cst.Attribute(cst.Name(item), cst.Name("strip"))),
+                            cst.CompFor(target=cst.Name(item), iter=split))
+    return convert
+
+
+def _parsed_boolean(read: cst.BaseExpression, quote: str) -> cst.BaseExpression:
+    """``read.lower() in ("true", "yes", "on", "1")``: the strings that mean true (``MEANT``)."""
+    meaning_true = [text for text, meant in MEANT.items() if meant]
+    return cst.Comparison(
+        cst.Call(cst.Attribute(read, cst.Name("lower"))),
+        [cst.ComparisonTarget(cst.In(), cst.Tuple([cst.Element(cst.SimpleString(f"{quote}{text}{quote}"))
+                                                   for text in meaning_true]))])
 
 
 # CORS006's message: "origins value `https://a.example.com/` ends with `/`: ...", with
@@ -308,7 +329,7 @@ def _malformed(source: str, finding: Finding, lines: set[int]) -> str | None:
             return None
         strip = any(part != part.strip() for part in value.split(","))
         item = "origin" if match["option"] == "origins" else "header"
-        return _edited(source, _SplitRead(lines, match["variable"], item, strip))
+        return _edited(source, _ConvertRead(lines, match["variable"], _split(item, strip)))
     if match["problem"] == "contains a comma":
         return _edited(source, _Split(lines, value))
     return _rename_in(source, lines, value,
@@ -376,7 +397,12 @@ def _legacy_import(source: str, finding: Finding, lines: set[int]) -> str | None
 
 def _string_boolean(source: str, finding: Finding, lines: set[int]) -> str | None:
     """The finding points at the CORS setup; the string is the one its message quotes, found at
-    the place the finding's related locations name (or on the finding's own line)."""
+    the place the finding's related locations name (or on the finding's own line). A string
+    read from the environment is parsed where it is read: the default alone would leave a
+    deployment's `CREDS=false` true."""
+    variable = re.search(r"\(from \$(?P<name>\w+)\)", finding.message)
+    if variable is not None:
+        return _edited(source, _ConvertRead(lines, variable["name"], _parsed_boolean))
     wrapper = MetadataWrapper(cst.parse_module(source))
     for line, column in _string_places(wrapper, finding, lines):
         changer = _StringBoolean(line, column)

@@ -62,7 +62,7 @@ app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", "fa
         from flask import Flask
         from flask_cors import CORS
         app = Flask(__name__)
-        app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", False)
+        app.config["CORS_SUPPORTS_CREDENTIALS"] = os.environ.get("CORS_CREDENTIALS", "False").lower() in ("true", "yes", "on", "1")
         CORS(app, origins="https://app.example.com")
         @app.route("/x")
         def x(): return "x"
