@@ -4,6 +4,7 @@ writes atomically and keeps everything outside the edited span."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -503,3 +504,34 @@ def test_a_string_boolean_read_from_the_environment_is_parsed_where_it_is_read(t
     assert ("    CORS_SUPPORTS_CREDENTIALS = os.environ['CREDS'].lower() in ('true', 'yes', 'on', '1')\n"
             in (tmp_path / "settings.py").read_text())
     assert findings_of(tmp_path, 0) == []
+
+
+
+SAFE_EXAMPLES = [(rule_id, index, example) for rule_id, index, example in FIXED_EXAMPLES if CODEMODS[rule_id].safe]
+# what a codemod with a bug might add to the file it edits: a view any origin may read (CORS007)
+A_BUG = ('\nfrom flask_cors import cross_origin as _anyone\n\n\n'
+         '@app.route("/open")\n@_anyone()\ndef open_to_anyone():\n    return "open"\n')
+
+
+@pytest.mark.parametrize(("rule_id", "index", "example"), SAFE_EXAMPLES,
+                         ids=[f"{rule_id}-{index}" for rule_id, index, _ in SAFE_EXAMPLES])
+def test_a_safe_fix_is_proven_too_and_refused_when_it_would_add_a_problem(tmp_path, monkeypatch, rule_id, index,
+                                                                          example):
+    """A safe fix changes no CORS decision, so no real project makes re-analysis find a new
+    problem after one; the proof runs for safe fixes all the same. Simulated here: the rule's
+    codemod with a bug (its real edit plus a view any origin may read) has its fix refused,
+    while the real codemod's fix is offered."""
+    write(tmp_path, example_files(example.code))
+    offered = run_cli("check", str(tmp_path), "--no-cache", "--diff", expect_exit=1).stdout
+    assert offered.startswith("--- a/app.py\n"), offered
+    fixer = CODEMODS[rule_id]
+
+    def with_a_bug(source, finding, lines):
+        edited = fixer.codemod(source, finding, lines)
+        return None if edited is None else edited + A_BUG
+
+    monkeypatch.setitem(CODEMODS, rule_id, dataclasses.replace(fixer, codemod=with_a_bug))
+    assert_no_fix_proposed(tmp_path)
+    (tmp_path / "app.py").write_text(example_files(example.fixed)["app.py"] + A_BUG)  # what the bug would write
+    after = findings_of(tmp_path, 1)
+    assert rule_id not in {f["rule_id"] for f in after} and "CORS007" in {f["rule_id"] for f in after}
