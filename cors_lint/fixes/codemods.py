@@ -174,16 +174,16 @@ _MISSPELT = re.compile(r"^`(?P<old>[^`]+)`.*? is not a flask-cors (?:option|conf
 _PREFIX = re.compile(r"^`(?P<old>[^`]+)` means `[^`]+` followed by any number of `/`.*?write `(?P<new>[^`]+)`")
 
 
-def _places(finding: Finding, follow_values: bool) -> list[tuple[str, set[int]]]:
+def _places(finding: Finding, follows_values: bool) -> list[tuple[str, set[int]]]:
     """The files a codemod may edit for ``finding``, each with the lines the finding names there:
     its own file first (its line, and its related places there), then, when the codemod
-    ``follow_values``, each other file its related places name, in their order. Where routes
+    ``follows_values``, each other file its related places name, in their order. Where routes
     are registered is never one (those places say which routes, not what they get), nor a file
     outside the project (a proof copies the project only)."""
     places: dict[str, set[int]] = {finding.file: {finding.line}}
     for file, line, what in finding.related:
         outside = Path(file).is_absolute() or ".." in Path(file).parts
-        if what.startswith("route ") or outside or (file != finding.file and not follow_values):
+        if what.startswith("route ") or outside or (file != finding.file and not follows_values):
             continue
         places.setdefault(file, set()).add(line)
     return list(places.items())
