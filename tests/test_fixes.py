@@ -395,6 +395,13 @@ def test_a_value_written_in_another_module_is_fixed_where_it_is_written(tmp_path
             ' 3 +     CORS_SUPPORTS_CREDENTIALS = False  # off until the SPA logs in\n') in text, text
     [shown] = findings_of(tmp_path, 1, "--show-fixes", "--unsafe-fixes")
     assert shown["fix"]["diff"].startswith("--- a/settings.py\n+++ b/settings.py\n"), shown
+    sarif = json.loads(run_cli("check", str(tmp_path), "--no-cache", "--show-fixes", "--unsafe-fixes", "--format",
+                               "sarif", expect_exit=1).stdout)
+    [result] = sarif["runs"][0]["results"]
+    [change] = result["fixes"][0]["artifactChanges"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app.py"
+    assert change["artifactLocation"]["uri"] == "settings.py"
+    assert [r["deletedRegion"]["startLine"] for r in change["replacements"]] == [3]
     app = (tmp_path / "app.py").read_text()
     run_cli("check", str(tmp_path), "--no-cache", "--fix", "--unsafe-fixes", expect_exit=0)
     assert "    CORS_SUPPORTS_CREDENTIALS = False  # off until" in (tmp_path / "settings.py").read_text()
