@@ -518,3 +518,42 @@ def test_a_finding_at_its_values_line_names_the_app_whose_cors_reads_it(tmp_path
     [finding] = [f for f in findings_for_dir(tmp_path) if f.rule_id == "CORS001"]
     assert (finding.file, finding.anchor) == ("origins.py", ("web.py", 7))
     assert finding.apps == ("web.py:6 create_web()",)
+
+
+def test_a_value_given_to_a_resources_entry_is_placed_where_it_is_written_and_its_file_reports_it(tmp_path):
+    """`resources={r"/api/.*": {"origins": API_ORIGINS, ...}}` with API_ORIGINS imported from a
+    settings module: the entry's origins are written there, so a finding about them is placed
+    there, the CORS call is a related place, and a commit touching only settings.py (pre-commit
+    names that file alone) reports it. A top-level `origins=` the entry overrides is not where the
+    layer's origins come from."""
+    from cors_lint.check.checker import check_targets
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
+
+    write(tmp_path, {"settings.py": 'API_ORIGINS = "*"\nOTHER_ORIGINS = ["https://app.example.com"]\n',
+                     "app.py": '''
+        from flask import Flask
+        from flask_cors import CORS
+        from settings import API_ORIGINS, OTHER_ORIGINS
+
+        app = Flask(__name__)
+        CORS(app, origins=OTHER_ORIGINS,
+             resources={r"/api/.*": {"origins": API_ORIGINS, "supports_credentials": True}})
+
+
+        @app.route("/api/me")
+        def me():
+            return "me"
+        ''', "unrelated.py": "VALUE = 1\n"})
+    document = inventory_json(analyze([tmp_path]))
+    [site] = [s for s in document["sites"] if s["kind"] == "extension"]
+    assert site["defined_at"] == {"origins": {"file": "settings.py", "line": 2},
+                                  "resources[/api/.*].origins": {"file": "settings.py", "line": 1}}
+    [route] = [r for r in document["routes"] if r["path"] == "/api/me"]
+    assert route["cors"][0]["defined_at"]["origins"] == {"file": "settings.py", "line": 1}
+    policy = load("recommended")
+    [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
+    assert (finding.file, finding.line, finding.anchor) == ("settings.py", 1, ("app.py", 6))
+    assert ("app.py", 6, "the CORS setup that applies this value is here") in finding.related
+    assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / "settings.py"], policy).findings}
+    assert check_targets([tmp_path / "unrelated.py"], policy).findings == []

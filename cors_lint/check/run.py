@@ -13,7 +13,7 @@ from cors_lint.check import suppressions
 from cors_lint.check.findings import Finding, group
 from cors_lint.check.result import CheckResult, RuleFailure, RunSummary
 from cors_lint.check.source_lines import quoted
-from cors_lint.core.semantics import config_key
+from cors_lint.core.semantics import config_key, split_resource_option_key
 from cors_lint.core.globs import path_matches, route_matches
 from cors_lint.engine.analysis import analyze
 from cors_lint.engine.inventory import inventory_json
@@ -224,6 +224,15 @@ def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding
     return result
 
 
+def _value_set_here(key: str) -> str:
+    """What a related place of a site's ``defined_at`` says: a config key's line, a keyword
+    argument's value, or an option of one entry of a ``resources=`` mapping."""
+    entry = split_resource_option_key(key)
+    if entry is not None:
+        return f"the value of `{entry[1]}` for the resource `{entry[0]}` is set here"
+    return f"`{key}` is set here" if key.isupper() else f"the value of `{key}=` is set here"
+
+
 def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Finding]:
     """Each finding with the other places that decide it (``Finding.related``): where the values of
     the CORS setup at its place are written (a settings module's `CORS_ORIGINS` line, the constant
@@ -245,8 +254,7 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
         def values_of(site: dict[str, Any] | None, keys: Any = None) -> None:
             for key, where in sorted((site or {}).get("defined_at", {}).items()):
                 if keys is None or key in keys:
-                    add(where["file"], where["line"], f"`{key}` is set here" if key.isupper()
-                        else f"the value of `{key}=` is set here")
+                    add(where["file"], where["line"], _value_set_here(key))
 
         values_of(sites.get((finding.file, finding.line)))
         if finding.anchor is not None and sites.get(finding.anchor, {}).get("kind") != "config":

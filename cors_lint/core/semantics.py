@@ -45,6 +45,20 @@ def config_key(option: str) -> str:
 
 CONFIG_KEYS = {config_key(name): name for name in DEFAULT_OPTIONS}
 
+
+def resource_option_key(pattern: str, option: str) -> str:
+    """How a site's ``defined_at`` names an option of one entry of its ``resources=`` mapping
+    (``{r"/api/.*": {"origins": API_ORIGINS}}``): ``resources[/api/.*].origins``."""
+    return f"resources[{pattern}].{option}"
+
+
+def split_resource_option_key(key: str) -> tuple[str, str] | None:
+    """``resources[/api/.*].origins`` -> ``("/api/.*", "origins")``; None for any other key."""
+    if not key.startswith("resources[") or "]." not in key:
+        return None
+    pattern, _, option = key[len("resources["):].rpartition("].")
+    return pattern, option
+
 # Options that end up in a per-route layer (resources/intercept_exceptions are extension-wide).
 LAYER_OPTIONS = (
     "origins",

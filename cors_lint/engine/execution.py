@@ -11,6 +11,7 @@ from typing import Any
 import libcst as cst
 
 from cors_lint.core.conditions import shared
+from cors_lint.core.semantics import resource_option_key
 from cors_lint.core.values import Assumptions, Unknown, env_vars, strip_env, unwrap
 from cors_lint.core.versions import FlaskCorsVersion, parse_version
 from cors_lint.engine.app.app_objects import Site
@@ -406,8 +407,9 @@ def _assigns(statement: cst.CSTNode, name: str) -> bool:
 def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
     """Where each site's values are written, when elsewhere (``Site.defined_at``): the CORS_* lines
     of the class or module a config site loads (its class hierarchy included), and the definitions
-    of the names and attributes passed as a CORS call's keyword arguments (through imports). A
-    finding's evidence: a commit that changes one of these lines changes the finding."""
+    of the names and attributes passed as a CORS call's keyword arguments (through imports), or
+    as the options of an entry of a ``resources=`` mapping written in the call. A finding's
+    evidence: a commit that changes one of these lines changes the finding."""
     for site in sites:
         for key, origin in getattr(site, "config_origins", {}).items():
             if isinstance(origin, ClassObj):
@@ -435,6 +437,28 @@ def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
                     found = loading.defined_at.get(key, found)
                 if found is not None and (found.file, found.line) != (site.location.file, site.location.line):
                     site.defined_at[arg.keyword.value] = found
+            resources = next((arg.value for arg in node.args if arg.keyword is not None
+                              and arg.keyword.value == "resources" and isinstance(arg.value, cst.Dict)), None)
+            for pattern, option, value in _resource_entries(resources):
+                found = questions.definition(value)
+                if found is not None and (found.file, found.line) != (site.location.file, site.location.line):
+                    site.defined_at[resource_option_key(pattern, option)] = found
+
+
+def _resource_entries(mapping: cst.Dict | None) -> list[tuple[str, str, cst.BaseExpression]]:
+    """``{r"/api/.*": {"origins": API_ORIGINS}}`` written in a call: (pattern, option, value) for
+    each option of each entry whose value is a name, an attribute, a call or a subscript."""
+    entries = []
+    for element in mapping.elements if mapping is not None else ():
+        if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString) or \
+                not isinstance(element.value, cst.Dict) or not isinstance(element.key.evaluated_value, str):
+            continue
+        for option in element.value.elements:
+            if isinstance(option, cst.DictElement) and isinstance(option.key, cst.SimpleString) and \
+                    isinstance(option.key.evaluated_value, str) and \
+                    isinstance(option.value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+                entries.append((element.key.evaluated_value, option.key.evaluated_value, option.value))
+    return entries
 
 
 def _config_assignment(interpreter: Interpreter, key: str) -> Location | None:

@@ -16,7 +16,7 @@ from typing import Any
 from cors_lint import __version__
 from cors_lint.core.plurals import plural
 from cors_lint.core.route_order import unknown_path_label
-from cors_lint.core.semantics import config_key
+from cors_lint.core.semantics import config_key, split_resource_option_key
 from cors_lint.core.values import Provenance, Unknown, Unlisted, to_json, unwrap
 from cors_lint.core.versions import FlaskCorsVersion
 from cors_lint.engine.app.app_objects import AppObj, Site
@@ -198,8 +198,9 @@ def inventory_json(inventory: Inventory, with_account: bool = True) -> dict[str,
 def _locate_layer_values(routes: list[dict[str, Any]], sites: list[dict[str, Any]]) -> None:
     """Each layer's ``defined_at``: where the value of each of its options is written, when that
     is not the CORS call itself: the settings line of a key it took from app.config (the config
-    site's ``defined_at``), or the definition of the name passed as a keyword argument. A
-    finding about an option is placed there, where a developer edits it."""
+    site's ``defined_at``), the definition of the name passed as a keyword argument, or that of
+    the name its own entry of a ``resources=`` mapping gives (which flask-cors lets win over
+    both). A finding about an option is placed there, where a developer edits it."""
     by_place = {(site["file"], site["line"]): site for site in sites}
     for route in routes:
         for layer in route.get("cors", []) + route.get("cors_on_http_error", []) + route.get("preflight_cors", []):
@@ -211,10 +212,14 @@ def _locate_layer_values(routes: list[dict[str, Any]], sites: list[dict[str, Any
             source = layer.get("source") or {}
             site = by_place.get((source.get("file"), source.get("line")), {})
             for option, place in site.get("defined_at", {}).items():
-                if option not in layer.get("config_sources", {}):
+                if option not in layer.get("config_sources", {}) and split_resource_option_key(option) is None:
                     found.setdefault(option, place)
             for option in _resource_options(site, layer.get("resource")):  # written in the resources mapping
                 found.setdefault(option, site["defined_at"]["resources"])
+            for key, place in site.get("defined_at", {}).items():
+                entry = split_resource_option_key(key)  # `{r"/api/.*": {"origins": API_ORIGINS}}`
+                if entry is not None and entry[0] == layer.get("resource"):
+                    found[entry[1]] = place
             if found:
                 layer["defined_at"] = dict(sorted(found.items()))
 
