@@ -557,3 +557,52 @@ def test_a_value_given_to_a_resources_entry_is_placed_where_it_is_written_and_it
     assert ("app.py", 6, "the CORS setup that applies this value is here") in finding.related
     assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / "settings.py"], policy).findings}
     assert check_targets([tmp_path / "unrelated.py"], policy).findings == []
+
+
+def test_a_value_written_by_naming_another_reports_where_that_one_is_written(tmp_path):
+    """A config class's `CORS_ORIGINS = ORIGINS`, ORIGINS imported from a settings module that
+    takes it from another (`ORIGINS = defaults.ALLOWED`): the finding stays at the class line,
+    and each step is a related place, in the inventory (`defined_via`, schema-valid) and under the
+    finding. A commit touching only the module at the end of the chain (pre-commit names that
+    file alone) reports it. A literal, or a call, ends the chain."""
+    from cors_lint.check.checker import check_targets
+    from cors_lint.engine.analysis import analyze
+    from cors_lint.engine.inventory import inventory_json
+
+    write(tmp_path, {"defaults.py": 'ALLOWED = "*"\n',
+                     "settings.py": "import defaults\n\nORIGINS = defaults.ALLOWED\n",
+                     "config.py": '''
+        from settings import ORIGINS
+
+
+        class Config:
+            CORS_ORIGINS = ORIGINS
+            CORS_SUPPORTS_CREDENTIALS = True
+        ''', "app.py": '''
+        from flask import Flask
+        from flask_cors import CORS
+
+        app = Flask(__name__)
+        app.config.from_object("config.Config")
+        CORS(app)
+
+
+        @app.route("/api/me")
+        def me():
+            return "me"
+        ''', "unrelated.py": "VALUE = 1\n"})
+    document = inventory_json(analyze([tmp_path]))
+    jsonschema.Draft202012Validator(load_schema("inventory.schema.json")).validate(document)
+    [config] = [s for s in document["sites"] if s["kind"] == "config"]
+    assert config["defined_at"]["CORS_ORIGINS"] == {"file": "config.py", "line": 5}
+    assert config["defined_via"] == {"CORS_ORIGINS": [{"name": "ORIGINS", "file": "settings.py", "line": 3},
+                                                      {"name": "defaults.ALLOWED", "file": "defaults.py", "line": 1}]}
+    assert "CORS_SUPPORTS_CREDENTIALS" not in config["defined_via"]  # a literal: nothing further
+    policy = load("recommended")
+    [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
+    assert (finding.file, finding.line) == ("config.py", 5)
+    assert {("settings.py", 3, "`CORS_ORIGINS` comes from `ORIGINS`, set here"),
+            ("defaults.py", 1, "`CORS_ORIGINS` comes from `defaults.ALLOWED`, set here")} <= set(finding.related)
+    for name in ("defaults.py", "settings.py"):
+        assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / name], policy).findings}, name
+    assert check_targets([tmp_path / "unrelated.py"], policy).findings == []

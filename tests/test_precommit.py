@@ -134,14 +134,18 @@ PROJECT = {
             return "me"
     """,
     "config.py": """
+        from origins import APP_ORIGINS
+
+
         class BaseConfig:
-            CORS_ORIGINS = ["https://app.example.com"]
+            CORS_ORIGINS = APP_ORIGINS
 
 
         class ProdConfig(BaseConfig):
             DEBUG = False
     """,
     "settings.py": "CORS_SUPPORTS_CREDENTIALS = True\n",
+    "origins.py": 'APP_ORIGINS = ["https://app.example.com"]\n',
     "constants.py": 'ADMIN_ORIGINS = ["https://admin.example.com", "https://app.example.com"]\n',
     "admin.py": """
         from flask import Blueprint
@@ -165,7 +169,8 @@ PROJECT = {
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed next to this Python")
 def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_risky_value(tmp_path, hook_repo):
     """Issue 18: the risky value sits in another file than the CORS call (a settings module, a
-    config class, a constant imported into `origins=`, the flask-cors pin): a commit touching only
+    config class, the module of the constant a config class names, a constant imported into
+    `origins=`, the flask-cors pin): a commit touching only
     that file is blocked, with the finding and the line that decides it; a harmless commit passes;
     a commit touching two risky files reports each finding once."""
     sources = {name: textwrap.dedent(text).lstrip("\n") for name, text in PROJECT.items()}
@@ -189,8 +194,10 @@ def test_a_commit_that_makes_cors_dangerous_is_blocked_whichever_file_holds_the_
     risky = {
         "settings.py": (("CORS_SUPPORTS_CREDENTIALS = True\n", 'CORS_SUPPORTS_CREDENTIALS = True\nCORS_ORIGINS = "*"\n'),
                         "settings.py:2:1: CORS001", "::: app.py:10 the CORS setup that applies this value is here"),
-        "config.py": (('["https://app.example.com"]', '["*"]'),
-                      "config.py:2:1: CORS001", "::: app.py:10 the CORS setup that applies this value is here"),
+        "config.py": (("CORS_ORIGINS = APP_ORIGINS", 'CORS_ORIGINS = ["*"]'),
+                      "config.py:5:1: CORS001", "::: app.py:10 the CORS setup that applies this value is here"),
+        "origins.py": (('["https://app.example.com"]', '["*"]'),  # what config.py's CORS_ORIGINS names
+                       "config.py:5:1: CORS001", "::: origins.py:1 `CORS_ORIGINS` comes from `APP_ORIGINS`, set here"),
         "constants.py": (('"https://admin.example.com", ', r'r"https://.*\.example\.com", '),
                          "constants.py:1:1: CORS002", "::: admin.py:7 the CORS setup that applies this value is here"),
         "requirements.txt": (("flask-cors==6.0.5", "flask-cors==4.0.0"), "requirements.txt:2:1: CORS019", None),

@@ -224,13 +224,13 @@ def with_apps(findings: list[Finding], document: dict[str, Any]) -> list[Finding
     return result
 
 
-def _value_set_here(key: str) -> str:
-    """What a related place of a site's ``defined_at`` says: a config key's line, a keyword
-    argument's value, or an option of one entry of a ``resources=`` mapping."""
+def _value_of(key: str) -> str:
+    """What a key of a site's ``defined_at`` names, in a related place's words: a config key, a
+    keyword argument's value, or an option of one entry of a ``resources=`` mapping."""
     entry = split_resource_option_key(key)
     if entry is not None:
-        return f"the value of `{entry[1]}` for the resource `{entry[0]}` is set here"
-    return f"`{key}` is set here" if key.isupper() else f"the value of `{key}=` is set here"
+        return f"the value of `{entry[1]}` for the resource `{entry[0]}`"
+    return f"`{key}`" if key.isupper() else f"the value of `{key}=`"
 
 
 def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Finding]:
@@ -254,7 +254,9 @@ def with_evidence(findings: list[Finding], document: dict[str, Any]) -> list[Fin
         def values_of(site: dict[str, Any] | None, keys: Any = None) -> None:
             for key, where in sorted((site or {}).get("defined_at", {}).items()):
                 if keys is None or key in keys:
-                    add(where["file"], where["line"], _value_set_here(key))
+                    add(where["file"], where["line"], f"{_value_of(key)} is set here")
+                    for step in (site or {}).get("defined_via", {}).get(key, []):  # `CORS_ORIGINS = ORIGINS`
+                        add(step["file"], step["line"], f"{_value_of(key)} comes from `{step['name']}`, set here")
 
         values_of(sites.get((finding.file, finding.line)))
         if finding.anchor is not None and sites.get(finding.anchor, {}).get("kind") != "config":

@@ -41,6 +41,7 @@ def execute(files: Survey, scanned: Scan, version: FlaskCorsVersion, assumptions
                     declared_entry_points(files.root))
     version = _version_of_copy(interpreter, version)
     locate_values(interpreter, interpreter.sites)
+    follow_references(interpreter, interpreter.sites)
     manual_sites = _manual_header_sites(interpreter)
     config_reads = _config_reads(interpreter)
     sites = _dedupe_sites(interpreter.sites + manual_sites)
@@ -443,6 +444,51 @@ def locate_values(interpreter: Interpreter, sites: list[Site]) -> None:
                 found = questions.definition(value)
                 if found is not None and (found.file, found.line) != (site.location.file, site.location.line):
                     site.defined_at[resource_option_key(pattern, option)] = found
+
+
+REFERENCE_STEPS = 3  # `CORS_ORIGINS = ORIGINS`, `ORIGINS = settings.ALLOWED`, `ALLOWED = [...]`
+
+
+def follow_references(interpreter: Interpreter, sites: list[Site]) -> None:
+    """``Site.defined_via``: when the line a value is written on only names another value
+    (``CORS_ORIGINS = ORIGINS``, ``ORIGINS = settings.ALLOWED``), where that one is written, and
+    so on for ``REFERENCE_STEPS``. A commit that changes any of these lines changes the value: the
+    finding's evidence, which the pre-commit hook matches against the files it is given."""
+    states = {state.source.rel: state for state in interpreter.modules.values()
+              if isinstance(state, ModuleState) and state.source is not None}
+    for site in sites:
+        for key, where in site.defined_at.items():
+            chain: list[tuple[str, Location]] = []
+            seen = {(where.file, where.line)}
+            for _ in range(REFERENCE_STEPS):
+                state = states.get(where.file)
+                value = _named_value(state, where.line) if state is not None else None
+                found = _Questions(interpreter, state).definition(value) if value is not None else None
+                if found is None or (found.file, found.line) in seen:
+                    break
+                seen.add((found.file, found.line))
+                chain.append((cst.Module([]).code_for_node(value), found))
+                where = found
+            if chain:
+                site.defined_via[key] = chain
+
+
+def _named_value(state: ModuleState, line: int) -> cst.Name | cst.Attribute | None:
+    """The name or attribute an assignment on ``line`` of the module gives, at its top level or
+    in a top-level class body; None when it gives anything else (a literal, a call)."""
+    parsed = state.parsed
+    if parsed is None:
+        return None
+    statements = _top_level(parsed.module.body)
+    statements += [inner for klass in statements if isinstance(klass, cst.ClassDef)
+                   and isinstance(klass.body, cst.IndentedBlock) for inner in _top_level(klass.body.body)]
+    for statement in statements:
+        position = parsed.positions.get(statement)
+        if position is None or position[0] != line or not isinstance(statement, (cst.Assign, cst.AnnAssign)):
+            continue
+        value = statement.value
+        return value if isinstance(value, (cst.Name, cst.Attribute)) else None
+    return None
 
 
 def _resource_entries(mapping: cst.Dict | None) -> list[tuple[str, str, cst.BaseExpression]]:

@@ -102,6 +102,9 @@ def site_json(site: Site) -> dict[str, Any]:
     if site.defined_at:
         data["defined_at"] = {key: {"file": where.file, "line": where.line}
                               for key, where in sorted(site.defined_at.items())}
+    if site.defined_via:
+        data["defined_via"] = {key: [{"name": name, "file": where.file, "line": where.line} for name, where in chain]
+                               for key, chain in sorted(site.defined_via.items())}
     return data
 
 

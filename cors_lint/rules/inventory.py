@@ -33,6 +33,14 @@ def _places(data: Any) -> dict[str, Place]:
     return {key: Place.of(where) for key, where in data.items()} if isinstance(data, dict) else {}
 
 
+def _steps(data: Any) -> dict[str, tuple[tuple[str, Place], ...]]:
+    """``defined_via``: option -> the (name, place) steps its value is written through."""
+    if not isinstance(data, dict):
+        return {}
+    return {key: tuple((step.get("name", ""), Place.of(step)) for step in steps if isinstance(step, dict))
+            for key, steps in data.items() if isinstance(steps, list)}
+
+
 def _mapping(data: Any) -> Mapping[str, Any]:
     return data if isinstance(data, dict) else {}
 
@@ -65,6 +73,8 @@ class Site:
     other_headers: Any = None  # manual headers: Vary / Cache-Control written in the same function
     after_cors_init: Place | None = None  # config sites: the CORS(app) call this setting comes after
     replaced_by: Place | None = None  # Socket.IO: the init_app that replaced this server
+    # option -> the places a value written by naming another comes from ((name, where) each)
+    defined_via: Mapping[str, tuple[tuple[str, Place], ...]] = field(default_factory=dict)
 
     @property
     def place(self) -> tuple[str, int]:
@@ -83,7 +93,8 @@ class Site:
                    data.get("env") or {}, _places(data.get("defined_at")),
                    tuple(Guard.from_json(g) for g in guards if isinstance(g, dict)) if isinstance(guards, list) else (),
                    tuple(_list(data.get("otherwise"))), data.get("other_headers"),
-                   _place(data.get("after_cors_init")), _place(data.get("replaced_by")))
+                   _place(data.get("after_cors_init")), _place(data.get("replaced_by")),
+                   _steps(data.get("defined_via")))
 
 
 @dataclass(frozen=True, eq=False)
