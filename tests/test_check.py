@@ -606,3 +606,36 @@ def test_a_value_written_by_naming_another_reports_where_that_one_is_written(tmp
     for name in ("defaults.py", "settings.py"):
         assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / name], policy).findings}, name
     assert check_targets([tmp_path / "unrelated.py"], policy).findings == []
+
+
+def test_a_name_inside_a_resources_mapping_written_elsewhere_reports_where_it_is_written(tmp_path):
+    """A config class's `CORS_RESOURCES = {r"/api/.*": {"origins": ORIGINS}}`, ORIGINS imported
+    from a settings module: the settings line is related to the finding, so a commit touching
+    only settings.py reports it."""
+    from cors_lint.check.checker import check_targets
+
+    write(tmp_path, {"settings.py": 'ORIGINS = "*"\n',
+                     "config.py": '''
+        from settings import ORIGINS
+
+
+        class Config:
+            CORS_RESOURCES = {r"/api/.*": {"origins": ORIGINS}}
+            CORS_SUPPORTS_CREDENTIALS = True
+        ''', "app.py": '''
+        from flask import Flask
+        from flask_cors import CORS
+
+        app = Flask(__name__)
+        app.config.from_object("config.Config")
+        CORS(app)
+
+
+        @app.route("/api/me")
+        def me():
+            return "me"
+        '''})
+    policy = load("recommended")
+    [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
+    assert ("settings.py", 1, "`CORS_RESOURCES` comes from `ORIGINS`, set here") in finding.related
+    assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / "settings.py"], policy).findings}

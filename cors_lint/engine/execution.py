@@ -450,35 +450,40 @@ REFERENCE_STEPS = 3  # `CORS_ORIGINS = ORIGINS`, `ORIGINS = settings.ALLOWED`, `
 
 
 def follow_references(interpreter: Interpreter, sites: list[Site]) -> None:
-    """``Site.defined_via``: when the line a value is written on only names another value
-    (``CORS_ORIGINS = ORIGINS``, ``ORIGINS = settings.ALLOWED``), where that one is written, and
-    so on for ``REFERENCE_STEPS``. A commit that changes any of these lines changes the value: the
-    finding's evidence, which the pre-commit hook matches against the files it is given."""
+    """``Site.defined_via``: when the line a value is written on names other values
+    (``CORS_ORIGINS = ORIGINS``, ``ORIGINS = settings.ALLOWED``, a resources mapping's
+    ``{"origins": ORIGINS}``), where those are written, and so on for ``REFERENCE_STEPS``. A
+    commit that changes any of these lines changes the value: the finding's evidence, which the
+    pre-commit hook matches against the files it is given."""
     states = {state.source.rel: state for state in interpreter.modules.values()
               if isinstance(state, ModuleState) and state.source is not None}
     for site in sites:
-        for key, where in site.defined_at.items():
-            chain: list[tuple[str, Location]] = []
-            seen = {(where.file, where.line)}
+        for key, start in site.defined_at.items():
+            steps: list[tuple[str, Location]] = []
+            seen = {(start.file, start.line)}
+            frontier = [start]
             for _ in range(REFERENCE_STEPS):
-                state = states.get(where.file)
-                value = _named_value(state, where.line) if state is not None else None
-                found = _Questions(interpreter, state).definition(value) if value is not None else None
-                if found is None or (found.file, found.line) in seen:
-                    break
-                seen.add((found.file, found.line))
-                chain.append((cst.Module([]).code_for_node(value), found))
-                where = found
-            if chain:
-                site.defined_via[key] = chain
+                following = []
+                for where in frontier:
+                    state = states.get(where.file)
+                    for value in _named_values(state, where.line) if state is not None else ():
+                        found = _Questions(interpreter, state).definition(value)
+                        if found is not None and (found.file, found.line) not in seen:
+                            seen.add((found.file, found.line))
+                            steps.append((cst.Module([]).code_for_node(value), found))
+                            following.append(found)
+                frontier = following
+            if steps:
+                site.defined_via[key] = steps
 
 
-def _named_value(state: ModuleState, line: int) -> cst.Name | cst.Attribute | None:
-    """The name or attribute an assignment on ``line`` of the module gives, at its top level or
-    in a top-level class body; None when it gives anything else (a literal, a call)."""
+def _named_values(state: ModuleState, line: int) -> list[cst.Name | cst.Attribute]:
+    """The names and attributes an assignment on ``line`` of the module gives, at its top level or
+    in a top-level class body: its whole value, or the options of a resources mapping's entries
+    (``{r"/api/.*": {"origins": ORIGINS}}``); none for anything else (a literal, a call)."""
     parsed = state.parsed
     if parsed is None:
-        return None
+        return []
     statements = _top_level(parsed.module.body)
     statements += [inner for klass in statements if isinstance(klass, cst.ClassDef)
                    and isinstance(klass.body, cst.IndentedBlock) for inner in _top_level(klass.body.body)]
@@ -487,8 +492,12 @@ def _named_value(state: ModuleState, line: int) -> cst.Name | cst.Attribute | No
         if position is None or position[0] != line or not isinstance(statement, (cst.Assign, cst.AnnAssign)):
             continue
         value = statement.value
-        return value if isinstance(value, (cst.Name, cst.Attribute)) else None
-    return None
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            return [value]
+        if isinstance(value, cst.Dict):
+            return [named for _, _, named in _resource_entries(value) if isinstance(named, (cst.Name, cst.Attribute))]
+        return []
+    return []
 
 
 def _resource_entries(mapping: cst.Dict | None) -> list[tuple[str, str, cst.BaseExpression]]:
