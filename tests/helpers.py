@@ -145,3 +145,11 @@ def plain(text: str) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     text = re.sub(r"[\u2500-\u257f]", " ", text)
     return " ".join(text.split())
+
+
+def config_class_app(module: str) -> str:
+    """``app.py`` of a project whose CORS comes from a config class: ``<module>.Config`` loaded
+    into app.config, then ``CORS(app)``; one route, ``/api/me``."""
+    return (f'from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\n'
+            f'app.config.from_object("{module}.Config")\nCORS(app)\n\n\n@app.route("/api/me")\n'
+            f'def me():\n    return "me"\n')

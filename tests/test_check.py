@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 from cors_lint.schemas import load as load_schema
-from helpers import run_cli, write
+from helpers import config_class_app, run_cli, write
 
 from cors_lint.policy.loader import load
 from cors_lint.testing import findings_for
@@ -559,6 +559,9 @@ def test_a_value_given_to_a_resources_entry_is_placed_where_it_is_written_and_it
     assert check_targets([tmp_path / "unrelated.py"], policy).findings == []
 
 
+CONFIG_CLASS_APP = config_class_app("config")
+
+
 def test_a_value_written_by_naming_another_reports_where_that_one_is_written(tmp_path):
     """A config class's `CORS_ORIGINS = ORIGINS`, ORIGINS imported from a settings module that
     takes it from another (`ORIGINS = defaults.ALLOWED`): the finding stays at the class line,
@@ -578,19 +581,7 @@ def test_a_value_written_by_naming_another_reports_where_that_one_is_written(tmp
         class Config:
             CORS_ORIGINS = ORIGINS
             CORS_SUPPORTS_CREDENTIALS = True
-        ''', "app.py": '''
-        from flask import Flask
-        from flask_cors import CORS
-
-        app = Flask(__name__)
-        app.config.from_object("config.Config")
-        CORS(app)
-
-
-        @app.route("/api/me")
-        def me():
-            return "me"
-        ''', "unrelated.py": "VALUE = 1\n"})
+        ''', "app.py": CONFIG_CLASS_APP, "unrelated.py": "VALUE = 1\n"})
     document = inventory_json(analyze([tmp_path]))
     jsonschema.Draft202012Validator(load_schema("inventory.schema.json")).validate(document)
     [config] = [s for s in document["sites"] if s["kind"] == "config"]
@@ -622,19 +613,7 @@ def test_a_name_inside_a_resources_mapping_written_elsewhere_reports_where_it_is
         class Config:
             CORS_RESOURCES = {r"/api/.*": {"origins": ORIGINS}}
             CORS_SUPPORTS_CREDENTIALS = True
-        ''', "app.py": '''
-        from flask import Flask
-        from flask_cors import CORS
-
-        app = Flask(__name__)
-        app.config.from_object("config.Config")
-        CORS(app)
-
-
-        @app.route("/api/me")
-        def me():
-            return "me"
-        '''})
+        ''', "app.py": CONFIG_CLASS_APP})
     policy = load("recommended")
     [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
     assert ("settings.py", 1, "`CORS_RESOURCES` comes from `ORIGINS`, set here") in finding.related

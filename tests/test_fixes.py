@@ -8,7 +8,7 @@ import dataclasses
 import json
 
 import pytest
-from helpers import run_cli, write
+from helpers import config_class_app, run_cli, write
 
 from cors_lint.fixes.codemods import CODEMODS
 from cors_lint.rules import RULES
@@ -364,19 +364,7 @@ def test_vary_is_added_in_the_quotes_the_function_writes_its_header_with(tmp_pat
     assert "    response.vary.add('Origin')\n    return response\n" in fixed_app(tmp_path, 1)
 
 
-SETTINGS_APP = '''
-from flask import Flask
-from flask_cors import CORS
-
-app = Flask(__name__)
-app.config.from_object("settings.Config")
-CORS(app)
-
-
-@app.route("/api/me")
-def me():
-    return "me"
-'''
+SETTINGS_APP = config_class_app("settings")
 
 
 def test_a_value_written_in_another_module_is_fixed_where_it_is_written(tmp_path):
