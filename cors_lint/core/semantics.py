@@ -59,6 +59,7 @@ def split_resource_option_key(key: str) -> tuple[str, str] | None:
     pattern, _, option = key[len("resources["):].rpartition("].")
     return pattern, option
 
+
 # Options that end up in a per-route layer (resources/intercept_exceptions are extension-wide).
 LAYER_OPTIONS = (
     "origins",

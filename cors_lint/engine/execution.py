@@ -501,8 +501,9 @@ def _named_values(state: ModuleState, line: int) -> list[cst.Name | cst.Attribut
 
 
 def _resource_entries(mapping: cst.Dict | None) -> list[tuple[str, str, cst.BaseExpression]]:
-    """``{r"/api/.*": {"origins": API_ORIGINS}}`` written in a call: (pattern, option, value) for
-    each option of each entry whose value is a name, an attribute, a call or a subscript."""
+    """A resources mapping as written (``{r"/api/.*": {"origins": API_ORIGINS}}``, in a call or
+    assigned): (pattern, option, value) for each option of each entry whose value is a name, an
+    attribute, a call or a subscript."""
     entries = []
     for element in mapping.elements if mapping is not None else ():
         if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString) or \

@@ -39,7 +39,7 @@ class Site:
     # the `CORS_ORIGINS = [...]` line of the settings module a config site loads, the constant an
     # `origins=ALLOWED` argument names (filled in after the run: see execution.locate_values)
     defined_at: dict[str, Location] = field(default_factory=dict)
-    # where a value written there only by naming another comes from, step by step: for
+    # where a value written there by naming others comes from, step by step: for
     # `CORS_ORIGINS = ORIGINS`, the `ORIGINS = [...]` line of the module it is imported from
     # (key -> (the name as written, where it is set); see execution.follow_references)
     defined_via: dict[str, list[tuple[str, Location]]] = field(default_factory=dict)
