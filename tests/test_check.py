@@ -618,3 +618,26 @@ def test_a_name_inside_a_resources_mapping_written_elsewhere_reports_where_it_is
     [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
     assert ("settings.py", 1, "`CORS_RESOURCES` comes from `ORIGINS`, set here") in finding.related
     assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / "settings.py"], policy).findings}
+
+
+def test_names_in_a_list_value_report_where_each_is_written(tmp_path):
+    """`CORS_ORIGINS = [FRONTEND, urls.ADMIN, "https://x.example.com"]`: each name's line in urls.py
+    is related to the finding, so a commit touching only urls.py reports it."""
+    from cors_lint.check.checker import check_targets
+
+    write(tmp_path, {"urls.py": 'FRONTEND = "https://app.example.com"\nADMIN = "*"\n',
+                     "config.py": '''
+        import urls
+        from urls import FRONTEND
+
+
+        class Config:
+            CORS_ORIGINS = [FRONTEND, urls.ADMIN, "https://x.example.com"]
+            CORS_SUPPORTS_CREDENTIALS = True
+        ''', "app.py": CONFIG_CLASS_APP})
+    policy = load("recommended")
+    [finding] = [f for f in check_targets([tmp_path], policy).findings if f.rule_id == "CORS001"]
+    assert (finding.file, finding.line) == ("config.py", 6)
+    assert {("urls.py", 1, "`CORS_ORIGINS` comes from `FRONTEND`, set here"),
+            ("urls.py", 2, "`CORS_ORIGINS` comes from `urls.ADMIN`, set here")} <= set(finding.related)
+    assert "CORS001" in {f.rule_id for f in check_targets([tmp_path / "urls.py"], policy).findings}

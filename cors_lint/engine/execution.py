@@ -479,7 +479,8 @@ def follow_references(interpreter: Interpreter, sites: list[Site]) -> None:
 
 def _named_values(state: ModuleState, line: int) -> list[cst.Name | cst.Attribute]:
     """The names and attributes an assignment on ``line`` of the module gives, at its top level or
-    in a top-level class body: its whole value, or the options of a resources mapping's entries
+    in a top-level class body: its whole value, the elements of a list, tuple or set
+    (``[FRONTEND_URL, ADMIN_URL]``), or the options of a resources mapping's entries
     (``{r"/api/.*": {"origins": ORIGINS}}``); none for anything else (a literal, a call)."""
     parsed = state.parsed
     if parsed is None:
@@ -494,6 +495,9 @@ def _named_values(state: ModuleState, line: int) -> list[cst.Name | cst.Attribut
         value = statement.value
         if isinstance(value, (cst.Name, cst.Attribute)):
             return [value]
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            return [element.value for element in value.elements
+                    if isinstance(element, cst.Element) and isinstance(element.value, (cst.Name, cst.Attribute))]
         if isinstance(value, cst.Dict):
             return [named for _, _, named in _resource_entries(value) if isinstance(named, (cst.Name, cst.Attribute))]
         return []
