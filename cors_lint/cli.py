@@ -216,7 +216,8 @@ def check(
                        "offered only when re-analysis proves it)", err=True)
         raise typer.Exit(1 if run.fixes else 0)
     if run.fixes:
-        typer.echo(f"cors-lint: applied {plural(len(run.fixes), 'fix', 'fixes')} in {plural(len({f.file for f in run.fixes}), 'file')}", err=True)
+        files = plural(len({fix.file for fix in run.fixes}), "file")
+        typer.echo(f"cors-lint: applied {plural(len(run.fixes), 'fix', 'fixes')} in {files}", err=True)
     if run.baseline_written is not None:
         written = plural(len(run.result.findings), "finding")
         typer.echo(f"cors-lint: wrote {written} to {run.baseline_written}", err=True)

@@ -22,7 +22,8 @@ def proven_fixes(result, policy, unsafe: bool, flask_cors_version: str | None, i
     def fingerprints(project: Path) -> Counter:
         checked = check_paths([project], policy, None, flask_cors_version, inline_suppressions, exclude=exclude,
                               include_tests=include_tests)
-        return Counter((finding.fingerprint, finding.rule_id, finding.file, finding.line) for finding in checked.findings)
+        return Counter((finding.fingerprint, finding.rule_id, finding.file, finding.line)
+                       for finding in checked.findings)
 
     candidates = [fix for fix in (candidate(finding, root) for finding in result.findings)
                   if fix is not None and (fix.safe or unsafe)]
